@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { AppContext } from './context.js';
+import type { WorkspaceRef } from './slack/workspace-ref.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { CommandRouter } from './slack/command-router.js';
+import { createSlackHttpServer, listen } from './slack/http-server.js';
+import { isRepeatedEvent } from './slack/event-dedupe.js';
+import { nextAckingOnFailure, registerErrorReporting } from './slack/error-reporting.js';
+import { createInstallationStore } from './store/installation-store.js';
+import { registerFeatures } from './features/index.js';
+import { createListenerRegistry, type SlackListeners } from './slack/listener-registry.js';
+import { AppMetrics, SlackRequestMetrics, metricsRoute } from './metrics/index.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Bolt's default conversation store keeps per-channel state in memory and costs a middleware hop on
+ * every request (a few % of CPU under load); the app keeps no conversation state, so it is off.
+ */
+const APP_OPTIONS = { extendedErrorHandler: true, convoStore: false } as const;
+
+/** Bot scopes asked for at install (kept in step with manifest.yml). */
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:join', 'users:read', 'channels:read', 'groups:read', 'im:write', 'links:read', 'links:write'];
+
+export interface RunningApp {
+  app: App;
+  /** Where listeners are registered (the features' registry, not Bolt's own list). */
+  listeners: SlackListeners;
+  router: CommandRouter;
+  /** The bound port in HTTP modes (useful with PORT=0), undefined in Socket Mode. */
+  port: number | undefined;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Errors that mean the bot token itself is wrong: stop with a message rather than run deaf. */
+const FATAL_AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+export function slackClientOptions(ctx: AppContext): WebClientOptions {
+  return {
+    slackApiUrl: ctx.config.slackApiUrl,
+    // Interactive paths must answer quickly; long retries belong to the outbox (slack-platform.md §10).
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1500, randomize: true },
+    timeout: 10_000,
+  };
+}
+
+/** One `auth.test` at start-up: a bad token stops the process with a clear message. */
+async function botIdentity(ctx: AppContext, botToken: string): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'>> {
+  try {
+    const res = await new WebClient(botToken, { ...slackClientOptions(ctx), retryConfig: { retries: 0 } }).auth.test();
+    return { botId: res.bot_id, botUserId: res.user_id, teamId: res.team_id, enterpriseId: res.enterprise_id };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code && FATAL_AUTH_ERRORS.has(code)) {
+      throw new StartupError(`Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from your app's "OAuth & Permissions" page.`);
+    }
+    ctx.logger.warn({ err }, 'auth.test failed at start-up; continuing, the bot user id will be unknown');
+    return {};
+  }
+}
+
+function healthRoutes(ctx: AppContext): CustomRoute[] {
+  return [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      },
+    },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        ctx.store
+          .ping()
+          .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', store: ctx.store.dialect })))
+          .catch((err: unknown) => {
+            ctx.logger.warn({ err }, 'readiness check: store unreachable');
+            res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', store: ctx.store.dialect }));
+          });
+      },
+    },
+  ];
+}
+
+export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] = []): Promise<RunningApp> {
+  const { config } = ctx;
+  const slack = config.slack;
+  const logger = boltLogger(ctx.logger);
+  const metrics = new AppMetrics(ctx);
+  const requestMetrics = new SlackRequestMetrics(metrics);
+  ctx.pivotal.onResponse((workspace, info) => metrics.observePivotalResponse(workspace, info));
+  const customRoutes = [...healthRoutes(ctx), metricsRoute(metrics, ctx.logger), ...extraRoutes];
+  const clientOptions = slackClientOptions(ctx);
+
+  let app: App;
+  let server: Server | undefined;
+  /** Single-token modes learn their one workspace from auth.test at start-up. */
+  let botWorkspace: WorkspaceRef | undefined;
+  if (slack.kind === 'socket') {
+    const identity = await botIdentity(ctx, slack.botToken);
+    botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
+    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, customRoutes, installerOptions: { port: config.port, clientOptions } });
+    app = new App({ receiver, authorize: async () => ({ botToken: slack.botToken, ...identity }), ...APP_OPTIONS, logger, clientOptions });
+  } else if (slack.kind === 'http' || slack.kind === 'oauth') {
+    const receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      customRoutes,
+      customPropertiesExtractor: requestMetrics.contextProperties,
+      ...(slack.kind === 'oauth'
+        ? {
+            clientId: slack.clientId,
+            clientSecret: slack.clientSecret,
+            stateSecret: slack.stateSecret,
+            scopes: BOT_SCOPES,
+            installationStore: createInstallationStore(ctx.store.db, ctx.keyRing),
+            installerOptions: { directInstall: true, clientOptions },
+          }
+        : {}),
+    });
+    if (slack.kind === 'http') {
+      const identity = await botIdentity(ctx, slack.botToken);
+      botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
+      app = new App({ receiver, authorize: async () => ({ botToken: slack.botToken, ...identity }), ...APP_OPTIONS, logger, clientOptions });
+    } else {
+      app = new App({ receiver, ...APP_OPTIONS, logger, clientOptions });
+    }
+    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, logger: ctx.logger });
+    requestMetrics.attach(server, SLACK_EVENTS_PATH);
+  } else {
+    throw new StartupError('sandbox mode must be resolved to HTTP mode before the app starts');
+  }
+
+  // One envelope around every request (each global middleware is a hop on the ack path): name it for
+  // the metrics, drop Slack's retries of an event already handled, count its handling so shutdown and
+  // tests can wait for work that runs after ack, and ack for a listener that failed before acking.
+  app.use(async (args) => {
+    requestMetrics.name(args.body, args.context);
+    if (await isRepeatedEvent(ctx, args.body)) return;
+    await ctx.background.track(() => nextAckingOnFailure(args));
+  });
+  registerErrorReporting(app, ctx);
+  const router = new CommandRouter();
+  const listeners = createListenerRegistry(app, ctx.logger);
+  const features = registerFeatures(listeners, ctx, router);
+
+  let port: number | undefined;
+  if (server) {
+    port = await listen(server, config.port);
+  } else {
+    await app.start();
+  }
+  await features.start({ botWorkspace });
+  ctx.logger.info({ mode: slack.kind, port }, 'Pivotal for Slack is listening');
+
+  return {
+    app,
+    listeners,
+    router,
+    port,
+    async stop() {
+      await features.stop();
+      if (server) {
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      } else {
+        await app.stop();
+      }
+      await ctx.background.idle();
+    },
+  };
+}
+
+export function newReferenceId(): string {
+  return randomBytes(4).toString('hex').toUpperCase();
+}

@@ -1,0 +1,89 @@
+import type { DestinationStream } from 'pino';
+import { BackgroundTasks } from './background.js';
+import { configSecrets, loadConfig, type Config } from './config.js';
+import type { AppContext } from './context.js';
+import { createLogger } from './logger.js';
+import { KeyRing, loadOrCreateSandboxKey } from './security/key-encryption.js';
+import { createDatabase } from './store/database.js';
+import { PivotalGateway } from './workspace/pivotal-gateway.js';
+import { Permissions } from './security/permissions.js';
+import { startSlackApp, type RunningApp } from './app.js';
+import type { PivotalClientOptions } from './pivotal/index.js';
+import { pipelineRuntime } from './sync/runtime.js';
+import type { SyncOptions } from './sync/options.js';
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where logs go (tests capture them to check that no secret is ever written). */
+  logDestination?: DestinationStream;
+  /** Applied on top of the environment: the sandbox swaps in its local services this way. */
+  override?: (config: Config) => Config;
+  pivotalClientOptions?: Partial<PivotalClientOptions>;
+  /** Sync worker timings (tests run it fast, or not at all). */
+  sync?: Partial<SyncOptions>;
+  now?: () => Date;
+}
+
+export interface Started {
+  config: Config;
+  ctx: AppContext;
+  running: RunningApp;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config → logger → store → context → Slack app. Used by main and by tests. */
+export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Started> {
+  const base = loadConfig(opts.env ?? process.env);
+  const config = opts.override ? opts.override(base) : base;
+  const { logger, scrubber } = createLogger({ level: config.logLevel, secrets: configSecrets(config), destination: opts.logDestination });
+
+  let encryptionKey = config.keyEncryptionKey;
+  if (!encryptionKey) {
+    // Only single-workspace installs get here (OAuth requires the variable, see config.ts).
+    encryptionKey = await loadOrCreateSandboxKey(config.dataDir);
+    scrubber.add(encryptionKey);
+    if (base.slack.kind !== 'sandbox') {
+      logger.warn(`PIVOTAL_KEY_ENCRYPTION_KEY is not set: stored Pivotal keys are encrypted with a key generated into ${config.dataDir}/encryption.key. Set the variable in production.`);
+    }
+  }
+  const keyRing = KeyRing.fromBase64(encryptionKey);
+  const store = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const now = opts.now ?? (() => new Date());
+  const singleWorkspace = config.slack.kind !== 'oauth';
+  const ctx: AppContext = {
+    config,
+    logger,
+    scrubber,
+    store,
+    keyRing,
+    now,
+    background: new BackgroundTasks(logger),
+    permissions: new Permissions(config.adminSlackIds, logger),
+    pivotal: new PivotalGateway({
+      store,
+      keyRing,
+      logger,
+      baseUrl: config.pivotalApiUrl,
+      bootstrapKey: singleWorkspace ? config.pivotalApiKey : undefined,
+      clientOptions: opts.pivotalClientOptions,
+      now,
+    }),
+  };
+
+  let running: RunningApp;
+  try {
+    running = await startSlackApp(ctx, pipelineRuntime(ctx, opts.sync).routes);
+  } catch (err) {
+    await store.destroy();
+    throw err;
+  }
+  return {
+    config,
+    ctx,
+    running,
+    stop: async () => {
+      await running.stop();
+      await store.destroy();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { KNOWN_PHASES } from '../pivotal/index.js';
+
+export interface Phase {
+  /** The string Pivotal's REST API carries in `phase`. */
+  key: string;
+  name: string;
+  archived: boolean;
+}
+
+const DEFAULT_NAMES: Record<(typeof KNOWN_PHASES)[number], string> = {
+  before_getting_started: 'Before getting started',
+  program_design: 'Program design',
+  review: 'Review',
+  program_buildout: 'Program buildout',
+  internal_qa: 'Internal QA',
+  launch: 'Launch',
+  completed: 'Completed',
+};
+
+/** Until an admin changes it, a workspace follows the API's documented order (pivotal-api.md §11.1). */
+export const DEFAULT_PHASES: readonly Phase[] = KNOWN_PHASES.map((key) => ({ key, name: DEFAULT_NAMES[key], archived: false }));
+
+/** A phase string nobody configured is shown as it is, made readable, never an error. */
+export function readablePhase(key: string): string {
+  const words = key.replace(/[_-]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : '(no phase)';
+}
+
+/** The phase sequence of a workspace, with the lookups moves and views need. */
+export class PhaseSequence {
+  readonly active: readonly Phase[];
+
+  constructor(readonly all: readonly Phase[]) {
+    this.active = all.filter((p) => !p.archived);
+  }
+
+  name(key: string): string {
+    return this.all.find((p) => p.key === key)?.name ?? readablePhase(key);
+  }
+
+  /** Position among active phases, or -1 for a phase the workspace does not know (or archived). */
+  indexOf(key: string): number {
+    return this.active.findIndex((p) => p.key === key);
+  }
+
+  next(key: string): Phase | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.active[i + 1];
+  }
+
+  earlier(key: string): Phase[] {
+    const i = this.indexOf(key);
+    return i < 0 ? [] : this.active.slice(0, i);
+  }
+
+  /** Later phases beyond the next one: what "skip ahead" offers. */
+  skippable(key: string): Phase[] {
+    const i = this.indexOf(key);
+    return i < 0 ? [] : this.active.slice(i + 2);
+  }
+
+  first(): Phase | undefined {
+    return this.active[0];
+  }
+
+  /** `3/7`-style progress; unknown phases have none. */
+  progress(key: string): { step: number; of: number } | null {
+    const i = this.indexOf(key);
+    return i < 0 ? null : { step: i + 1, of: this.active.length };
+  }
+}

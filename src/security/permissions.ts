@@ -1,0 +1,71 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+
+interface CachedAnswer<T> {
+  value: T;
+  expires: number;
+}
+
+const ADMIN_CACHE_MS = 5 * 60_000;
+
+/**
+ * Who may connect, rotate, disconnect and change settings (issue #3 item 4): Slack workspace admins
+ * and owners, plus PIVOTAL_ADMIN_SLACK_IDS. Slack is asked (users.info, users.list) and the answer
+ * kept for a few minutes, so a burst of clicks is not a burst of Slack calls.
+ */
+export class Permissions {
+  private readonly users = new Map<string, CachedAnswer<boolean>>();
+  private readonly adminLists = new Map<string, CachedAnswer<string[]>>();
+
+  constructor(
+    private readonly configuredAdmins: readonly string[],
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async isAdmin(client: WebClient, userId: string): Promise<boolean> {
+    if (this.configuredAdmins.includes(userId)) return true;
+    const cached = this.users.get(userId);
+    if (cached && cached.expires > this.now()) return cached.value;
+    let value = false;
+    try {
+      const res = await client.users.info({ user: userId });
+      value = Boolean(res.user?.is_admin || res.user?.is_owner || res.user?.is_primary_owner);
+    } catch (err) {
+      // Refusing is the safe answer when Slack cannot tell us; the refusal names who can act.
+      this.logger.warn({ err, userId }, 'users.info failed while checking admin rights');
+      return false;
+    }
+    this.users.set(userId, { value, expires: this.now() + ADMIN_CACHE_MS });
+    return value;
+  }
+
+  /** Every admin of the workspace: configured ones first, then Slack's admins and owners. */
+  async admins(client: WebClient, workspaceId: string): Promise<string[]> {
+    const cached = this.adminLists.get(workspaceId);
+    if (cached && cached.expires > this.now()) return cached.value;
+    const found = new Set(this.configuredAdmins);
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const m of page.members ?? []) {
+          if (m.id && !m.deleted && !m.is_bot && (m.is_admin || m.is_owner || m.is_primary_owner)) found.add(m.id);
+        }
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+    } catch (err) {
+      this.logger.warn({ err, workspaceId }, 'users.list failed while listing admins');
+    }
+    const value = [...found];
+    this.adminLists.set(workspaceId, { value, expires: this.now() + ADMIN_CACHE_MS });
+    return value;
+  }
+}
+
+/** "<@U1>, <@U2> or <@U3>" — or a plain hint when nobody is known. */
+export function mentionList(userIds: readonly string[]): string {
+  if (userIds.length === 0) return 'a Slack workspace admin';
+  const mentions = userIds.slice(0, 5).map((id) => `<@${id}>`);
+  return mentions.length === 1 ? mentions[0]! : `${mentions.slice(0, -1).join(', ')} or ${mentions.at(-1)!}`;
+}

@@ -1,0 +1,43 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs & {
+  /** The text after the subcommand word, trimmed. */
+  args: string;
+};
+
+export interface Subcommand {
+  name: string;
+  aliases?: string[];
+  /** One line for the help. */
+  summary: string;
+  /** A full example, e.g. `/pivotal onboard Acme Corp`. */
+  example: string;
+  /** Each handler acks itself, so one that opens a modal can ack first and call views.open at once. */
+  handle(args: CommandArgs): Promise<void>;
+}
+
+/** `/pivotal <subcommand> …` is one Slack command; features register the words they answer to. */
+export class CommandRouter {
+  private readonly byName = new Map<string, Subcommand>();
+  private readonly ordered: Subcommand[] = [];
+
+  register(sub: Subcommand): void {
+    for (const name of [sub.name, ...(sub.aliases ?? [])]) {
+      if (this.byName.has(name)) throw new Error(`subcommand "${name}" registered twice`);
+      this.byName.set(name, sub);
+    }
+    this.ordered.push(sub);
+  }
+
+  list(): readonly Subcommand[] {
+    return this.ordered;
+  }
+
+  /** Splits `onboard Acme Corp` into the subcommand and the rest; unknown words resolve to undefined. */
+  resolve(text: string): { sub: Subcommand | undefined; word: string; args: string } {
+    const trimmed = text.trim();
+    const [first = '', ...rest] = trimmed.split(/\s+/);
+    const word = first.toLowerCase();
+    return { sub: this.byName.get(word), word, args: trimmed.slice(first.length).trim() };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Which Slack workspace a request came from. Enterprise Grid workspaces are keyed by enterprise and
+ * team together, so a key stored for one workspace can never answer for another (pivotal-api.md §2:
+ * a Pivotal key belongs to exactly one org).
+ */
+export interface WorkspaceRef {
+  teamId: string;
+  enterpriseId?: string | undefined;
+}
+
+export function workspaceId(ref: WorkspaceRef): string {
+  return ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
+}

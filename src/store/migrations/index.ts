@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+
+/**
+ * Every migration, in the order it runs (kysely orders them by name). To add one, create
+ * `NNNN_what_it_does.ts` exporting `up(db)` and append its line here. Migrations are forward-only
+ * and never edited once merged: a released database has already run them.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': await import('./0001_foundation.js'),
+  '0002_domain_core': await import('./0002_domain_core.js'),
+  '0003_connect': await import('./0003_connect.js'),
+  '0004_onboard': await import('./0004_onboard.js'),
+  '0005_phases_posts': await import('./0005_phases_posts.js'),
+  '0006_sync': await import('./0006_sync.js'),
+};

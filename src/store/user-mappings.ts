@@ -1,0 +1,41 @@
+import type { Db } from './database.js';
+
+/**
+ * Pivotal has no users endpoint (pivotal-api.md gap 14), so which Slack user is which Pivotal user
+ * (`csm_id`) is a mapping admins keep here.
+ */
+export async function pivotalUserFor(db: Db, workspaceId: string, slackUserId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('user_mappings')
+    .select('pivotal_user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('slack_user_id', '=', slackUserId)
+    .executeTakeFirst();
+  return row?.pivotal_user_id;
+}
+
+export async function slackUsersFor(db: Db, workspaceId: string, pivotalUserId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('user_mappings')
+    .select('slack_user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('pivotal_user_id', '=', pivotalUserId)
+    .execute();
+  return rows.map((r) => r.slack_user_id);
+}
+
+export async function listUserMappings(db: Db, workspaceId: string): Promise<Array<{ slack_user_id: string; pivotal_user_id: string }>> {
+  return db.selectFrom('user_mappings').select(['slack_user_id', 'pivotal_user_id']).where('workspace_id', '=', workspaceId).orderBy('slack_user_id').execute();
+}
+
+export async function setUserMapping(db: Db, workspaceId: string, slackUserId: string, pivotalUserId: string | null, now: string): Promise<void> {
+  if (!pivotalUserId) {
+    await db.deleteFrom('user_mappings').where('workspace_id', '=', workspaceId).where('slack_user_id', '=', slackUserId).execute();
+    return;
+  }
+  await db
+    .insertInto('user_mappings')
+    .values({ workspace_id: workspaceId, slack_user_id: slackUserId, pivotal_user_id: pivotalUserId, updated_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'slack_user_id']).doUpdateSet({ pivotal_user_id: pivotalUserId, updated_at: now }))
+    .execute();
+}

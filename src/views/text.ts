@@ -1,0 +1,38 @@
+/**
+ * Text helpers that know Slack's limits (slack-platform.md §3). Limits count code points, so
+ * truncation splits on code points and never cuts an emoji in half.
+ */
+export const LIMITS = {
+  sectionText: 3000,
+  fieldText: 2000,
+  headerText: 150,
+  buttonText: 75,
+  optionText: 75,
+  optionValue: 150,
+  modalTitle: 24,
+  placeholder: 150,
+  contextText: 3000,
+  privateMetadata: 3000,
+} as const;
+
+export function truncate(text: string, max: number): string {
+  const points = [...text];
+  if (points.length <= max) return text;
+  return `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/**
+ * User-supplied text shown in mrkdwn must not become a mention, a link or formatting: `<!channel>`
+ * in a customer name must stay text. Slack's own escaping is &, < and >.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function plain(text: string, max: number = LIMITS.sectionText) {
+  return { type: 'plain_text' as const, text: truncate(text || ' ', max), emoji: true };
+}
+
+export function mrkdwn(text: string, max: number = LIMITS.sectionText) {
+  return { type: 'mrkdwn' as const, text: truncate(text || ' ', max) };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const http = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('runs the sandbox with an empty environment and documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.slack.kind).toBe('sandbox');
+    expect(c.port).toBe(3000);
+    expect(c.slackApiUrl).toBe('https://slack.com/api/');
+    expect(c.pivotalApiUrl).toBe('https://my.pivotal.app/api/v1');
+    expect(c.dataDir).toBe('./data');
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('picks single-workspace HTTP mode from a signing secret and a bot token', () => {
+    const c = loadConfig({ ...http, PORT: '4000', SLACK_API_URL: 'http://127.0.0.1:9/api', PIVOTAL_API_URL: 'http://127.0.0.1:8/api/v1/', PIVOTAL_API_KEY: 'pivotal_test_abcdef' });
+    expect(c.slack).toEqual({ kind: 'http', signingSecret: http.SLACK_SIGNING_SECRET, botToken: http.SLACK_BOT_TOKEN });
+    expect(c.port).toBe(4000);
+    expect(c.slackApiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(c.pivotalApiUrl).toBe('http://127.0.0.1:8/api/v1');
+  });
+
+  it('picks Socket Mode and OAuth distribution', () => {
+    expect(loadConfig({ SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_BOT_TOKEN: 'xoxb-1' }).slack.kind).toBe('socket');
+    const oauth = loadConfig({
+      SLACK_SIGNING_SECRET: 'abcdef0123456789',
+      SLACK_CLIENT_ID: '123.456',
+      SLACK_CLIENT_SECRET: 'secretsecret',
+      SLACK_STATE_SECRET: 'statestatestate',
+      PIVOTAL_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(oauth.slack.kind).toBe('oauth');
+  });
+
+  it.each([
+    [{ ...http, PORT: 'eighty' }, 'PORT must be a whole number.'],
+    [{ ...http, PORT: '70000' }, 'PORT must be between 0 and 65535.'],
+    [{ ...http, SLACK_BOT_TOKEN: 'xoxp-user' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-.'],
+    [{ ...http, PIVOTAL_API_URL: 'my.pivotal.app' }, 'PIVOTAL_API_URL must be an http(s) URL of the Pivotal API.'],
+    [{ ...http, PIVOTAL_API_KEY: 'sk_live_123' }, 'PIVOTAL_API_KEY must be a Pivotal API key starting with pivotal_ (or pivotal_test_).'],
+    [{ ...http, PIVOTAL_NOTIFY_CHANNEL: '#onboarding' }, 'PIVOTAL_NOTIFY_CHANNEL must be a Slack channel id such as C0123456789 (not a #name).'],
+    [{ ...http, PIVOTAL_KEY_ENCRYPTION_KEY: 'short' }, 'PIVOTAL_KEY_ENCRYPTION_KEY must be 32 random bytes in base64 (generate one with: openssl rand -base64 32).'],
+    [{ ...http, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// URL (leave it unset to use the embedded SQLite file).'],
+    [{ ...http, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.'],
+  ])('names the variable and what to set: %j', (env, message) => {
+    expect(problemsOf(env)).toContain(message);
+  });
+
+  it('says what is missing for a half-configured mode', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(/^SLACK_SIGNING_SECRET is missing/);
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 'abcdef0123456789' })[0]).toMatch(/^SLACK_BOT_TOKEN is missing/);
+    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' })[0]).toMatch(/SLACK_BOT_TOKEN must be set too/);
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_CLIENT_ID: '1.2' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^SLACK_CLIENT_SECRET is missing/), expect.stringMatching(/^SLACK_STATE_SECRET is missing/)]),
+    );
+  });
+
+  it('requires an encryption key when many workspaces store their keys', () => {
+    const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'secretsecret', SLACK_STATE_SECRET: 'statestatestate' };
+    expect(problemsOf(env)[0]).toMatch(/^PIVOTAL_KEY_ENCRYPTION_KEY is missing/);
+  });
+
+  it('reads the admin list', () => {
+    expect(loadConfig({ ...http, PIVOTAL_ADMIN_SLACK_IDS: 'U1, U2 U3' }).adminSlackIds).toEqual(['U1', 'U2', 'U3']);
+  });
+});
