@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { keyDisplayPrefix } from '../../src/pivotal/keys.js';
+import { ApiError } from './api-error.js';
+import { newCuid, newSecretKey } from './ids.js';
+
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  mode: 'live' | 'test';
+  /** The documented safe-to-log prefix. */
+  prefix: string;
+  revoked: boolean;
+}
+
+function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+const BEARER = /^bearer +(\S+) *$/i;
+
+function unauthenticated(code: string, message: string): ApiError {
+  return new ApiError(401, 'authentication_error', code, message);
+}
+
+/** Keys are kept by hash, as Pivotal does (§2): the simulator cannot leak what it does not hold. */
+export class ApiKeyRegistry {
+  private readonly byHash = new Map<string, ApiKeyRecord>();
+
+  create(orgId: string, o: { mode?: 'live' | 'test'; name?: string } = {}): string {
+    const mode = o.mode ?? 'live';
+    const secret = newSecretKey(mode);
+    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: keyDisplayPrefix(secret), revoked: false });
+    return secret;
+  }
+
+  revoke(secret: string): void {
+    const key = this.byHash.get(hashKey(secret));
+    if (!key) throw new Error('simulator: unknown key');
+    key.revoked = true;
+  }
+
+  /** `Authorization: Bearer <key>` only; `bearer` is fine, `Bearer:` or a bare key are not. */
+  authenticate(header: string | undefined): ApiKeyRecord {
+    if (!header) throw unauthenticated('missing_api_key', 'No API key provided. Send Authorization: Bearer <key>.');
+    const match = BEARER.exec(header);
+    if (!match) throw unauthenticated('invalid_authorization_header', 'Malformed Authorization header. Use: Bearer <key>.');
+    const key = this.byHash.get(hashKey(match[1]!));
+    if (!key) throw unauthenticated('invalid_api_key', 'Invalid API key.');
+    if (key.revoked) throw unauthenticated('api_key_revoked', 'This API key has been revoked.');
+    return key;
+  }
+}

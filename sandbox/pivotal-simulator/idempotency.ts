@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+export type IdempotencyCheck =
+  | { kind: 'new' }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'mismatch' }
+  | { kind: 'in_flight' };
+
+interface Entry {
+  bodyHash: string;
+  startedAtMs: number;
+  /** Undefined while the first request is still being handled. */
+  stored?: { status: number; body: string };
+}
+
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export function hashBody(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on POST (pivotal-api.md §8), scoped to org + endpoint, kept 24 h. Only successful
+ * answers are stored (the docs describe no other, gap 11): after a failure the same key may try again.
+ */
+export class IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+
+  begin(scope: string, key: string, bodyHash: string, nowMs: number): IdempotencyCheck {
+    const id = `${scope}\u0000${key}`;
+    const entry = this.entries.get(id);
+    if (entry && nowMs - entry.startedAtMs < RETENTION_MS) {
+      if (entry.bodyHash !== bodyHash) return { kind: 'mismatch' };
+      return entry.stored ? { kind: 'replay', ...entry.stored } : { kind: 'in_flight' };
+    }
+    this.entries.set(id, { bodyHash, startedAtMs: nowMs });
+    return { kind: 'new' };
+  }
+
+  finish(scope: string, key: string, status: number, body: string): void {
+    const id = `${scope}\u0000${key}`;
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    if (status >= 200 && status < 300) entry.stored = { status, body };
+    else this.entries.delete(id);
+  }
+}

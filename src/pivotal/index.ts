@@ -1,0 +1,22 @@
+export { PivotalClient, type PivotalClientOptions, type IdempotentWrite, type RecordRef } from './client.js';
+export * from './errors.js';
+export { normalizeIdentity, type Identity } from './identity.js';
+export { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';
+export {
+  RatePacer,
+  sharedPacerForKey,
+  parseRateLimitHeaders,
+  parseRetryAfter,
+  DOCUMENTED_LIMITS,
+  DOCUMENTED_WINDOW_MS,
+  type AcquireOptions,
+  type PacerPermit,
+  type RateLimitInfo,
+  type RateLimitSnapshot,
+  type RatePacerOptions,
+} from './pacer.js';
+export { paginate } from './pagination.js';
+export { pivotalAppUrl, PIVOTAL_APP_URL } from './app-urls.js';
+export { backoffMs, retryDelayMs, type RetryPolicy } from './retry.js';
+export * from './schemas.js';
+export type { ResponseInfo } from './transport.js';
