@@ -1,0 +1,109 @@
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { CommandRouter } from '../../slack/command-router.js';
+import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
+import { openSession } from '../shared/session.js';
+import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contact-fields.js';
+import { FormState, ViewStateValues, commandText, noticeModal } from './forms.js';
+import { CUSTOMER_PICK, SUGGESTION_BUDGET_MS, customerChoice, searchCustomers, suggestionOptions } from './search.js';
+import { addContact, contactFormCustomer, customerCardById, lookupCustomer } from './service.js';
+import { CARD_ACTIONS, contactModal, contactResultView, contactWorkingView, customerCardMessage, lookupMessage, usageMessage } from './views.js';
+
+const Submission = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({ id: z.string(), state: z.object({ values: ViewStateValues }) }),
+});
+const Suggestion = z.object({ value: z.string() });
+const ButtonPress = z.object({ trigger_id: z.string(), actions: z.tuple([z.object({ value: z.string() })]).rest(z.unknown()) });
+const ShowValue = z.object({ id: z.string(), p: z.boolean() });
+
+/** `/pivotal customer`, `/pivotal contact`, the customer picker of every modal and the card's buttons. */
+export function registerCustomer(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
+  router.register({
+    name: 'contact',
+    summary: 'add a contact to a customer (primary by default)',
+    example: '/pivotal contact Acme Corp',
+    handle: async (command) => {
+      const { ack, context, args, body, client } = command;
+      const session = await openSession(ctx, context);
+      if (await answeredNotConnected(ctx, session, command)) return;
+      const reference = commandText(args);
+      const known = await contactFormCustomer(ctx, session, reference);
+      await ack();
+      const values = { customer: known.row && customerChoice(known.row), contact: { name: '', email: '', title: '' }, primary: true };
+      const unmatched = reference && !known.row ? reference : undefined;
+      await client.views.open({ trigger_id: body.trigger_id, view: contactModal(values, { mode: session.mode, currentPrimary: known.primary, ...(unmatched ? { unmatched } : {}) }) });
+    },
+  });
+
+  router.register({
+    name: 'customer',
+    summary: 'look a customer up: primary contact, open onboardings, links',
+    example: '/pivotal customer Acme Corp',
+    handle: async (command) => {
+      const { ack, context, args, respond } = command;
+      const session = await openSession(ctx, context);
+      if (await answeredNotConnected(ctx, session, command)) return;
+      const query = commandText(args);
+      if (!query) return ack(usageMessage('customer', session.mode));
+      const local = await lookupCustomer(ctx, session, query, { localOnly: true });
+      if (local.kind !== 'none') return ack(lookupMessage(local, query, { mode: session.mode, now: ctx.now() }));
+      // Asking Pivotal may take longer than the ack allows; the answer follows through response_url.
+      await ack();
+      const found = await lookupCustomer(ctx, session, query, { localOnly: false });
+      await respond(lookupMessage(found, query, { mode: session.mode, now: ctx.now() }));
+    },
+  });
+
+  app.options(CUSTOMER_PICK, async ({ ack, body, context }) => {
+    const { value } = Suggestion.parse(body);
+    const session = await openSession(ctx, context);
+    const search = await searchCustomers(ctx, session, value, { budgetMs: SUGGESTION_BUDGET_MS, limit: 100 });
+    await ack({ options: suggestionOptions(search) });
+  });
+
+  app.view(CONTACT_CALLBACK, async ({ ack, body, context, client }) => {
+    const submission = Submission.parse(body);
+    const values = readContactForm(new FormState(submission.view.state.values));
+    const checked = validateContactForm(values);
+    if ('errors' in checked) return ack({ response_action: 'errors', errors: checked.errors });
+    const session = await openSession(ctx, context);
+    if (!session.connection) return ack({ response_action: 'update', view: noticeModal('Add a contact', disconnectedBlocks()) });
+    await ack({ response_action: 'update', view: contactWorkingView(values, session.mode) });
+    ctx.background.run('contact.add', async () => {
+      const outcome = await addContact(ctx, session, { viewId: submission.view.id, userId: submission.user.id, customerId: checked.customerId, contact: checked.contact, primary: values.primary });
+      const view =
+        outcome.kind === 'added'
+          ? contactResultView(outcome.result, session.mode)
+          : contactModal(values, { mode: session.mode, errors: outcome.errors, ...(outcome.problem ? { problem: outcome.problem } : {}) });
+      try {
+        await client.views.update({ view_id: submission.view.id, view });
+      } catch (err) {
+        // The person closed the modal; the contact was still added (or refused) as shown in Pivotal.
+        ctx.logger.warn({ err, outcome: outcome.kind }, 'contact: could not update the modal');
+      }
+    });
+  });
+
+  app.action(CARD_ACTIONS.show, async ({ ack, body, context, respond }) => {
+    await ack();
+    const { id, p } = ShowValue.parse(JSON.parse(ButtonPress.parse(body).actions[0].value));
+    const session = await openSession(ctx, context);
+    const card = await customerCardById(ctx, session, id, p);
+    if (card) await respond({ ...customerCardMessage(card, { mode: session.mode, now: ctx.now() }), replace_original: true });
+    else await respond({ response_type: 'ephemeral', replace_original: false, text: 'That customer is no longer in Pivotal.' });
+  });
+
+  app.action(CARD_ACTIONS.addContact, async ({ ack, body, context, client }) => {
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    const known = await contactFormCustomer(ctx, session, press.actions[0].value);
+    await ack();
+    const values = { customer: known.row && customerChoice(known.row), contact: { name: '', email: '', title: '' }, primary: true };
+    await client.views.open({ trigger_id: press.trigger_id, view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }) });
+  });
+
+  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
+  app.action(CARD_ACTIONS.open, async ({ ack }) => ack());
+}

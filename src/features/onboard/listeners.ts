@@ -1,0 +1,102 @@
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { CommandRouter } from '../../slack/command-router.js';
+import { registerCustomer } from '../customer/listeners.js';
+import { FormState, ViewStateValues, commandText } from '../customer/forms.js';
+import type { FeatureLifecycle } from '../index.js';
+import { openSession } from '../shared/session.js';
+import { answeredNotConnected } from './not-connected.js';
+import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
+import { parseMeta, readOnboardForm } from './validation.js';
+import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
+import { OnboardWorker } from './worker.js';
+
+const SubmittedView = z.object({
+  id: z.string(),
+  hash: z.string().optional(),
+  private_metadata: z.string().optional(),
+  state: z.object({ values: ViewStateValues }),
+});
+const Submission = z.object({ user: z.object({ id: z.string() }), view: SubmittedView });
+const FormAction = z.object({
+  view: SubmittedView,
+  actions: z.tuple([z.object({ value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullish() })]).rest(z.unknown()),
+});
+
+/**
+ * Issue #4: `/pivotal onboard` (one modal: customer, primary contact, onboarding), with the `contact`
+ * and `customer` commands it shares the customer picker and contact form with.
+ */
+export function registerOnboard(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
+  const worker = new OnboardWorker(ctx);
+
+  router.register({
+    name: 'onboard',
+    summary: 'a new customer, its primary contact and an onboarding, from one form',
+    example: '/pivotal onboard Acme Corp',
+    handle: async (command) => {
+      const { ack, context, args, body, client } = command;
+      const session = await openSession(ctx, context);
+      if (await answeredNotConnected(ctx, session, command)) return;
+      const opening = await openingForm(ctx, session, commandText(args), body.user_id);
+      await ack();
+      // The trigger expires 3 s after the command: the modal opens before anything is asked of Pivotal.
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }) });
+      if (opening.lookUpInPivotal && opened.view?.id) {
+        const view = { id: opened.view.id, hash: opened.view.hash };
+        ctx.background.run('onboard.existing-customer', () => hintExistingCustomer(ctx, session, client, view, opening));
+      }
+    },
+  });
+
+  app.view(ONBOARD_CALLBACK, async ({ ack, body, context, client }) => {
+    const { user, view } = Submission.parse(body);
+    const session = await openSession(ctx, context);
+    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
+    const outcome = await submitOnboarding(ctx, session, { viewId: view.id, userId: user.id, values });
+    if (outcome.kind === 'errors') return ack({ response_action: 'errors', errors: outcome.errors });
+    await ack({ response_action: 'update', view: outcome.view });
+    if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
+  });
+
+  app.view(RETRY_CALLBACK, async ({ ack, body, context, client }) => {
+    const { view } = Submission.parse(body);
+    const outcome = await retryOnboarding(ctx, await openSession(ctx, context), view.id);
+    await ack({ response_action: 'update', view: outcome.view });
+    if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
+  });
+
+  // New or existing customer: the form is drawn again with the other fields, keeping what was typed.
+  app.action(ONBOARD_ACTIONS.customerMode, async ({ ack, body, context, client }) => {
+    await ack();
+    const { view, actions } = FormAction.parse(body);
+    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
+    const customerMode = actions[0].selected_option?.value === 'existing' ? 'existing' : 'new';
+    const form = await formContext(ctx, await openSession(ctx, context));
+    await redraw(ctx, client, view, onboardForm({ ...values, customerMode }, form));
+  });
+
+  // "Use acme-2" after Pivotal said the slug was taken.
+  app.action(ONBOARD_ACTIONS.useSlug, async ({ ack, body, context, client }) => {
+    await ack();
+    const { view, actions } = FormAction.parse(body);
+    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
+    const form = await formContext(ctx, await openSession(ctx, context));
+    await redraw(ctx, client, view, onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form));
+  });
+
+  registerCustomer(app, ctx, router);
+  return worker;
+}
+
+/** `hash` makes a stale redraw lose against an update made meanwhile (the result of a submission, say). */
+async function redraw(ctx: AppContext, client: WebClient, view: z.infer<typeof SubmittedView>, next: ModalView): Promise<void> {
+  try {
+    await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next });
+  } catch (err) {
+    ctx.logger.debug({ err }, 'onboard: the modal changed before it could be redrawn');
+  }
+}

@@ -1,0 +1,164 @@
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
+import type { PhaseSequence } from '../../domain/phases.js';
+import { loadPhaseSequence } from '../../store/phases.js';
+import { findCustomers } from '../../store/read-model.js';
+import type { RmCustomerRow } from '../../store/schema-domain.js';
+import { noticeModal, type FieldErrors } from '../customer/forms.js';
+import { customerChoice, searchCustomers } from '../customer/search.js';
+import type { Session } from '../shared/session.js';
+import { mrkdwn } from '../../views/text.js';
+import { disconnectedBlocks } from './not-connected.js';
+import { claimJob, createJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
+import { freeSlug, slugify } from './slug.js';
+import { CUSTOMER_STATUSES, BLOCKS, earliestTargetDate, validateOnboardForm, type OnboardFormValues, type OnboardInput } from './validation.js';
+import { CUSTOMER_NAME_MAX_LENGTH, jobView, onboardForm, workingView, type FormContext } from './views.js';
+
+/** After the modal is open there is time to ask Pivotal whether the typed customer already exists. */
+const EXISTING_LOOKUP_BUDGET_MS = 5_000;
+
+export interface Opening {
+  values: OnboardFormValues;
+  phases: PhaseSequence;
+  /** The typed name matched nothing locally: worth asking Pivotal once the modal is open. */
+  lookUpInPivotal: string | null;
+}
+
+function isExactReference(row: RmCustomerRow, reference: string): boolean {
+  const ref = reference.trim().toLowerCase();
+  return row.name_lower === ref || row.id === reference.trim() || row.slug === ref || ref.replace(/^#/, '') === String(row.display_id);
+}
+
+/**
+ * What the modal opens with, from local data only (it must open within the trigger's 3 s): the name
+ * typed after the command, an existing customer preselected when the reference names one exactly,
+ * the workspace's first phase, and the person as CSM.
+ */
+export async function openingForm(ctx: AppContext, session: Session, typed: string, userId: string): Promise<Opening> {
+  // The command text pre-fills the name field: never longer than that field accepts.
+  const reference = [...typed].slice(0, CUSTOMER_NAME_MAX_LENGTH).join('').trim();
+  const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
+  const local = reference ? await findCustomers(ctx.store.db, session.workspaceId, reference, 10) : [];
+  const exact = local.find((row) => isExactReference(row, reference)) ?? null;
+  const name = exact?.name ?? reference;
+  const slug = slugify(name);
+  return {
+    phases,
+    lookUpInPivotal: reference && local.length === 0 ? reference : null,
+    values: {
+      customerMode: exact ? 'existing' : 'new',
+      customerName: name,
+      slug,
+      derivedSlug: slug,
+      domain: '',
+      status: CUSTOMER_STATUSES[0]!.value,
+      picked: exact && customerChoice(exact),
+      contact: { name: '', email: '', title: '' },
+      contactLater: false,
+      phase: phases.first()?.key ?? null,
+      state: 'active',
+      targetDate: null,
+      csmUserId: userId,
+    },
+  };
+}
+
+/**
+ * Once the modal is open: if Pivotal has a customer of the typed name that the read model did not know,
+ * say so under the name field. `hash` makes this lose quietly against any other update of the modal.
+ */
+export async function hintExistingCustomer(ctx: AppContext, session: Session, client: WebClient, view: { id: string; hash: string | undefined }, opening: Opening): Promise<void> {
+  const name = opening.lookUpInPivotal!;
+  const search = await searchCustomers(ctx, session, name, { budgetMs: EXISTING_LOOKUP_BUDGET_MS, limit: 10 });
+  const match = search.rows.find((row) => row.name_lower === name.toLowerCase());
+  if (!match) return;
+  const form = onboardForm(opening.values, { mode: session.mode, phases: opening.phases, existingMatch: { name: match.name, display_id: match.display_id } });
+  try {
+    await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: form });
+  } catch (err) {
+    ctx.logger.debug({ err }, 'onboard: the modal changed before the existing-customer hint could be shown');
+  }
+}
+
+export async function formContext(ctx: AppContext, session: Session): Promise<Pick<FormContext, 'mode' | 'phases'>> {
+  return { mode: session.mode, phases: await loadPhaseSequence(ctx.store.db, session.workspaceId) };
+}
+
+export type SubmitOutcome =
+  | { kind: 'errors'; errors: FieldErrors }
+  /** Nothing to start: show this (a repeated submission sees the job as it stands). */
+  | { kind: 'show'; view: ModalView }
+  | { kind: 'started'; view: ModalView; key: JobKey; lease: Lease };
+
+/**
+ * A submission of the onboard modal, answered within the ack: field errors at once, otherwise the job
+ * is created (or, after Pivotal refused a field, taken up again) and the steps are left to the runner.
+ * The job is keyed by the view, so a second delivery of the same submission finds it and starts nothing.
+ */
+export async function submitOnboarding(ctx: AppContext, session: Session, s: { viewId: string; userId: string; values: OnboardFormValues }): Promise<SubmitOutcome> {
+  const key: JobKey = { workspaceId: session.workspaceId, viewId: s.viewId };
+  const db = ctx.store.db;
+  const phases = await loadPhaseSequence(db, session.workspaceId);
+  const shown = { phases, now: ctx.now() };
+  const existing = await getJob(db, key);
+  if (existing && existing.status !== 'needs_input') return { kind: 'show', view: jobView(existing, shown) };
+  if (!session.connection) return { kind: 'show', view: noticeModal('Onboard a customer', disconnectedBlocks()) };
+
+  const done = existing?.records ?? {};
+  const checked = validateOnboardForm(s.values, { phases, earliestTarget: earliestTargetDate(ctx.now()), customerLocked: !!done.customer, contactLocked: !!done.contact });
+  if ('errors' in checked) return { kind: 'errors', errors: checked.errors };
+  const input: OnboardInput = {
+    customer: checked.input.customer ?? existing!.input.customer,
+    contact: checked.input.contact ?? existing!.input.contact,
+    onboarding: checked.input.onboarding,
+  };
+  if (checked.input.customer?.kind === 'new') {
+    const taken = await slugTakenMessage(ctx, session, checked.input.customer.slug);
+    if (taken) return { kind: 'errors', errors: { [BLOCKS.slug]: taken } };
+  }
+
+  const lease = newLease(ctx.now());
+  const now = ctx.now().toISOString();
+  const started = existing
+    ? await claimJob(db, key, ['needs_input'], lease, now, input)
+    : await createJob(db, { key, workspace: session.workspace, userId: s.userId, mode: session.connection.mode, input }, lease, now);
+  if (!started) {
+    // Another delivery of this submission got there first.
+    const winner = await getJob(db, key);
+    return { kind: 'show', view: winner ? jobView(winner, shown) : unknownJobNotice() };
+  }
+  return { kind: 'started', key, lease, view: workingView({ input, records: existing?.records ?? {}, problem: null, mode: session.connection.mode }, shown) };
+}
+
+/** The read model already knows a customer with this slug: say whose it is and offer a free one, before any request. */
+async function slugTakenMessage(ctx: AppContext, session: Session, slug: string): Promise<string | null> {
+  const owner = await ctx.store.db
+    .selectFrom('rm_customers')
+    .select(['name', 'display_id'])
+    .where('workspace_id', '=', session.workspaceId)
+    .where('slug', '=', slug)
+    .where('deleted', '=', 0)
+    .executeTakeFirst();
+  if (!owner) return null;
+  const free = await freeSlug(ctx, session, slug, { askPivotal: false });
+  return `${slug} is already the slug of ${owner.name} (#${owner.display_id}). Choose "Existing customer" to onboard it again, or use another slug such as ${free}.`;
+}
+
+function unknownJobNotice(): ModalView {
+  return noticeModal('Onboard a customer', [{ type: 'section', text: mrkdwn('This onboarding is no longer known here. Run `/pivotal onboard` again.') }]);
+}
+
+/** Retry from the failure view: takes the failed job up again; anything else shows the job as it stands. */
+export async function retryOnboarding(ctx: AppContext, session: Session, viewId: string): Promise<Exclude<SubmitOutcome, { kind: 'errors' }>> {
+  const key: JobKey = { workspaceId: session.workspaceId, viewId };
+  const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
+  const shown = { phases, now: ctx.now() };
+  const job = await getJob(ctx.store.db, key);
+  if (!job) return { kind: 'show', view: unknownJobNotice() };
+  const lease = newLease(ctx.now());
+  if (job.status !== 'failed' || !(await claimJob(ctx.store.db, key, ['failed'], lease, ctx.now().toISOString()))) {
+    return { kind: 'show', view: jobView((await getJob(ctx.store.db, key)) ?? job, shown) };
+  }
+  return { kind: 'started', key, lease, view: workingView({ ...job, problem: null }, shown) };
+}

@@ -1,0 +1,93 @@
+import { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
+import { slackClientOptions } from '../../app.js';
+import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import { createInstallationStore } from '../../store/installation-store.js';
+import type { FeatureLifecycle } from '../index.js';
+import { abandonedJobs, claimJob, getJob, newLease, purgeJobs, type JobKey, type Lease } from './jobs.js';
+import { OnboardRunner } from './steps.js';
+
+const SCAN_INTERVAL_MS = 30_000;
+const SCAN_BATCH = 20;
+/** A job that ended (or waited for input) this long ago belongs to a modal nobody has open any more. */
+const KEEP_JOBS_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * Owns the onboard jobs' runs. A submission's run starts at once, in the background (a closed modal
+ * does not stop it); a run queued by a rate limit is taken up again when its wait is over; and every
+ * so often (and at start) jobs whose runner went away — a restart, a replica that died — are taken
+ * over. Taking a job is an atomic claim of its lease, so it never runs twice at once.
+ */
+export class OnboardWorker implements FeatureLifecycle {
+  private readonly runner: OnboardRunner;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private interval: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly scanIntervalMs = SCAN_INTERVAL_MS,
+  ) {
+    this.runner = new OnboardRunner(ctx, (workspace) => this.slackClient(workspace), (key, at) => this.schedule(key, at));
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.ctx.background.run('onboard.scan', () => this.scan());
+    this.interval = setInterval(() => this.ctx.background.run('onboard.scan', () => this.scan()), this.scanIntervalMs);
+    this.interval.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.interval);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Runs a job this process has just claimed; `slack` is the requesting listener's client when there is one. */
+  launch(key: JobKey, lease: Lease, slack?: WebClient): void {
+    this.ctx.background.run('onboard.job', () => this.runner.run(key, lease, slack));
+  }
+
+  private schedule(key: JobKey, at: Date): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.ctx.background.run('onboard.resume', () => this.resume(key));
+    }, Math.max(0, at.getTime() - this.ctx.now().getTime()));
+    this.timers.add(timer);
+  }
+
+  private async resume(key: JobKey): Promise<void> {
+    if (this.stopped) return;
+    const now = this.ctx.now();
+    const lease = newLease(now);
+    if (await claimJob(this.ctx.store.db, key, ['running', 'queued'], lease, now.toISOString())) return this.launch(key, lease);
+    // Timers may fire a millisecond before the wall clock says the wait is over, and the claim then
+    // finds the job still waiting. Judged by the claim's own reading of the clock (a later one could
+    // already be past the wait and leave the job to the next scan, half a minute on): look again then.
+    const job = await getJob(this.ctx.store.db, key);
+    if (job?.status === 'queued' && Date.parse(job.leaseUntil) > now.getTime()) this.schedule(key, new Date(job.leaseUntil));
+  }
+
+  private async scan(): Promise<void> {
+    const now = this.ctx.now();
+    await purgeJobs(this.ctx.store.db, new Date(now.getTime() - KEEP_JOBS_MS).toISOString());
+    for (const key of await abandonedJobs(this.ctx.store.db, now.toISOString(), SCAN_BATCH)) await this.resume(key);
+  }
+
+  /** A run taken over without a request has no listener client: it gets one with the workspace's bot token. */
+  private async slackClient(workspace: WorkspaceRef): Promise<WebClient> {
+    const slack = this.ctx.config.slack;
+    const options = { ...slackClientOptions(this.ctx), teamId: workspace.teamId };
+    if (slack.kind === 'http' || slack.kind === 'socket') return new WebClient(slack.botToken, options);
+    const store = createInstallationStore(this.ctx.store.db, this.ctx.keyRing);
+    const query = { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false };
+    const installation = await store
+      .fetchInstallation(query)
+      // An org-wide install is stored under the enterprise alone.
+      .catch((err: unknown) => (workspace.enterpriseId ? store.fetchInstallation({ ...query, teamId: undefined, isEnterpriseInstall: true }) : Promise.reject(err)));
+    return new WebClient(installation.bot?.token, options);
+  }
+}
