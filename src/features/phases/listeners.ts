@@ -1,0 +1,160 @@
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
+import { OutboxDispatcher } from '../../notifications/dispatcher.js';
+import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
+import type { KeyMode } from '../../views/test-key-label.js';
+import type { CommandRouter } from '../../slack/command-router.js';
+import type { FeatureLifecycle } from '../index.js';
+import { openSession } from '../shared/session.js';
+import { parseChannelCommand, runChannelCommand } from './channel-service.js';
+import { ephemeral } from './ephemeral.js';
+import { checkSubmission, openMove, saveMove, type MoveScreen } from './move-service.js';
+import {
+  loadingModal,
+  messageModal,
+  MOVE_BLOCKS,
+  MOVE_PICK_CALLBACK,
+  MOVE_SUBMIT_CALLBACK,
+  movedModal,
+  moveFormModal,
+  pickModal,
+  savingModal,
+} from './move-views.js';
+import { MoveOpenBody, moveInput, parseSnapshot, selectedValue, textValue } from './payloads.js';
+import { openSequenceEditor, saveSequenceEdit } from './sequence-service.js';
+import { SEQUENCE_BLOCKS, SEQUENCE_CALLBACK, sequenceEditorModal, sequenceSavedModal } from './sequence-views.js';
+
+function render(screen: MoveScreen, mode: KeyMode | null) {
+  switch (screen.kind) {
+    case 'message':
+      return messageModal(screen.text, mode);
+    case 'pick':
+      return pickModal(screen.candidates, screen.reference, mode);
+    case 'form':
+      return moveFormModal(screen.form);
+    case 'moved':
+      return movedModal(screen.result);
+  }
+}
+
+/**
+ * Fills a modal that is already open. Should the work itself fail, the modal says so before the
+ * error goes on to the global handler (which logs it with a reference), instead of loading for ever.
+ */
+async function fillModal(client: WebClient, viewId: string, mode: KeyMode | null, work: () => Promise<MoveScreen>): Promise<void> {
+  let screen: MoveScreen;
+  try {
+    screen = await work();
+  } catch (err) {
+    await client.views
+      .update({ view_id: viewId, view: messageModal(':warning: Something went wrong on our side and nothing was changed. Try again in a moment.', mode) })
+      .catch(() => undefined);
+    throw err;
+  }
+  await client.views.update({ view_id: viewId, view: render(screen, mode) });
+}
+
+const STALE_FORM = 'This form is from an older version of the app. Close it and run `/pivotal move` again.';
+
+/**
+ * Phase moves (`/pivotal move`, every "Move phase" button), the notification channel
+ * (`/pivotal channel`), the phase sequence (`/pivotal phases`); returns the outbox dispatcher,
+ * the worker that turns every recorded change into channel posts.
+ */
+export function registerPhases(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
+  router.register({
+    name: 'move',
+    summary: 'move an onboarding to another phase, or change its state or target launch date',
+    example: '/pivotal move Acme Corp',
+    handle: async ({ ack, args, body, client, context }) => {
+      const session = await openSession(ctx, context);
+      if (!args) {
+        await ack(ephemeral('Which onboarding? Name its customer or give its number, e.g. `/pivotal move Acme Corp` or `/pivotal move #12`.', session.mode));
+        return;
+      }
+      await ack();
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: loadingModal(session.mode) });
+      await fillModal(client, opened.view!.id!, session.mode, () => openMove(ctx, session, { userId: body.user_id, slack: client }, { reference: args }));
+    },
+  });
+
+  app.action(MOVE_OPEN_ACTION, async ({ ack, body, client, context }) => {
+    await ack();
+    const payload = MoveOpenBody.parse(body);
+    const session = await openSession(ctx, context);
+    const loading = { trigger_id: payload.trigger_id, view: loadingModal(session.mode) };
+    // From a modal (a customer card) the move stacks on top of it; from a message or Home it opens.
+    const opened = payload.view?.type === 'modal' ? await client.views.push(loading) : await client.views.open(loading);
+    const actor = { userId: payload.user.id, slack: client };
+    await fillModal(client, opened.view!.id!, session.mode, () => openMove(ctx, session, actor, { onboardingId: payload.actions[0]!.value }));
+  });
+
+  app.view(MOVE_PICK_CALLBACK, async ({ ack, body, view, client, context }) => {
+    const onboardingId = selectedValue(view.state.values, MOVE_BLOCKS.pick);
+    if (!onboardingId) {
+      await ack({ response_action: 'errors', errors: { [MOVE_BLOCKS.pick]: 'Pick the onboarding to move.' } });
+      return;
+    }
+    const session = await openSession(ctx, context);
+    await ack({ response_action: 'update', view: loadingModal(session.mode) });
+    await fillModal(client, view.id, session.mode, () => openMove(ctx, session, { userId: body.user.id, slack: client }, { onboardingId }));
+  });
+
+  app.view(MOVE_SUBMIT_CALLBACK, async ({ ack, body, view, client, context }) => {
+    const session = await openSession(ctx, context);
+    const snapshot = parseSnapshot(view.private_metadata);
+    if (!snapshot) {
+      await ack({ response_action: 'update', view: messageModal(STALE_FORM, session.mode) });
+      return;
+    }
+    const input = moveInput(view.state.values);
+    const actor = { userId: body.user.id, slack: client };
+    const check = await checkSubmission(ctx, session, actor, snapshot, input);
+    if (!check.ok) {
+      await ack({ response_action: 'errors', errors: check.errors });
+      return;
+    }
+    await ack({ response_action: 'update', view: savingModal(session.mode) });
+    const interaction = `slack:${view.id}:${snapshot.shown.updatedAt ?? ''}`;
+    await fillModal(client, view.id, session.mode, () => saveMove(ctx, session, actor, { snapshot, plan: check.plan, entered: input, interaction }));
+  });
+
+  router.register({
+    name: 'channel',
+    summary: 'where onboarding updates are posted (admins: set the channel, switch threads on or off)',
+    example: '/pivotal channel #onboarding',
+    handle: async ({ ack, args, body, client, context, respond }) => {
+      await ack();
+      const session = await openSession(ctx, context);
+      const outcome = await runChannelCommand(ctx, session, { userId: body.user_id, slack: client }, parseChannelCommand(args));
+      await respond({ ...ephemeral(outcome.text, session.mode), replace_original: false });
+    },
+  });
+
+  router.register({
+    name: 'phases',
+    summary: "edit the workspace's onboarding phases: rename, reorder, add, archive (admins)",
+    example: '/pivotal phases',
+    handle: async ({ ack, body, client, context }) => {
+      const session = await openSession(ctx, context);
+      const access = await openSequenceEditor(ctx, session, { userId: body.user_id, slack: client });
+      if (!access.ok) {
+        await ack(ephemeral(access.refusal, session.mode));
+        return;
+      }
+      await ack();
+      await client.views.open({ trigger_id: body.trigger_id, view: sequenceEditorModal(access.data, session.mode) });
+    },
+  });
+
+  app.view(SEQUENCE_CALLBACK, async ({ ack, body, view, client, context }) => {
+    const session = await openSession(ctx, context);
+    const edit = { active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '', archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '' };
+    const result = await saveSequenceEdit(ctx, session, { userId: body.user.id, slack: client }, edit);
+    if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
+    else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });
+  });
+
+  return new OutboxDispatcher(ctx);
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { ActivityEvent } from '../../notifications/activity.js';
+import type { Db } from '../../store/database.js';
+import type { PhaseTransitionsTable } from '../../store/schema-phases.js';
+
+type Change = Pick<PhaseTransitionsTable, 'kind' | 'from_value' | 'to_value' | 'reason' | 'note'>;
+
+function changeOf(e: ActivityEvent): Change | null {
+  switch (e.kind) {
+    case 'onboarding.phase_changed':
+      return e.direction === 'external' ? null : { kind: e.direction, from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: e.note ?? null };
+    case 'onboarding.state_changed':
+      return { kind: 'state', from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: null };
+    case 'onboarding.target_changed':
+      return { kind: 'target', from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: null };
+    case 'onboarding.opened':
+      return null;
+  }
+}
+
+/** The app's audit of a move made from Slack: one row per change, with who, when, from, to and why. */
+export async function recordTransitions(db: Db, workspaceId: string, events: readonly ActivityEvent[], userId: string, now: string): Promise<void> {
+  const rows: Insertable<PhaseTransitionsTable>[] = [];
+  for (const event of events) {
+    const change = changeOf(event);
+    if (change) rows.push({ id: randomUUID(), workspace_id: workspaceId, onboarding_id: event.onboardingId, actor_slack_user_id: userId, occurred_at: now, ...change });
+  }
+  if (rows.length > 0) await db.insertInto('phase_transitions').values(rows).execute();
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.js';
+
+/**
+ * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
+ * transaction as the change it reports (DESIGN.md rule 6); the dispatcher turns it into the parent
+ * post and a thread reply.
+ */
+export type Actor = { type: 'slack'; userId: string } | { type: 'pivotal' };
+
+/** `set`: a move from a phase the workspace's sequence does not know, so neither forward nor back. */
+export type PhaseDirection = 'advance' | 'back' | 'skip' | 'set' | 'external';
+
+export type ActivityEvent =
+  | { kind: 'onboarding.opened'; onboardingId: string; actor: Actor }
+  | { kind: 'onboarding.phase_changed'; onboardingId: string; from: string; to: string; direction: PhaseDirection; reason?: string; note?: string; actor: Actor }
+  | { kind: 'onboarding.state_changed'; onboardingId: string; from: string; to: string; reason?: string; actor: Actor }
+  | { kind: 'onboarding.target_changed'; onboardingId: string; from: string | null; to: string | null; reason?: string; actor: Actor };
+
+export type ActivityKind = ActivityEvent['kind'];
+
+/**
+ * The key that makes a change announced once: the same change seen twice (a retry, the sync reading
+ * back what the app just wrote, a webhook and a poll) maps to the same key.
+ */
+export function activityDedupeKey(event: ActivityEvent): string {
+  switch (event.kind) {
+    case 'onboarding.opened':
+      return `opened:${event.onboardingId}`;
+    case 'onboarding.phase_changed':
+      return `phase:${event.onboardingId}:${event.from}>${event.to}`;
+    case 'onboarding.state_changed':
+      return `state:${event.onboardingId}:${event.from}>${event.to}`;
+    case 'onboarding.target_changed':
+      return `target:${event.onboardingId}:${event.from ?? 'none'}>${event.to ?? 'none'}`;
+  }
+}
+
+/**
+ * Queues the event for the channel. `occurrence` distinguishes a real repeat of the same transition
+ * (moved forward, back, forward again): pass what identifies this occurrence, e.g. the record's
+ * updated_at or the Slack interaction id. Returns false when the same occurrence was queued before.
+ */
+export async function recordActivity(db: Db, workspaceId: string, event: ActivityEvent, occurrence: string, now: string): Promise<boolean> {
+  const result = await db
+    .insertInto('outbox')
+    .values({
+      id: randomUUID(),
+      workspace_id: workspaceId,
+      dedupe_key: `${activityDedupeKey(event)}@${occurrence}`,
+      kind: event.kind,
+      onboarding_id: event.onboardingId,
+      payload: JSON.stringify(event),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}

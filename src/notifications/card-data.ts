@@ -1,0 +1,70 @@
+import type { AppContext } from '../context.js';
+import { loadPhaseSequence } from '../store/phases.js';
+import { getCustomerRow, getOnboardingRow } from '../store/read-model.js';
+import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
+import { slackUsersFor } from '../store/user-mappings.js';
+import type { Db } from '../store/database.js';
+import type { KeyMode } from '../views/test-key-label.js';
+import type { Owner } from './describe.js';
+import type { OnboardingCard } from './post-views.js';
+
+const FINISHED_STATES = new Set(['done', 'completed']);
+
+export function isFinished(o: Pick<RmOnboardingRow, 'completed_at' | 'phase' | 'state'>): boolean {
+  return Boolean(o.completed_at) || o.phase === 'completed' || FINISHED_STATES.has(o.state);
+}
+
+/** Where the onboard flow (issue #4) keeps the Slack user of a CSM that has no Pivotal user mapping. */
+const CSM_SLACK_USER_METADATA_KEY = 'slack_csm_user_id';
+
+function metadataCsm(metadata: string | null): string | undefined {
+  if (!metadata) return undefined;
+  try {
+    const value = (JSON.parse(metadata) as Record<string, unknown>)[CSM_SLACK_USER_METADATA_KEY];
+    return typeof value === 'string' && /^[UW][A-Z0-9]+$/.test(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owner as Slack should show them: a mention when the CSM maps to a Slack user, else Pivotal's id. */
+export async function ownerOf(db: Db, workspaceId: string, o: Pick<RmOnboardingRow, 'csm_id' | 'metadata'>): Promise<Owner> {
+  if (o.csm_id) {
+    const [slackUser] = await slackUsersFor(db, workspaceId, o.csm_id);
+    if (slackUser) return { kind: 'slack', userId: slackUser };
+  }
+  const fromMetadata = metadataCsm(o.metadata);
+  if (fromMetadata) return { kind: 'slack', userId: fromMetadata };
+  return o.csm_id ? { kind: 'pivotal', pivotalUserId: o.csm_id } : { kind: 'none' };
+}
+
+export interface LoadedCard {
+  card: OnboardingCard;
+  onboarding: RmOnboardingRow;
+  customer: RmCustomerRow | undefined;
+}
+
+/** The card as the read model has it now, so every post and update shows the latest state. */
+export async function loadCard(ctx: AppContext, workspaceId: string, onboardingId: string, mode: KeyMode | null): Promise<LoadedCard | null> {
+  const db = ctx.store.db;
+  const onboarding = await getOnboardingRow(db, workspaceId, onboardingId);
+  if (!onboarding) return null;
+  const customer = await getCustomerRow(db, workspaceId, onboarding.customer_id);
+  const card: OnboardingCard = {
+    onboarding: {
+      id: onboarding.id,
+      displayId: onboarding.display_id,
+      name: onboarding.name,
+      phase: onboarding.phase,
+      state: onboarding.state,
+      target: onboarding.target_launch_date,
+      finished: isFinished(onboarding),
+    },
+    customer: customer ? { displayId: customer.display_id, name: customer.name, slug: customer.slug } : null,
+    owner: await ownerOf(db, workspaceId, onboarding),
+    phases: await loadPhaseSequence(db, workspaceId),
+    mode,
+    today: ctx.now(),
+  };
+  return { card, onboarding, customer };
+}

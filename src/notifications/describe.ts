@@ -1,0 +1,81 @@
+import { differenceInCalendarDays, format, parseISO } from 'date-fns';
+import { readablePhase, type PhaseSequence } from '../domain/phases.js';
+import { escapeMrkdwn, truncate } from '../views/text.js';
+
+/**
+ * How an onboarding's facts read in Slack, shared by the channel posts and the move modal so both
+ * say the same thing the same way. Every function returns mrkdwn with Pivotal- and admin-supplied
+ * text already escaped.
+ */
+
+const STATE_NAMES: Record<string, string> = {
+  active: 'Active',
+  paused: 'Paused',
+  at_risk: 'At risk',
+  waiting: 'Waiting on customer',
+  done: 'Done',
+  completed: 'Completed',
+  blocked: 'Blocked',
+};
+
+/** The states a person can pick in the move modal: the API guide's list (pivotal-api.md §11.2). */
+export const SETTABLE_STATES = ['active', 'paused', 'at_risk', 'waiting'] as const;
+
+/** State is an open string (gap 2): unknown values are shown readable, never refused. */
+export function stateName(state: string): string {
+  return STATE_NAMES[state] ?? readablePhase(state);
+}
+
+/** Names are shortened before escaping, so an entity such as `&amp;` is never cut in half. */
+export function safeText(text: string, max = 150): string {
+  return escapeMrkdwn(truncate(text, max));
+}
+
+export function phaseName(phases: PhaseSequence, key: string): string {
+  return safeText(phases.name(key), 75);
+}
+
+/** `3/7 Review ▰▰▰▱▱▱▱`; a phase outside the sequence is shown as it is, with no progress. */
+export function phaseProgress(phases: PhaseSequence, key: string): string {
+  const progress = phases.progress(key);
+  if (!progress) return `${phaseName(phases, key)} _(not in this workspace's phase list)_`;
+  const bar = '▰'.repeat(progress.step) + '▱'.repeat(progress.of - progress.step);
+  return `${progress.step}/${progress.of} ${phaseName(phases, key)}  ${bar}`;
+}
+
+export function formatDay(date: string): string {
+  return format(parseISO(date), 'MMM d, yyyy');
+}
+
+const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
+/** `Jul 15, 2026 · in 12 days`, `… · 3 days overdue` (days counted in UTC); a finished onboarding is never overdue. */
+export function describeTarget(target: string | null, today: Date, finished: boolean): string {
+  if (!target) return 'No target';
+  const date = formatDay(target);
+  if (finished) return date;
+  const diff = differenceInCalendarDays(parseISO(target), parseISO(today.toISOString().slice(0, 10)));
+  if (diff === 0) return `${date} · today`;
+  return diff > 0 ? `${date} · in ${days(diff)}` : `${date} · *${days(-diff)} overdue*`;
+}
+
+/** `10 days later`, `3 days earlier` between two YYYY-MM-DD dates. */
+export function describeShift(from: string, to: string): string {
+  const diff = differenceInCalendarDays(parseISO(to), parseISO(from));
+  if (diff === 0) return 'same day';
+  return diff > 0 ? `${days(diff)} later` : `${days(-diff)} earlier`;
+}
+
+/** Who owns the onboarding: a Slack user when the CSM is mapped, else Pivotal's user id as text. */
+export type Owner = { kind: 'slack'; userId: string } | { kind: 'pivotal'; pivotalUserId: string } | { kind: 'none' };
+
+export function ownerText(owner: Owner): string {
+  switch (owner.kind) {
+    case 'slack':
+      return `<@${owner.userId}>`;
+    case 'pivotal':
+      return `${safeText(owner.pivotalUserId, 80)} _(not linked to a Slack user)_`;
+    case 'none':
+      return 'Unassigned';
+  }
+}

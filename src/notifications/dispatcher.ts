@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebAPICallError } from '@slack/web-api';
+import type { AppContext } from '../context.js';
+import { boltLogger } from '../slack/bolt-logger.js';
+import { releaseLease, tryAcquireLease } from '../store/leases.js';
+import type { OutboxRow } from '../store/schema-domain.js';
+import type { ActivityEvent } from './activity.js';
+import { parseActivityPayload } from './activity-payload.js';
+import { loadCard, type LoadedCard } from './card-data.js';
+import { forgetParentPost, getParentPost, holdRow, markDelivered, saveParentPost, scheduleRetry, undeliveredRows } from './post-store.js';
+import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
+import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
+import { botTokenFor, workspaceMode } from './workspace-access.js';
+import { adminAlert, type AdminAlert } from './alert-views.js';
+
+export interface DispatcherTimings {
+  /** How often the outbox is looked at when nothing nudged it. */
+  pollMs: number;
+  /** The lease is renewed well before it runs out; a replica that dies hands over after this. */
+  leaseTtlMs: number;
+  /** chat.postMessage allows about one message per second per channel (slack-platform.md §5). */
+  minPostIntervalMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Unexpected Slack errors (a bug in a post, a missing scope) stop being retried after this many tries. */
+  maxAttempts: number;
+  /** A private channel the bot is not in: tried again this often, in case someone invited it. */
+  inviteRetryMs: number;
+  batchSize: number;
+}
+
+const DEFAULT_TIMINGS: DispatcherTimings = {
+  pollMs: 500,
+  leaseTtlMs: 30_000,
+  minPostIntervalMs: 1_100,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 10 * 60_000,
+  maxAttempts: 10,
+  inviteRetryMs: 15 * 60_000,
+  batchSize: 100,
+};
+
+const OUTBOX_LEASE = 'outbox';
+
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; at: number; error: string; countAttempt: boolean }
+  | { kind: 'held'; error: string };
+
+/** Same-instant events of one change (a move that also shifts the date) go out in a readable order. */
+const KIND_ORDER: Record<string, number> = {
+  'onboarding.opened': 0,
+  'onboarding.phase_changed': 1,
+  'onboarding.state_changed': 2,
+  'onboarding.target_changed': 3,
+};
+
+function byDeliveryOrder(a: OutboxRow, b: OutboxRow): number {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  const kinds = (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9);
+  return kinds !== 0 ? kinds : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function slackError(err: unknown): WebAPICallError | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code) ? (err as WebAPICallError) : undefined;
+}
+
+function platformCode(err: unknown): string | undefined {
+  const e = slackError(err);
+  return e?.code === ErrorCode.PlatformError ? e.data.error : undefined;
+}
+
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const registry = new WeakMap<AppContext, OutboxDispatcher>();
+
+/** Features call this right after committing a change that queued a post; polling delivers it anyway. */
+export function nudgeOutbox(ctx: AppContext): void {
+  registry.get(ctx)?.nudge();
+}
+
+/** The dispatcher of a running app (tests stop and restart it; `/pivotal channel` releases held posts). */
+export function outboxDispatcher(ctx: AppContext): OutboxDispatcher | undefined {
+  return registry.get(ctx);
+}
+
+/**
+ * Sends the outbox to Slack (issue #5 item 5). One replica at a time holds the `outbox` lease; it
+ * claims due rows oldest first, keeps each onboarding's posts in order (a row waiting for a retry
+ * holds back the later ones of the same onboarding), paces each channel, and marks a row done only
+ * after Slack accepted it. Retries belong here, not to the WebClient: it rejects rate-limited calls
+ * and never retries, so a 429 or an outage reschedules the row instead of blocking the loop.
+ */
+export class OutboxDispatcher {
+  private timings: DispatcherTimings;
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+  private again = false;
+  private leaseRenewedAt = 0;
+  private readonly clients = new Map<string, WebClient>();
+  /** Per `workspace:channel`: when the last message went out, and until when Slack asked us to wait. */
+  private readonly lastPostAt = new Map<string, number>();
+  private readonly pausedUntil = new Map<string, number>();
+  /** Customer channels Slack refused; their posts go to the workspace channel until an admin acts. */
+  private readonly unusableChannels = new Set<string>();
+  /** Admins are told once per problem, not once per post. */
+  private readonly alerted = new Set<string>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    timings: Partial<DispatcherTimings> = {},
+  ) {
+    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+    registry.set(ctx, this);
+  }
+
+  configure(timings: Partial<DispatcherTimings>): void {
+    this.timings = { ...this.timings, ...timings };
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.pass;
+    this.leaseRenewedAt = 0;
+    await releaseLease(this.ctx.store.db, OUTBOX_LEASE, this.holder).catch((err: unknown) =>
+      this.ctx.logger.warn({ err }, 'outbox: could not release the lease; another replica takes over when it expires'),
+    );
+  }
+
+  nudge(): void {
+    if (this.running) this.kick();
+  }
+
+  /** An admin changed the channel set-up: refused channels get a new chance and may be reported again. */
+  forgetChannelProblems(workspaceId: string): void {
+    const prefix = `${workspaceId}:`;
+    for (const key of [...this.unusableChannels]) if (key.startsWith(prefix)) this.unusableChannels.delete(key);
+    for (const key of [...this.alerted]) if (key.startsWith(prefix)) this.alerted.delete(key);
+  }
+
+  private kick(): void {
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.pass = this.ctx.background
+      .track(() => this.runPass())
+      .catch((err: unknown) => this.ctx.logger.error({ err }, 'outbox: dispatch pass failed'))
+      .finally(() => {
+        this.pass = undefined;
+        if (!this.running) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.timer = setTimeout(() => this.kick(), this.timings.pollMs);
+          this.timer.unref();
+        }
+      });
+  }
+
+  /** Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay reads. */
+  private async holdsLease(): Promise<boolean> {
+    if (Date.now() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
+    const ok = await tryAcquireLease(this.ctx.store.db, OUTBOX_LEASE, this.holder, this.timings.leaseTtlMs, this.ctx.now());
+    this.leaseRenewedAt = ok ? Date.now() : 0;
+    return ok;
+  }
+
+  private async runPass(): Promise<void> {
+    if (!(await this.holdsLease())) return;
+    const rows = (await undeliveredRows(this.ctx.store.db, this.timings.batchSize)).sort(byDeliveryOrder);
+    const waiting = new Set<string>();
+    for (const row of rows) {
+      if (!this.running) return;
+      const sequence = `${row.workspace_id}:${row.onboarding_id ?? row.id}`;
+      if (waiting.has(sequence)) continue;
+      if (row.status === 'held' || row.next_attempt_at > this.ctx.now().toISOString()) {
+        waiting.add(sequence);
+        continue;
+      }
+      if (!(await this.holdsLease())) return;
+      const outcome = await this.deliverSafely(row);
+      await this.record(row, outcome);
+      if (outcome.kind !== 'done') waiting.add(sequence);
+    }
+  }
+
+  private async record(row: OutboxRow, outcome: Outcome): Promise<void> {
+    const db = this.ctx.store.db;
+    const log = { outboxId: row.id, kind: row.kind, workspace: row.workspace_id, attempts: row.attempts + 1 };
+    if (outcome.kind === 'done') {
+      await markDelivered(db, row.id, this.ctx.now().toISOString());
+    } else if (outcome.kind === 'retry') {
+      this.ctx.logger.info({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'outbox: post not delivered yet, will retry');
+      await scheduleRetry(db, row.id, new Date(outcome.at).toISOString(), outcome.error, outcome.countAttempt);
+    } else {
+      this.ctx.logger.warn({ ...log, error: outcome.error }, 'outbox: post held until an admin acts');
+      await holdRow(db, row.id, outcome.error);
+    }
+  }
+
+  private backoff(attempts: number): number {
+    return Date.now() + Math.min(this.timings.backoffMaxMs, this.timings.backoffBaseMs * 2 ** Math.min(attempts, 20));
+  }
+
+  private async deliverSafely(row: OutboxRow): Promise<Outcome> {
+    try {
+      return await this.deliver(row);
+    } catch (err) {
+      this.ctx.logger.error({ err, outboxId: row.id }, 'outbox: delivery failed unexpectedly');
+      return { kind: 'retry', at: this.backoff(row.attempts), error: 'internal error', countAttempt: true };
+    }
+  }
+
+  private client(token: string): WebClient {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new WebClient(token, {
+        slackApiUrl: this.ctx.config.slackApiUrl,
+        logger: boltLogger(this.ctx.logger),
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        timeout: 10_000,
+      });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+
+  private async deliver(row: OutboxRow): Promise<Outcome> {
+    const ws = row.workspace_id;
+    const event = parseActivityPayload(row.payload);
+    if (!event) return { kind: 'held', error: `unreadable ${row.kind} payload` };
+    const mode = await workspaceMode(this.ctx, ws);
+    const loaded = await loadCard(this.ctx, ws, event.onboardingId, mode);
+    // The writer upserts the read model in the same transaction, so this is a sync still catching up.
+    if (!loaded) return this.retryOrHold(row, 'onboarding not in the read model yet');
+    const token = await botTokenFor(this.ctx, ws);
+    if (!token) return this.retryOrHold(row, 'no Slack installation for the workspace');
+    const client = this.client(token);
+
+    let joined = false;
+    for (;;) {
+      const route = await routeFor(this.ctx, ws, loaded.customer?.slack_channel_id, (ch) => this.unusableChannels.has(`${ws}:${ch}`));
+      if (!route) {
+        await this.alertOnce(client, ws, 'no_channel', { reason: 'no_channel', mode });
+        return { kind: 'held', error: 'no notification channel' };
+      }
+      const paused = this.pausedUntil.get(`${ws}:${route.channelId}`) ?? 0;
+      if (paused > Date.now()) return { kind: 'retry', at: paused, error: 'ratelimited', countAttempt: false };
+      try {
+        await this.post(client, ws, route, event, loaded);
+        return { kind: 'done' };
+      } catch (err) {
+        const code = platformCode(err);
+        if (code === 'not_in_channel' && !joined) {
+          joined = true;
+          const refusal = await this.join(client, route.channelId);
+          if (!refusal) continue;
+          const isPrivate = refusal === 'method_not_supported_for_channel_type';
+          await this.alertOnce(client, ws, `invite:${route.channelId}`, { reason: 'not_member', isPrivate, channelId: route.channelId, mode });
+          return { kind: 'retry', at: Date.now() + this.timings.inviteRetryMs, error: `not_in_channel (join: ${refusal})`, countAttempt: true };
+        }
+        if ((code === 'channel_not_found' || code === 'is_archived') && route.source === 'customer') {
+          this.unusableChannels.add(`${ws}:${route.channelId}`);
+          const fallback = await workspaceChannel(this.ctx, ws);
+          await this.alertOnce(client, ws, `customer:${route.channelId}`, {
+            reason: code === 'is_archived' ? 'customer_channel_archived' : 'customer_channel_missing',
+            channelId: route.channelId,
+            customerName: loaded.customer?.name ?? null,
+            fallbackChannelId: fallback,
+            mode,
+          });
+          continue;
+        }
+        if (code === 'channel_not_found' || code === 'is_archived') {
+          await this.alertOnce(client, ws, `channel:${route.channelId}`, {
+            reason: code === 'is_archived' ? 'channel_archived' : 'channel_missing',
+            channelId: route.channelId,
+            mode,
+          });
+          return { kind: 'held', error: code };
+        }
+        return this.retryAfterFailure(row, route, err, code);
+      }
+    }
+  }
+
+  private retryAfterFailure(row: OutboxRow, route: PostRoute, err: unknown, code: string | undefined): Outcome {
+    const e = slackError(err);
+    if (e?.code === ErrorCode.RateLimitedError) {
+      const at = Date.now() + e.retryAfter * 1000;
+      this.pausedUntil.set(`${row.workspace_id}:${route.channelId}`, at);
+      return { kind: 'retry', at, error: `ratelimited (Retry-After ${e.retryAfter}s)`, countAttempt: true };
+    }
+    if (e?.code === ErrorCode.HTTPError) return { kind: 'retry', at: this.backoff(row.attempts), error: `HTTP ${e.statusCode}`, countAttempt: true };
+    if (e?.code === ErrorCode.RequestError) return { kind: 'retry', at: this.backoff(row.attempts), error: 'Slack unreachable', countAttempt: true };
+    if (code && TRANSIENT_PLATFORM_ERRORS.has(code)) return { kind: 'retry', at: this.backoff(row.attempts), error: code, countAttempt: true };
+    return this.retryOrHold(row, code ?? 'unexpected error');
+  }
+
+  /** Rate limits and outages are retried for as long as they last; anything else only so many times. */
+  private retryOrHold(row: OutboxRow, error: string): Outcome {
+    if (row.attempts + 1 >= this.timings.maxAttempts) return { kind: 'held', error };
+    return { kind: 'retry', at: this.backoff(row.attempts), error, countAttempt: true };
+  }
+
+  /** A public channel can be joined; a private one answers method_not_supported_for_channel_type. Returns why not, or null. */
+  private async join(client: WebClient, channelId: string): Promise<string | null> {
+    try {
+      await client.conversations.join({ channel: channelId });
+      return null;
+    } catch (err) {
+      const refusal = platformCode(err) ?? 'request failed';
+      this.ctx.logger.info({ channelId, refusal }, 'outbox: could not join the channel');
+      return refusal;
+    }
+  }
+
+  private async post(client: WebClient, ws: string, route: PostRoute, event: ActivityEvent, loaded: LoadedCard): Promise<void> {
+    const { card } = loaded;
+    const channel = route.channelId;
+    if (!route.threaded) {
+      await this.send(client, ws, { channel, ...standalonePost(event, card) });
+      return;
+    }
+    const db = this.ctx.store.db;
+    const parent = parentPost(card);
+    let parentTs = (await getParentPost(db, ws, card.onboarding.id, channel))?.parent_ts;
+    if (parentTs) {
+      try {
+        await client.chat.update({ channel, ts: parentTs, ...parent });
+      } catch (err) {
+        const code = platformCode(err);
+        if (code !== 'message_not_found' && code !== 'cant_update_message') throw err;
+        // Someone deleted the parent: the onboarding gets a new one rather than replies to nothing.
+        await forgetParentPost(db, ws, card.onboarding.id, channel);
+        parentTs = undefined;
+      }
+    }
+    if (!parentTs) {
+      parentTs = await this.send(client, ws, { channel, ...parent });
+      // Stored at once: if the reply below fails, the retry must not post a second parent.
+      await saveParentPost(db, ws, card.onboarding.id, channel, parentTs, this.ctx.now().toISOString());
+    }
+    await this.send(client, ws, { channel, thread_ts: parentTs, ...replyPost(event, card.phases, card.mode) });
+  }
+
+  private async send(client: WebClient, ws: string, message: SlackPost & { channel: string; thread_ts?: string }): Promise<string> {
+    const key = `${ws}:${message.channel}`;
+    const wait = (this.lastPostAt.get(key) ?? 0) + this.timings.minPostIntervalMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    try {
+      const res = await client.chat.postMessage(message as ChatPostMessageArguments);
+      if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+      return res.ts;
+    } finally {
+      this.lastPostAt.set(key, Date.now());
+    }
+  }
+
+  private async alertOnce(client: WebClient, ws: string, problem: string, alert: AdminAlert): Promise<void> {
+    const key = `${ws}:${problem}`;
+    if (this.alerted.has(key)) return;
+    this.alerted.add(key);
+    const message = adminAlert(alert);
+    for (const admin of await this.ctx.permissions.admins(client, ws)) {
+      try {
+        await client.chat.postMessage({ channel: admin, ...message });
+      } catch (err) {
+        this.ctx.logger.warn({ err, admin, problem: alert.reason }, 'outbox: could not tell an admin about a channel problem');
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import type { Button, ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { PhaseSequence } from '../domain/phases.js';
+import { pivotalAppUrl } from '../pivotal/index.js';
+import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-key-label.js';
+import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
+import type { ActivityEvent } from './activity.js';
+import { describeShift, describeTarget, formatDay, ownerText, phaseName, phaseProgress, safeText, stateName, type Owner } from './describe.js';
+
+/**
+ * Channel posts as pure functions of plain data (DESIGN.md rule 2): the parent card of an onboarding,
+ * the thread reply for one change, and the single top-level post used when a channel has threading
+ * off. Posts stay far below the 50-block limit and the undocumented ~13k aggregate cap
+ * (slack-platform.md §3): a card is five blocks.
+ */
+
+/** The action every "Move phase" button uses (channel posts, Home, customer card); value = onboarding id. */
+export const MOVE_OPEN_ACTION = 'move_open';
+
+export interface OnboardingCard {
+  onboarding: {
+    id: string;
+    displayId: number;
+    name: string | null;
+    phase: string;
+    state: string;
+    target: string | null;
+    finished: boolean;
+  };
+  customer: { displayId: number; name: string; slug: string | null } | null;
+  owner: Owner;
+  phases: PhaseSequence;
+  mode: KeyMode | null;
+  today: Date;
+}
+
+export interface SlackPost {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+function title(card: OnboardingCard): string {
+  const o = card.onboarding;
+  const onboardingLink = `<${pivotalAppUrl('onboardings', { display_id: o.displayId })}|#${o.displayId}>`;
+  const named = o.name ? ` ${safeText(o.name, 120)}` : '';
+  if (!card.customer) return `*Onboarding ${onboardingLink}*${named}`;
+  const customerLink = `<${pivotalAppUrl('customers', { display_id: card.customer.displayId, slug: card.customer.slug })}|${safeText(card.customer.name)}>`;
+  return `*${customerLink}* — onboarding ${onboardingLink}${named}`;
+}
+
+function facts(card: OnboardingCard): SectionBlock {
+  const o = card.onboarding;
+  return {
+    type: 'section',
+    fields: [
+      mrkdwn(`*Phase*\n${phaseProgress(card.phases, o.phase)}`, LIMITS.fieldText),
+      mrkdwn(`*State*\n${safeText(stateName(o.state), 80)}`, LIMITS.fieldText),
+      mrkdwn(`*Target launch*\n${describeTarget(o.target, card.today, o.finished)}`, LIMITS.fieldText),
+      mrkdwn(`*Owner*\n${ownerText(card.owner)}`, LIMITS.fieldText),
+    ],
+  };
+}
+
+export function moveButton(onboardingId: string): Button {
+  return { type: 'button', action_id: MOVE_OPEN_ACTION, text: plain('Move phase', LIMITS.buttonText), value: onboardingId };
+}
+
+function actions(card: OnboardingCard): ActionsBlock {
+  return { type: 'actions', elements: [moveButton(card.onboarding.id)] };
+}
+
+/** One line for notifications and screen readers: who the post is about and where it stands. */
+function summary(card: OnboardingCard): string {
+  const o = card.onboarding;
+  const who = card.customer ? `${safeText(card.customer.name)} — onboarding #${o.displayId}` : `Onboarding #${o.displayId}`;
+  const target = o.target ? `, target launch ${formatDay(o.target)}` : '';
+  return `${who}: ${phaseName(card.phases, o.phase)}, ${safeText(stateName(o.state), 80)}${target}`;
+}
+
+/** Who and where: the customer and onboarding line, then phase, state, target launch and owner. */
+export function cardBlocks(card: OnboardingCard): KnownBlock[] {
+  return [{ type: 'section', text: mrkdwn(title(card)) }, facts(card)];
+}
+
+/** The living parent message of an onboarding. */
+export function parentPost(card: OnboardingCard): SlackPost {
+  return {
+    text: truncate(`${testKeyPrefix(card.mode)}${summary(card)}`, 3000),
+    blocks: [...cardBlocks(card), actions(card), ...testKeyLabelBlock(card.mode)],
+  };
+}
+
+function actorText(event: ActivityEvent): string | null {
+  return event.actor.type === 'slack' ? `<@${event.actor.userId}>` : null;
+}
+
+/** Reasons and notes are people's words: quoted, escaped, and kept short enough for one section. */
+function quoted(label: string, text: string | undefined): string {
+  if (!text?.trim()) return '';
+  const lines = truncate(text.trim(), 1500).split('\n');
+  return `\n>*${label}:* ${lines.map(safeTextLine).join('\n>')}`;
+}
+
+const safeTextLine = (line: string) => safeText(line, 1500);
+
+/** How a change reads: with its Slack author ("<@U> advanced the phase"), or passive when made in Pivotal. */
+const PHASE_WORDS = {
+  advance: [':arrow_forward:', 'advanced the phase', 'Phase advanced'],
+  back: [':leftwards_arrow_with_hook:', 'sent it back', 'Phase sent back'],
+  skip: [':fast_forward:', 'skipped ahead', 'Phase skipped ahead'],
+  set: [':twisted_rightwards_arrows:', 'moved the phase', 'Phase moved'],
+  external: [':arrow_forward:', 'moved the phase', 'Phase moved'],
+} as const;
+
+/** What changed and who did it, as one mrkdwn paragraph. Outside changes read "in Pivotal". */
+export function changeLine(event: ActivityEvent, phases: PhaseSequence): string {
+  const actor = actorText(event);
+  const by = (active: string, passive: string) => (actor ? `${actor} ${active}` : `${passive} in Pivotal`);
+  switch (event.kind) {
+    case 'onboarding.opened':
+      return actor ? `:new: ${actor} opened this onboarding.` : ':new: This onboarding was opened in Pivotal.';
+    case 'onboarding.phase_changed': {
+      const [emoji, active, passive] = PHASE_WORDS[event.direction];
+      const move = `*${phaseName(phases, event.from)}* → *${phaseName(phases, event.to)}*`;
+      return `${emoji} ${by(active, passive)}: ${move}${quoted('Reason', event.reason)}${quoted('Note', event.note)}`;
+    }
+    case 'onboarding.state_changed':
+      return `:traffic_light: ${by('changed the state', 'State changed')}: *${safeText(stateName(event.from), 80)}* → *${safeText(stateName(event.to), 80)}*${quoted('Reason', event.reason)}`;
+    case 'onboarding.target_changed': {
+      const { from, to } = event;
+      const what =
+        from && to ? `*${formatDay(from)}* → *${formatDay(to)}* (${describeShift(from, to)})`
+        : to ? `set to *${formatDay(to)}*`
+        : `removed (was ${from ? formatDay(from) : 'none'})`;
+      return `:calendar: ${by('changed the target launch', 'Target launch changed')}: ${what}${quoted('Reason', event.reason)}`;
+    }
+  }
+}
+
+/** A reply in the onboarding's thread. */
+export function replyPost(event: ActivityEvent, phases: PhaseSequence, mode: KeyMode | null): SlackPost {
+  const line = changeLine(event, phases);
+  return {
+    text: truncate(`${testKeyPrefix(mode)}${line}`, 3000),
+    blocks: [{ type: 'section', text: mrkdwn(line) }, ...testKeyLabelBlock(mode)],
+  };
+}
+
+/** With threading off a change is one top-level post: the change, then the card it leaves behind. */
+export function standalonePost(event: ActivityEvent, card: OnboardingCard): SlackPost {
+  const line = changeLine(event, card.phases);
+  return {
+    text: truncate(`${testKeyPrefix(card.mode)}${summary(card)} — ${line}`, 3000),
+    blocks: [
+      { type: 'section', text: mrkdwn(line) },
+      ...cardBlocks(card),
+      actions(card),
+      ...testKeyLabelBlock(card.mode),
+    ],
+  };
+}
