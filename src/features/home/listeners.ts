@@ -1,0 +1,162 @@
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { workspaceFromContext } from '../../slack/workspace-from-context.js';
+import { workspaceId } from '../../slack/workspace-ref.js';
+import { listUserMappings, setUserMapping } from '../../store/user-mappings.js';
+import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
+import { getSyncState } from '../../sync/sync-state.js';
+import { webhookPathFor } from '../../webhooks/route.js';
+import { saveWebhookSecret, webhookSecretProblem } from '../../webhooks/secret.js';
+import { mrkdwn } from '../../views/text.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
+import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
+import { noticeModal } from '../customer/forms.js';
+import { openSequenceEditor } from '../phases/sequence-service.js';
+import { sequenceEditorModal } from '../phases/sequence-views.js';
+import { openSession } from '../shared/session.js';
+import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
+import { publishHome } from './service.js';
+import { userMappingModal, webhookSecretModal } from './views.js';
+
+const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
+const User = z.object({ id: z.string() });
+const SelectPress = z.object({ user: User, actions: z.tuple([z.object({ action_id: z.string(), selected_option: z.object({ value: z.string() }) })]).rest(z.unknown()) });
+const ButtonPress = z.object({ user: User, trigger_id: z.string(), actions: z.tuple([z.object({ action_id: z.string(), value: z.string().optional() })]).rest(z.unknown()) });
+const ChannelPick = z.object({ user: User, actions: z.tuple([z.object({ selected_conversation: z.string().nullish() })]).rest(z.unknown()) });
+const Submission = z.object({ user: User, view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }) });
+const MappingValues = z.object({
+  mapping_user: z.object({ user: z.object({ selected_user: z.string().nullish() }) }).optional(),
+  mapping_pivotal: z.object({ pivotal_id: z.object({ value: z.string().nullish() }) }).optional(),
+});
+const SecretValues = z.object({ webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional() });
+
+const PIVOTAL_USER_ID = /^\S{1,100}$/;
+
+/** The filter a select changes; any other filter stays, and the page goes back to the first. */
+function withSelection(filters: HomeFilters, actionId: string, value: string): HomeFilters {
+  const any = value === 'any' ? null : value;
+  if (actionId === 'home_filter_owner') return { ...filters, owner: value === 'mine' ? 'mine' : 'everyone', offset: 0 };
+  if (actionId === 'home_filter_state') return { ...filters, state: any, offset: 0 };
+  return { ...filters, phase: any === null ? null : any.replace(/^phase:/, ''), offset: 0 };
+}
+
+/**
+ * Issue #6, the Home tab: published from the store on every visit (never a Pivotal call), its
+ * filters and paging, and the admin settings (notification channel, user mapping, webhooks).
+ */
+export function registerHome(app: SlackListeners, ctx: AppContext): void {
+  const db = ctx.store.db;
+
+  app.event('app_home_opened', async ({ event, client, context }) => {
+    const opened = HomeOpened.parse(event);
+    if (opened.tab !== undefined && opened.tab !== 'home') return;
+    const workspace = workspaceFromContext(context);
+    await recordOpened(db, workspaceId(workspace), opened.user, ctx.now());
+    await publishHome(ctx, client, workspace, opened.user);
+  });
+
+  app.action(/^home_filter_(owner|state|phase)$/, async ({ ack, body, client, context }) => {
+    await ack();
+    const press = SelectPress.parse(body);
+    const [action] = press.actions;
+    const workspace = workspaceFromContext(context);
+    const ws = workspaceId(workspace);
+    const filters = withSelection(await getFilters(db, ws, press.user.id), action.action_id, action.selected_option.value);
+    await saveFilters(db, ws, press.user.id, filters, ctx.now());
+    await publishHome(ctx, client, workspace, press.user.id);
+  });
+
+  app.action(/^home_page_(prev|next)$/, async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const offset = Number(press.actions[0].value);
+    const workspace = workspaceFromContext(context);
+    const ws = workspaceId(workspace);
+    const filters = await getFilters(db, ws, press.user.id);
+    await saveFilters(db, ws, press.user.id, { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 }, ctx.now());
+    await publishHome(ctx, client, workspace, press.user.id);
+  });
+
+  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
+  app.action('home_open_in_pivotal', async ({ ack }) => ack());
+
+  app.action('home_notify_channel', async ({ ack, body, client, context }) => {
+    await ack();
+    const pick = ChannelPick.parse(body);
+    const workspace = workspaceFromContext(context);
+    // Settings are only shown to admins; a stale Home of someone who lost the right just refreshes.
+    if (await ctx.permissions.isAdmin(client, pick.user.id)) {
+      await ensureWorkspace(db, workspace);
+      await setNotifyChannel(db, workspaceId(workspace), pick.actions[0].selected_conversation ?? null);
+      ctx.logger.info({ workspace: workspaceId(workspace), by: pick.user.id }, 'notification channel changed from Home');
+    }
+    await publishHome(ctx, client, workspace, pick.user.id);
+  });
+
+  app.action('home_user_mapping_open', async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    const view = (await ctx.permissions.isAdmin(client, press.user.id))
+      ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
+      : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
+    await client.views.open({ trigger_id: press.trigger_id, view });
+  });
+
+  app.view('home_user_mapping', async ({ ack, body, client, context }) => {
+    const submission = Submission.parse(body);
+    const values = MappingValues.parse(submission.view.state.values);
+    const slackUser = values.mapping_user?.user.selected_user ?? null;
+    const pivotalId = values.mapping_pivotal?.pivotal_id.value?.trim() ?? '';
+    const errors: Record<string, string> = {};
+    if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
+    if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId)) errors.mapping_pivotal = 'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
+    if (!(await ctx.permissions.isAdmin(client, submission.user.id))) errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
+    if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
+    await ack();
+    const workspace = workspaceFromContext(context);
+    await setUserMapping(db, workspaceId(workspace), slackUser!, pivotalId || null, ctx.now().toISOString());
+    await publishHome(ctx, client, workspace, submission.user.id);
+  });
+
+  app.action('home_webhook_open', async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    const view = (await ctx.permissions.isAdmin(client, press.user.id))
+      ? webhookSecretModal({ path: webhookPathFor(session.workspaceId), configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext), mode: session.mode })
+      : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
+    await client.views.open({ trigger_id: press.trigger_id, view });
+  });
+
+  app.view('home_webhook_secret', async ({ ack, body, client, context }) => {
+    const submission = Submission.parse(body);
+    const secret = SecretValues.parse(submission.view.state.values).webhook_secret?.secret.value?.trim() ?? '';
+    const workspace = workspaceFromContext(context);
+    const ws = workspaceId(workspace);
+    const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);
+    let problem = secret ? webhookSecretProblem(secret) : configured ? undefined : 'Paste the endpoint\'s signing secret from Pivotal (it starts with `whsec_`).';
+    if (!(await ctx.permissions.isAdmin(client, submission.user.id))) problem = 'Only a workspace admin can set up webhooks.';
+    if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
+    await ack();
+    await saveWebhookSecret(ctx, ws, secret || null);
+    ctx.logger.info({ workspace: ws, by: submission.user.id, removed: !secret }, 'webhook secret changed');
+    await publishHome(ctx, client, workspace, submission.user.id);
+  });
+
+  // "Edit phases" opens issue #5's `/pivotal phases` editor; its submission is #5's too.
+  app.action('phases_open', async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    const access = await openSequenceEditor(ctx, session, { userId: press.user.id, slack: client });
+    const view = access.ok ? sequenceEditorModal(access.data, session.mode) : noticeModal('Phase sequence', [...testKeyLabelBlock(session.mode), { type: 'section', text: mrkdwn(access.refusal) }]);
+    await client.views.open({ trigger_id: press.trigger_id, view });
+  });
+
+  async function adminOnly(client: WebClient, ws: string, what: string, mode: 'live' | 'test' | null) {
+    return adminOnlyModal(adminOnlyMessage({ what, admins: await ctx.permissions.admins(client, ws), mode }));
+  }
+}

@@ -1,0 +1,130 @@
+import { valuesInUse } from '../../store/read-model.js';
+import { sql } from 'kysely';
+import type { Db, DialectName } from '../../store/database.js';
+
+/**
+ * The Home board's reads, all from the read model (never from Pivotal). Filtering, counting and paging
+ * happen in the database, so a workspace with 20,000 onboardings costs one page of rows to render.
+ */
+
+export interface PipelineFilter {
+  workspaceId: string;
+  dialect: DialectName;
+  /** YYYY-MM-DD: what "overdue" is measured against. */
+  today: string;
+  /** Only onboardings owned by this person: a mapped Pivotal user id, or the Slack user in metadata. */
+  owner: { slackUserId: string; pivotalUserIds: string[] } | null;
+  /** `state:<state>` or `flag:overdue`. */
+  state: string | null;
+  phase: string | null;
+}
+
+export interface PipelineRowData {
+  id: string;
+  display_id: number;
+  name: string | null;
+  customer_id: string;
+  customer_name: string | null;
+  phase: string;
+  state: string;
+  waiting_on_customer: number;
+  target_launch_date: string | null;
+  csm_id: string | null;
+  metadata: string | null;
+  phase_entered_at: string;
+  completed_at: string | null;
+}
+
+/** Terminal states of the three vocabularies (pivotal-api.md §11.2): such an onboarding is not late. */
+export const FINISHED_STATES = ['done', 'completed'];
+export const FINISHED_PHASE = 'completed';
+
+function slackCsmUserId(dialect: DialectName) {
+  return dialect === 'postgres' ? sql<string | null>`(o.metadata::jsonb ->> 'slack_csm_user_id')` : sql<string | null>`json_extract(o.metadata, '$.slack_csm_user_id')`;
+}
+
+function filtered(db: Db, f: PipelineFilter, withPhase: boolean) {
+  let q = db.selectFrom('rm_onboardings as o').where('o.workspace_id', '=', f.workspaceId).where('o.deleted', '=', 0);
+  if (f.owner) {
+    const { slackUserId, pivotalUserIds } = f.owner;
+    q = q.where((eb) => eb.or([eb(slackCsmUserId(f.dialect), '=', slackUserId), ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : [])]));
+  }
+  if (f.state === 'flag:overdue') {
+    q = q
+      .where('o.target_launch_date', '<', f.today)
+      .where('o.phase', '!=', FINISHED_PHASE)
+      .where('o.state', 'not in', FINISHED_STATES);
+  } else if (f.state === 'state:waiting') {
+    q = q.where((eb) => eb.or([eb('o.state', '=', 'waiting'), eb('o.waiting_on_customer', '=', 1)]));
+  } else if (f.state?.startsWith('state:')) {
+    q = q.where('o.state', '=', f.state.slice('state:'.length));
+  }
+  if (withPhase && f.phase !== null) q = q.where('o.phase', '=', f.phase);
+  return q;
+}
+
+/** Onboardings per phase under the owner and state filters (the phase filter picks among these). */
+export async function phaseCounts(db: Db, f: PipelineFilter): Promise<Map<string, number>> {
+  const rows = await filtered(db, f, false)
+    .select(['o.phase', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('o.phase')
+    .execute();
+  return new Map(rows.map((r) => [r.phase, Number(r.n)]));
+}
+
+/** One page, in the workspace's phase order, soonest target first (no target last). */
+export async function pipelinePage(db: Db, f: PipelineFilter, phaseOrder: readonly string[], offset: number, limit: number): Promise<PipelineRowData[]> {
+  // Literal positions: bound parameters would be typed as text by Postgres and sort "10" before "2".
+  const position =
+    phaseOrder.length === 0
+      ? sql<number>`0`
+      : sql<number>`case ${sql.join(
+          phaseOrder.map((key, i) => sql`when o.phase = ${key} then ${sql.lit(i)}`),
+          sql` `,
+        )} else ${sql.lit(phaseOrder.length)} end`;
+  return filtered(db, f, true)
+    .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
+    .select([
+      'o.id',
+      'o.display_id',
+      'o.name',
+      'o.customer_id',
+      'c.name as customer_name',
+      'o.phase',
+      'o.state',
+      'o.waiting_on_customer',
+      'o.target_launch_date',
+      'o.csm_id',
+      'o.metadata',
+      'o.phase_entered_at',
+      'o.completed_at',
+    ])
+    .orderBy(position)
+    .orderBy('o.phase')
+    .orderBy(sql`case when o.target_launch_date is null then 1 else 0 end`)
+    .orderBy('o.target_launch_date')
+    .orderBy('o.display_id')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+}
+
+/** States present in the workspace, for the filter menu. */
+export async function statesInUse(db: Db, workspaceId: string): Promise<string[]> {
+  return valuesInUse(db, workspaceId, 'state', 50);
+}
+
+/** Slack users mapped to each of these Pivotal user ids. */
+export async function slackUsersByPivotalId(db: Db, workspaceId: string, pivotalIds: readonly string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (pivotalIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('user_mappings')
+    .select(['slack_user_id', 'pivotal_user_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('pivotal_user_id', 'in', [...new Set(pivotalIds)])
+    .orderBy('slack_user_id')
+    .execute();
+  for (const r of rows) map.set(r.pivotal_user_id, [...(map.get(r.pivotal_user_id) ?? []), r.slack_user_id]);
+  return map;
+}

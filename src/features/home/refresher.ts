@@ -1,0 +1,40 @@
+import { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
+import { slackClientOptions } from '../../app.js';
+import { botTokenFor, workspaceRefFromId } from '../../notifications/workspace-access.js';
+import type { SyncOptions } from '../../sync/options.js';
+import { recentViewers } from './home-views-store.js';
+import { buildHome, publishView, viewHash } from './service.js';
+
+/**
+ * Keeps the Home of people who looked recently current: at most every `homeRefreshMs` per workspace
+ * their view is rendered again from the store and published only if its content changed, whatever
+ * changed it (the sync, a webhook, someone's move in Slack, on any replica). It runs in the replica
+ * holding the workspace's sync lease, so one replica publishes.
+ */
+export class HomeRefresher {
+  private readonly lastRun = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: Pick<SyncOptions, 'homeRefreshMs' | 'homeRecentMs'>,
+  ) {}
+
+  async refresh(ws: string): Promise<void> {
+    const { ctx } = this;
+    const now = ctx.now().getTime();
+    if (now - (this.lastRun.get(ws) ?? Number.NEGATIVE_INFINITY) < this.options.homeRefreshMs) return;
+    this.lastRun.set(ws, now);
+    const viewers = await recentViewers(ctx.store.db, ws, new Date(now - this.options.homeRecentMs));
+    if (viewers.length === 0) return;
+    const token = await botTokenFor(ctx, ws);
+    if (!token) return;
+    const client = new WebClient(token, slackClientOptions(ctx));
+    const workspace = workspaceRefFromId(ws);
+    for (const viewer of viewers) {
+      const view = await buildHome(ctx, client, workspace, viewer.user_id);
+      if (viewHash(view) === viewer.view_hash) continue;
+      await publishView(ctx, client, workspace, viewer.user_id, view).catch((err: unknown) => ctx.logger.warn({ err, workspace: ws }, 'could not refresh a Home view'));
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { HomeView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
+import type { PhaseSequence } from '../../domain/phases.js';
+import { loadPhaseSequence } from '../../store/phases.js';
+import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
+import { getWorkspace } from '../../store/workspaces.js';
+import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { getSyncState } from '../../sync/sync-state.js';
+import { webhookPathFor } from '../../webhooks/route.js';
+import { getFilters, markPublished } from './home-views-store.js';
+import { FINISHED_PHASE, FINISHED_STATES, phaseCounts, pipelinePage, slackUsersByPivotalId, statesInUse, type PipelineFilter, type PipelineRowData } from './pipeline-query.js';
+import { homeView, PAGE_ROWS, VOLATILE_BLOCK_PREFIX, type HomeData, type HomeRow, type PhaseCount } from './views.js';
+
+/**
+ * Builds a person's Home from the store alone: no call to Pivotal, so it opens at once however slow
+ * or rate-limited Pivotal is (issue #6). Slack is asked only who is an admin (cached).
+ */
+export async function buildHome(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeView> {
+  return homeView(await loadHomeData(ctx, client, workspace, userId));
+}
+
+const STATES_ALWAYS_OFFERED = ['active', 'paused', 'at_risk', 'waiting'];
+
+export async function loadHomeData(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeData> {
+  const ws = workspaceId(workspace);
+  const db = ctx.store.db;
+  const [connection, admin] = await Promise.all([ctx.pivotal.forWorkspace(workspace), ctx.permissions.isAdmin(client, userId)]);
+  if (!connection) return { kind: 'not_connected', admin, admins: admin ? [] : await ctx.permissions.admins(client, ws) };
+
+  const now = ctx.now();
+  const today = now.toISOString().slice(0, 10);
+  const [row, state, filters, sequence, myPivotalId, states, everything] = await Promise.all([
+    getWorkspace(db, ws),
+    getSyncState(db, ws),
+    getFilters(db, ws, userId),
+    loadPhaseSequence(db, ws),
+    pivotalUserFor(db, ws, userId),
+    statesInUse(db, ws),
+    phaseCounts(db, { workspaceId: ws, dialect: ctx.store.dialect, today, owner: null, state: null, phase: null }),
+  ]);
+  const filter: PipelineFilter = {
+    workspaceId: ws,
+    dialect: ctx.store.dialect,
+    today,
+    owner: filters.owner === 'mine' ? { slackUserId: userId, pivotalUserIds: myPivotalId ? [myPivotalId] : [] } : null,
+    state: filters.state,
+    phase: filters.phase,
+  };
+  const counts = filter.owner || filter.state ? await phaseCounts(db, filter) : everything;
+  const phases = boardPhases(sequence, counts, everything);
+  const total = filters.phase === null ? phases.reduce((n, p) => n + p.count, 0) : (counts.get(filters.phase) ?? 0);
+  // A page past the end (the data shrank since the person paged) shows the last page instead.
+  const offset = total === 0 ? 0 : Math.min(filters.offset, Math.floor((total - 1) / PAGE_ROWS) * PAGE_ROWS);
+  const page = await pipelinePage(db, filter, phases.map((p) => p.key), offset, PAGE_ROWS);
+  const owners = await slackUsersByPivotalId(db, ws, page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])));
+
+  return {
+    kind: 'connected',
+    now,
+    today,
+    connection: { mode: connection.mode, keyPrefix: connection.keyPrefix, orgName: row?.pivotal_org_name ?? state?.org_name ?? null },
+    attention: row ?? null,
+    sync: {
+      started: Boolean(state?.last_sync_at || state?.walk_kind || state?.last_full_walk_at),
+      lastSyncAt: state?.last_sync_at ?? null,
+      lastFullWalkAt: state?.last_full_walk_at ?? null,
+      lagMs: state?.lag_ms ?? null,
+      lastError: state?.last_error ?? null,
+      lastErrorAt: state?.last_error_at ?? null,
+      webhookConfigured: Boolean(state?.webhook_secret_ciphertext),
+      webhookLastSeenAt: state?.webhook_last_seen_at ?? null,
+      onboardingsKnown: [...everything.values()].reduce((n, c) => n + c, 0),
+    },
+    filters: { ...filters, offset },
+    phases,
+    states: [...new Set([...STATES_ALWAYS_OFFERED, ...states])],
+    total,
+    rows: page.map((r) => homeRow(r, sequence, owners)),
+    viewerMapped: Boolean(myPivotalId),
+    settings: admin
+      ? {
+          notifyChannel: row?.notify_channel ?? ctx.config.notifyChannel ?? null,
+          phaseNames: sequence.active.map((p) => p.name),
+          mappings: (await listUserMappings(db, ws)).length,
+          webhookPath: webhookPathFor(ws),
+        }
+      : null,
+  };
+}
+
+/**
+ * The board's columns: the workspace's active phases in order (even when empty), then archived and
+ * unknown phases that still hold onboardings, so every onboarding is counted somewhere.
+ */
+function boardPhases(sequence: PhaseSequence, counts: Map<string, number>, everything: Map<string, number>): PhaseCount[] {
+  const listed = new Set<string>();
+  const out: PhaseCount[] = [];
+  const add = (key: string) => {
+    if (listed.has(key)) return;
+    listed.add(key);
+    out.push({ key, name: sequence.name(key), count: counts.get(key) ?? 0 });
+  };
+  for (const p of sequence.active) add(p.key);
+  for (const p of sequence.all) if (everything.has(p.key)) add(p.key);
+  for (const key of [...everything.keys()].sort()) add(key);
+  return out;
+}
+
+function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string, string[]>): HomeRow {
+  const mapped = r.csm_id ? (owners.get(r.csm_id) ?? []) : [];
+  const fromMetadata = mapped.length === 0 ? slackCsmOf(r.metadata) : undefined;
+  return {
+    id: r.id,
+    displayId: r.display_id,
+    name: r.name,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    phase: r.phase,
+    phaseName: sequence.name(r.phase),
+    state: r.state,
+    waiting: r.waiting_on_customer === 1,
+    target: r.target_launch_date,
+    finished: r.phase === FINISHED_PHASE || FINISHED_STATES.includes(r.state) || r.completed_at !== null,
+    ownerSlackIds: fromMetadata ? [fromMetadata] : mapped,
+    ownerPivotalId: r.csm_id,
+    phaseEnteredAt: r.phase_entered_at,
+  };
+}
+
+/** Onboardings opened from Slack for a CSM without a Pivotal mapping name them in metadata (issue #4). */
+function slackCsmOf(metadata: string | null): string | undefined {
+  if (!metadata) return undefined;
+  try {
+    const value = (JSON.parse(metadata) as Record<string, unknown>).slack_csm_user_id;
+    return typeof value === 'string' && /^[UW][A-Z0-9]+$/.test(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What identifies a view's content, leaving out the lines that only move with the clock. */
+export function viewHash(view: HomeView): string {
+  const stable = view.blocks.filter((b) => !(b.block_id ?? '').startsWith(VOLATILE_BLOCK_PREFIX));
+  return createHash('sha256').update(JSON.stringify(stable)).digest('base64url');
+}
+
+/** Renders and publishes a person's Home. */
+export async function publishHome(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<void> {
+  await publishView(ctx, client, workspace, userId, await buildHome(ctx, client, workspace, userId));
+}
+
+export async function publishView(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string, view: HomeView): Promise<void> {
+  await client.views.publish({ user_id: userId, view });
+  await markPublished(ctx.store.db, workspaceId(workspace), userId, viewHash(view), ctx.now());
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertCustomer, upsertOnboarding, setPrimaryContact } from '../../src/store/read-model.js';
+import { CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
+import { blockKitProblems } from '../harness/block-kit.js';
+import { visibleText } from '../harness/view-submission.js';
+import { waitFor } from '../harness/wait.js';
+
+const linkShared = (urls: string[]) => ({
+  type: 'link_shared',
+  channel: 'C0GENERAL',
+  user: CSM.id,
+  message_ts: '1716200000.000100',
+  event_ts: '1716200000.000200',
+  is_bot_user_member: true,
+  links: urls.map((url) => ({ domain: new URL(url).host, url })),
+});
+
+describe('unfurling my.pivotal.app links from the read model', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: 'test' });
+    const db = h.app.ctx.store.db;
+    const now = new Date().toISOString();
+    await upsertCustomer(db, TEAM.id, { id: 'cus_1', display_id: 245, name: 'Aurora <!here> Analytics', slug: 'aurora', status: 'onboarding' }, now);
+    await setPrimaryContact(db, TEAM.id, 'cus_1', { id: 'con_1', display_id: 1, name: 'Maya Chen', email: 'maya@aurora.test', title: 'VP Operations' });
+    await upsertOnboarding(db, TEAM.id, { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'paused', target_launch_date: '2099-01-01' }, now);
+  });
+  afterAll(() => h.close());
+
+  it('turns customer and onboarding links into cards, leaves unknown ones alone, and asks Pivotal nothing', async () => {
+    const customerUrl = 'https://my.pivotal.app/customers/245-aurora';
+    const onboardingUrl = 'https://my.pivotal.app/onboardings/12';
+    const res = await h.event(linkShared([customerUrl, onboardingUrl, 'https://my.pivotal.app/customers/999', 'https://my.pivotal.app/settings']));
+    expect(res.status).toBe(200);
+    await waitFor(() => h.slack.callsTo('chat.unfurl').length === 1, { what: 'chat.unfurl' });
+    const args = h.slack.callsTo('chat.unfurl')[0]!.args as { channel: string; ts: string; unfurls: Record<string, { blocks: unknown[] }> };
+    expect(args.channel).toBe('C0GENERAL');
+    expect(args.ts).toBe('1716200000.000100');
+    expect(Object.keys(args.unfurls).sort()).toEqual([customerUrl, onboardingUrl].sort());
+    const customer = visibleText(args.unfurls[customerUrl]!.blocks);
+    expect(customer).toContain('Aurora &lt;!here&gt; Analytics');
+    expect(customer).toContain('Maya Chen, VP Operations');
+    expect(customer).toContain('#12 Review · paused');
+    expect(customer).toContain('TEST MODE');
+    const onboarding = visibleText(args.unfurls[onboardingUrl]!.blocks);
+    expect(onboarding).toContain('onboarding #12');
+    expect(onboarding).toContain('Phase *Review* (3/7)');
+    expect(onboarding).toMatch(/target in \d+ (days|months|years)/);
+    // An unfurl is an attachment of the shared message: the notification text is that message's own.
+    for (const { blocks } of Object.values(args.unfurls)) expect(blockKitProblems('message', { text: 'the shared message', blocks })).toEqual([]);
+    expect(h.pivotal.requests).toHaveLength(0);
+  });
+
+  it('does not unfurl when no link is known', async () => {
+    const before = h.slack.callsTo('chat.unfurl').length;
+    await h.event(linkShared(['https://my.pivotal.app/onboardings/404']));
+    await h.idle();
+    expect(h.slack.callsTo('chat.unfurl')).toHaveLength(before);
+  });
+});

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { echoViewWithState } from '../harness/views.js';
+import { setUserMapping } from '../../src/store/user-mappings.js';
+import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
+import { blockKitProblems } from '../harness/block-kit.js';
+import { homeBlocks, homeEcho, homeText, listedOnboardings, openHome, pressOnHome, selectOption, waitForFullSync } from '../harness/home.js';
+import { latestView } from '../harness/view-submission.js';
+
+describe('Home for a workspace that is not connected', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: false });
+  });
+  afterAll(() => h.close());
+
+  it('offers admins the Connect button', async () => {
+    const home = await openHome(h, ADMIN);
+    const actions = homeBlocks(home).flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(actions.map((e: { action_id: string }) => e.action_id)).toContain('connect_open');
+    expect(homeText(home)).toContain('not connected to Pivotal yet');
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+  });
+
+  it('tells everyone else which admins to ask, without a button', async () => {
+    const home = await openHome(h, CSM);
+    expect(homeText(home)).toContain(`<@${ADMIN.id}>`);
+    expect(homeBlocks(home).some((b) => b.type === 'actions')).toBe(false);
+    expect(h.pivotal.requests).toHaveLength(0);
+  });
+});
+
+describe('Home of a workspace connected with a live key, filled by the sync', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0 }, seed: (pivotal, orgId) => pivotal.seedDemo(orgId) });
+    // The first request from the workspace starts its first sync (single-workspace install).
+    const first = await openHome(h, CSM);
+    expect(homeText(first)).toMatch(/waiting for the first sync|first sync in progress/);
+    await waitForFullSync(h);
+    await h.idle();
+  });
+  afterAll(() => h.close());
+
+  it('shows the connection, the phases in order with counts, and makes no Pivotal request', async () => {
+    const before = h.pivotal.requests.length;
+    const home = await openHome(h, CSM);
+    await h.idle();
+    expect(h.pivotal.requests.length).toBe(before);
+    const text = homeText(home);
+    expect(text).toContain('Connected to *Acme Onboarding*');
+    expect(text).toContain(`\`${h.apiKey!.slice(0, 12)}…\` (live)`);
+    expect(text).toContain('last sync');
+    expect(text).not.toContain('TEST MODE');
+    expect(text).toMatch(/12 onboardings\n/);
+    expect(text).toContain('Before getting started *2*');
+    expect(listedOnboardings(home)).toHaveLength(12);
+    // Rows follow the phase order: the first row is in the first phase.
+    expect(homeBlocks(home).find((b) => b.block_id?.startsWith('phase:'))?.text.text).toContain('Before getting started');
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+  });
+
+  it('gives each row its owner, target in words, days in phase, flags and buttons', async () => {
+    const home = await openHome(h, CSM);
+    const rows = homeBlocks(home).filter((b) => b.block_id?.startsWith('row:'));
+    const texts = rows.map((b) => b.text.text as string).join('\n');
+    expect(texts).toMatch(/target in \d+ days/);
+    expect(texts).toMatch(/target \d+ days overdue/);
+    expect(texts).toContain(':rotating_light: Overdue');
+    expect(texts).toContain(':double_vertical_bar: Paused');
+    expect(texts).toContain(':hourglass_flowing_sand: Waiting on customer');
+    expect(texts).toContain('`user_csm_001`');
+    expect(texts).toMatch(/in phase|entered this phase today/);
+    const buttons = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
+    expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual(['move_open', 'customer_card_add_contact', 'home_open_in_pivotal']);
+    expect(buttons[2].url).toMatch(/^https:\/\/my\.pivotal\.app\/onboardings\/\d+$/);
+  });
+
+  it('filters by state, by overdue, by phase, and remembers the choice per person', async () => {
+    await openHome(h, CSM);
+    let home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'state:paused'));
+    expect(listedOnboardings(home).length).toBeGreaterThan(0);
+    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes('state *paused*'))).toBe(true);
+
+    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'flag:overdue'));
+    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes('Overdue'))).toBe(true);
+    const overdue = listedOnboardings(home).length;
+    expect(overdue).toBeGreaterThan(0);
+
+    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'any'));
+    home = await pressOnHome(h, CSM, selectOption('home_filter_phase', 'phase:review'));
+    expect(listedOnboardings(home)).toHaveLength(2);
+    expect(homeText(home)).toContain('*Review* — 2 onboardings');
+
+    // Opening Home again keeps the person's filter; someone else sees everything.
+    expect(listedOnboardings(await openHome(h, CSM))).toHaveLength(2);
+    expect(listedOnboardings(await openHome(h, ADMIN))).toHaveLength(12);
+    await pressOnHome(h, CSM, selectOption('home_filter_phase', 'any'));
+  });
+
+  it('filters "mine" through the Slack ↔ Pivotal user mapping an admin sets on Home', async () => {
+    let home = await pressOnHome(h, CSM, selectOption('home_filter_owner', 'mine'));
+    expect(listedOnboardings(home)).toHaveLength(0);
+    expect(homeText(home)).toContain('You have no Pivotal user mapped yet');
+
+    await openHome(h, ADMIN);
+    await pressOnHome(h, ADMIN, { action_id: 'home_user_mapping_open', value: '' });
+    const modal = latestView(h.slack, 'home_user_mapping');
+    const values = (pivotalId: string) => ({
+      mapping_user: { user: { type: 'users_select', selected_user: CSM.id } },
+      mapping_pivotal: { pivotal_id: { type: 'plain_text_input', value: pivotalId } },
+    });
+    const refused = await h.submit(echoViewWithState(modal, values('user csm 001')), { user: ADMIN });
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { mapping_pivotal: expect.stringContaining('one word') } });
+    const saved = await h.submit(echoViewWithState(modal, values('user_csm_001')), { user: ADMIN });
+    expect(saved.status).toBe(200);
+    expect(saved.text).toBe('');
+
+    home = await openHome(h, CSM);
+    expect(listedOnboardings(home)).toHaveLength(4);
+    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes(`Owner <@${CSM.id}>`))).toBe(true);
+    await pressOnHome(h, CSM, selectOption('home_filter_owner', 'everyone'));
+  });
+
+  it('refuses the mapping to someone who is not an admin, next to the field', async () => {
+    await openHome(h, ADMIN);
+    await pressOnHome(h, ADMIN, { action_id: 'home_user_mapping_open', value: '' });
+    const modal = latestView(h.slack, 'home_user_mapping');
+    const res = await h.submit(echoViewWithState(modal, { mapping_user: { user: { type: 'users_select', selected_user: ADMIN.id } } }), { user: CSM });
+    expect(res.json).toMatchObject({ response_action: 'errors', errors: { mapping_user: expect.stringContaining('Only a workspace admin') } });
+  });
+
+  it('shows admins the settings and lets them pick the notification channel; others see none', async () => {
+    expect(homeText(await openHome(h, CSM))).not.toContain('Settings (admins)');
+    const home = await openHome(h, ADMIN);
+    const text = homeText(home);
+    expect(text).toContain('Settings (admins)');
+    expect(text).toContain('Before getting started → Program design');
+    const channelBlock = homeBlocks(home).find((b) => b.block_id === 'home_settings_channel')!;
+    expect(channelBlock.accessory.initial_conversation).toBe(NOTIFY_CHANNEL);
+    await pressOnHome(h, ADMIN, { action_id: 'home_notify_channel', block_id: 'home_settings_channel', type: 'conversations_select', selected_conversation: 'C0OTHER01' });
+    const row = await h.app.ctx.store.db.selectFrom('workspaces').select('notify_channel').where('id', '=', TEAM.id).executeTakeFirstOrThrow();
+    expect(row.notify_channel).toBe('C0OTHER01');
+  });
+
+  it('opens the contact modal from a row and the phase editor from the settings', async () => {
+    const home = await openHome(h, ADMIN);
+    const contact = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements[1];
+    const opened = h.slack.callsTo('views.open').length;
+    await pressOnHome(h, ADMIN, { action_id: 'customer_card_add_contact', value: contact.value });
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened + 1);
+    await pressOnHome(h, ADMIN, { action_id: 'phases_open', value: '' });
+    const calls = h.slack.callsTo('views.open');
+    expect(calls).toHaveLength(opened + 2);
+    expect(JSON.stringify(calls.at(-1)!.args.view)).toContain('Before getting started');
+    await pressOnHome(h, CSM, { action_id: 'phases_open', value: '' });
+    expect(JSON.stringify(h.slack.callsTo('views.open').at(-1)!.args.view)).toContain('Only workspace admins');
+  });
+
+  it('answers the Open in Pivotal link button', async () => {
+    const home = await openHome(h, CSM);
+    const res = await h.action({ action_id: 'home_open_in_pivotal', value: '' }, { kind: 'view', view: homeEcho(home) });
+    expect(res.status).toBe(200);
+  });
+});
+
+/** 5,000 onboardings straight into the read model (what the sync would have written), in batches. */
+async function seedReadModel(h: Harness, n: number): Promise<void> {
+  const db = h.app.ctx.store.db;
+  const now = new Date().toISOString();
+  const phases = ['before_getting_started', 'program_design', 'review', 'program_buildout', 'internal_qa', 'launch', 'completed', 'legacy_phase'];
+  const states = ['active', 'active', 'paused', 'at_risk', 'waiting'];
+  for (let start = 0; start < n; start += 200) {
+    const batch = Array.from({ length: Math.min(200, n - start) }, (_, k) => start + k);
+    await db
+      .insertInto('rm_customers')
+      .values(batch.map((i) => ({ workspace_id: TEAM.id, id: `cus_${i}`, display_id: i + 1, name: `${'<!channel> Very Long Customer Name '.repeat(8)}${i}`, name_lower: `customer ${i}`, deleted: 0, synced_at: now })))
+      .execute();
+    await db
+      .insertInto('rm_onboardings')
+      .values(
+        batch.map((i) => ({
+          workspace_id: TEAM.id,
+          id: `onb_${i}`,
+          display_id: i + 1,
+          customer_id: `cus_${i}`,
+          name: 'x'.repeat(500),
+          phase: phases[i % phases.length]!,
+          state: states[i % states.length]!,
+          waiting_on_customer: states[i % states.length] === 'waiting' ? 1 : 0,
+          target_launch_date: i % 4 === 0 ? null : i % 3 === 0 ? '2020-01-01' : '2099-12-31',
+          csm_id: `user_csm_${'9'.repeat(200)}${i % 7}`,
+          phase_entered_at: now,
+          deleted: 0,
+          synced_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+describe('Home of a workspace connected with a test key, with 5,000 onboardings', () => {
+  let h: Harness;
+  const N = 5_000;
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: 'test' });
+    await seedReadModel(h, N);
+  });
+  afterAll(() => h.close());
+
+  it('labels test mode and keeps every view within Slack\'s limits with the right counts', async () => {
+    const home = await openHome(h, ADMIN);
+    const blocks = homeBlocks(home);
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    expect(blockKitProblems('home', { blocks })).toEqual([]);
+    expect(JSON.stringify(home.view).length).toBeLessThan(250_000);
+    const text = homeText(home);
+    expect(text).toContain('TEST MODE');
+    expect(text).toContain('(test)');
+    expect(text).toContain('5,000 onboardings');
+    // 5,000 over 8 phases: 625 each, the unknown `legacy_phase` shown readable after the known ones.
+    expect(text).toContain('Before getting started *625*');
+    expect(text).toContain('Legacy phase *625*');
+    expect(text).toContain('Showing 1–25 of 5,000');
+    expect(text).not.toContain('<!channel>');
+    expect(listedOnboardings(home)).toHaveLength(25);
+    expect(h.pivotal.requests).toHaveLength(0);
+  });
+
+  it('pages through, within the limits on every page, to the last one', async () => {
+    let home = await openHome(h, ADMIN);
+    home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '25' });
+    expect(homeText(home)).toContain('Showing 26–50 of 5,000');
+    expect(homeText(home)).toContain('(continued)');
+    home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '4990' });
+    expect(homeText(home)).toContain('Showing 4,976–5,000 of 5,000');
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+    expect(homeBlocks(home).find((b) => b.block_id === 'home_paging')!.elements.map((e: { action_id: string }) => e.action_id)).toEqual(['home_page_prev']);
+    home = await pressOnHome(h, ADMIN, selectOption('home_filter_phase', 'phase:legacy_phase'));
+    expect(homeText(home)).toContain('Showing 1–25 of 625');
+  });
+
+  it('counts each filter right', async () => {
+    await openHome(h, CSM);
+    let home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'state:waiting'));
+    expect(homeText(home)).toContain('1,000 onboardings match these filters');
+    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'flag:overdue'));
+    const overdue = await h.app.ctx.store.db
+      .selectFrom('rm_onboardings')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace_id', '=', TEAM.id)
+      .where('target_launch_date', '<', new Date().toISOString().slice(0, 10))
+      .where('phase', '!=', 'completed')
+      .executeTakeFirstOrThrow();
+    expect(homeText(home)).toContain(`${Number(overdue.n).toLocaleString('en-US')} onboardings match these filters`);
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+    await setUserMapping(h.app.ctx.store.db, TEAM.id, CSM.id, `user_csm_${'9'.repeat(200)}3`, new Date().toISOString());
+    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'any'));
+    home = await pressOnHome(h, CSM, selectOption('home_filter_owner', 'mine'));
+    expect(homeText(home)).toContain('714 onboardings match these filters');
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+  });
+});

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { echoViewWithState } from '../harness/views.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineRuntime } from '../../src/sync/runtime.js';
+import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js';
+import { ADMIN, CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
+import { homeText, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
+import { latestView } from '../harness/view-submission.js';
+import { waitFor } from '../harness/wait.js';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const OTHER_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+interface Delivery {
+  secret?: string;
+  timestamp?: number;
+  signature?: string;
+  team?: string;
+  rawBody?: string;
+}
+
+describe('Pivotal webhooks', () => {
+  let h: Harness;
+  const db = () => h.app.ctx.store.db;
+  const outbox = (onboardingId: string) => db().selectFrom('outbox').select(['kind', 'payload']).where('workspace_id', '=', TEAM.id).where('onboarding_id', '=', onboardingId).execute();
+
+  async function deliver(event: Record<string, unknown>, d: Delivery = {}) {
+    const body = d.rawBody ?? JSON.stringify(event);
+    const id = `msg_${randomBytes(6).toString('hex')}`;
+    const timestamp = d.timestamp ?? Math.floor(Date.now() / 1000);
+    const res = await fetch(`${h.baseUrl}/pivotal/webhooks/${d.team ?? TEAM.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': String(timestamp), 'svix-signature': d.signature ?? signWebhook(d.secret ?? SECRET, id, timestamp, body) },
+      body,
+    });
+    await h.idle();
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  function phaseChanged(onboarding: { id: string; customer_id: string; display_id: number; phase: string; state: string }, to: string, eventId = `evt_${randomBytes(6).toString('hex')}`) {
+    return {
+      id: eventId,
+      type: 'onboarding.phase_changed',
+      created_at: new Date().toISOString(),
+      org_id: h.orgId,
+      livemode: true,
+      api_version: 'v1',
+      data: {
+        object: { id: onboarding.id, customer_id: onboarding.customer_id, display_id: onboarding.display_id, phase: to, state: onboarding.state, target_launch_date: '2030-07-15', owner_email: 'csm@example.com' },
+        previous_attributes: { phase: onboarding.phase },
+      },
+    };
+  }
+
+  beforeAll(async () => {
+    h = await startHarness({ simulator: { rateLimit: { live: 100_000 } }, sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0, webhookSlowdown: 10 }, seed: (pivotal, orgId) => pivotal.seedDemo(orgId) });
+    await openHome(h, ADMIN);
+    await waitForFullSync(h);
+    await h.idle();
+  });
+  afterAll(() => h.close());
+
+  it('refuses deliveries until an admin saves the signing secret on Home, checked next to the field', async () => {
+    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings')[0]!;
+    expect((await deliver(phaseChanged(onboarding, 'launch'))).status).toBe(404);
+
+    await openHome(h, ADMIN);
+    await pressOnHome(h, ADMIN, { action_id: 'home_webhook_open', value: '' });
+    const modal = latestView(h.slack, 'home_webhook_secret');
+    expect(JSON.stringify(modal.view)).toContain('/pivotal/webhooks/T0TEAM01');
+    const submit = (secret: string, user = ADMIN) => h.submit(echoViewWithState(modal, { webhook_secret: { secret: { type: 'plain_text_input', value: secret } } }), { user });
+    expect((await submit('not-a-secret')).json).toMatchObject({ response_action: 'errors', errors: { webhook_secret: expect.stringContaining('starts with `whsec_`') } });
+    expect((await submit('whsec_abc')).json).toMatchObject({ response_action: 'errors', errors: { webhook_secret: expect.stringContaining('complete signing secret') } });
+    expect((await submit(SECRET, CSM)).json).toMatchObject({ response_action: 'errors', errors: { webhook_secret: expect.stringContaining('Only a workspace admin') } });
+    const saved = await submit(SECRET);
+    expect(saved.status).toBe(200);
+    await h.idle();
+
+    const state = await db().selectFrom('sync_state').select('webhook_secret_ciphertext').where('workspace_id', '=', TEAM.id).executeTakeFirstOrThrow();
+    expect(state.webhook_secret_ciphertext).toBeTruthy();
+    expect(state.webhook_secret_ciphertext).not.toContain(SECRET.slice(6, 20));
+    expect(homeText(h.slack.homeViews.get(ADMIN.id)!)).toContain('Signing secret saved');
+  });
+
+  it('applies a signed phase change: read model, one event, Home — keeping what the payload leaves out', async () => {
+    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'review')!;
+    const before = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', onboarding.id).executeTakeFirstOrThrow();
+    const event = phaseChanged(onboarding, 'program_buildout');
+    const res = await deliver(event);
+    expect(res).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
+
+    const after = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', onboarding.id).executeTakeFirstOrThrow();
+    expect(after.phase).toBe('program_buildout');
+    expect(after.target_launch_date).toBe('2030-07-15');
+    expect(after.csm_id).toBe(before.csm_id);
+    const events = await outbox(onboarding.id);
+    expect(events.map((e) => JSON.parse(e.payload))).toEqual([
+      { kind: 'onboarding.phase_changed', onboardingId: onboarding.id, from: 'review', to: 'program_buildout', direction: 'external', actor: { type: 'pivotal' } },
+      expect.objectContaining({ kind: 'onboarding.target_changed', to: '2030-07-15' }),
+    ]);
+    await waitFor(() => homeText(h.slack.homeViews.get(ADMIN.id)!).includes('webhook updates'), { what: 'Home refreshed' });
+
+    // Svix retries and dashboard replays resend the same event id: applied once.
+    expect(await deliver(event)).toEqual({ status: 200, body: { received: true, outcome: 'duplicate' } });
+    expect(await outbox(onboarding.id)).toHaveLength(2);
+  });
+
+  it('announces an onboarding created in Pivotal once, and ignores a dashboard test event on a live workspace', async () => {
+    const customer = h.pivotal.state.list(h.orgId, 'customers')[0]!;
+    const created = { id: `onb_${randomBytes(4).toString('hex')}`, customer_id: customer.id, display_id: 900, phase: 'before_getting_started', state: 'active' };
+    const res = await deliver({ id: `evt_${randomBytes(6).toString('hex')}`, type: 'onboarding.created', created_at: new Date().toISOString(), livemode: true, data: { object: created } });
+    expect(res.body.outcome).toBe('applied');
+    expect((await outbox(created.id)).map((e) => e.kind)).toEqual(['onboarding.opened']);
+
+    const fake = { ...created, id: 'onb_test_123', display_id: 901 };
+    const test = await deliver({ id: `evt_${randomBytes(6).toString('hex')}`, type: 'onboarding.created', livemode: false, data: { object: fake } });
+    expect(test.body.outcome).toBe('ignored');
+    expect(await db().selectFrom('rm_onboardings').select('id').where('id', '=', fake.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it.each([
+    ['signed with another secret', { secret: OTHER_SECRET }, 401],
+    ['with a garbled signature', { signature: 'v1,AAAA' }, 401],
+    ['five minutes and more old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }, 401],
+    ['stamped in the future', { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }, 401],
+    ['for a workspace without a secret', { team: 'T0OTHER99' }, 404],
+  ] as const)('refuses a delivery %s and changes nothing', async (_what, delivery, status) => {
+    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'launch')!;
+    const res = await deliver(phaseChanged(onboarding, 'completed'), delivery);
+    expect(res.status).toBe(status);
+    const row = await db().selectFrom('rm_onboardings').select('phase').where('id', '=', onboarding.id).executeTakeFirstOrThrow();
+    expect(row.phase).toBe('launch');
+  });
+
+  it('refuses a delivery without the Svix headers, and a signed body that is not JSON', async () => {
+    const res = await fetch(`${h.baseUrl}/pivotal/webhooks/${TEAM.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect((await deliver({}, { rawBody: 'not json' })).status).toBe(400);
+  });
+
+  it('accepts a delivery signed during a secret rotation (two signatures, one of them ours)', async () => {
+    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'internal_qa')!;
+    const event = phaseChanged(onboarding, 'launch');
+    const body = JSON.stringify(event);
+    const ts = Math.floor(Date.now() / 1000);
+    const id = 'msg_rotation';
+    const both = `${signWebhook(OTHER_SECRET, id, ts, body)} ${signWebhook(SECRET, id, ts, body)}`;
+    expect(verifyWebhook(SECRET, { id, timestamp: String(ts), signature: both }, Buffer.from(body), Date.now())).toEqual({ ok: true });
+    const res = await fetch(`${h.baseUrl}/pivotal/webhooks/${TEAM.id}`, { method: 'POST', headers: { 'svix-id': id, 'svix-timestamp': String(ts), 'svix-signature': both }, body });
+    expect(res.status).toBe(200);
+  });
+
+  it('slows polling down while webhooks arrive', async () => {
+    await pipelineRuntime(h.app.ctx).worker.kick(TEAM.id);
+    const state = await waitFor(
+      async () => {
+        const s = await db().selectFrom('sync_state').selectAll().where('workspace_id', '=', TEAM.id).executeTakeFirstOrThrow();
+        return s.last_sync_at && Date.parse(s.next_sync_at) - Date.parse(s.last_sync_at) > 60_000 ? s : undefined;
+      },
+      { what: 'a cycle after the webhooks' },
+    );
+    expect(Date.parse(state.next_sync_at) - Date.parse(state.last_sync_at!)).toBe(600_000);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTERS } from '../../src/features/home/home-views-store.js';
+import { daysInPhase, homeView, PAGE_ROWS, targetInWords, type HomeData, type HomeRow } from '../../src/features/home/views.js';
+import { blockKitProblems } from '../harness/block-kit.js';
+import { visibleText } from '../harness/view-submission.js';
+
+const NOW = new Date('2026-05-20T12:00:00.000Z');
+const LONG = '<!channel> *bold* & <https://evil.example|click> '.repeat(40);
+
+function row(i: number, over: Partial<HomeRow> = {}): HomeRow {
+  return {
+    id: `onb_${'x'.repeat(30)}${i}`,
+    displayId: 100_000 + i,
+    name: LONG,
+    customerId: `cus_${i}`,
+    customerName: LONG,
+    phase: `phase_${'p'.repeat(180)}_${i}`,
+    phaseName: LONG,
+    state: LONG,
+    waiting: true,
+    target: '2026-05-01',
+    finished: false,
+    ownerSlackIds: ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7'],
+    ownerPivotalId: LONG,
+    phaseEnteredAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+function connected(over: Partial<Extract<HomeData, { kind: 'connected' }>> = {}): Extract<HomeData, { kind: 'connected' }> {
+  const rows = Array.from({ length: PAGE_ROWS }, (_, i) => row(i));
+  return {
+    kind: 'connected',
+    now: NOW,
+    today: '2026-05-20',
+    connection: { mode: 'test', keyPrefix: 'pivotal_test_Ab12', orgName: LONG },
+    attention: { needs_attention: 'api_key_revoked', attention_since: '2026-05-19T00:00:00.000Z', pivotal_key_prefix: 'pivotal_test_Ab12' },
+    sync: {
+      started: true,
+      lastSyncAt: '2026-05-20T11:59:00.000Z',
+      lastFullWalkAt: '2026-05-20T11:58:00.000Z',
+      lagMs: 90_000,
+      lastError: LONG,
+      lastErrorAt: '2026-05-20T11:00:00.000Z',
+      webhookConfigured: true,
+      webhookLastSeenAt: '2026-05-20T11:59:30.000Z',
+      onboardingsKnown: 20_000,
+    },
+    filters: { ...DEFAULT_FILTERS, offset: 25, state: 'flag:overdue' },
+    phases: [...rows.map((r) => ({ key: r.phase, name: LONG, count: 800 })), ...Array.from({ length: 150 }, (_, i) => ({ key: `extra_${i}`, name: `Extra ${i}`, count: 1 }))],
+    states: Array.from({ length: 200 }, (_, i) => `state_${i}_${'s'.repeat(150)}`),
+    total: 20_000,
+    rows,
+    viewerMapped: false,
+    settings: { notifyChannel: 'C0NOTIFY1', phaseNames: Array.from({ length: 100 }, () => LONG), mappings: 3, webhookPath: '/pivotal/webhooks/E1%3AT1' },
+    ...over,
+  };
+}
+
+describe('the Home view', () => {
+  it('stays within 100 blocks and every text limit in the worst case: every row in a phase of its own', () => {
+    const view = homeView(connected());
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(blockKitProblems('home', { blocks: view.blocks })).toEqual([]);
+  });
+
+  it('escapes what Pivotal and people typed, so nothing pings or links', () => {
+    const text = visibleText(homeView(connected()).blocks);
+    expect(text).not.toMatch(/<!channel>|<https:/);
+    expect(text).toContain('&lt;!channel&gt;');
+  });
+
+  it('labels test mode, shows the attention banner and the sync status', () => {
+    const text = visibleText(homeView(connected()).blocks);
+    expect(text).toContain('TEST MODE');
+    expect(text).toContain('needs attention');
+    expect(text).toContain('last sync 1 minute ago');
+    expect(text).toContain('at most 4 minutes behind Pivotal');
+    expect(text).toContain('Last complete sync 2 minutes ago (it took 2 minutes)');
+  });
+
+  it('pages both ways in the middle of the list and not past the ends', () => {
+    const middle = homeView(connected());
+    const paging = middle.blocks.find((b) => b.block_id === 'home_paging') as { elements: Array<{ action_id: string; value: string }> };
+    expect(paging.elements.map((e) => [e.action_id, e.value])).toEqual([
+      ['home_page_prev', '0'],
+      ['home_page_next', '50'],
+    ]);
+    const first = homeView(connected({ filters: DEFAULT_FILTERS, total: 3, rows: [row(1), row(2), row(3)] }));
+    expect(first.blocks.find((b) => b.block_id === 'home_paging')).toBeUndefined();
+    expect(visibleText(first.blocks)).toContain('Showing 1–3 of 3');
+  });
+
+  it('says why "Mine" is empty for someone without a mapping', () => {
+    const view = homeView(connected({ filters: { ...DEFAULT_FILTERS, owner: 'mine' }, rows: [], total: 0 }));
+    expect(visibleText(view.blocks)).toContain('You have no Pivotal user mapped yet');
+  });
+
+  it('leaves the settings out for people who are not admins', () => {
+    expect(visibleText(homeView(connected({ settings: null })).blocks)).not.toContain('Settings (admins)');
+  });
+});
+
+describe('target and phase time in words', () => {
+  it.each([
+    ['2026-05-20', 'due today'],
+    ['2026-05-21', 'in 1 day'],
+    ['2026-06-01', 'in 12 days'],
+    ['2026-05-19', '1 day overdue'],
+    ['2026-05-17', '3 days overdue'],
+    ['2026-09-20', 'in 4 months'],
+    ['2025-11-20', '6 months overdue'],
+  ])('%s → %s', (target, words) => {
+    expect(targetInWords(target, '2026-05-20')).toBe(words);
+  });
+
+  it('counts whole days in the phase', () => {
+    expect(daysInPhase('2026-05-20T08:00:00.000Z', NOW)).toBe('entered this phase today');
+    expect(daysInPhase('2026-05-19T08:00:00.000Z', NOW)).toBe('1 day in phase');
+    expect(daysInPhase('2026-05-01T08:00:00.000Z', NOW)).toBe('19 days in phase');
+  });
+});
