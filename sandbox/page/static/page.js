@@ -1,0 +1,378 @@
+// The sandbox page's browser side (issue #7). The server renders Block Kit into plain node trees;
+// this script only builds them with createElement/textContent (never innerHTML), reports what the
+// person does, and asks the server for the next state. Nothing here talks to the app directly.
+
+const page = {
+  user: new URLSearchParams(location.search).get('user') || '',
+  tab: 'channel',
+  version: null,
+  /** JSON of what each region shows, so an unchanged region is not rebuilt (focus and typing survive). */
+  shown: {},
+  modalViewId: null,
+  /** What the person typed per view id: kept when a view is updated, pushed over, or returned to. */
+  typed: new Map(),
+  expandedThreads: new Set(),
+  poll: null,
+  busy: false,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function mount(node) {
+  if (typeof node === 'string') return document.createTextNode(node);
+  const el = document.createElement(node.tag);
+  for (const [name, value] of Object.entries(node.attrs || {})) {
+    if (/^on/i.test(name)) continue;
+    if (name === 'href' && !/^(https?:|mailto:)/i.test(value)) continue;
+    el.setAttribute(name, value);
+  }
+  for (const child of node.children || []) el.appendChild(mount(child));
+  return el;
+}
+
+async function call(path, body) {
+  const res = await fetch(`/sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: page.user, ...body }) });
+  const answer = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
+  if (answer.ok === false) toast(answer.error);
+  return answer;
+}
+
+let toastTimer;
+function toast(text) {
+  const el = $('toast');
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (el.hidden = true), 5000);
+}
+
+// ---- state from the server -------------------------------------------------------------------
+
+async function pollLoop() {
+  for (;;) {
+    const controller = new AbortController();
+    page.poll = controller;
+    const asked = page.user;
+    const since = page.version === null ? '' : `&since=${page.version}`;
+    try {
+      const res = await fetch(`/sandbox/state?user=${encodeURIComponent(asked)}${since}`, { signal: controller.signal });
+      const state = await res.json();
+      if (page.user === asked) apply(state);
+    } catch (err) {
+      if (err.name !== 'AbortError') await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Restart the wait at once (after switching user): the pending answer is for the old view of things. */
+function refresh() {
+  page.version = null;
+  page.shown = {};
+  page.poll?.abort();
+}
+
+function apply(state) {
+  page.user = state.me.id;
+  page.version = state.version;
+  renderSwitcher(state);
+  $('channel-name').textContent = `# ${state.channel.name}`;
+  $('composer-input').placeholder = `Message #${state.channel.name} — try /pivotal help`;
+  region('timeline', state.timeline, $('channel-timeline'), { stickToBottom: true });
+  region('messages', state.messages, $('dm-timeline'), { stickToBottom: true });
+  region('home', state.home, $('home-view'), {});
+  renderModal(state.modal);
+  showTab(page.tab);
+  document.body.dataset.version = String(state.version);
+}
+
+function renderSwitcher(state) {
+  const select = $('user-switcher');
+  const key = JSON.stringify(state.users);
+  if (page.shown.users !== key) {
+    page.shown.users = key;
+    select.replaceChildren(...state.users.map((u) => mount({ tag: 'option', attrs: { value: u.id }, children: [`${u.real_name || u.name}${u.is_admin ? ' (admin)' : ''}`] })));
+  }
+  select.value = state.me.id;
+}
+
+function region(name, node, container, { stickToBottom }) {
+  const key = JSON.stringify(node);
+  if (page.shown[name] === key) return;
+  page.shown[name] = key;
+  const scroller = container.closest('.scroll') || container;
+  const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+  container.replaceChildren(mount(node));
+  for (const ts of page.expandedThreads) setThread(container, ts, true);
+  if (stickToBottom && atBottom) scroller.scrollTop = scroller.scrollHeight;
+}
+
+function renderModal(modal) {
+  const layer = $('modal-layer');
+  const key = JSON.stringify(modal);
+  if (page.shown.modal === key) return;
+  page.shown.modal = key;
+  const current = layer.querySelector('.modal');
+  // Only what the person changed is carried over: an untouched field shows the app's new initial value.
+  if (current && page.modalViewId) page.typed.set(page.modalViewId, readInputs(current, { touchedOnly: true }));
+  page.modalViewId = modal ? modal.viewId : null;
+  if (!modal) {
+    layer.replaceChildren();
+    layer.hidden = true;
+    return;
+  }
+  const el = mount(modal.node);
+  layer.replaceChildren(el);
+  layer.hidden = false;
+  restoreInputs(el, page.typed.get(modal.viewId) || []);
+}
+
+function showTab(tab) {
+  page.tab = tab;
+  for (const pane of document.querySelectorAll('[data-pane]')) pane.hidden = pane.dataset.pane !== tab;
+  for (const item of document.querySelectorAll('[data-tab]')) item.classList.toggle('active', item.dataset.tab === tab);
+  $('pane-title').textContent = { channel: $('channel-name').textContent, home: 'Pivotal — Home', messages: 'Pivotal — Messages' }[tab];
+}
+
+function setThread(root, ts, open) {
+  for (const thread of root.querySelectorAll(`[data-thread-of="${CSS.escape(ts)}"]`)) {
+    thread.querySelector('.thread-replies').hidden = !open;
+    thread.classList.toggle('open', open);
+  }
+}
+
+// ---- reading and restoring what the person entered --------------------------------------------
+
+const STATELESS = new Set(['button', 'overflow']);
+
+function readControl(el) {
+  const type = el.dataset.type;
+  if (type === 'checkboxes' || type === 'radio_buttons') {
+    const checked = [...el.querySelectorAll('input:checked')].map((i) => i.value);
+    return type === 'checkboxes' ? { values: checked } : { value: checked[0] ?? null };
+  }
+  if (type === 'external_select') return { value: el.dataset.value || null, ...(el.dataset.label ? { label: el.dataset.label } : {}) };
+  if (el.tagName === 'SELECT' && el.multiple) return { values: [...el.selectedOptions].map((o) => o.value).filter(Boolean) };
+  return { value: el.value === '' ? null : el.value };
+}
+
+/** The controls of one surface: a message's thread replies are surfaces of their own. */
+function readInputs(root, { touchedOnly = false } = {}) {
+  return [...root.querySelectorAll('[data-action-id][data-block-id]')]
+    .filter((el) => el.closest('[data-surface]') === root && !STATELESS.has(el.dataset.type))
+    .filter((el) => !touchedOnly || el.dataset.touched === '1')
+    .map((el) => ({ block_id: el.dataset.blockId, action_id: el.dataset.actionId, ...readControl(el) }));
+}
+
+function restoreInputs(root, inputs) {
+  for (const input of inputs) {
+    const el = root.querySelector(`[data-block-id="${CSS.escape(input.block_id)}"][data-action-id="${CSS.escape(input.action_id)}"]`);
+    if (!el) continue;
+    el.dataset.touched = '1';
+    if (el.dataset.type === 'checkboxes' || el.dataset.type === 'radio_buttons') {
+      const chosen = new Set(input.values || (input.value ? [input.value] : []));
+      for (const box of el.querySelectorAll('input')) box.checked = chosen.has(box.value);
+    } else if (el.dataset.type === 'external_select') {
+      el.dataset.value = input.value || '';
+      el.dataset.label = input.label || '';
+      el.value = input.label || '';
+    } else if (el.tagName === 'SELECT' && el.multiple) {
+      for (const option of el.options) option.selected = (input.values || []).includes(option.value);
+    } else {
+      el.value = input.value ?? '';
+    }
+  }
+}
+
+// ---- sending interactions ----------------------------------------------------------------------
+
+function surfaceOf(el) {
+  const root = el.closest('[data-surface]');
+  const d = root.dataset;
+  if (d.surface === 'view') return { root, where: { kind: 'view', viewId: d.viewId } };
+  if (d.surface === 'message') return { root, where: { kind: 'message', channel: d.channel, ts: d.ts } };
+  return { root, where: { kind: 'ephemeral', id: d.ephemeralId } };
+}
+
+function confirmed(el) {
+  if (!el.dataset.confirm) return true;
+  const c = JSON.parse(el.dataset.confirm);
+  return window.confirm(`${c.title}\n\n${c.text}\n\n[${c.confirm}] or [${c.deny}]`);
+}
+
+async function sendAction(el, value) {
+  const { root, where } = surfaceOf(el);
+  await call('action', { where, action: { block_id: el.dataset.blockId, action_id: el.dataset.actionId, ...value }, inputs: readInputs(root) });
+}
+
+function requiredProblems(modal) {
+  let problems = 0;
+  for (const block of modal.querySelectorAll('.bk-input')) {
+    const control = block.querySelector('[data-action-id]');
+    const error = block.querySelector('.bk-error');
+    if (!control || !error) continue;
+    const value = readControl(control);
+    const empty = value.values ? value.values.length === 0 : !value.value;
+    let message = '';
+    if (empty && block.dataset.optional !== '1') message = 'Please complete this required field.';
+    else if (!empty && typeof control.checkValidity === 'function' && !control.checkValidity()) message = control.validationMessage;
+    if (message) {
+      error.textContent = message;
+      error.hidden = false;
+      error.dataset.client = '1';
+      problems += 1;
+    }
+  }
+  return problems;
+}
+
+async function submitModal(modal) {
+  if (page.busy) return;
+  // Like Slack's client: required fields and field formats are checked before anything is sent.
+  if (requiredProblems(modal)) return;
+  page.busy = true;
+  modal.classList.add('busy');
+  try {
+    await call('submit', { viewId: modal.dataset.viewId, inputs: readInputs(modal) });
+  } finally {
+    page.busy = false;
+    modal.classList.remove('busy');
+  }
+}
+
+async function sendCommand(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return;
+  const match = trimmed.match(/^\/pivotal(?:\s+([\s\S]*))?$/);
+  if (!match) {
+    toast(trimmed.startsWith('/') ? `${trimmed.split(/\s/)[0]} is not a command here. Try /pivotal help.` : 'This sandbox only sends slash commands to the app: try /pivotal help.');
+    return;
+  }
+  await call('command', { text: match[1] || '' });
+}
+
+// ---- external_select suggestions ---------------------------------------------------------------
+
+let suggestTimer;
+function suggestSoon(input) {
+  delete input.dataset.value;
+  delete input.dataset.label;
+  clearTimeout(suggestTimer);
+  suggestTimer = setTimeout(() => suggest(input), 200);
+}
+
+async function suggest(input) {
+  const list = input.parentElement.querySelector('.bk-suggestions');
+  const min = Number(input.dataset.minQueryLength || 3);
+  if (input.value.length < min) {
+    list.hidden = true;
+    return;
+  }
+  const { where } = surfaceOf(input);
+  const answer = await call('suggest', { viewId: where.viewId, block_id: input.dataset.blockId, action_id: input.dataset.actionId, value: input.value });
+  if (!answer.ok) return;
+  const items = [];
+  let group;
+  for (const option of answer.options) {
+    if (option.group && option.group !== group) {
+      group = option.group;
+      items.push(mount({ tag: 'li', attrs: { class: 'bk-suggestion-group' }, children: [group] }));
+    }
+    items.push(mount({ tag: 'li', children: [{ tag: 'button', attrs: { type: 'button', class: 'bk-suggestion', 'data-suggestion': option.value }, children: [option.text] }] }));
+  }
+  if (!items.length) items.push(mount({ tag: 'li', attrs: { class: 'bk-suggestion-none' }, children: ['No results'] }));
+  list.replaceChildren(...items);
+  list.hidden = false;
+}
+
+async function chooseSuggestion(button) {
+  const input = button.closest('.bk-external').querySelector('.bk-external-input');
+  input.dataset.value = button.dataset.suggestion;
+  input.dataset.label = button.textContent;
+  input.value = button.textContent;
+  input.dataset.touched = '1';
+  button.closest('.bk-suggestions').hidden = true;
+  if (input.dataset.dispatch === '1' && confirmed(input)) await sendAction(input, readControl(input));
+}
+
+// ---- wiring ------------------------------------------------------------------------------------
+
+document.addEventListener('click', (event) => {
+  const target = event.target.closest('button, a, [data-tab]');
+  if (!target) return;
+  if (target.dataset.tab) {
+    showTab(target.dataset.tab);
+    if (target.dataset.tab === 'home') void call('home', {});
+    return;
+  }
+  if (target.matches('[data-modal-submit]')) return void submitModal(target.closest('.modal'));
+  if (target.matches('[data-modal-close]')) return void call('close', { viewId: target.closest('.modal').dataset.viewId });
+  if (target.dataset.threadToggle) {
+    const ts = target.dataset.threadToggle;
+    const open = !page.expandedThreads.has(ts);
+    if (open) page.expandedThreads.add(ts);
+    else page.expandedThreads.delete(ts);
+    setThread(document, ts, open);
+    return;
+  }
+  if (target.dataset.suggestion !== undefined) return void chooseSuggestion(target);
+  if (target.dataset.type === 'button') {
+    if (!confirmed(target)) return event.preventDefault();
+    void sendAction(target, {});
+  }
+});
+
+function markTouched(event) {
+  const el = event.target.closest?.('[data-action-id]');
+  if (el) el.dataset.touched = '1';
+}
+
+document.addEventListener('change', (event) => {
+  markTouched(event);
+  const el = event.target.closest('[data-action-id]');
+  if (!el || el.dataset.dispatch !== '1') return;
+  const type = el.dataset.type;
+  // Text inputs dispatch on Enter, external selects when an option is chosen.
+  if (['plain_text_input', 'number_input', 'email_text_input', 'url_text_input', 'external_select', 'button'].includes(type)) return;
+  if (!confirmed(el)) {
+    if (type === 'overflow') el.value = '';
+    return;
+  }
+  void sendAction(el, readControl(el)).finally(() => {
+    if (type === 'overflow') el.value = '';
+  });
+});
+
+document.addEventListener('input', (event) => {
+  markTouched(event);
+  if (event.target.matches('.bk-external-input')) suggestSoon(event.target);
+  // Our own "required" notes go once the person types; the app's errors stay until the next submit.
+  const error = event.target.closest('.bk-input')?.querySelector('.bk-error[data-client]');
+  if (error) error.hidden = true;
+});
+
+document.addEventListener('keydown', (event) => {
+  const el = event.target;
+  if (event.key !== 'Enter' || event.shiftKey || !el.matches('input[data-action-id]')) return;
+  event.preventDefault();
+  if (el.dataset.dispatch === '1' && el.dataset.type !== 'external_select') void sendAction(el, readControl(el));
+});
+
+$('composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('composer-input');
+  const text = input.value;
+  input.value = '';
+  void sendCommand(text);
+});
+
+$('user-switcher').addEventListener('change', (event) => {
+  page.user = event.target.value;
+  const url = new URL(location.href);
+  url.searchParams.set('user', page.user);
+  history.replaceState(null, '', url);
+  refresh();
+  if (page.tab === 'home') void call('home', {});
+});
+
+showTab('channel');
+void pollLoop();
