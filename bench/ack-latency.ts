@@ -1,0 +1,61 @@
+import { median, round, type Bench, type BenchRow } from './lib.js';
+import { runLoad, type LoadResult, type SignedRequest } from './support/load.js';
+import { actionRequest, commandRequest } from './support/requests.js';
+import { BENCH_TEAM, startBenchServices } from './support/services.js';
+
+const CONNECTIONS = 10;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const WARMUP_SECONDS = 2;
+const P99_RATIO_GOAL = 1.2;
+
+/**
+ * Ack latency and throughput of signed Slack requests at a fixed concurrency: the real app, a bare
+ * Bolt 5 app with no-op listeners, and the same bare app given as many listeners as the real one
+ * (Bolt runs every listener's middleware for every request, so that cost grows with the app's
+ * features whatever the app does). Each in a process of its own, measured in alternation so drift of
+ * the machine hits all alike; ratios are taken per round and their median reported.
+ */
+export const ackLatency: Bench = {
+  name: 'ack',
+  async run({ runs }) {
+    const services = await startBenchServices();
+    try {
+      const liveKey = services.pivotal.createKey(services.orgId, { mode: 'live', name: 'bench' });
+      const app = await services.start('app', { pivotalKey: liveKey });
+      const bare = await services.start('bare');
+      const sameListeners = await services.start('bare', { listeners: app.listeners });
+      const responseUrl = services.slack.responseUrl('bench');
+      const cases: Array<{ name: string; request: () => SignedRequest }> = [
+        { name: 'slash command `/pivotal help`', request: () => commandRequest(services.signingSecret, BENCH_TEAM, 'help', responseUrl) },
+        { name: 'block action (no-op listener)', request: () => actionRequest(services.signingSecret, BENCH_TEAM, responseUrl) },
+      ];
+      const rows: BenchRow[] = [];
+      for (const c of cases) {
+        const load = (url: string, durationSec: number) => runLoad({ url: `${url}/slack/events`, connections: CONNECTIONS, durationSec, request: c.request() });
+        for (const target of [bare, sameListeners, app]) await load(target.url, WARMUP_SECONDS);
+        const rounds: Array<{ bare: LoadResult; same: LoadResult; app: LoadResult }> = [];
+        for (let i = 0; i < runs; i += 1) rounds.push({ bare: await load(bare.url, SECONDS), same: await load(sameListeners.url, SECONDS), app: await load(app.url, SECONDS) });
+        const med = (pick: (r: (typeof rounds)[number]) => number, digits = 3) => round(median(rounds.map(pick)), digits);
+        const ratio = med((r) => r.app.p99Ms / r.bare.p99Ms, 2);
+        rows.push({
+          bench: 'ack',
+          case: c.name,
+          connections: CONNECTIONS,
+          app_p50_ms: med((r) => r.app.p50Ms),
+          app_p99_ms: med((r) => r.app.p99Ms),
+          app_req_s: med((r) => r.app.reqPerSec, 0),
+          bolt_p50_ms: med((r) => r.bare.p50Ms),
+          bolt_p99_ms: med((r) => r.bare.p99Ms),
+          bolt_req_s: med((r) => r.bare.reqPerSec, 0),
+          p99_ratio: ratio,
+          goal: `≤ ${P99_RATIO_GOAL}: ${ratio <= P99_RATIO_GOAL ? 'met' : 'MISSED'}`,
+          [`bolt_${app.listeners}_listeners_p99_ms`]: med((r) => r.same.p99Ms),
+          p99_ratio_same_listeners: med((r) => r.app.p99Ms / r.same.p99Ms, 2),
+        });
+      }
+      return rows;
+    } finally {
+      await services.close();
+    }
+  },
+};

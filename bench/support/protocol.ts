@@ -1,0 +1,32 @@
+/** What the bench process and a target process (target.ts) say to each other over IPC. */
+
+export interface TargetConfig {
+  /** `app`: the real app; `bare`: Bolt 5 with no-op listeners. */
+  kind: 'app' | 'bare';
+  /** Real app only: one workspace (bot token) or OAuth distribution (installations in the store). */
+  mode: 'http' | 'oauth';
+  signingSecret: string;
+  botToken: string;
+  slackApiUrl: string;
+  pivotalApiUrl: string;
+  pivotalKey?: string;
+  /** Bare Bolt only: this many listeners in all (no-op action listeners besides the measured ones), like the app's count. */
+  listeners?: number;
+}
+
+export type TargetCommand = { type: 'memory' } | { type: 'seed'; keys: string[] } | { type: 'stop' };
+
+export type TargetReply =
+  /** `listeners`: how many listener chains Bolt runs for every request in this app. */
+  | { type: 'ready'; port: number; listeners: number }
+  | { type: 'memory'; rss: number; heapUsed: number }
+  | { type: 'seeded'; count: number }
+  | { type: 'error'; message: string };
+
+/** A block action both targets answer with a bare ack. */
+export const BENCH_ACTION_ID = 'bench_noop';
+
+/** Team ids of the seeded workspaces, so the load can address each of them. */
+export function benchTeamId(i: number): string {
+  return `TB${String(i).padStart(7, '0')}`;
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { App, LogLevel } from '@slack/bolt';
+import { startPivotalForSlack } from '../../src/bootstrap.js';
+import { createInstallationStore } from '../../src/store/installation-store.js';
+import { ensureWorkspace, saveConnection } from '../../src/store/workspaces.js';
+import { keyDisplayPrefix, keyMode } from '../../src/pivotal/index.js';
+import { BENCH_ACTION_ID, benchTeamId, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
+
+/**
+ * The server under load, in a process of its own so that the load generator does not share its core
+ * and its memory is its own: either the real app (startPivotalForSlack, the production composition
+ * root) or a bare Bolt 5 app with no-op listeners, the baseline the ratio is taken against.
+ * Started by bench/support/processes.ts; talks over the IPC channel (protocol.ts).
+ */
+
+const send = (reply: TargetReply) => process.send?.(reply);
+
+/** Logs go nowhere: the bench measures the app, not the terminal. */
+const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+
+interface RunningTarget {
+  port: number;
+  listeners: number;
+  stop(): Promise<void>;
+  seed?: (keys: string[]) => Promise<void>;
+}
+
+async function startReal(config: TargetConfig): Promise<RunningTarget> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-bench-'));
+  const slack =
+    config.mode === 'oauth'
+      ? { SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'), SLACK_STATE_SECRET: randomBytes(16).toString('hex') }
+      : { SLACK_BOT_TOKEN: config.botToken, ...(config.pivotalKey ? { PIVOTAL_API_KEY: config.pivotalKey } : {}) };
+  const started = await startPivotalForSlack({
+    env: {
+      PORT: '0',
+      SLACK_SIGNING_SECRET: config.signingSecret,
+      SLACK_API_URL: config.slackApiUrl,
+      PIVOTAL_API_URL: config.pivotalApiUrl,
+      PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...slack,
+    },
+    logDestination: discard,
+  });
+  // The app has no block action yet that only acks; the bench gives it the same no-op as bare Bolt,
+  // so the difference measured is the app's own stack (server, middleware, authorize), not the handler.
+  started.running.listeners.action(BENCH_ACTION_ID, async ({ ack }) => ack());
+  const { db } = started.ctx.store;
+  const installations = createInstallationStore(db, started.ctx.keyRing);
+  return {
+    port: started.running.port!,
+    listeners: listenerCount(started.running.app),
+    stop: async () => {
+      await started.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    // What installing the app in many workspaces leaves behind: an installation row and a connected
+    // workspace row each, written through the same repositories the OAuth callback and /pivotal connect use.
+    seed: async (keys) => {
+      for (const [i, key] of keys.entries()) {
+        const teamId = benchTeamId(i);
+        await installations.storeInstallation({
+          team: { id: teamId, name: `Bench team ${i}` },
+          enterprise: undefined,
+          isEnterpriseInstall: false,
+          appId: 'A0PIVOTAL',
+          authVersion: 'v2',
+          tokenType: 'bot',
+          user: { id: `U${teamId}`, token: undefined, scopes: undefined },
+          bot: { token: `xoxb-${i}-${randomBytes(12).toString('hex')}`, id: 'BBOT', userId: 'UBOT', scopes: ['commands', 'chat:write'] },
+        });
+        await ensureWorkspace(db, { teamId }, `Bench team ${i}`);
+        await saveConnection(db, teamId, {
+          keyCiphertext: started.ctx.keyRing.encrypt(key),
+          keyPrefix: keyDisplayPrefix(key),
+          keyName: 'bench',
+          mode: keyMode(key),
+          orgId: 'org_bench',
+          orgSlug: 'bench',
+          orgName: 'Bench',
+          connectedBy: `U${teamId}`,
+        });
+      }
+    },
+  };
+}
+
+async function startBare(config: TargetConfig): Promise<RunningTarget> {
+  const app = new App({
+    signingSecret: config.signingSecret,
+    token: config.botToken,
+    // Given, so Bolt makes no auth.test call at construction.
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    logLevel: LogLevel.ERROR,
+  });
+  app.command('/pivotal', async ({ ack }) => ack());
+  app.action(BENCH_ACTION_ID, async ({ ack }) => ack());
+  app.event('app_home_opened', async () => {});
+  // Bolt runs every listener's chain for every request: a baseline with as many listeners as the app
+  // tells Bolt's own dispatch cost apart from the app's.
+  for (let i = listenerCount(app); i < (config.listeners ?? 0); i += 1) app.action(`bench_other_${i}`, async ({ ack }) => ack());
+  const server = (await app.start(0)) as { address(): AddressInfo | string | null };
+  return { port: (server.address() as AddressInfo).port, listeners: listenerCount(app), stop: () => app.stop() as Promise<void> };
+}
+
+/** Bolt keeps its listener chains in a private field; read only to report how many there are. */
+function listenerCount(app: App): number {
+  return (app as unknown as { listeners: unknown[] }).listeners.length;
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as TargetConfig;
+  const target: RunningTarget = config.kind === 'bare' ? await startBare(config) : await startReal(config);
+  process.on('message', (message: TargetCommand) => {
+    void (async () => {
+      if (message.type === 'memory') {
+        const { rss, heapUsed } = process.memoryUsage();
+        send({ type: 'memory', rss, heapUsed });
+      } else if (message.type === 'seed') {
+        if (!target.seed) throw new Error('only the real app can be seeded');
+        await target.seed(message.keys);
+        send({ type: 'seeded', count: message.keys.length });
+      } else if (message.type === 'stop') {
+        await target.stop();
+        process.exit(0);
+      }
+    })().catch((err: unknown) => {
+      send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    });
+  });
+  // Orphaned (the bench died): do not linger.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', port: target.port, listeners: target.listeners });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
+import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
+import { SlackRequestSender, slashCommandFields, viewSubmissionPayload } from '../../sandbox/slack-requests.js';
+import { startPivotalForSlack } from '../../src/bootstrap.js';
+import { LogCapture } from '../harness/log-capture.js';
+import { CSM, TEAM } from '../harness/app-harness.js';
+import { FILLED } from '../harness/onboard-flow.js';
+import { currentView, echoView, textOf } from '../harness/views.js';
+import { waitFor } from '../harness/wait.js';
+
+/**
+ * The process is killed (SIGKILL, no shutdown) in the middle of an onboard, between Pivotal writes.
+ * The next process resumes the job once the dead one's lease has run out, and Pivotal ends up with
+ * exactly one customer, one contact and one onboarding: the writes the dead process had made (or
+ * had in flight) are replayed through their idempotency keys, never repeated.
+ */
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The onboard job lease (src/features/onboard/jobs.ts LEASE_MS) is 2 minutes: the next process starts "later" than that. */
+const AFTER_THE_LEASE_MS = 3 * 60_000;
+
+describe('the process killed in the middle of an onboard', () => {
+  let pivotal: PivotalSimulator;
+  let slack: FakeSlack;
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  const childLogs = new LogCapture();
+  const secrets: string[] = [];
+  let env: Record<string, string>;
+  let orgId: string;
+
+  beforeAll(async () => {
+    pivotal = await startPivotalSimulator({ rateLimit: { live: 100_000 } });
+    slack = await startFakeSlack({ teamId: TEAM.id });
+    slack.addUser(CSM);
+    const org = pivotal.createOrg({ name: 'Crash Corp', slug: 'crash-corp' });
+    orgId = org.id;
+    const key = pivotal.createKey(org.id, { mode: 'live', name: 'crash' });
+    dataDir = await mkdtemp(join(tmpdir(), 'pivotal-crash-'));
+    env = {
+      PORT: '0',
+      SLACK_SIGNING_SECRET: randomBytes(20).toString('hex'),
+      SLACK_BOT_TOKEN: `xoxb-1-2-${randomBytes(12).toString('hex')}`,
+      SLACK_API_URL: slack.apiUrl,
+      PIVOTAL_API_URL: pivotal.url,
+      PIVOTAL_API_KEY: key,
+      PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+    };
+    secrets.push(env.SLACK_SIGNING_SECRET!, env.SLACK_BOT_TOKEN!, key, env.PIVOTAL_KEY_ENCRYPTION_KEY!);
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await slack.close();
+    await pivotal.close();
+    await rm(dataDir, { recursive: true, force: true });
+    expect(childLogs.leaked(secrets)).toEqual([]);
+  });
+
+  /** `npm start` as a real process; resolves with its port once it listens. */
+  async function startProcess(): Promise<number> {
+    child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(childLogs, { end: false });
+    return waitFor(
+      () => {
+        const line = childLogs.lines.find((l) => l.includes('Pivotal for Slack is listening'));
+        return line ? (JSON.parse(line) as { port: number }).port : undefined;
+      },
+      { what: 'the app process to listen', timeoutMs: 20_000 },
+    );
+  }
+
+  it('resumes in the next process, with one customer, one contact and one onboarding', async () => {
+    const port = await startProcess();
+    const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, env.SLACK_SIGNING_SECRET!);
+    const name = 'Phoenix Rising';
+    const before = new Set(slack.views.keys());
+    await sender.sendForm(slashCommandFields({ text: `onboard ${name}`, user: CSM, team: TEAM, responseUrl: slack.responseUrl() }));
+    const viewId = await waitFor(() => [...slack.views.keys()].find((k) => !before.has(k)), { what: 'the onboard modal' });
+    await waitFor(() => Object.keys(FILLED).every((block) => JSON.stringify(currentView(slack, viewId).view.blocks).includes(`"block_id":"${block}"`)), { what: 'the onboard form' });
+
+    // Each Pivotal write now takes long enough for the kill to land between two of them.
+    pivotal.faults.latencyMs = 400;
+    const ack = await sender.sendPayload(viewSubmissionPayload(TEAM, CSM, echoView(currentView(slack, viewId), FILLED)));
+    expect(ack.status).toBe(200);
+    const mine = () => {
+      const ids = new Set(pivotal.state.list(orgId, 'customers').filter((c) => c.name === name).map((c) => c.id));
+      return {
+        customers: ids.size,
+        contacts: pivotal.state.list(orgId, 'contacts').filter((c) => ids.has(c.customer_id)).length,
+        onboardings: pivotal.state.list(orgId, 'onboardings').filter((o) => ids.has(o.customer_id)).length,
+      };
+    };
+    await waitFor(() => mine().customers === 1, { what: 'the customer to be created' });
+    child!.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    child = undefined;
+    pivotal.faults.latencyMs = 0;
+    // The dead process got no further than this: no onboarding yet.
+    expect(mine().onboardings).toBe(0);
+
+    const logs = new LogCapture();
+    const later = await startPivotalForSlack({ env, logDestination: logs, now: () => new Date(Date.now() + AFTER_THE_LEASE_MS) });
+    try {
+      await waitFor(() => mine().onboardings === 1, { what: 'the resumed job to open the onboarding', timeoutMs: 15_000 });
+      await later.ctx.background.idle();
+      expect(mine()).toEqual({ customers: 1, contacts: 1, onboardings: 1 });
+      const told = [...slack.messages.filter((m) => m.channel === CSM.id).map((m) => m.text ?? ''), textOf(currentView(slack, viewId).view.blocks)].join('\n');
+      expect(told).toContain(name);
+    } finally {
+      await later.stop();
+      expect(logs.leaked(secrets)).toEqual([]);
+    }
+  });
+});
