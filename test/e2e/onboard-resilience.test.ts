@@ -57,10 +57,8 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
   it('records views.open before any Pivotal request, also with 2 s of Pivotal latency', async () => {
     h.pivotal.faults.latencyMs = 2_000;
     const requestsBefore = h.pivotal.requests.length;
-    const sent = Date.now();
     const viewId = await openOnboard(h, 'Latency Labs');
     const open = h.slack.callsTo('views.open').at(-1)!;
-    expect(open.at - sent).toBeLessThan(1_000);
     await h.idle();
     const made = h.pivotal.requests.slice(requestsBefore);
     expect(made.length).toBeGreaterThan(0);
@@ -69,13 +67,15 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
   });
 
   it('acks the submission at once however slow Pivotal is; the steps run after the ack', async () => {
-    h.pivotal.faults.latencyMs = 200;
     const viewId = await openOnboard(h, 'Slowpoke');
     await h.idle();
-    const started = Date.now();
+    h.pivotal.faults.latencyMs = 1_000;
+    const before = h.pivotal.requests.length;
     const ack = await submitView(h, viewId, { ...FILLED, contact_email: 'jane@slowpoke.example' });
-    expect(Date.now() - started).toBeLessThan(200);
     expect(ack.response_action).toBe('update');
+    // Judged by order, not by a stopwatch: no Pivotal request had been answered when Slack got its ack.
+    expect(h.pivotal.requests.slice(before).map((r) => r.status)).toEqual(h.pivotal.requests.slice(before).map(() => null));
+    expect(mine('Slowpoke').customers).toBe(0);
     await h.idle();
     expect(mine('Slowpoke')).toEqual(ONE_EACH);
   });
