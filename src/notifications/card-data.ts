@@ -64,7 +64,7 @@ export async function loadCard(ctx: AppContext, workspaceId: string, onboardingI
     owner: await ownerOf(db, workspaceId, onboarding),
     phases: await loadPhaseSequence(db, workspaceId),
     mode,
-    today: ctx.now(),
+    today: null,
   };
   return { card, onboarding, customer };
 }

@@ -1,5 +1,6 @@
-import { differenceInCalendarDays, format, parseISO } from 'date-fns';
+import { differenceInCalendarDays, parseISO } from 'date-fns';
 import { readablePhase, type PhaseSequence } from '../domain/phases.js';
+import { formatDay, isOverdueTarget, targetInWords, utcDay } from '../views/launch-date.js';
 import { escapeMrkdwn, truncate } from '../views/text.js';
 
 /**
@@ -43,21 +44,20 @@ export function phaseProgress(phases: PhaseSequence, key: string): string {
   return `${progress.step}/${progress.of} ${phaseName(phases, key)}  ${bar}`;
 }
 
-export function formatDay(date: string): string {
-  return format(parseISO(date), 'MMM d, yyyy');
+/**
+ * `Jul 15, 2026 · in 12 days`, `… · *3 days overdue*`; the date alone for a finished onboarding (never
+ * overdue) and where there is no `today`: a channel post stays up for weeks and is only refreshed when
+ * the onboarding changes, so a count of days in it would go stale.
+ */
+export function describeTarget(target: string | null, today: Date | null, finished: boolean): string {
+  if (!target) return 'No target';
+  const date = formatDay(target);
+  if (finished || !today) return date;
+  const words = targetInWords(target, utcDay(today));
+  return isOverdueTarget(target, utcDay(today)) ? `${date} · *${words}*` : `${date} · ${words}`;
 }
 
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
-
-/** `Jul 15, 2026 · in 12 days`, `… · 3 days overdue` (days counted in UTC); a finished onboarding is never overdue. */
-export function describeTarget(target: string | null, today: Date, finished: boolean): string {
-  if (!target) return 'No target';
-  const date = formatDay(target);
-  if (finished) return date;
-  const diff = differenceInCalendarDays(parseISO(target), parseISO(today.toISOString().slice(0, 10)));
-  if (diff === 0) return `${date} · today`;
-  return diff > 0 ? `${date} · in ${days(diff)}` : `${date} · *${days(-diff)} overdue*`;
-}
 
 /** `10 days later`, `3 days earlier` between two YYYY-MM-DD dates. */
 export function describeShift(from: string, to: string): string {

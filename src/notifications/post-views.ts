@@ -4,7 +4,8 @@ import { pivotalAppUrl } from '../pivotal/index.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
 import type { ActivityEvent } from './activity.js';
-import { describeShift, describeTarget, formatDay, ownerText, phaseName, phaseProgress, safeText, stateName, type Owner } from './describe.js';
+import { formatDay } from '../views/launch-date.js';
+import { describeShift, describeTarget, ownerText, phaseName, phaseProgress, safeText, stateName, type Owner } from './describe.js';
 
 /**
  * Channel posts as pure functions of plain data (DESIGN.md rule 2): the parent card of an onboarding,
@@ -30,7 +31,8 @@ export interface OnboardingCard {
   owner: Owner;
   phases: PhaseSequence;
   mode: KeyMode | null;
-  today: Date;
+  /** Null for a channel post: it stays up for weeks, so it shows dates without "in 12 days". */
+  today: Date | null;
 }
 
 export interface SlackPost {

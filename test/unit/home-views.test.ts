@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILTERS } from '../../src/features/home/home-views-store.js';
-import { daysInPhase, homeView, PAGE_ROWS, targetInWords, type HomeData, type HomeRow } from '../../src/features/home/views.js';
+import { daysInPhase, homeView, PAGE_ROWS, type HomeData, type HomeRow } from '../../src/features/home/views.js';
 import { blockKitProblems } from '../harness/block-kit.js';
 import { visibleText } from '../harness/view-submission.js';
 
@@ -102,18 +102,6 @@ describe('the Home view', () => {
 });
 
 describe('target and phase time in words', () => {
-  it.each([
-    ['2026-05-20', 'due today'],
-    ['2026-05-21', 'in 1 day'],
-    ['2026-06-01', 'in 12 days'],
-    ['2026-05-19', '1 day overdue'],
-    ['2026-05-17', '3 days overdue'],
-    ['2026-09-20', 'in 4 months'],
-    ['2025-11-20', '6 months overdue'],
-  ])('%s → %s', (target, words) => {
-    expect(targetInWords(target, '2026-05-20')).toBe(words);
-  });
-
   it('counts whole days in the phase', () => {
     expect(daysInPhase('2026-05-20T08:00:00.000Z', NOW)).toBe('entered this phase today');
     expect(daysInPhase('2026-05-19T08:00:00.000Z', NOW)).toBe('1 day in phase');

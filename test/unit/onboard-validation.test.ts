@@ -10,7 +10,6 @@ import {
   validateOnboardForm,
   type OnboardFormValues,
 } from '../../src/features/onboard/validation.js';
-import { launchTiming } from '../../src/features/customer/views.js';
 
 const phases = new PhaseSequence(DEFAULT_PHASES);
 const form = (over: Partial<OnboardFormValues> = {}): OnboardFormValues => ({
@@ -95,14 +94,6 @@ describe('dates and fields', () => {
   it('takes "today" where it is earliest on Earth, so nobody is refused their own today', () => {
     expect(earliestTargetDate(new Date('2026-03-10T11:59:00Z'))).toBe('2026-03-09');
     expect(earliestTargetDate(new Date('2026-03-10T12:00:00Z'))).toBe('2026-03-10');
-  });
-
-  it('says how far a target launch is', () => {
-    const now = new Date('2026-03-10T23:30:00Z');
-    expect(launchTiming('2026-03-22', now)).toBe('in 12 days');
-    expect(launchTiming('2026-03-11', now)).toBe('in 1 day');
-    expect(launchTiming('2026-03-10', now)).toBe('due today');
-    expect(launchTiming('2026-03-07', now)).toBe('3 days overdue');
   });
 
   it('normalises pasted URLs to a hostname', () => {

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import { differenceInCalendarDays, format, parseISO } from 'date-fns';
 import { pivotalAppUrl } from '../../pivotal/index.js';
+import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 import { CONTACT_CALLBACK, CONTACT_CUSTOMER_BLOCK, CONTACT_PRIMARY_BLOCK, PRIMARY_VALUE, contactFieldBlocks, type ContactFormValues } from './contact-fields.js';
@@ -57,24 +57,10 @@ export interface CustomerCard {
   onboardings: CardOnboarding[];
 }
 
-/** The calendar date of `now` in UTC, `YYYY-MM-DD`. */
-function utcDate(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** "in 12 days", "due today", "3 days overdue" for a `YYYY-MM-DD` target. */
-export function launchTiming(target: string, now: Date): string {
-  const days = differenceInCalendarDays(parseISO(target), parseISO(utcDate(now)));
-  const n = Math.abs(days);
-  const unit = `${n} day${n === 1 ? '' : 's'}`;
-  if (days === 0) return 'due today';
-  return days > 0 ? `in ${unit}` : `${unit} overdue`;
-}
-
 /** "Jul 15, 2026 (in 12 days)", or "No target". */
 export function describeTarget(target: string | null, now: Date): string {
   if (!target) return 'No target';
-  return `${format(parseISO(target), 'MMM d, yyyy')} (${launchTiming(target, now)})`;
+  return `${formatDay(target)} (${targetInWords(target, utcDay(now))})`;
 }
 
 function contactLine(c: CardContact): string {

@@ -4,6 +4,7 @@ import { formatDistanceStrict } from 'date-fns';
 import { pivotalAppUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
+import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
 import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
 import { attentionBanner, notConnectedBlocks, type AttentionFields } from '../connect/views.js';
 import type { HomeFilters } from './home-views-store.js';
@@ -97,21 +98,6 @@ const section = (text: string, blockId?: string): SectionBlock => ({ type: 'sect
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const readable = (s: string) => s.replace(/[_-]+/g, ' ').trim() || s;
 
-function utcMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00.000Z`);
-}
-
-/** "due today", "in 12 days", "in 3 months", "3 days overdue". */
-export function targetInWords(target: string, today: string): string {
-  const t = utcMidnight(target);
-  const d = utcMidnight(today);
-  const days = Math.round((t.getTime() - d.getTime()) / DAY_MS);
-  if (Number.isNaN(days)) return 'no readable target';
-  if (days === 0) return 'due today';
-  const unit = Math.abs(days) < 60 ? ('day' as const) : undefined;
-  return days > 0 ? formatDistanceStrict(t, d, { addSuffix: true, ...(unit ? { unit } : {}) }) : `${formatDistanceStrict(t, d, unit ? { unit } : {})} overdue`;
-}
-
 export function daysInPhase(enteredAt: string, now: Date): string {
   const days = Math.max(0, Math.floor((now.getTime() - Date.parse(enteredAt)) / DAY_MS));
   if (Number.isNaN(days)) return '';
@@ -119,7 +105,7 @@ export function daysInPhase(enteredAt: string, now: Date): string {
 }
 
 export function isOverdue(row: Pick<HomeRow, 'target' | 'finished'>, today: string): boolean {
-  return !row.finished && row.target !== null && row.target < today;
+  return !row.finished && isOverdueTarget(row.target, today);
 }
 
 function ago(iso: string, now: Date): string {

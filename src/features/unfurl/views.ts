@@ -3,7 +3,8 @@ import type { PhaseSequence } from '../../domain/phases.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../../store/schema-domain.js';
 import { escapeMrkdwn, mrkdwn, truncate } from '../../views/text.js';
 import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
-import { daysInPhase, targetInWords } from '../home/views.js';
+import { targetInWords } from '../../views/launch-date.js';
+import { daysInPhase } from '../home/views.js';
 
 /** Unfurl cards: a few blocks each, from the read model only (a pasted link must not cost a Pivotal call). */
 
