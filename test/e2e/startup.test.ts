@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { SlackRequestSender, slashCommandFields } from '../../sandbox/slack-requ
 import { waitFor } from '../harness/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+/** The `npm start` script, run without npm in between: `node --import tsx src/main.ts`. */
+const startScript = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
 
 interface Proc {
   child: ChildProcess;
@@ -21,7 +23,10 @@ interface Proc {
 }
 
 function start(env: Record<string, string>): Proc {
-  const child = spawn(tsx, ['src/main.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One node process with tsx as a loader, so a SIGTERM reaches the app itself (tsx's own CLI relays it
+  // to a child and kills that child outright when it does not confirm within 30 ms: no clean stop).
+  expect(startScript[0]).toBe('node');
+  const child = spawn(process.execPath, startScript.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
