@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,6 @@ import { SlackRequestSender, slashCommandFields } from '../../sandbox/slack-requ
 import { waitFor } from '../harness/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** The `npm start` script, run without npm in between: `node --import tsx src/main.ts`. */
-const startScript = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
 
 interface Proc {
   child: ChildProcess;
@@ -23,10 +20,9 @@ interface Proc {
 }
 
 function start(env: Record<string, string>): Proc {
-  // One node process with tsx as a loader, so a SIGTERM reaches the app itself (tsx's own CLI relays it
-  // to a child and kills that child outright when it does not confirm within 30 ms: no clean stop).
-  expect(startScript[0]).toBe('node');
-  const child = spawn(process.execPath, startScript.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `npm start` itself, as a newcomer or a supervisor runs it: its SIGTERM must reach the app.
+  // Its own process group, so a failed test can take npm and the app down together.
+  const child = spawn('npm', ['start'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,6 +43,14 @@ function start(env: Record<string, string>): Proc {
       { timeoutMs, what: `"${text}" in the output:\n${out}` },
     ).then(() => undefined);
   return { child, output: () => out, exited, waitForOutput };
+}
+
+function killGroup(p: Proc): void {
+  try {
+    process.kill(-p.child.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -70,7 +74,7 @@ describe('npm start', () => {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     const p = start({ PORT: String(port), DATA_DIR: dataDir });
-    cleanups.push(async () => p.child.kill('SIGKILL'));
+    cleanups.push(async () => killGroup(p));
     await p.waitForOutput('sandbox mode');
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
@@ -78,6 +82,8 @@ describe('npm start', () => {
     expect(p.output()).toContain('/sandbox/command');
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
+    // The app itself got the signal and finished its work, rather than being left behind or killed.
+    expect(p.output()).toContain('shutting down');
   }, 60_000);
 
   it('runs single-workspace HTTP mode against the given Slack and Pivotal URLs', async () => {
@@ -100,7 +106,7 @@ describe('npm start', () => {
       PIVOTAL_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
       DATA_DIR: dataDir,
     });
-    cleanups.push(async () => p.child.kill('SIGKILL'));
+    cleanups.push(async () => killGroup(p));
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: '/healthz' });
     // The app checked its token against the given Slack URL at start-up.
     expect(slack.callsTo('auth.test')).toHaveLength(1);
