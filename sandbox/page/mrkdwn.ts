@@ -1,9 +1,11 @@
+import { withEmoji } from './emoji.js';
 import { h, safeHref, type VNode } from './vnode.js';
 
 /**
  * Slack's mrkdwn, the subset the sandbox page needs: *bold*, _italic_, ~strike~, `code`, ```pre```,
  * > quotes, <url|text> links, <@U…> user and <#C…|name> channel mentions, <!here>-style specials as
- * text, emoji shortcodes as text, and the &lt; &gt; &amp; entities (decoded into text nodes, never markup).
+ * text, emoji shortcodes as the emoji (outside code), and the &lt; &gt; &amp; entities (decoded into text
+ * nodes, never markup).
  */
 
 export interface MentionDirectory {
@@ -66,11 +68,11 @@ function expand(text: string, tokens: VNode[]): VNode[] {
   const out: VNode[] = [];
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
-    if (m.index > last) out.push(decodeEntities(text.slice(last, m.index)));
+    if (m.index > last) out.push(withEmoji(decodeEntities(text.slice(last, m.index))));
     out.push(tokens[Number(m[1])]!);
     last = m.index + m[0].length;
   }
-  if (last < text.length) out.push(decodeEntities(text.slice(last)));
+  if (last < text.length) out.push(withEmoji(decodeEntities(text.slice(last))));
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { emojiFor, withEmoji } from './emoji.js';
 import { asArray, asObject, asString, blockIdOf, interactiveElements, optionsOf, textOfObject, type Interactive, type Json } from './blocks.js';
 import { renderMrkdwn, type MentionDirectory } from './mrkdwn.js';
 import { h, safeHref, type VElement, type VNode } from './vnode.js';
@@ -27,7 +28,8 @@ export function renderText(obj: unknown, ctx: RenderContext): VNode[] {
   const o = asObject(obj);
   if (!o) return [];
   const text = asString(o.text) ?? '';
-  return o.type === 'mrkdwn' ? renderMrkdwn(text, ctx) : [text];
+  if (o.type === 'mrkdwn') return renderMrkdwn(text, ctx);
+  return [o.emoji === false ? text : withEmoji(text)];
 }
 
 function ids(i: Interactive): Record<string, string> {
@@ -227,7 +229,7 @@ function richInline(el: Json, ctx: RenderContext): VNode {
       break;
     }
     case 'emoji':
-      node = `:${asString(el.name) ?? ''}:`;
+      node = emojiFor(asString(el.name) ?? '') ?? `:${asString(el.name) ?? ''}:`;
       break;
     case 'broadcast':
       node = h('span', { class: 'mention' }, `@${asString(el.range) ?? 'here'}`);

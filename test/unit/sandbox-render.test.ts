@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBlocks, type RenderContext } from '../../sandbox/page/render.js';
+import { renderBlocks, renderText, type RenderContext } from '../../sandbox/page/render.js';
 import { renderMrkdwn } from '../../sandbox/page/mrkdwn.js';
 import { renderMessage, renderModal } from '../../sandbox/page/surfaces.js';
 import type { VElement } from '../../sandbox/page/vnode.js';
@@ -46,8 +46,15 @@ describe('mrkdwn', () => {
     expect(textOf(nodes)).toBe('Acme & Co for @Casey CSM in #onboarding and #elsewhere @U404');
   });
 
-  it('shows <!here>, <!channel> and emoji shortcodes as text, and decodes entities into text', () => {
-    expect(textOf(md('<!here> <!channel> :tada: &lt;b&gt; &amp;'))).toBe('@here @channel :tada: <b> &');
+  it('shows <!here> and <!channel> as text, and decodes entities into text', () => {
+    expect(textOf(md('<!here> <!channel> &lt;b&gt; &amp;'))).toBe('@here @channel <b> &');
+  });
+
+  it('shows the emoji of a shortcode it knows, outside code; others stay as typed', () => {
+    expect(textOf(md(':test_tube: *TEST MODE* :white_check_mark: `:x:` :not_a_known_one:'))).toBe('🧪 TEST MODE ✅ :x: :not_a_known_one:');
+    expect(textOf(renderText({ type: 'plain_text', text: ':warning: Careful', emoji: true }, ctx))).toBe('⚠️ Careful');
+    expect(textOf(renderText({ type: 'plain_text', text: ':warning: Careful', emoji: false }, ctx))).toBe(':warning: Careful');
+    expect(textOf(renderText({ type: 'plain_text', text: ':constructor: :__proto__: :toString:' }, ctx))).toBe(':constructor: :__proto__: :toString:');
   });
 
   it('never turns app text into markup or a script link', () => {
