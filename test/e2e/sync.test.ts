@@ -69,7 +69,7 @@ describe('the sync of changes made in Pivotal', () => {
     const customer = pivotal.state.get(orgId, 'customers', target.customer_id)!;
     pivotal.state.updateOnboarding(orgId, target.id, { phase: 'program_buildout' });
 
-    await waitFor(async () => (await rmOnboarding(h, target.id)).phase === 'program_buildout', { what: 'the read model to follow', timeoutMs: 3_000 });
+    await waitFor(async () => (await rmOnboarding(h, target.id)).phase === 'program_buildout', { what: 'the read model to follow' });
     const events = (await outbox(h)).filter((e) => e.onboarding_id === target.id);
     expect(events).toHaveLength(1);
     expect(events[0]!.payload).toEqual({ kind: 'onboarding.phase_changed', onboardingId: target.id, from: 'review', to: 'program_buildout', direction: 'external', actor: { type: 'pivotal' } });
@@ -79,7 +79,7 @@ describe('the sync of changes made in Pivotal', () => {
       const text = homeText(slack.homeViews.get(ADMIN.id)!);
       const section = text.slice(text.indexOf('*Program buildout* —'), text.indexOf('*Internal QA* —'));
       return section.includes(customer.name);
-    }, { what: 'Home refreshed', timeoutMs: 3_000 });
+    }, { what: 'Home refreshed' });
 
     // More cycles read the same record again: still one event.
     const cycles = h.logs.lines.filter((l) => l.includes('sync cycle finished')).length;
@@ -95,7 +95,7 @@ describe('the sync of changes made in Pivotal', () => {
     const doomed = onboardings().find((o) => o.phase === 'internal_qa')!;
     pivotal.state.delete(orgId, 'onboardings', doomed.id);
 
-    await waitFor(async () => (await rmOnboarding(h, doomed.id)).deleted === 1, { what: 'the deleted onboarding to be marked', timeoutMs: 3_000 });
+    await waitFor(async () => (await rmOnboarding(h, doomed.id)).deleted === 1, { what: 'the deleted onboarding to be marked' });
     const events = await outbox(h);
     expect(events.filter((e) => e.onboarding_id === changed.id).map((e) => e.payload)).toEqual([
       { kind: 'onboarding.state_changed', onboardingId: changed.id, from: 'active', to: 'paused', actor: { type: 'pivotal' } },
@@ -115,7 +115,7 @@ describe('the sync of changes made in Pivotal', () => {
     pivotal.state.updateOnboarding(orgId, moved.id, { phase: 'program_design' });
     h = await start(apiKey);
     await openHome(h, ADMIN);
-    await waitFor(async () => (await rmOnboarding(h, moved.id)).phase === 'program_design', { what: 'the change made while down', timeoutMs: 3_000 });
+    await waitFor(async () => (await rmOnboarding(h, moved.id)).phase === 'program_design', { what: 'the change made while down' });
     const cycles = h.logs.lines.filter((l) => l.includes('sync cycle finished')).length;
     await waitFor(() => h.logs.lines.filter((l) => l.includes('sync cycle finished')).length >= cycles + 2, { what: 'two more cycles' });
     const after = await outbox(h);
