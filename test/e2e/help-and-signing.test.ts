@@ -27,6 +27,12 @@ describe('signed requests into the real app', () => {
     expect((unknown.json as { text: string }).text).toContain("I don't know `frobnicate`");
   });
 
+  it("answers Slack's signed URL verification with the challenge, as when the Request URL is saved", async () => {
+    const res = await h.sender.send(JSON.stringify({ token: 'legacy', challenge: 'c0ffee-challenge', type: 'url_verification' }), 'application/json');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('c0ffee-challenge');
+  });
+
   it('escapes an unknown word so it cannot ping the channel', async () => {
     const res = await h.command('<!channel>');
     const blocks = (res.json as { blocks: Array<{ text?: { text: string } }> }).blocks;
