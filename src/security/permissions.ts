@@ -14,6 +14,7 @@ const ADMIN_CACHE_MS = 5 * 60_000;
  * kept for a few minutes, so a burst of clicks is not a burst of Slack calls.
  */
 export class Permissions {
+  /** By workspace and user: in an Enterprise Grid one user id is a member of several workspaces, admin of some. */
   private readonly users = new Map<string, CachedAnswer<boolean>>();
   private readonly adminLists = new Map<string, CachedAnswer<string[]>>();
 
@@ -23,9 +24,11 @@ export class Permissions {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async isAdmin(client: WebClient, userId: string): Promise<boolean> {
+  /** `client` must be the workspace's own client: users.info answers for the workspace of its token. */
+  async isAdmin(client: WebClient, workspaceId: string, userId: string): Promise<boolean> {
     if (this.configuredAdmins.includes(userId)) return true;
-    const cached = this.users.get(userId);
+    const cacheKey = `${workspaceId}\u0000${userId}`;
+    const cached = this.users.get(cacheKey);
     if (cached && cached.expires > this.now()) return cached.value;
     let value = false;
     try {
@@ -33,10 +36,10 @@ export class Permissions {
       value = Boolean(res.user?.is_admin || res.user?.is_owner || res.user?.is_primary_owner);
     } catch (err) {
       // Refusing is the safe answer when Slack cannot tell us; the refusal names who can act.
-      this.logger.warn({ err, userId }, 'users.info failed while checking admin rights');
+      this.logger.warn({ err, workspaceId, userId }, 'users.info failed while checking admin rights');
       return false;
     }
-    this.users.set(userId, { value, expires: this.now() + ADMIN_CACHE_MS });
+    this.users.set(cacheKey, { value, expires: this.now() + ADMIN_CACHE_MS });
     return value;
   }
 

@@ -50,7 +50,7 @@ export type ConnectionRequirement = { connected: true; connection: PivotalConnec
  */
 export async function requireConnection(ctx: AppContext, session: Session, client: WebClient, userId: string): Promise<ConnectionRequirement> {
   if (session.connection) return { connected: true, connection: session.connection };
-  const isAdmin = await ctx.permissions.isAdmin(client, userId);
+  const isAdmin = await ctx.permissions.isAdmin(client, session.workspaceId, userId);
   const admins = isAdmin ? [] : await ctx.permissions.admins(client, session.workspaceId);
   return { connected: false, message: notConnectedMessage({ isAdmin, admins }) };
 }
@@ -63,7 +63,7 @@ export type AdminRequirement = { admin: true } | { admin: false; message: Messag
  * `what` completes "Only … can …", e.g. "change the notification channel".
  */
 export async function requireAdmin(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string, what: string): Promise<AdminRequirement> {
-  if (await ctx.permissions.isAdmin(client, userId)) return { admin: true };
+  if (await ctx.permissions.isAdmin(client, workspaceId(workspace), userId)) return { admin: true };
   const [admins, state] = await Promise.all([ctx.permissions.admins(client, workspaceId(workspace)), connectionState(ctx, workspace)]);
   return { admin: false, message: adminOnlyMessage({ what, admins, mode: state?.mode ?? null }) };
 }

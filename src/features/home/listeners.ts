@@ -87,7 +87,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const pick = ChannelPick.parse(body);
     const workspace = workspaceFromContext(context);
     // Settings are only shown to admins; a stale Home of someone who lost the right just refreshes.
-    if (await ctx.permissions.isAdmin(client, pick.user.id)) {
+    if (await ctx.permissions.isAdmin(client, workspaceId(workspace), pick.user.id)) {
       await ensureWorkspace(db, workspace);
       await setNotifyChannel(db, workspaceId(workspace), pick.actions[0].selected_conversation ?? null);
       ctx.logger.info({ workspace: workspaceId(workspace), by: pick.user.id }, 'notification channel changed from Home');
@@ -99,7 +99,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, press.user.id))
+    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
       ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
       : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
     await client.views.open({ trigger_id: press.trigger_id, view });
@@ -113,7 +113,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const errors: Record<string, string> = {};
     if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
     if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId)) errors.mapping_pivotal = 'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (!(await ctx.permissions.isAdmin(client, submission.user.id))) errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
+    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id))) errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
     await ack();
     const workspace = workspaceFromContext(context);
@@ -125,7 +125,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, press.user.id))
+    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
       ? webhookSecretModal({ path: webhookPathFor(session.workspaceId), configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext), mode: session.mode })
       : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
     await client.views.open({ trigger_id: press.trigger_id, view });
@@ -138,7 +138,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const ws = workspaceId(workspace);
     const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);
     let problem = secret ? webhookSecretProblem(secret) : configured ? undefined : 'Paste the endpoint\'s signing secret from Pivotal (it starts with `whsec_`).';
-    if (!(await ctx.permissions.isAdmin(client, submission.user.id))) problem = 'Only a workspace admin can set up webhooks.';
+    if (!(await ctx.permissions.isAdmin(client, ws, submission.user.id))) problem = 'Only a workspace admin can set up webhooks.';
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);

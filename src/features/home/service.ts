@@ -26,7 +26,7 @@ const STATES_ALWAYS_OFFERED = ['active', 'paused', 'at_risk', 'waiting'];
 export async function loadHomeData(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeData> {
   const ws = workspaceId(workspace);
   const db = ctx.store.db;
-  const [connection, admin] = await Promise.all([ctx.pivotal.forWorkspace(workspace), ctx.permissions.isAdmin(client, userId)]);
+  const [connection, admin] = await Promise.all([ctx.pivotal.forWorkspace(workspace), ctx.permissions.isAdmin(client, ws, userId)]);
   if (!connection) return { kind: 'not_connected', admin, admins: admin ? [] : await ctx.permissions.admins(client, ws) };
 
   const now = ctx.now();

@@ -93,7 +93,7 @@ async function checkChannel(ctx: AppContext, slack: WebClient, channelId: string
 export async function runChannelCommand(ctx: AppContext, session: Session, actor: Actor, cmd: ChannelCommand): Promise<ChannelOutcome> {
   if (cmd.kind === 'invalid') return { text: cmd.problem };
   if (cmd.kind === 'show') return { text: await describeSetup(ctx, session) };
-  if (!(await ctx.permissions.isAdmin(actor.slack, actor.userId))) {
+  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
     const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
     return { text: `:lock: Only workspace admins can change where onboarding updates go. Ask ${mentionList(admins)}.\n${await describeSetup(ctx, session)}` };
   }

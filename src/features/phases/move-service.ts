@@ -142,7 +142,7 @@ async function formFromSnapshot(ctx: AppContext, session: Session, actor: Actor,
   return {
     snapshot,
     phases: await loadPhaseSequence(ctx.store.db, session.workspaceId),
-    isAdmin: await ctx.permissions.isAdmin(actor.slack, actor.userId),
+    isAdmin: await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId),
     mode: session.mode,
     today: ctx.now(),
     ...extra,
@@ -152,7 +152,7 @@ async function formFromSnapshot(ctx: AppContext, session: Session, actor: Actor,
 /** Checked before the submission is acked, so a bad input is answered next to its field. */
 export async function checkSubmission(ctx: AppContext, session: Session, actor: Actor, snapshot: MoveSnapshot, input: MoveInput): Promise<MoveCheck> {
   const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
-  return checkMove(snapshot.shown, input, phases, { isAdmin: await ctx.permissions.isAdmin(actor.slack, actor.userId) });
+  return checkMove(snapshot.shown, input, phases, { isAdmin: await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId) });
 }
 
 function differs(shown: ShownOnboarding, fresh: Onboarding): boolean {

@@ -90,7 +90,7 @@ export interface EditorData {
 export type EditorAccess = { ok: true; data: EditorData } | { ok: false; refusal: string };
 
 export async function openSequenceEditor(ctx: AppContext, session: Session, actor: { userId: string; slack: WebClient }): Promise<EditorAccess> {
-  if (!(await ctx.permissions.isAdmin(actor.slack, actor.userId))) {
+  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
     const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
     return { ok: false, refusal: `:lock: Only workspace admins can edit the phase list. Ask ${mentionList(admins)}.` };
   }
@@ -111,7 +111,7 @@ export async function saveSequenceEdit(
   actor: { userId: string; slack: WebClient },
   edit: { active: string; archived: string },
 ): Promise<SequenceCheck> {
-  if (!(await ctx.permissions.isAdmin(actor.slack, actor.userId))) return { ok: false, errors: { active: 'Only workspace admins can edit the phase list.' } };
+  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) return { ok: false, errors: { active: 'Only workspace admins can edit the phase list.' } };
   const saved = await loadPhaseSequence(ctx.store.db, session.workspaceId);
   const check = checkSequence(edit.active, edit.archived, saved);
   if (check.ok) await ctx.store.db.transaction().execute((trx) => savePhaseSequence(trx, session.workspaceId, check.phases));
