@@ -12,8 +12,8 @@ import {
 import { probeSideEffects, type SideEffectProbe } from './support.js';
 
 /**
- * Property-based: requests that are forged, stale, from the future, replayed with an altered body, or
- * malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
+ * Property-based: requests that are forged, stale, from the future, replayed (as they were, or with an
+ * altered body), or malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
  * of them reaches a listener or causes anything: no Slack call, no Pivotal write, no row written.
  */
 
@@ -155,6 +155,32 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     await refusedWithoutEffect(slackRequest.chain((raw) => fc.tuple(fc.constant(raw), altered(raw.body))), async ([raw, body]) => {
       expect(await post({ ...raw, body }, signedHeaders(now(), raw.body))).toBe(401);
     });
+  });
+
+  it('refuses an exact copy of a command, click, submission or suggestion it has already served', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && new URLSearchParams(raw.body).get('ssl_check') !== '1');
+    await fc.assert(
+      fc.asyncProperty(interactions, async (raw) => {
+        const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
+        cases += 1;
+        const served = await fetch(h.eventsUrl, { method: 'POST', headers, body: raw.body });
+        await served.text();
+        expect(served.status).toBe(200);
+        await h.idle();
+        const before = await probe.snapshot();
+        // Captured and sent again within the five minutes its signature is valid for.
+        expect(await post(raw, headers)).toBe(401);
+        expect(await probe.snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS_PER_PROPERTY / 2 },
+    );
+  });
+
+  it('answers a copy of a refused request as it answered the request: it changed nothing', async () => {
+    const raw = { body: new URLSearchParams({ payload: '{not json' }).toString(), contentType: FORM };
+    const headers = signedHeaders(now(), raw.body);
+    expect(await post(raw, headers)).toBe(400);
+    expect(await post(raw, headers)).toBe(400);
   });
 
   it('refuses malformed requests: bad timestamps, unparsable bodies (400 when signed), wrong content types', async () => {
