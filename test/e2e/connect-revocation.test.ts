@@ -1,13 +1,17 @@
 import { installThroughOAuth, startOAuthHarness } from '../harness/oauth.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyDisplayPrefix } from '../../src/pivotal/index.js';
-import { attentionBanner } from '../../src/features/connect/views.js';
 import { getWorkspace } from '../../src/store/workspaces.js';
 import type { FakeUser } from '../../sandbox/fake-slack/server.js';
 import { eventEnvelope, type SlackTeamRef } from '../../sandbox/slack-requests.js';
 import { ADMIN, CSM, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { connectWorkspace } from '../harness/connect-workspace.js';
+import { homeBlocks, homeText, openHome } from '../harness/home.js';
+import { FILLED, openOnboard, submitView as submitOnboard } from '../harness/onboard-flow.js';
+import { openMove, seedOnboarding, select, submitView as submitMove } from '../harness/phase-moves.js';
 import { visibleText } from '../harness/view-submission.js';
+import { currentView, echoView } from '../harness/views.js';
+import { waitFor } from '../harness/wait.js';
 
 /** Issue #3 items 6, 8 and 9: a key rejected at run time, the bootstrap key, uninstalling. */
 
@@ -65,13 +69,14 @@ describe('a key revoked in Pivotal while in use', () => {
     expect(visibleText(dm.blocks)).toContain('the key was revoked in Pivotal');
     expect(JSON.stringify(dm.blocks)).toContain('"action_id":"connect_open"');
 
-    // What Home shows: the row, through the banner view.
     const row = await getWorkspace(h.app.ctx.store.db, TEAM.id);
     expect(row).toMatchObject({ needs_attention: 'api_key_revoked' });
     expect(row?.attention_since).toMatch(/^\d{4}-/);
-    const banner = attentionBanner(row!);
-    expect(visibleText(banner)).toContain('The Pivotal connection needs attention');
-    expect(JSON.stringify(banner)).toContain('"action_id":"connect_open"');
+
+    // An admin opening Home sees the banner, with the button that opens the connect modal.
+    const home = await openHome(h, ADMIN);
+    expect(homeText(home)).toContain('The Pivotal connection needs attention');
+    expect(JSON.stringify(homeBlocks(home).find((b) => b.block_id === 'connect_attention'))).toContain('"action_id":"connect_open"');
 
     // More failures: no more DMs, and the status now carries the banner.
     const later = await statusOf(h, CSM);
@@ -83,6 +88,9 @@ describe('a key revoked in Pivotal while in use', () => {
     const key = h.newKey('live');
     await connectWorkspace(h, key);
     expect((await getWorkspace(h.app.ctx.store.db, TEAM.id))?.needs_attention).toBeNull();
+    const home = await openHome(h, ADMIN);
+    expect(homeText(home)).not.toContain('needs attention');
+    expect(homeBlocks(home).map((b) => b.block_id)).not.toContain('connect_attention');
     const ok = await statusOf(h, CSM);
     expect(visibleText(ok.blocks)).toContain(':large_green_circle: working');
     expect(visibleText(ok.blocks)).not.toContain('needs attention');
@@ -103,6 +111,60 @@ describe('a key revoked in Pivotal while in use', () => {
     expect(visibleText(reply.blocks)).toContain("Pivotal refused this workspace's API key (invalid_api_key)");
     const dm = h.slack.callsTo('chat.postMessage').at(-1)!.args;
     expect(visibleText(dm.blocks)).toContain('Pivotal refused the key (`invalid_api_key`)');
+  });
+});
+
+describe('a key revoked while people are in the middle of a move, an onboarding and a new contact', () => {
+  let h: Harness;
+  /** The modals CSM opened while the key still worked. */
+  let move: Awaited<ReturnType<typeof openMove>>;
+  let onboardView: string;
+  let contactView: string;
+  const fixers = `<@${LISTED.id}>, <@${ADMIN.id}> or <@${OWNER.id}> can connect a new key with \`/pivotal connect\``;
+
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: false, env: { PIVOTAL_ADMIN_SLACK_IDS: LISTED.id } });
+    h.slack.addUser(LISTED);
+    h.slack.addUser(OWNER);
+    const key = h.newKey('live');
+    await connectWorkspace(h, key);
+    const { customer } = await seedOnboarding(h);
+    move = await openMove(h, customer.name);
+    onboardView = await openOnboard(h, 'Halfway Holdings');
+    const opened = new Set(h.slack.views.keys());
+    await h.command(`contact ${customer.name}`);
+    contactView = await waitFor(() => [...h.slack.views.keys()].find((k) => !opened.has(k)), { what: 'the contact modal' });
+    h.pivotal.revokeKey(key);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('the move modal comes back saying the key was revoked and naming the admins', async () => {
+    const { view } = await submitMove(h, move, { phase: select('program_buildout') });
+    const text = visibleText(view.view.blocks);
+    expect(text).toContain('Nothing was saved. Pivotal refused this workspace');
+    expect(text).toContain(fixers);
+  });
+
+  it('the onboard modal says which step stopped, and names the admins', async () => {
+    await submitOnboard(h, onboardView, FILLED);
+    await h.idle();
+    const text = visibleText(currentView(h.slack, onboardView).view.blocks);
+    expect(text).toContain('Customer *Halfway Holdings* — not done: Pivotal refused this workspace');
+    expect(text).toContain(fixers);
+  });
+
+  it('the contact modal comes back with the same explanation above the form', async () => {
+    await h.submit(echoView(currentView(h.slack, contactView), { contact_name: 'Nina Late', contact_email: 'nina@halfway.example' }));
+    await h.idle();
+    const blocks = currentView(h.slack, contactView).view.blocks as Array<{ block_id?: string }>;
+    expect(visibleText(blocks.find((b) => b.block_id === 'form_banner'))).toContain(fixers);
+  });
+
+  it('flags the workspace and DMs each admin once for all three failures', async () => {
+    expect(await getWorkspace(h.app.ctx.store.db, TEAM.id)).toMatchObject({ needs_attention: 'api_key_revoked' });
+    expect(dmsTo(h)).toEqual([ADMIN.id, LISTED.id, OWNER.id].sort());
   });
 });
 

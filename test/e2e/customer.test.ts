@@ -11,6 +11,23 @@ interface Message {
   blocks: Array<{ type: string; block_id?: string; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id?: string; value?: string; url?: string }> }>;
 }
 
+/** The command's answer: in the ack when the read model knows, else posted to response_url. */
+async function ask(h: Harness, text: string): Promise<Message> {
+  const res = await h.command(text);
+  await h.idle();
+  if (res.text) return res.json as Message;
+  const posted = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId);
+  if (!posted) throw new Error(`no answer to ${text}`);
+  return posted.body as unknown as Message;
+}
+
+/** Runs a command that opens a modal and returns the new modal's id. */
+async function openModal(h: Harness, text: string): Promise<string> {
+  const before = new Set(h.slack.views.keys());
+  await h.command(text);
+  return waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: `the modal of /pivotal ${text}` });
+}
+
 describe('/pivotal customer and /pivotal contact', () => {
   let h: Harness;
   let acme: { id: string; display_id: number };
@@ -26,23 +43,13 @@ describe('/pivotal customer and /pivotal contact', () => {
     await h.close();
   });
 
-  /** The command's answer: in the ack when the read model knows, else posted to response_url. */
-  async function ask(text: string): Promise<Message> {
-    const res = await h.command(text);
-    await h.idle();
-    if (res.text) return res.json as Message;
-    const posted = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId);
-    if (!posted) throw new Error(`no answer to ${text}`);
-    return posted.body as unknown as Message;
-  }
-
   it('asks which customer when no query is given', async () => {
-    const reply = await ask('customer');
+    const reply = await ask(h, 'customer');
     expect(reply.text).toContain('Which customer?');
   });
 
   it('shows the card from the read model: fields, primary contact, open onboarding with its timing, buttons', async () => {
-    const reply = await ask('customer acme');
+    const reply = await ask(h, 'customer acme');
     expect(reply.response_type).toBe('ephemeral');
     const text = textOf(reply.blocks);
     expect(text).toContain(`Acme Corp · #${acme.display_id}`);
@@ -62,12 +69,12 @@ describe('/pivotal customer and /pivotal contact', () => {
     ['a slug', () => 'acme-corp'],
     ['a cuid', () => acme.id],
   ])('finds the customer by %s', async (_what, ref) => {
-    const reply = await ask(`customer ${ref()}`);
+    const reply = await ask(h, `customer ${ref()}`);
     expect(textOf(reply.blocks)).toContain(`Acme Corp · #${acme.display_id}`);
   });
 
   it('says so when nothing matches, here or in Pivotal', async () => {
-    const reply = await ask('customer Nonexistent Widgets');
+    const reply = await ask(h, 'customer Nonexistent Widgets');
     expect(reply.text).toContain('No customer matches "Nonexistent Widgets"');
   });
 
@@ -76,7 +83,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     h.pivotal.state.createContact(h.orgId, c.id, { name: 'Olga Old', email: 'olga@oldtimer.example', is_primary: true });
     h.pivotal.state.createOnboarding(h.orgId, { customer_id: c.id, phase: 'launch', target_launch_date: `${daysFromNow(-3)}T00:00:00.000Z` });
     h.pivotal.state.createOnboarding(h.orgId, { customer_id: c.id, phase: 'completed' });
-    const reply = await ask('customer oldtimer outfitters');
+    const reply = await ask(h, 'customer oldtimer outfitters');
     const text = textOf(reply.blocks);
     expect(text).toContain('Olga Old');
     expect(text).toContain('Launch (6/7) · active');
@@ -90,7 +97,7 @@ describe('/pivotal customer and /pivotal contact', () => {
   it('offers a short pick list for several matches; "Show" replaces it with the card', async () => {
     h.pivotal.state.createCustomer(h.orgId, { name: 'Wayne Enterprises', slug: 'wayne-enterprises' });
     h.pivotal.state.createCustomer(h.orgId, { name: 'Wayne Foods', slug: 'wayne-foods' });
-    const reply = await ask('customer wayne');
+    const reply = await ask(h, 'customer wayne');
     expect(reply.text).toContain('2 customers match');
     const show = reply.blocks.find((b) => textOf(b).includes('Wayne Foods'))!.accessory!;
     expect(show.action_id).toBe('customer_card_show');
@@ -105,14 +112,14 @@ describe('/pivotal customer and /pivotal contact', () => {
 
   it('escapes names so a customer cannot ping the channel', async () => {
     h.pivotal.state.createCustomer(h.orgId, { name: '<!channel> Ltd', slug: 'channel-ltd' });
-    const reply = await ask('customer channel-ltd');
+    const reply = await ask(h, 'customer channel-ltd');
     const text = textOf(reply.blocks.filter((b) => b.type !== 'header'));
     expect(text).not.toContain('<!channel>');
     expect(reply.text).toContain('&lt;!channel&gt; Ltd');
   });
 
   it('"Move phase" on the card opens the move modal for that onboarding', async () => {
-    const reply = await ask('customer acme');
+    const reply = await ask(h, 'customer acme');
     const move = reply.blocks.find((b) => b.accessory?.action_id === 'move_open')!.accessory!;
     const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.customer_id === acme.id)!;
     expect(move.value).toBe(onboarding.id);
@@ -156,14 +163,8 @@ describe('/pivotal customer and /pivotal contact', () => {
   });
 
   describe('/pivotal contact', () => {
-    async function openContact(text: string): Promise<string> {
-      const before = new Set(h.slack.views.keys());
-      await h.command(text);
-      return waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: 'the contact modal' });
-    }
-
     it('opens with the customer picked and says who is primary now; a new primary demotes the previous one', async () => {
-      const viewId = await openContact('contact Acme Corp');
+      const viewId = await openModal(h, 'contact Acme Corp');
       const view = currentView(h.slack, viewId).view;
       const blocks = view.blocks as Array<{ block_id?: string; element?: { initial_option?: { value: string } } }>;
       expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
@@ -181,12 +182,12 @@ describe('/pivotal customer and /pivotal contact', () => {
       const result = textOf(currentView(h.slack, viewId).view.blocks);
       expect(result).toContain('as the *primary contact*');
       expect(result).toContain('Jane Doe is no longer the primary contact; they stay a contact');
-      const card = await ask('customer acme-corp');
+      const card = await ask(h, 'customer acme-corp');
       expect(textOf(card.blocks)).toContain('Rui Novo');
     });
 
     it('adds an ordinary contact when "primary" is unticked', async () => {
-      const viewId = await openContact(`contact #${acme.display_id}`);
+      const viewId = await openModal(h, `contact #${acme.display_id}`);
       await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Tom Extra', contact_email: 'tom@acme.example', contact_primary: [] }));
       await h.idle();
       const tom = h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tom@acme.example');
@@ -195,13 +196,13 @@ describe('/pivotal customer and /pivotal contact', () => {
     });
 
     it('checks the fields at once', async () => {
-      const viewId = await openContact('contact acme-corp');
+      const viewId = await openModal(h, 'contact acme-corp');
       const res = await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'No Mail', contact_email: 'nomail' }));
       expect(res.json).toEqual({ response_action: 'errors', errors: { contact_email: expect.stringContaining('not an email address') as unknown } });
     });
 
     it('brings the form back with the email marked when Pivotal says it is taken, keeping what was typed', async () => {
-      const viewId = await openContact('contact acme-corp');
+      const viewId = await openModal(h, 'contact acme-corp');
       await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Copy Cat', contact_email: 'rui@acme.example', contact_title: 'Twin' }));
       await h.idle();
       const view = currentView(h.slack, viewId).view;
@@ -212,7 +213,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     });
 
     it('opens with an empty picker when the reference matches no single customer', async () => {
-      const viewId = await openContact('contact nobody-like-this');
+      const viewId = await openModal(h, 'contact nobody-like-this');
       const view = currentView(h.slack, viewId).view;
       expect(textOf(view.blocks)).toContain('No single customer matches `nobody-like-this`');
       const res = await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'X', contact_email: 'x@example.com' }));
@@ -220,12 +221,53 @@ describe('/pivotal customer and /pivotal contact', () => {
     });
 
     it('"Add contact" on the card opens the same modal for that customer', async () => {
-      const reply = await ask('customer acme');
+      const reply = await ask(h, 'customer acme');
       const add = reply.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'customer_card_add_contact')!;
       const before = new Set(h.slack.views.keys());
       await h.action({ action_id: add.action_id!, value: add.value! }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.4', responseUrl: h.slack.responseUrl('add') });
       const viewId = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: 'the contact modal' });
       expect(currentView(h.slack, viewId).view.callback_id).toBe('contact_add');
     });
+  });
+});
+
+describe('/pivotal customer and /pivotal contact with a test key', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: 'test' });
+    h.pivotal.state.createCustomer(h.orgId, { name: 'Trial Widgets', slug: 'trial-widgets' });
+    h.pivotal.state.createCustomer(h.orgId, { name: 'Trial Gadgets', slug: 'trial-gadgets' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  function expectLabelled(reply: Message): void {
+    expect(reply.blocks[0]?.block_id).toBe('test_key_label');
+    expect(reply.text).toMatch(/^\[:test_tube: TEST MODE\] /);
+  }
+
+  it('labels the usage reply, the "no match" reply, the pick list and the card', async () => {
+    expectLabelled(await ask(h, 'customer'));
+    const none = await ask(h, 'customer Nonexistent Widgets');
+    expect(none.text).toContain('No customer matches');
+    expectLabelled(none);
+    const many = await ask(h, 'customer trial');
+    expect(many.text).toContain('2 customers match');
+    expectLabelled(many);
+    const card = await ask(h, 'customer trial-widgets');
+    expect(textOf(card.blocks)).toContain('Trial Widgets · #');
+    expectLabelled(card);
+  });
+
+  it('labels the contact modal and its result, and flags the contact as a test', async () => {
+    const viewId = await openModal(h, 'contact trial-widgets');
+    const label = (id: string) => (currentView(h.slack, id).view.blocks as Array<{ block_id?: string }>)[0]?.block_id;
+    expect(label(viewId)).toBe('test_key_label');
+    await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' }));
+    await h.idle();
+    expect(textOf(currentView(h.slack, viewId).view.blocks)).toContain('as the *primary contact*');
+    expect(label(viewId)).toBe('test_key_label');
+    expect(h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tina@trial.example')?.metadata).toMatchObject({ test: true });
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
-import { explainPivotalError } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/pivotal-errors.js';
 import { openSession } from '../shared/session.js';
 import { watchForRejectedKeys } from './revocation.js';
 import {
@@ -17,7 +17,6 @@ import {
   requireAdmin,
   requireConnection,
   submitKey,
-  whoCanFix,
 } from './service.js';
 import {
   adminOnlyModal,
@@ -142,7 +141,7 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       const status = await checkStatus(ctx, session.workspace, need.connection);
       const check: LiveCheck = status.ok
         ? { ok: true, reportedMode: status.identity.mode, orgName: status.identity.organization?.name ?? null, orgSlug: status.identity.organization?.slug ?? null }
-        : { ok: false, problem: explainPivotalError(status.error, { whoCanFix: await whoCanFix(ctx, client, session.workspaceId) }) };
+        : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
       await respond(ephemeral(statusMessage(status.state, check)));
     },
   });

@@ -13,7 +13,7 @@ import { attentionDm } from './views.js';
  * Issue #3 item 6: a key Pivotal rejects at run time (401, e.g. `api_key_revoked`) flags the workspace
  * and each admin hears about it once, however many requests fail with it, wherever they came from
  * (a listener, the sync). The person whose action failed is told by that feature, through
- * explainPivotalError.
+ * explainToPerson, which names the admins.
  */
 export function watchForRejectedKeys(ctx: AppContext): void {
   ctx.pivotal.onAuthFailure((_workspace, error, info) => {

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { keyDisplayPrefix, keyMode, type Identity, type KeyMode } from '../../pivotal/index.js';
-import { mentionList } from '../../security/permissions.js';
 import { createInstallationStore } from '../../store/installation-store.js';
 import type { Db } from '../../store/database.js';
 import type { WorkspaceRow } from '../../store/schema.js';
@@ -66,11 +65,6 @@ export async function requireAdmin(ctx: AppContext, client: WebClient, workspace
   if (await ctx.permissions.isAdmin(client, workspaceId(workspace), userId)) return { admin: true };
   const [admins, state] = await Promise.all([ctx.permissions.admins(client, workspaceId(workspace)), connectionState(ctx, workspace)]);
   return { admin: false, message: adminOnlyMessage({ what, admins, mode: state?.mode ?? null }) };
-}
-
-/** "<@U1> or <@U2>": who can fix a connection problem, for `explainPivotalError(err, { whoCanFix })`. */
-export async function whoCanFix(ctx: AppContext, client: WebClient, workspaceId: string): Promise<string> {
-  return mentionList(await ctx.permissions.admins(client, workspaceId));
 }
 
 // ——— state ———

@@ -113,9 +113,12 @@ export function sectionHeading(text: string): SectionBlock {
   return { type: 'section', text: mrkdwn(`*${text}*`) };
 }
 
-/** Where a form says what went wrong as a whole (not tied to one field); `message` is plain text. */
+/**
+ * Where a form says what went wrong as a whole (not tied to one field). `message` is mrkdwn the app
+ * wrote (explainPivotalError escapes what Pivotal said), so the admins it names stay mentions.
+ */
 export function banner(message: string): SectionBlock {
-  return { type: 'section', block_id: 'form_banner', text: mrkdwn(`:warning: ${escapeMrkdwn(message)}`) };
+  return { type: 'section', block_id: 'form_banner', text: mrkdwn(`:warning: ${message}`) };
 }
 
 /**

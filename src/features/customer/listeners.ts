@@ -42,16 +42,16 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
     summary: 'look a customer up: primary contact, open onboardings, links',
     example: '/pivotal customer Acme Corp',
     handle: async (command) => {
-      const { ack, context, args, respond } = command;
+      const { ack, context, args, client, respond } = command;
       const session = await openSession(ctx, context);
       if (await answeredNotConnected(ctx, session, command)) return;
       const query = commandText(args);
       if (!query) return ack(usageMessage('customer', session.mode));
-      const local = await lookupCustomer(ctx, session, query, { localOnly: true });
+      const local = await lookupCustomer(ctx, session, client, query, { localOnly: true });
       if (local.kind !== 'none') return ack(lookupMessage(local, query, { mode: session.mode, now: ctx.now() }));
       // Asking Pivotal may take longer than the ack allows; the answer follows through response_url.
       await ack();
-      const found = await lookupCustomer(ctx, session, query, { localOnly: false });
+      const found = await lookupCustomer(ctx, session, client, query, { localOnly: false });
       await respond(lookupMessage(found, query, { mode: session.mode, now: ctx.now() }));
     },
   });
@@ -72,7 +72,7 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
     if (!session.connection) return ack({ response_action: 'update', view: noticeModal('Add a contact', disconnectedBlocks()) });
     await ack({ response_action: 'update', view: contactWorkingView(values, session.mode) });
     ctx.background.run('contact.add', async () => {
-      const outcome = await addContact(ctx, session, { viewId: submission.view.id, userId: submission.user.id, customerId: checked.customerId, contact: checked.contact, primary: values.primary });
+      const outcome = await addContact(ctx, session, client, { viewId: submission.view.id, userId: submission.user.id, customerId: checked.customerId, contact: checked.contact, primary: values.primary });
       const view =
         outcome.kind === 'added'
           ? contactResultView(outcome.result, session.mode)

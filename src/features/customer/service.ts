@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { PivotalConflictError, PivotalNotFoundError, PivotalValidationError, type Contact, type Onboarding } from '../../pivotal/index.js';
 import { recordMetadata } from '../../pivotal/record-metadata.js';
@@ -6,7 +7,7 @@ import type { PhaseSequence } from '../../domain/phases.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { findCustomers, getCustomerRow, onboardingsOfCustomer, setPrimaryContact, upsertCustomer } from '../../store/read-model.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
-import { explainPivotalError } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
 import { contactBlockForField, contactBody, CONTACT_BLOCKS, type ContactData } from './contact-fields.js';
 import type { FieldErrors } from './forms.js';
@@ -36,15 +37,20 @@ export type CustomerLookup =
 
 /**
  * `/pivotal customer <query>`: from the read model (`localOnly`, fast enough to answer in the ack), or
- * asking Pivotal when the read model knows no such customer.
+ * asking Pivotal when the read model knows no such customer. `slack` is the request's client.
  */
-export async function lookupCustomer(ctx: AppContext, session: Session, query: string, opts: { localOnly: boolean }): Promise<CustomerLookup> {
+export async function lookupCustomer(ctx: AppContext, session: Session, slack: WebClient, query: string, opts: { localOnly: boolean }): Promise<CustomerLookup> {
   const limit = PICK_LIST_SIZE + 1;
   const search = opts.localOnly
     ? { rows: await findCustomers(ctx.store.db, session.workspaceId, query, limit), fromPivotal: false, pivotalProblem: undefined }
     : await searchCustomers(ctx, session, query, { budgetMs: LOOKUP_BUDGET_MS, limit });
   if (search.rows.length === 0) {
-    const problem = search.pivotalProblem === undefined ? undefined : search.pivotalProblem === 'late' ? 'Pivotal did not answer in time.' : explainPivotalError(search.pivotalProblem);
+    const problem =
+      search.pivotalProblem === undefined
+        ? undefined
+        : search.pivotalProblem === 'late'
+          ? 'Pivotal did not answer in time.'
+          : await explainToPerson(ctx, slack, session.workspaceId, search.pivotalProblem);
     return problem ? { kind: 'none', pivotalProblem: problem } : { kind: 'none' };
   }
   if (search.rows.length > 1) {
@@ -122,8 +128,8 @@ export interface AddContactRequest {
 
 export type AddContactOutcome = { kind: 'added'; result: ContactAdded } | { kind: 'refused'; errors: FieldErrors; problem?: string };
 
-/** `/pivotal contact`: one POST, keyed by the modal, then the read model's primary contact. */
-export async function addContact(ctx: AppContext, session: Session, req: AddContactRequest): Promise<AddContactOutcome> {
+/** `/pivotal contact`: one POST, keyed by the modal, then the read model's primary contact. `slack` is the request's client. */
+export async function addContact(ctx: AppContext, session: Session, slack: WebClient, req: AddContactRequest): Promise<AddContactOutcome> {
   const connection = session.connection!;
   const db = ctx.store.db;
   let customer = await getCustomerRow(db, session.workspaceId, req.customerId);
@@ -137,7 +143,7 @@ export async function addContact(ctx: AppContext, session: Session, req: AddCont
     }
     created = await connection.client.createContact(customer.id, body, { idempotencyKey: writeKey(`contact:${req.viewId}`, body) });
   } catch (err) {
-    return refusal(err);
+    return refusal(ctx, session, slack, err);
   }
   if (req.primary) await setPrimaryContact(db, session.workspaceId, customer.id, created);
   return {
@@ -151,7 +157,7 @@ export async function addContact(ctx: AppContext, session: Session, req: AddCont
   };
 }
 
-function refusal(err: unknown): AddContactOutcome {
+async function refusal(ctx: AppContext, session: Session, slack: WebClient, err: unknown): Promise<AddContactOutcome> {
   if (err instanceof PivotalConflictError && err.isEmailTaken) {
     return { kind: 'refused', errors: { [CONTACT_BLOCKS.email]: 'Another contact in Pivotal already uses this email address. Use another one.' } };
   }
@@ -160,5 +166,5 @@ function refusal(err: unknown): AddContactOutcome {
   }
   const block = err instanceof PivotalValidationError ? contactBlockForField(err.field) : undefined;
   if (block) return { kind: 'refused', errors: { [block]: `Pivotal refused this: ${(err as Error).message}` } };
-  return { kind: 'refused', errors: {}, problem: `${explainPivotalError(err)} Submitting again is safe: the contact is never added twice.` };
+  return { kind: 'refused', errors: {}, problem: `${await explainToPerson(ctx, slack, session.workspaceId, err)} Submitting again is safe: the contact is never added twice.` };
 }

@@ -163,7 +163,7 @@ function noCustomerMessage(query: string, opts: { mode: KeyMode | null; pivotalP
 
 export function usageMessage(command: 'customer' | 'contact', mode: KeyMode | null): EphemeralMessage {
   const text = `Which customer? e.g. \`/pivotal ${command} Acme\` — a name, a slug, a \`#number\` or a Pivotal id.`;
-  return { response_type: 'ephemeral', text, blocks: [...testKeyLabelBlock(mode), { type: 'section', text: mrkdwn(text) }] };
+  return { response_type: 'ephemeral', text: `${testKeyPrefix(mode)}${text}`, blocks: [...testKeyLabelBlock(mode), { type: 'section', text: mrkdwn(text) }] };
 }
 
 // The contact modal (`/pivotal contact` and the card's "Add contact").

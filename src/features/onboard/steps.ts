@@ -18,7 +18,7 @@ import { pivotalUserFor } from '../../store/user-mappings.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { contactBody, CONTACT_BLOCKS } from '../customer/contact-fields.js';
 import { writeKey } from '../customer/service.js';
-import { explainPivotalError } from '../shared/pivotal-errors.js';
+import { explainPivotalError, explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
 import { LEASE_MS, getJob, recordStep, stopJob, type JobKey, type JobProblem, type JobRecords, type Lease, type OnboardJob, type StepIds } from './jobs.js';
 import { DISCONNECTED_TEXT } from './not-connected.js';
@@ -58,6 +58,7 @@ export class OnboardRunner {
     const connection = await this.ctx.pivotal.forWorkspace(job.workspace);
     const session: RunSession | null = connection && { workspace: job.workspace, workspaceId: key.workspaceId, connection, mode: connection.mode };
     let step: Step = 'customer';
+    let failure: { err: unknown } | null = null;
     try {
       if (!session) throw new NotConnected();
       job = await this.customer(job, session, lease);
@@ -67,11 +68,28 @@ export class OnboardRunner {
       job = await this.onboarding(job, session, lease);
     } catch (err) {
       if (err instanceof LeaseLost) return;
-      const stopped = await this.stop(job, step, err, lease, session);
+      failure = { err };
+    }
+    // Before the failure is recorded: a refused key is explained with the admins' names, found through Slack.
+    const client = await this.slackClient(job, slack);
+    if (failure) {
+      const stopped = await this.stop(job, step, failure.err, lease, session, client);
       if (!stopped) return;
       job = stopped;
     }
-    await this.tell(job, slack);
+    if (client) await this.tell(job, client);
+  }
+
+  /** The listener's client when the run started from a request, else one with the workspace's bot token; null when there is none. */
+  private async slackClient(job: OnboardJob, slack: WebClient | undefined): Promise<WebClient | null> {
+    if (slack) return slack;
+    try {
+      return await this.slackFor(job.workspace);
+    } catch (err) {
+      // The job's state is still recorded; only telling the person is lost (e.g. the app was uninstalled).
+      this.ctx.logger.warn({ err, view: job.key.viewId }, 'onboard: no Slack client for the workspace');
+      return null;
+    }
   }
 
   private metadata(job: OnboardJob, s: RunSession, extra?: Record<string, unknown>) {
@@ -168,7 +186,7 @@ export class OnboardRunner {
   }
 
   /** Why the run stopped, recorded on the job; null when another runner holds it now. */
-  private async stop(job: OnboardJob, step: Step, err: unknown, lease: Lease, session: RunSession | null): Promise<OnboardJob | null> {
+  private async stop(job: OnboardJob, step: Step, err: unknown, lease: Lease, session: RunSession | null, slack: WebClient | null): Promise<OnboardJob | null> {
     const now = this.ctx.now();
     if (err instanceof PivotalRateLimitError) {
       const at = new Date(now.getTime() + (err.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS));
@@ -178,7 +196,7 @@ export class OnboardRunner {
       this.resumeAt(job.key, at);
       return { ...job, status: 'queued', problem, leaseUntil: at.toISOString() };
     }
-    const problem = await this.refusal(job, step, err, session);
+    const problem = await this.refusal(job, step, err, session, slack);
     const status = problem.kind === 'fields' ? 'needs_input' : 'failed';
     if (status === 'failed') this.ctx.logger.warn({ err, view: job.key.viewId, step }, 'onboard: a step failed');
     if (!(await stopJob(this.ctx.store.db, job.key, lease.token, status, problem, now.toISOString()))) return null;
@@ -186,7 +204,7 @@ export class OnboardRunner {
   }
 
   /** Refusals that name a field go back into the form; anything else is a failure the person can retry. */
-  private async refusal(job: OnboardJob, step: Step, err: unknown, session: RunSession | null): Promise<JobProblem> {
+  private async refusal(job: OnboardJob, step: Step, err: unknown, session: RunSession | null, slack: WebClient | null): Promise<JobProblem> {
     const customer = job.input.customer;
     if (!session) return { kind: 'failed', step, message: DISCONNECTED_TEXT };
     if (err instanceof PivotalConflictError && err.isSlugTaken && step === 'customer' && customer.kind === 'new') {
@@ -203,20 +221,13 @@ export class OnboardRunner {
       const block = step === 'customer' && customer.kind === 'existing' ? undefined : blockForPivotalField(step, err.field);
       return block ? { kind: 'fields', step, fields: { [block]: `Pivotal refused this: ${err.message}` } } : { kind: 'fields', step, fields: {}, message: explainPivotalError(err) };
     }
-    return { kind: 'failed', step, message: explainPivotalError(err) };
+    // Without a Slack client the person cannot be told now; the message waits on the job for the next look.
+    return { kind: 'failed', step, message: slack ? await explainToPerson(this.ctx, slack, job.key.workspaceId, err) : explainPivotalError(err) };
   }
 
   /** The modal shows where the job stands; the person gets a DM when it is done, or when the modal is gone. */
-  private async tell(job: OnboardJob, slack: WebClient | undefined): Promise<void> {
+  private async tell(job: OnboardJob, client: WebClient): Promise<void> {
     const shown: JobViewContext = { phases: await loadPhaseSequence(this.ctx.store.db, job.key.workspaceId), now: this.ctx.now() };
-    let client: WebClient;
-    try {
-      client = slack ?? (await this.slackFor(job.workspace));
-    } catch (err) {
-      // The job's state is recorded; only telling the person is lost (e.g. the app was uninstalled).
-      this.ctx.logger.warn({ err, view: job.key.viewId, status: job.status }, 'onboard: no Slack client for the workspace');
-      return;
-    }
     let modalShown = true;
     try {
       await client.views.update({ view_id: job.key.viewId, view: jobView(job, shown) });

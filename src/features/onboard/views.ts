@@ -152,7 +152,8 @@ function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: Jo
   const failedHere = (step: Step) => (problem && problem.step === step ? problem : null);
   const pending = (step: Step, what: string) => {
     const p = failedHere(step);
-    if (p?.kind === 'failed') return `${ICON.failed} ${what} — not done: ${escapeMrkdwn(p.message)}`;
+    // The app wrote the message (explainPivotalError escapes what Pivotal said): the admins it names stay mentions.
+    if (p?.kind === 'failed') return `${ICON.failed} ${what} — not done: ${p.message}`;
     if (p?.kind === 'queued') return `${ICON.queued} ${what} — queued`;
     if (p?.kind === 'fields') return `${ICON.failed} ${what} — refused by Pivotal, see the form`;
     return `${ICON.waiting} ${what} — not done yet`;

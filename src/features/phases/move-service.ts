@@ -10,8 +10,8 @@ import { PivotalError, PivotalNotFoundError, type Onboarding, type OnboardingPat
 import { loadPhaseSequence } from '../../store/phases.js';
 import { findCustomers, findOnboarding, getCustomerRow, onboardingsOfCustomer, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
 import { applyOnboardings } from '../../sync/apply.js';
-import { escapeMrkdwn, truncate } from '../../views/text.js';
-import { explainPivotalError } from '../shared/pivotal-errors.js';
+import { truncate } from '../../views/text.js';
+import { explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
 import { checkMove, moveEvents, type MoveCheck, type MoveInput, type MovePlan, type ShownOnboarding } from './move-rules.js';
 import { snapshotCard, type MovedResult, type MoveForm, type MoveSnapshot, type PickCandidate } from './move-views.js';
@@ -28,7 +28,7 @@ export type MoveTarget = { reference: string } | { onboardingId: string };
 
 interface Actor {
   userId: string;
-  /** The Slack client of the request, for the admin check. */
+  /** The Slack client of the request, for the admin check and for naming the admins. */
   slack: WebClient;
 }
 
@@ -51,16 +51,16 @@ export async function openMove(ctx: AppContext, session: Session, actor: Actor, 
     if (candidates.length > 1) return { kind: 'pick', candidates, reference: target.reference };
     return await formFor(ctx, session, actor, await session.connection.client.getOnboarding(candidates[0]!.onboardingId));
   } catch (err) {
-    return failure(ctx, err);
+    return await failure(ctx, session, actor, err);
   }
 }
 
 /** A Pivotal failure is explained in the modal; anything else is a bug for the global error path. */
-function failure(ctx: AppContext, err: unknown): MoveScreen {
+async function failure(ctx: AppContext, session: Session, actor: Actor, err: unknown): Promise<MoveScreen> {
   if (!(err instanceof PivotalError)) throw err;
   if (err instanceof PivotalNotFoundError) return { kind: 'message', text: GONE };
   ctx.logger.warn({ err }, 'move: a Pivotal call failed');
-  return { kind: 'message', text: `:warning: ${escapeMrkdwn(explainPivotalError(err))}` };
+  return { kind: 'message', text: `:warning: ${await explainToPerson(ctx, actor.slack, session.workspaceId, err)}` };
 }
 
 const looksLikeId = (ref: string) => /^#?\d{1,12}$/.test(ref) || /^[A-Za-z0-9_]{16,}$/.test(ref);
@@ -243,6 +243,6 @@ async function retryableFailure(ctx: AppContext, session: Session, actor: Actor,
   if (!(err instanceof PivotalError)) throw err;
   if (err instanceof PivotalNotFoundError) return { kind: 'message', text: GONE };
   ctx.logger.warn({ err }, 'move: saving in Pivotal failed');
-  const notice = `:warning: Nothing was saved. ${escapeMrkdwn(explainPivotalError(err))}`;
+  const notice = `:warning: Nothing was saved. ${await explainToPerson(ctx, actor.slack, session.workspaceId, err)}`;
   return { kind: 'form', form: await formFromSnapshot(ctx, session, actor, snapshot, { notice, entered }) };
 }

@@ -1,3 +1,5 @@
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../context.js';
 import {
   PivotalAuthError,
   PivotalConflictError,
@@ -8,17 +10,21 @@ import {
   PivotalServerError,
   PivotalValidationError,
 } from '../../pivotal/index.js';
+import { mentionList } from '../../security/permissions.js';
+import { escapeMrkdwn } from '../../views/text.js';
 
 /**
  * What a person reads when a Pivotal call fails: what happened and what to do, in one sentence. The
  * API's own `message` is never parsed and only shown for validation errors, where it names the field.
+ * The result is mrkdwn, shown as it is: whatever Pivotal wrote is escaped here, so that `whoCanFix`
+ * (mrkdwn, e.g. mentions) stays a mention.
  */
 export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } = {}): string {
   const fixer = opts.whoCanFix ?? 'a workspace admin';
   if (err instanceof PivotalAuthError) {
     return err.revoked
-      ? `Pivotal refused this workspace's API key: it has been revoked. ${fixer} can connect a new key with \`/pivotal connect\`.`
-      : `Pivotal refused this workspace's API key (${err.code}). ${fixer} can connect a working key with \`/pivotal connect\`.`;
+      ? `Pivotal refused this workspace's API key: it has been revoked. To fix it, ${fixer} can connect a new key with \`/pivotal connect\`.`
+      : `Pivotal refused this workspace's API key (${escapeMrkdwn(err.code)}). To fix it, ${fixer} can connect a working key with \`/pivotal connect\`.`;
   }
   if (err instanceof PivotalRateLimitError) return 'Pivotal is busy with this workspace\'s requests right now (rate limit). Try again in a minute.';
   if (err instanceof PivotalNetworkError) return err.timedOut ? 'Pivotal did not answer in time. Nothing was lost; try again in a moment.' : 'Pivotal could not be reached. Try again in a moment.';
@@ -29,7 +35,17 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
     if (err.isEmailTaken) return 'Another contact already uses that email address.';
     return 'Pivotal reported a conflict with an earlier request. Try again.';
   }
-  if (err instanceof PivotalValidationError) return `Pivotal rejected the request${err.field ? ` (field \`${err.field}\`)` : ''}: ${err.message}`;
-  if (err instanceof PivotalError) return `Pivotal answered with an error (${err.type}/${err.code}).`;
+  if (err instanceof PivotalValidationError) return `Pivotal rejected the request${err.field ? ` (field \`${escapeMrkdwn(err.field)}\`)` : ''}: ${escapeMrkdwn(err.message)}`;
+  if (err instanceof PivotalError) return `Pivotal answered with an error (${escapeMrkdwn(`${err.type}/${err.code}`)}).`;
   return 'Something went wrong while talking to Pivotal.';
+}
+
+/**
+ * explainPivotalError for the person whose action failed (issue #3 item 6): when Pivotal refused the
+ * workspace's key, only an admin can fix it, so the sentence names them. They are looked up only
+ * then, so the other failures cost no Slack call. `slack` is the workspace's own client.
+ */
+export async function explainToPerson(ctx: Pick<AppContext, 'permissions'>, slack: WebClient, workspaceId: string, err: unknown): Promise<string> {
+  if (!(err instanceof PivotalAuthError)) return explainPivotalError(err);
+  return explainPivotalError(err, { whoCanFix: mentionList(await ctx.permissions.admins(slack, workspaceId)) });
 }
