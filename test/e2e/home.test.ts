@@ -4,7 +4,11 @@ import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
 import { homeBlocks, homeEcho, homeText, listedOnboardings, openHome, pressOnHome, selectOption, waitForFullSync } from '../harness/home.js';
-import { latestView } from '../harness/view-submission.js';
+import { latestView, visibleText } from '../harness/view-submission.js';
+import { blockActionsPayload } from '../../sandbox/slack-requests.js';
+import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
+import { waitFor } from '../harness/wait.js';
+import { pipelineRuntime } from '../../src/sync/runtime.js';
 
 describe('Home for a workspace that is not connected', () => {
   let h: Harness;
@@ -156,10 +160,122 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(JSON.stringify(h.slack.callsTo('views.open').at(-1)!.args.view)).toContain('Only workspace admins');
   });
 
+  it('opens the move modal for a row from its Move phase button', async () => {
+    const home = await openHome(h, CSM);
+    const row = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!;
+    const button = row.elements.find((e: { action_id: string }) => e.action_id === 'move_open');
+    const onboardingId = button.value as string;
+    const title = homeBlocks(home).find((b) => b.block_id === `row:${onboardingId}`)!.text.text as string;
+    const customerName = /^\*(.+?)\* · #\d+/.exec(title)![1]!;
+
+    const opens = h.slack.callsTo('views.open').length;
+    const pushes = h.slack.callsTo('views.push').length;
+    const viewsBefore = new Set(h.slack.views.keys());
+    // As Slack sends it: a block action whose container is the person's Home view.
+    const payload = blockActionsPayload(TEAM, CSM, { action_id: 'move_open', block_id: row.block_id, value: onboardingId }, { kind: 'view', view: homeEcho(home) });
+    expect(payload.container).toEqual({ type: 'view', view_id: home.id });
+    const res = await h.sender.sendPayload(payload);
+    expect(res.status).toBe(200);
+    await h.idle();
+
+    const calls = h.slack.callsTo('views.open').slice(opens);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args.trigger_id).toBe(payload.trigger_id);
+    expect(h.slack.callsTo('views.push')).toHaveLength(pushes);
+    // The one modal it opened is now the move form for that onboarding.
+    const opened = [...h.slack.views.values()].filter((v) => !viewsBefore.has(v.id) && v.type === 'modal');
+    expect(opened).toHaveLength(1);
+    const modal = opened[0]!;
+    expect(modal.view.callback_id).toBe('move_submit');
+    expect(JSON.parse(modal.view.private_metadata as string)).toMatchObject({ shown: { id: onboardingId } });
+    expect(visibleText(modal.view.blocks)).toContain(customerName);
+    // Home itself is left as it was.
+    expect(h.slack.homeViews.get(CSM.id)!.hash).toBe(home.hash);
+  });
+
   it('answers the Open in Pivotal link button', async () => {
     const home = await openHome(h, CSM);
     const res = await h.action({ action_id: 'home_open_in_pivotal', value: '' }, { kind: 'view', view: homeEcho(home) });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('Home kept current for people who looked recently (throttled refresh)', () => {
+  // The app's clock is the wall clock plus `skewMs`: the refresh window (homeRefreshMs, on the app's
+  // clock) only ends when the test moves the clock on, so what happens inside it does not depend on
+  // how fast this machine is. Everything else runs in real time.
+  const REFRESH_MS = 60_000;
+  let skewMs = 0;
+  let h: Harness;
+  let ticks = 0;
+  const names = { alpha: 'Refresh Alpha Co', beta: 'Refresh Beta Co' };
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    h = await startHarness({
+      sync: { tickMs: 20, intervalMs: 24 * 3_600_000, firstSightDelayMs: 0, homeRefreshMs: REFRESH_MS },
+      now: () => new Date(Date.now() + skewMs),
+      seed: (pivotal, orgId) => {
+        for (const [key, name] of Object.entries(names)) {
+          const customer = pivotal.state.createCustomer(orgId, { name });
+          ids[key] = pivotal.state.createOnboarding(orgId, { customer_id: customer.id, phase: 'review' }).id;
+        }
+      },
+    });
+    fastOutbox(h);
+    // Counts the sync worker's ticks for this workspace; it runs after the Home refresher's turn in the same tick.
+    pipelineRuntime(h.app.ctx).worker.onHeldTick(async (ws) => {
+      if (ws === TEAM.id) ticks += 1;
+    });
+    await openHome(h, CSM);
+    await waitForFullSync(h);
+    await h.idle();
+  });
+  afterAll(() => h.close());
+
+  const publishesTo = (userId: string) => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId);
+  /** Lets the worker run `n` more complete ticks (each gives the refresher its chance). */
+  const moreTicks = async (n: number) => {
+    const target = ticks + n;
+    await waitFor(() => ticks >= target, { what: `${n} more sync ticks` });
+  };
+  const phaseBlock = (blocks: Array<Record<string, any>>, phase: string) => blocks.find((b) => b.block_id === `phase:${phase}`)?.text.text as string | undefined;
+
+  it('re-publishes once for changes inside one window, after the window, and not at all when nothing changed', async () => {
+    const opened = await openHome(h, CSM);
+    expect(phaseBlock(homeBlocks(opened), 'review')).toBe('*Review* — 2 onboardings');
+    const published = publishesTo(CSM.id).length;
+    // The refresher has had its turn at least once, so its window is running.
+    await moreTicks(2);
+
+    // Two moves made in Slack, close together (well inside the window on the app's clock).
+    for (const name of Object.values(names)) {
+      const form = await openMove(h, name, ADMIN);
+      const { answer } = await submitView(h, form, { phase: select('program_buildout') }, ADMIN);
+      expect(answer?.response_action).toBe('update');
+    }
+    expect((await h.app.ctx.store.db.selectFrom('rm_onboardings').select('phase').where('id', 'in', Object.values(ids)).execute()).map((r) => r.phase)).toEqual([
+      'program_buildout',
+      'program_buildout',
+    ]);
+    await moreTicks(3);
+    expect(publishesTo(CSM.id)).toHaveLength(published);
+
+    // The window ends: one publish shows both changes.
+    skewMs += REFRESH_MS;
+    await waitFor(() => publishesTo(CSM.id).length > published, { what: "the viewer's Home re-published" });
+    await moreTicks(3);
+    expect(publishesTo(CSM.id)).toHaveLength(published + 1);
+    const refreshed = h.slack.homeViews.get(CSM.id)!;
+    expect(phaseBlock(homeBlocks(refreshed), 'review')).toBeUndefined();
+    expect(phaseBlock(homeBlocks(refreshed), 'program_buildout')).toBe('*Program buildout* — 2 onboardings');
+    expect(homeText(refreshed)).toContain('Program buildout *2*');
+    expect(listedOnboardings(refreshed)).toHaveLength(2);
+
+    // The next window: the refresher renders the view again, finds it unchanged, publishes nothing.
+    skewMs += REFRESH_MS;
+    await moreTicks(3);
+    expect(publishesTo(CSM.id)).toHaveLength(published + 1);
   });
 });
 

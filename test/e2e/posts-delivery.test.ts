@@ -104,6 +104,41 @@ describe('outbox delivery', () => {
     expect(logs.leaked(h.secrets)).toEqual([]);
   });
 
+  it('keeps to about one message per second per channel, and posts each change once', async () => {
+    // The dispatcher's default per-channel interval (Slack allows about one message per second per
+    // channel); every other timing stays fast. A channel with threading off: one message per change.
+    const intervalMs = 1_100;
+    const channel = 'C0PACED01';
+    h.slack.addChannel({ id: channel, name: 'acme-paced', is_member: true });
+    const off = await h.command(`channel threads off <#${channel}|acme-paced>`, { user: ADMIN });
+    await h.idle();
+    expect(h.slack.responseUrlPosts.find((p) => p.id === off.responseUrlId)?.body.text).toContain(`<#${channel}> now has threads *off*`);
+    const seeded = [];
+    for (let i = 0; i < 3; i += 1) seeded.push(await seedOnboarding(h, { customer: { slack_channel_id: channel } }));
+
+    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    const callsBefore = h.slack.callsTo('chat.postMessage').length;
+    dispatcher.configure({ minPostIntervalMs: intervalMs });
+    try {
+      for (const { onboarding } of seeded) await opened(onboarding.id);
+      await outboxDrained(h);
+    } finally {
+      dispatcher.configure({ minPostIntervalMs: 5 });
+    }
+
+    const calls = h.slack.callsTo('chat.postMessage').slice(callsBefore).filter((c) => c.args.channel === channel);
+    expect(calls).toHaveLength(3);
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(intervalMs - 50);
+    for (const { onboarding } of seeded) {
+      const { tops, replies } = postsAbout(h, onboarding.id);
+      expect(tops.map((m) => m.channel)).toEqual([channel]);
+      expect(visibleText(tops[0]!.blocks)).toContain(`<@${CSM.id}> opened this onboarding`);
+      expect(replies).toEqual([]);
+      expect(await outboxRows(onboarding.id)).toEqual([{ kind: 'onboarding.opened', status: 'done', attempts: 1, last_error: null }]);
+    }
+  });
+
   it('runs in one replica at a time: while another holds the lease, it waits', async () => {
     const dispatcher = outboxDispatcher(h.app.ctx)!;
     await dispatcher.stop();
