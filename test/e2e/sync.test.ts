@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type OnboardingRecord, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
-import { ADMIN, startHarness, TEAM, type Harness, type HarnessOptions } from '../harness/app-harness.js';
+import { ADMIN, NOTIFY_CHANNEL, startHarness, TEAM, type Harness, type HarnessOptions } from '../harness/app-harness.js';
 import { homeText, openHome, waitForFullSync } from '../harness/home.js';
+import { fastOutbox, outboxDrained, postsAbout } from '../harness/phase-moves.js';
+import { visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 const SYNC = { tickMs: 20, intervalMs: 200, homeRefreshMs: 0, firstSightDelayMs: 0 };
@@ -15,6 +17,18 @@ const SYNC = { tickMs: 20, intervalMs: 200, homeRefreshMs: 0, firstSightDelayMs:
 async function outbox(h: Harness) {
   const rows = await h.app.ctx.store.db.selectFrom('outbox').select(['kind', 'onboarding_id', 'payload', 'dedupe_key']).where('workspace_id', '=', TEAM.id).orderBy('created_at').execute();
   return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+/** Waits until every outbox row about this onboarding has been accepted by (the fake) Slack. */
+async function deliveredAbout(h: Harness, onboardingId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const rows = await h.app.ctx.store.db.selectFrom('outbox').select('status').where('workspace_id', '=', TEAM.id).where('onboarding_id', '=', onboardingId).execute();
+      return rows.length > 0 && rows.every((r) => r.status === 'done');
+    },
+    { what: `the posts about ${onboardingId} delivered`, timeoutMs: 15_000 },
+  );
+  await h.idle();
 }
 
 async function rmOnboarding(h: Harness, id: string) {
@@ -28,8 +42,12 @@ describe('the sync of changes made in Pivotal', () => {
   let h: Harness;
   let apiKey: string;
   const encryptionKey = randomBytes(32).toString('base64');
-  const start = (key?: string, seed?: HarnessOptions['seed']) =>
-    startHarness({ shared: { pivotal, slack }, sync: SYNC, ...(seed ? { seed } : {}), env: { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: encryptionKey, ...(key ? { PIVOTAL_API_KEY: key } : {}) } });
+  const start = async (key?: string, seed?: HarnessOptions['seed']) => {
+    const started = await startHarness({ shared: { pivotal, slack }, sync: SYNC, ...(seed ? { seed } : {}), env: { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: encryptionKey, ...(key ? { PIVOTAL_API_KEY: key } : {}) } });
+    // Channel posts go out in milliseconds rather than one a second (same delivery logic).
+    fastOutbox(started);
+    return started;
+  };
   const org = () => h.app.ctx.store.db; // eslint-friendly shorthand for the store of the running app
   const onboardings = (): OnboardingRecord[] => pivotal.state.list(orgId, 'onboardings');
   let orgId: string;
@@ -81,10 +99,27 @@ describe('the sync of changes made in Pivotal', () => {
       return section.includes(customer.name);
     }, { what: 'Home refreshed' });
 
-    // More cycles read the same record again: still one event.
+    // In the channel: the onboarding's parent post, and one reply in its thread saying it moved in Pivotal.
+    await deliveredAbout(h, target.id);
+    const posts = postsAbout(h, target.id);
+    expect(posts.tops).toHaveLength(1);
+    expect(posts.tops[0]!.channel).toBe(NOTIFY_CHANNEL);
+    expect(visibleText(posts.tops[0]!.blocks)).toContain(customer.name);
+    expect(visibleText(posts.tops[0]!.blocks)).toContain('Program buildout');
+    expect(posts.replies.map((m) => ({ channel: m.channel, thread_ts: m.thread_ts, text: visibleText(m.blocks) }))).toEqual([
+      { channel: NOTIFY_CHANNEL, thread_ts: posts.tops[0]!.ts, text: ':arrow_forward: Phase moved in Pivotal: *Review* → *Program buildout*' },
+    ]);
+    const messagesBefore = slack.messages.length;
+
+    // More cycles read the same record again: still one event, and nothing more in Slack.
     const cycles = h.logs.lines.filter((l) => l.includes('sync cycle finished')).length;
     await waitFor(() => h.logs.lines.filter((l) => l.includes('sync cycle finished')).length >= cycles + 2, { what: 'two more cycles' });
     expect((await outbox(h)).filter((e) => e.onboarding_id === target.id)).toHaveLength(1);
+    await outboxDrained(h);
+    const again = postsAbout(h, target.id);
+    expect(again.tops).toHaveLength(1);
+    expect(again.replies).toHaveLength(1);
+    expect(slack.messages.length).toBe(messagesBefore);
   });
 
   it('announces state and target changes, a new onboarding once, and drops a deleted one', async () => {

@@ -3,13 +3,29 @@ import { echoViewWithState } from '../harness/views.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineRuntime } from '../../src/sync/runtime.js';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js';
-import { ADMIN, CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
-import { homeText, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
-import { latestView } from '../harness/view-submission.js';
+import type { StoredView } from '../../sandbox/fake-slack/server.js';
+import type { OnboardingRecord } from '../../sandbox/pivotal-simulator/index.js';
+import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
+import { homeBlocks, homeText, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
+import { fastOutbox, outboxDrained, postsAbout } from '../harness/phase-moves.js';
+import { latestView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const OTHER_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+/** The phase an onboarding's row is listed under on a published Home (the last phase header above it), if listed. */
+function listedUnder(view: StoredView, onboardingId: string): string | undefined {
+  let phase: string | undefined;
+  for (const block of homeBlocks(view)) {
+    const id = typeof block.block_id === 'string' ? block.block_id : '';
+    if (id.startsWith('phase:')) phase = id.slice('phase:'.length);
+    if (id === `row:${onboardingId}`) return phase;
+  }
+  return undefined;
+}
+
+const cyclesOf = (h: Harness) => h.logs.lines.filter((l) => l.includes('sync cycle finished')).length;
 
 interface Delivery {
   secret?: string;
@@ -52,8 +68,44 @@ describe('Pivotal webhooks', () => {
     };
   }
 
+  /** The event Pivotal sends for a change to this record: the documented onboarding payload (no csm_id, date-only target), built from the record as it now is. */
+  function eventFor(type: string, record: OnboardingRecord, previous: Record<string, unknown>) {
+    return {
+      id: `evt_${randomBytes(6).toString('hex')}`,
+      type,
+      created_at: new Date().toISOString(),
+      org_id: h.orgId,
+      livemode: true,
+      api_version: 'v1',
+      data: {
+        object: {
+          id: record.id,
+          customer_id: record.customer_id,
+          display_id: record.display_id,
+          name: record.name,
+          phase: record.phase,
+          state: record.state,
+          target_launch_date: record.target_launch_date?.slice(0, 10) ?? null,
+          owner_email: 'csm@example.com',
+        },
+        previous_attributes: previous,
+      },
+    };
+  }
+
+  /** Waits until every outbox row about this onboarding has been accepted by (the fake) Slack. */
+  async function deliveredAbout(onboardingId: string): Promise<void> {
+    await waitFor(async () => {
+      const rows = await db().selectFrom('outbox').select('status').where('workspace_id', '=', TEAM.id).where('onboarding_id', '=', onboardingId).execute();
+      return rows.length > 0 && rows.every((r) => r.status === 'done');
+    }, { what: `the posts about ${onboardingId} delivered`, timeoutMs: 15_000 });
+    await h.idle();
+  }
+
   beforeAll(async () => {
     h = await startHarness({ simulator: { rateLimit: { live: 100_000 } }, sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0, webhookSlowdown: 10 }, seed: (pivotal, orgId) => pivotal.seedDemo(orgId) });
+    // Channel posts go out in milliseconds rather than one a second (same delivery logic).
+    fastOutbox(h);
     await openHome(h, ADMIN);
     await waitForFullSync(h);
     await h.idle();
@@ -82,27 +134,74 @@ describe('Pivotal webhooks', () => {
     expect(homeText(h.slack.homeViews.get(ADMIN.id)!)).toContain('Signing secret saved');
   });
 
-  it('applies a signed phase change: read model, one event, Home — keeping what the payload leaves out', async () => {
-    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'review')!;
-    const before = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', onboarding.id).executeTakeFirstOrThrow();
-    const event = phaseChanged(onboarding, 'program_buildout');
+  it('applies a signed phase change made in Pivotal: read model, one event, Home, one thread reply — keeping what the payload leaves out', async () => {
+    const current = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'review')!;
+    const customer = h.pivotal.state.get(h.orgId, 'customers', current.customer_id)!;
+    const before = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
+    expect(listedUnder(await openHome(h, ADMIN), current.id)).toBe('review');
+
+    // The change is made in Pivotal; Pivotal then signs and sends the event for it.
+    const requestsBefore = h.pivotal.requests.length;
+    const changed = h.pivotal.state.updateOnboarding(h.orgId, current.id, { phase: 'program_buildout' });
+    const event = eventFor('onboarding.phase_changed', changed, { phase: current.phase });
     const res = await deliver(event);
     expect(res).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
+    // The webhook brought the change: the app read no onboarding from Pivotal meanwhile.
+    expect(h.pivotal.requests.slice(requestsBefore).filter((r) => r.path.includes('/onboardings'))).toEqual([]);
 
-    const after = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', onboarding.id).executeTakeFirstOrThrow();
+    const after = await db().selectFrom('rm_onboardings').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
     expect(after.phase).toBe('program_buildout');
-    expect(after.target_launch_date).toBe('2030-07-15');
+    expect(after.target_launch_date).toBe(before.target_launch_date);
     expect(after.csm_id).toBe(before.csm_id);
-    const events = await outbox(onboarding.id);
+    expect(before.csm_id).toBeTruthy();
+    const events = await outbox(current.id);
     expect(events.map((e) => JSON.parse(e.payload))).toEqual([
-      { kind: 'onboarding.phase_changed', onboardingId: onboarding.id, from: 'review', to: 'program_buildout', direction: 'external', actor: { type: 'pivotal' } },
-      expect.objectContaining({ kind: 'onboarding.target_changed', to: '2030-07-15' }),
+      { kind: 'onboarding.phase_changed', onboardingId: current.id, from: 'review', to: 'program_buildout', direction: 'external', actor: { type: 'pivotal' } },
     ]);
-    await waitFor(() => homeText(h.slack.homeViews.get(ADMIN.id)!).includes('webhook updates'), { what: 'Home refreshed' });
+
+    // Home (the admin looked recently) is published again with the row under its new phase.
+    const home = await waitFor(
+      () => {
+        const view = h.slack.homeViews.get(ADMIN.id)!;
+        return listedUnder(view, current.id) === 'program_buildout' ? view : undefined;
+      },
+      { what: 'Home listing the onboarding under Program buildout' },
+    );
+    const row = homeBlocks(home).find((b) => b.block_id === `row:${current.id}`)!;
+    expect(visibleText([row])).toContain(customer.name);
+    expect(visibleText([row])).toContain(`#${current.display_id}`);
+    expect(homeText(home)).toContain('webhook updates');
+
+    // In the channel: the onboarding's parent post and exactly one reply in its thread for this change.
+    await deliveredAbout(current.id);
+    const posts = postsAbout(h, current.id);
+    expect(posts.tops).toHaveLength(1);
+    expect(posts.tops[0]!.channel).toBe(NOTIFY_CHANNEL);
+    expect(visibleText(posts.tops[0]!.blocks)).toContain('Program buildout');
+    expect(posts.replies.map((m) => ({ channel: m.channel, thread_ts: m.thread_ts, text: visibleText(m.blocks) }))).toEqual([
+      { channel: NOTIFY_CHANNEL, thread_ts: posts.tops[0]!.ts, text: ':arrow_forward: Phase moved in Pivotal: *Review* → *Program buildout*' },
+    ]);
 
     // Svix retries and dashboard replays resend the same event id: applied once.
     expect(await deliver(event)).toEqual({ status: 200, body: { received: true, outcome: 'duplicate' } });
-    expect(await outbox(onboarding.id)).toHaveLength(2);
+    expect(await outbox(current.id)).toHaveLength(1);
+
+    // The next poll reads the same record from Pivotal: nothing new to announce, so webhook + poll post it once.
+    const polledAfter = new Date().toISOString();
+    const cycles = cyclesOf(h);
+    await pipelineRuntime(h.app.ctx).worker.kick(TEAM.id);
+    await waitFor(
+      async () => {
+        const row = await db().selectFrom('rm_onboardings').select('synced_at').where('id', '=', current.id).executeTakeFirstOrThrow();
+        return cyclesOf(h) > cycles && row.synced_at >= polledAfter;
+      },
+      { what: 'a sync cycle that read the onboarding again', timeoutMs: 15_000 },
+    );
+    expect(await outbox(current.id)).toHaveLength(1);
+    await outboxDrained(h);
+    const again = postsAbout(h, current.id);
+    expect(again.tops).toHaveLength(1);
+    expect(again.replies).toHaveLength(1);
   });
 
   it('announces an onboarding created in Pivotal once, and ignores a dashboard test event on a live workspace', async () => {
