@@ -6,12 +6,7 @@ import { z } from 'zod';
  * process with one message naming the variable and what to set.
  */
 
-const optionalText = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string())
-  .optional()
-  .transform((s) => (s ? s : undefined));
+const optionalText = z.string().trim().optional();
 
 const url = (what: string) =>
   z
@@ -133,8 +128,16 @@ function slackMode(env: Env): SlackMode {
   return { kind: 'http', signingSecret: signing, botToken: bot };
 }
 
+/**
+ * Deployment tools often write `NAME=` for a variable they mean to leave out; treating that as unset
+ * for every variable means its default applies (an empty PORT is not port 0, an empty URL is not an error).
+ */
+function withoutBlanks(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withoutBlanks(source));
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {

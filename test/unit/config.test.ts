@@ -71,6 +71,21 @@ describe('loadConfig', () => {
     expect(problemsOf(env)[0]).toMatch(/^PIVOTAL_KEY_ENCRYPTION_KEY is missing/);
   });
 
+  it.each(['', '  '])('treats a blank variable as unset, so its default applies: %j', (blank) => {
+    const c = loadConfig({ ...http, PORT: blank, SLACK_API_URL: blank, PIVOTAL_API_URL: blank, LOG_LEVEL: blank, DATA_DIR: blank, PIVOTAL_API_KEY: blank });
+    expect(c.port).toBe(3000);
+    expect(c.slackApiUrl).toBe('https://slack.com/api/');
+    expect(c.pivotalApiUrl).toBe('https://my.pivotal.app/api/v1');
+    expect(c.logLevel).toBe('info');
+    expect(c.dataDir).toBe('./data');
+    expect(c.pivotalApiKey).toBeUndefined();
+  });
+
+  it('treats blank Slack variables as unset when choosing the mode', () => {
+    expect(loadConfig({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: ' ', SLACK_APP_TOKEN: '' }).slack.kind).toBe('sandbox');
+    expect(loadConfig({ ...http, SLACK_APP_TOKEN: '  ', SLACK_CLIENT_ID: '' }).slack.kind).toBe('http');
+  });
+
   it('reads the admin list', () => {
     expect(loadConfig({ ...http, PIVOTAL_ADMIN_SLACK_IDS: 'U1, U2 U3' }).adminSlackIds).toEqual(['U1', 'U2', 'U3']);
   });
