@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
+import { keyDisplayPrefix } from '../../src/pivotal/keys.js';
 import { SlackRequestSender, slashCommandFields } from '../../sandbox/slack-requests.js';
 import { waitFor } from '../harness/wait.js';
 
@@ -110,6 +111,12 @@ describe('npm start', () => {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: '/healthz' });
     // The app checked its token against the given Slack URL at start-up.
     expect(slack.callsTo('auth.test')).toHaveLength(1);
+    // auth.test named the team, so the first sync runs from start-up against the given Pivotal URL
+    // with the given key (the simulator records a key's prefix only once it has accepted it).
+    await waitFor(() => pivotal.requests.some((r) => r.keyPrefix === keyDisplayPrefix(key) && r.status === 200), {
+      timeoutMs: 15_000,
+      what: `an answered request with ${keyDisplayPrefix(key)} at the Pivotal simulator`,
+    });
     const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, signingSecret);
     const res = await sender.sendForm(slashCommandFields({ text: 'help', user: { id: 'U1' }, team: { id: 'T1' }, responseUrl: slack.responseUrl() }));
     expect(res.status).toBe(200);

@@ -9,7 +9,9 @@ import { waitFor } from '../harness/wait.js';
 /**
  * The app on Postgres loses its connections (a failover, a restart, an idle timeout on the server
  * side): it must recover by itself. Every backend of the app's database is terminated with
- * pg_terminate_backend, once while idle and once in the middle of a burst of requests.
+ * pg_terminate_backend, once while idle and once in the middle of a burst of requests. While the
+ * database refuses connections altogether, /readyz must say so (a load balancer stops sending work)
+ * and /healthz must not (a supervisor must not restart an app that is waiting for its database).
  * Runs when TEST_DATABASE_URL is set; under CI=true a missing URL fails instead of skipping.
  */
 
@@ -83,6 +85,23 @@ describe.runIf(serverUrl)('Postgres connections dropped mid-run', () => {
     await outboxDrained(h);
     expect(postsAbout(h, onboarding.id).replies).toHaveLength(1);
     expect(h.logs.lines.some((l) => l.includes('Postgres connection dropped'))).toBe(true);
+  });
+
+  it('is not ready while the database refuses connections, stays alive, and is ready again once it is back', async () => {
+    const sessions = () => admin(async (c) => Number((await c.query('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0].n));
+    await admin((c) => c.query(`alter database "${database}" with allow_connections false`));
+    try {
+      await terminateBackends(database);
+      // Terminating only signals the backends: wait until they are gone, so no pooled one can answer.
+      await waitFor(async () => (await sessions()) === 0, { what: 'the app’s sessions to end' });
+      const res = await fetch(`${h.baseUrl}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'unavailable', store: 'postgres' });
+      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await admin((c) => c.query(`alter database "${database}" with allow_connections true`));
+    }
+    await waitFor(async () => (await ready()) === 200, { what: '/readyz once the database accepts connections again' });
   });
 });
 
