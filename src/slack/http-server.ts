@@ -10,9 +10,41 @@ const MAX_CLOCK_SKEW_SEC = 5 * 60;
 /** A signature is valid from five minutes before its timestamp to five after: keep it that long after now. */
 const REPLAY_WINDOW_MS = 2 * MAX_CLOCK_SKEW_SEC * 1000;
 
-/** Commands, clicks, submissions and suggestions: the requests Slack never sends twice. */
-function isInteraction(req: IncomingMessage): boolean {
+/** Bolt's own default: a bigger body is refused either way. */
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** Commands, clicks, submissions and suggestions come form-encoded; events come as JSON. */
+function isFormEncoded(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/**
+ * A suggestion request carries no trigger id or timestamp of its own, so Slack can send the same one
+ * twice within a second (the same text typed again); it only reads, so answering a copy is harmless.
+ * Commands, clicks and submissions each carry a fresh trigger id: Slack never sends one twice.
+ */
+function isSuggestion(body: Buffer): boolean {
+  const payload = new URLSearchParams(body.toString()).get('payload');
+  if (!payload) return false;
+  try {
+    return (JSON.parse(payload) as { type?: unknown }).type === 'block_suggestion';
+  } catch {
+    return false;
+  }
+}
+
+/** The whole body, or null when it is bigger than `limit` (then it is read to the end and dropped). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
+    req.on('error', reject);
+  });
 }
 
 export function isFromTheFuture(header: string | string[] | undefined, nowMs: number): boolean {
@@ -23,8 +55,8 @@ export function isFromTheFuture(header: string | string[] | undefined, nowMs: nu
 
 /**
  * Our own HTTP server in front of Bolt's receiver: it refuses signed requests stamped too far in the
- * future (which Bolt accepts) and exact copies of interactions already served (replays, which Bolt
- * also accepts), and owns the listening socket, so shutdown can stop accepting requests and then wait
+ * future (which Bolt accepts) and exact copies of commands, clicks and submissions already served
+ * (replays, which Bolt also accepts), and owns the listening socket, so shutdown can stop accepting requests and then wait
  * for work in flight. Bolt still verifies every signature: a copy is only recognised here.
  */
 export function createSlackHttpServer(opts: {
@@ -44,23 +76,44 @@ export function createSlackHttpServer(opts: {
       return;
     }
     const signature = req.headers['x-slack-signature'];
-    if (slackRequest && typeof signature === 'string' && signature !== '' && isInteraction(req)) {
-      if (!replays.admit(signature, now())) {
-        opts.logger.warn({ path }, 'refused a copy of a Slack request already served (a replay)');
-        res.writeHead(401).end();
-        return;
-      }
-      res.once('finish', () => {
-        if (res.statusCode >= 300) replays.forget(signature);
-      });
+    if (!slackRequest || typeof signature !== 'string' || signature === '' || !isFormEncoded(req)) {
+      toBolt(req, res);
+      return;
     }
+    readBody(req, BODY_LIMIT_BYTES).then(
+      (body) => {
+        if (!body) {
+          res.writeHead(413).end();
+          return;
+        }
+        // Bolt takes a body already read from `rawBody` (its bufferIncomingMessage) and verifies it.
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+        if (!isSuggestion(body)) {
+          if (!replays.admit(signature, now())) {
+            opts.logger.warn({ path }, 'refused a copy of a Slack request already served (a replay)');
+            res.writeHead(401).end();
+            return;
+          }
+          res.once('finish', () => {
+            if (res.statusCode >= 300) replays.forget(signature);
+          });
+        }
+        toBolt(req, res);
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(400).end();
+      },
+    );
+  });
+
+  function toBolt(req: IncomingMessage, res: ServerResponse): void {
     try {
       opts.receiver.requestListener(req, res);
     } catch {
       // Bolt throws HTTPReceiverDeferredRequestError for paths it does not route.
       if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     }
-  });
+  }
 }
 
 export function listen(server: Server, port: number, host?: string): Promise<number> {

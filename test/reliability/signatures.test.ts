@@ -157,8 +157,10 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     });
   });
 
-  it('refuses an exact copy of a command, click, submission or suggestion it has already served', async () => {
-    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && new URLSearchParams(raw.body).get('ssl_check') !== '1');
+  const isSuggestion = (raw: Raw) => (JSON.parse(new URLSearchParams(raw.body).get('payload') ?? '{}') as { type?: string }).type === 'block_suggestion';
+
+  it('refuses an exact copy of a command, click or submission it has already served', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && new URLSearchParams(raw.body).get('ssl_check') !== '1' && !isSuggestion(raw));
     await fc.assert(
       fc.asyncProperty(interactions, async (raw) => {
         const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
@@ -174,6 +176,16 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
       }),
       { numRuns: RUNS_PER_PROPERTY / 2 },
     );
+  });
+
+  it('answers a suggestion request again: Slack can send the same one twice, and it only reads', async () => {
+    const raw = { body: new URLSearchParams({ payload: JSON.stringify(blockSuggestionPayload(TEAM, CSM, { action_id: 'customer_pick', block_id: 'contact_customer', value: 'acme' })) }).toString(), contentType: FORM };
+    const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(h.eventsUrl, { method: 'POST', headers, body: raw.body });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toHaveProperty('options');
+    }
   });
 
   it('answers a copy of a refused request as it answered the request: it changed nothing', async () => {
