@@ -1,7 +1,7 @@
 import { median, round, type Bench } from './lib.js';
 import { runLoad, type SignedRequest } from './support/load.js';
 import { benchTeamId } from './support/protocol.js';
-import { actionRequest, commandRequest, homeOpenedRequest } from './support/requests.js';
+import { actionRequests, commandRequests, homeOpenedRequest } from './support/requests.js';
 import { startBenchServices } from './support/services.js';
 
 const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 1_000);
@@ -29,9 +29,9 @@ export const rss: Bench = {
         const team = { id: benchTeamId(n % WORKSPACES), domain: 'bench' };
         switch (n % 3) {
           case 0:
-            return commandRequest(services.signingSecret, team, 'help', responseUrl);
+            return commandRequests(services.signingSecret, team, 'help', responseUrl)();
           case 1:
-            return actionRequest(services.signingSecret, team, responseUrl);
+            return actionRequests(services.signingSecret, team, responseUrl)();
           default:
             return homeOpenedRequest(services.signingSecret, team);
         }

@@ -5,13 +5,17 @@ import type { SignedRequest } from './load.js';
 
 /**
  * Signed Slack requests for the load generator, built with the same payload builders as the tests.
- * A signature stays valid for Slack's five-minute window, so one signed request can be replayed for a
- * whole run: neither Bolt nor the app remembers interaction payloads (events are deduplicated by id,
- * so each event gets its own).
+ * Every request must be new: the app refuses an exact copy of a command or click it has served (a
+ * replay) and de-duplicates events by id. A factory builds its body once and then only puts a new
+ * trigger id in it and signs it, so the load generator, which shares the two cores with the servers,
+ * spends next to nothing per request.
  */
 
 const FORM = 'application/x-www-form-urlencoded';
 const USER = { id: 'U0BENCH01', name: 'bench' };
+/** Letters only: it reads the same form-encoded, inside a JSON payload or not. */
+const TRIGGER = 'BENCHTRIGGER';
+let made = 0;
 
 function signed(secret: string, body: string, contentType: string): SignedRequest {
   const timestamp = Math.floor(Date.now() / 1000);
@@ -21,13 +25,20 @@ function signed(secret: string, body: string, contentType: string): SignedReques
   };
 }
 
-export function commandRequest(secret: string, team: SlackTeamRef, text: string, responseUrl: string): SignedRequest {
-  return signed(secret, new URLSearchParams(slashCommandFields({ text, user: USER, team, responseUrl })).toString(), FORM);
+function withFreshTriggers(secret: string, template: string): () => SignedRequest {
+  return () => {
+    made += 1;
+    return signed(secret, template.replace(TRIGGER, `${TRIGGER}${made}`), FORM);
+  };
 }
 
-export function actionRequest(secret: string, team: SlackTeamRef, responseUrl: string): SignedRequest {
+export function commandRequests(secret: string, team: SlackTeamRef, text: string, responseUrl: string): () => SignedRequest {
+  return withFreshTriggers(secret, new URLSearchParams(slashCommandFields({ text, user: USER, team, responseUrl, triggerId: TRIGGER })).toString());
+}
+
+export function actionRequests(secret: string, team: SlackTeamRef, responseUrl: string): () => SignedRequest {
   const payload = blockActionsPayload(team, USER, { action_id: BENCH_ACTION_ID, value: 'x' }, { kind: 'message', channelId: 'C0BENCH01', messageTs: '1700000000.000100', responseUrl });
-  return signed(secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
+  return withFreshTriggers(secret, new URLSearchParams({ payload: JSON.stringify({ ...payload, trigger_id: TRIGGER }) }).toString());
 }
 
 export function homeOpenedRequest(secret: string, team: SlackTeamRef): SignedRequest {

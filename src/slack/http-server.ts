@@ -24,6 +24,8 @@ function isFormEncoded(req: IncomingMessage): boolean {
  * Commands, clicks and submissions each carry a fresh trigger id: Slack never sends one twice.
  */
 function isSuggestion(body: Buffer): boolean {
+  // The type survives form encoding as it is: most requests are told apart without parsing.
+  if (!body.includes('block_suggestion')) return false;
   const payload = new URLSearchParams(body.toString()).get('payload');
   if (!payload) return false;
   try {
