@@ -1,5 +1,5 @@
 import { KNOWN_PHASES } from '../../src/pivotal/schemas.js';
-import { conflict, notFound, type RecordKind } from './api-error.js';
+import { conflict, type RecordKind } from './api-error.js';
 import { newCuid } from './ids.js';
 import type {
   ContactInput,

@@ -36,7 +36,7 @@ export class CommandRouter {
   /** Splits `onboard Acme Corp` into the subcommand and the rest; unknown words resolve to undefined. */
   resolve(text: string): { sub: Subcommand | undefined; word: string; args: string } {
     const trimmed = text.trim();
-    const [first = '', ...rest] = trimmed.split(/\s+/);
+    const [first = ''] = trimmed.split(/\s+/);
     const word = first.toLowerCase();
     return { sub: this.byName.get(word), word, args: trimmed.slice(first.length).trim() };
   }
