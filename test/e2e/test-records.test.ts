@@ -8,6 +8,7 @@ import type { EchoedView } from '../../sandbox/slack-requests.js';
 import { recordActivity } from '../../src/notifications/activity.js';
 import { nudgeOutbox } from '../../src/notifications/dispatcher.js';
 import { createDatabase } from '../../src/store/database.js';
+import { tryAcquireLease } from '../../src/store/leases.js';
 import { nextCleanupItem, setCleanupItemStatus } from '../../src/store/test-record-cleanup.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { homeBlocks, homeEcho, listedOnboardings, openHome } from '../harness/home.js';
@@ -18,8 +19,9 @@ import { waitFor } from '../harness/wait.js';
 /**
  * "Remove test records" against the simulator's test bucket (30 requests a window), with the window
  * scaled down from a minute to a second as the bench does: 200 of the app's test records are counted,
- * confirmed and soft-deleted; the app is stopped part-way and a new app on the same store finishes
- * the job. Records of others stay, nothing is deleted twice, Home and the channel post follow.
+ * confirmed and soft-deleted; the app is stopped part-way, left as a killed process would leave it
+ * (a lease not given back, two DELETEs that may or may not have reached Pivotal), and a new app on
+ * the same store finishes the job. Records of others stay, nothing is deleted twice, Home and the channel post follow.
  */
 
 const WINDOW_MS = 1_000;
@@ -149,9 +151,12 @@ describe('Remove test records, with a test key', () => {
       .limit(1)
       .executeTakeFirst())!;
     await setCleanupItemStatus(store.db, lost, 'sent', new Date().toISOString());
+    // And, killed rather than stopped, it did not give its lease back: the next app waits it out.
+    expect(await tryAcquireLease(store.db, `test-records:${TEAM.id}`, 'killed-process', 30_000)).toBe(true);
     await store.destroy();
 
-    h = await startHarness({ bootstrapKey: false, shared: { pivotal, slack }, env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: h.apiKey! } });
+    const later = () => new Date(Date.now() + 60_000);
+    h = await startHarness({ bootstrapKey: false, shared: { pivotal, slack }, env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: h.apiKey! }, now: later });
     fastOutbox(h);
     const done = await waitFor(() => (textOf(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records') ? slack.views.get(modal.id) : undefined), {
       what: 'the job to finish',
