@@ -58,6 +58,7 @@ describe('Remove test records, with a test key', () => {
   let slack: FakeSlack;
   let dataDir: string;
   let h: Harness;
+  let replica: Harness | undefined;
 
   beforeAll(async () => {
     pivotal = await startPivotalSimulator({ rateLimit: { test: 30, live: 100_000, windowMs: WINDOW_MS } });
@@ -65,7 +66,8 @@ describe('Remove test records, with a test key', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pivotal-test-records-'));
   });
   afterAll(async () => {
-    await h?.close().catch(() => {});
+    await h?.close();
+    await replica?.close();
     await slack.close();
     await pivotal.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -152,17 +154,25 @@ describe('Remove test records, with a test key', () => {
       .executeTakeFirst())!;
     await setCleanupItemStatus(store.db, lost, 'sent', new Date().toISOString());
     // And, killed rather than stopped, it did not give its lease back: the next app waits it out.
-    expect(await tryAcquireLease(store.db, `test-records:${TEAM.id}`, 'killed-process', 30_000)).toBe(true);
+    expect(await tryAcquireLease(store.db, `test-records:${TEAM.id}`, 'killed-process', 2 * 60_000)).toBe(true);
     await store.destroy();
 
-    const later = () => new Date(Date.now() + 60_000);
-    h = await startHarness({ bootstrapKey: false, shared: { pivotal, slack }, env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: h.apiKey! }, now: later });
+    // Two replicas on that store: the lease lets one of them run the job.
+    const key = h.apiKey!;
+    const later = () => new Date(Date.now() + 3 * 60_000);
+    const replicaOptions = { bootstrapKey: false, shared: { pivotal, slack }, env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: key }, now: later } as const;
+    h = await startHarness(replicaOptions);
+    replica = await startHarness(replicaOptions);
+    for (const app of [h, replica]) app.secrets.push(key);
     fastOutbox(h);
+    fastOutbox(replica);
     const done = await waitFor(() => (textOf(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records') ? slack.views.get(modal.id) : undefined), {
       what: 'the job to finish',
       timeoutMs: 60_000,
     });
     expect(textOf(done.view.blocks)).toContain('70 onboardings: 70 removed');
+    const worked = [h, replica].filter((app) => app.logs.lines.some((line) => line.includes('test records: working on the job')));
+    expect(worked).toHaveLength(1);
 
     // Everything of the app's is gone, everything of others is there.
     for (const t of targets) expect(state.get(orgId, TABLE[t.kind], t.id), `${t.kind} ${t.id}`).toBeUndefined();

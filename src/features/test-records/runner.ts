@@ -22,7 +22,8 @@ import type { FeatureLifecycle } from '../index.js';
 import { countTestRecords, deleteOne } from './service.js';
 import { cleanupModal, countsInWords, type CleanupModal } from './views.js';
 
-const LEASE_TTL_MS = 30_000;
+/** Longer than a request can wait for room in the key's bucket (a 60 s window), so a run that is only paced never loses it. */
+const LEASE_TTL_MS = 2 * 60_000;
 /** Jobs left by a process that stopped are taken up at start and at this interval. */
 const SCAN_INTERVAL_MS = 15_000;
 /** The modal is redrawn at most this often while the job runs, and once at each change of state. */
@@ -114,6 +115,7 @@ export class TestRecordsRunner implements FeatureLifecycle {
       for (;;) {
         const job = await unfinishedCleanupJob(this.ctx.store.db, ws);
         if (!job || job.status === 'ready') return;
+        this.ctx.logger.info({ workspace: ws, job: job.id, status: job.status }, 'test records: working on the job');
         const goOn = job.status === 'counting' ? await this.count(run, job) : await this.deleteAll(run, job);
         if (!goOn) return;
       }
