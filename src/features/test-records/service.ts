@@ -41,7 +41,7 @@ const PAGE = { limit: 100 } as const;
 
 /**
  * Lists every onboarding, every customer and each customer's contacts, and records those the app
- * tagged. Nothing is deleted while listing (a soft delete would shift the cursors), and a customer is
+ * tagged. Nothing is deleted while listing (a list changed during a walk may skip or repeat rows), and a customer is
  * listed with its contacts before any of them goes: once a customer is deleted its contacts and
  * onboardings vanish from the lists. `onCustomer` runs after each customer (progress, the lease).
  */
