@@ -7,6 +7,7 @@ import { registerHelp } from './help/listeners.js';
 import { registerPipeline } from './home/register.js';
 import { registerOnboard } from './onboard/listeners.js';
 import { registerPhases } from './phases/listeners.js';
+import { registerTestRecords } from './test-records/listeners.js';
 
 export interface StartInfo {
   /** The one workspace of a single-token install, when Slack's auth.test named it at start-up. */
@@ -26,6 +27,7 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, router: C
   workers.push(registerPhases(app, ctx, router));
   workers.push(registerOnboard(app, ctx, router));
   workers.push(registerPipeline(app, ctx));
+  workers.push(registerTestRecords(app, ctx));
   registerHelp(app, router);
   return {
     start: async (info?: StartInfo) => {

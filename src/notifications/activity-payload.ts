@@ -19,6 +19,7 @@ export const ActivityEventSchema: z.ZodType<ActivityEvent> = z.discriminatedUnio
   }),
   z.object({ kind: z.literal('onboarding.state_changed'), onboardingId: z.string(), from: z.string(), to: z.string(), reason: optionalText, actor }),
   z.object({ kind: z.literal('onboarding.target_changed'), onboardingId: z.string(), from: z.string().nullable(), to: z.string().nullable(), reason: optionalText, actor }),
+  z.object({ kind: z.literal('onboarding.removed'), onboardingId: z.string(), actor }),
 ]);
 
 export function parseActivityPayload(payload: string): ActivityEvent | null {

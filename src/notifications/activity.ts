@@ -15,7 +15,8 @@ export type ActivityEvent =
   | { kind: 'onboarding.opened'; onboardingId: string; actor: Actor }
   | { kind: 'onboarding.phase_changed'; onboardingId: string; from: string; to: string; direction: PhaseDirection; reason?: string; note?: string; actor: Actor }
   | { kind: 'onboarding.state_changed'; onboardingId: string; from: string; to: string; reason?: string; actor: Actor }
-  | { kind: 'onboarding.target_changed'; onboardingId: string; from: string | null; to: string | null; reason?: string; actor: Actor };
+  | { kind: 'onboarding.target_changed'; onboardingId: string; from: string | null; to: string | null; reason?: string; actor: Actor }
+  | { kind: 'onboarding.removed'; onboardingId: string; actor: Actor };
 
 export type ActivityKind = ActivityEvent['kind'];
 
@@ -33,6 +34,8 @@ export function activityDedupeKey(event: ActivityEvent): string {
       return `state:${event.onboardingId}:${event.from}>${event.to}`;
     case 'onboarding.target_changed':
       return `target:${event.onboardingId}:${event.from ?? 'none'}>${event.to ?? 'none'}`;
+    case 'onboarding.removed':
+      return `removed:${event.onboardingId}`;
   }
 }
 
@@ -59,4 +62,13 @@ export async function recordActivity(db: Db, workspaceId: string, event: Activit
     .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * A soft-deleted onboarding is announced only where it was posted: its parent message then says it
+ * was removed, and a channel that never heard of it gets no post about it.
+ */
+export async function recordRemoval(db: Db, workspaceId: string, onboardingId: string, actor: Actor, occurrence: string, now: string): Promise<boolean> {
+  const posted = await db.selectFrom('onboarding_posts').select('channel_id').where('workspace_id', '=', workspaceId).where('onboarding_id', '=', onboardingId).executeTakeFirst();
+  return posted !== undefined && recordActivity(db, workspaceId, { kind: 'onboarding.removed', onboardingId, actor }, occurrence, now);
 }

@@ -59,6 +59,7 @@ export async function loadCard(ctx: AppContext, workspaceId: string, onboardingI
       state: onboarding.state,
       target: onboarding.target_launch_date,
       finished: isFinished(onboarding),
+      removed: onboarding.deleted === 1,
     },
     customer: customer ? { displayId: customer.display_id, name: customer.name, slug: customer.slug } : null,
     owner: await ownerOf(db, workspaceId, onboarding),

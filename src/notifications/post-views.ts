@@ -26,6 +26,8 @@ export interface OnboardingCard {
     state: string;
     target: string | null;
     finished: boolean;
+    /** Soft-deleted in Pivotal: the post stays as a record of it, without the controls. */
+    removed?: boolean;
   };
   customer: { displayId: number; name: string; slug: string | null } | null;
   owner: Owner;
@@ -85,6 +87,12 @@ export function cardBlocks(card: OnboardingCard): KnownBlock[] {
 
 /** The living parent message of an onboarding. */
 export function parentPost(card: OnboardingCard): SlackPost {
+  if (card.onboarding.removed) {
+    return {
+      text: truncate(`${testKeyPrefix(card.mode)}${summary(card)} — removed from Pivotal`, 3000),
+      blocks: [{ type: 'section', text: mrkdwn(title(card)) }, { type: 'section', text: mrkdwn(':wastebasket: *Removed from Pivotal.* This onboarding was soft-deleted; Pivotal keeps it only for its audit log.') }, ...testKeyLabelBlock(card.mode)],
+    };
+  }
   return {
     text: truncate(`${testKeyPrefix(card.mode)}${summary(card)}`, 3000),
     blocks: [...cardBlocks(card), actions(card), ...testKeyLabelBlock(card.mode)],
@@ -135,6 +143,8 @@ export function changeLine(event: ActivityEvent, phases: PhaseSequence): string 
         : `removed (was ${from ? formatDay(from) : 'none'})`;
       return `:calendar: ${by('changed the target launch', 'Target launch changed')}: ${what}${quoted('Reason', event.reason)}`;
     }
+    case 'onboarding.removed':
+      return actor ? `:wastebasket: ${actor} removed this test onboarding from Pivotal (Remove test records).` : ':wastebasket: This onboarding was removed in Pivotal.';
   }
 }
 

@@ -61,6 +61,16 @@ export async function setPrimaryContact(db: Db, workspaceId: string, customerId:
     .execute();
 }
 
+/** A deleted contact stops being its customer's primary one. */
+export async function forgetContact(db: Db, workspaceId: string, contactId: string): Promise<void> {
+  await db
+    .updateTable('rm_customers')
+    .set({ primary_contact_id: null, primary_contact_name: null, primary_contact_email: null, primary_contact_title: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('primary_contact_id', '=', contactId)
+    .execute();
+}
+
 export async function markCustomerDeleted(db: Db, workspaceId: string, id: string): Promise<void> {
   await db.updateTable('rm_customers').set({ deleted: 1 }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }

@@ -7,6 +7,7 @@ import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
 import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
 import { attentionBanner, notConnectedBlocks, type AttentionFields } from '../connect/views.js';
+import { TEST_RECORDS_OPEN } from '../test-records/views.js';
 import type { HomeFilters } from './home-views-store.js';
 
 /**
@@ -15,7 +16,7 @@ import type { HomeFilters } from './home-views-store.js';
  * view under Slack's 100 blocks whatever the data (slack-platform.md §3, §4).
  */
 
-/** 25 rows × (row + its buttons + at worst a phase heading of its own) + 17 other blocks = 92 ≤ 100. */
+/** 25 rows × (row + its buttons + at worst a phase heading of its own) + 18 other blocks = 93 ≤ 100. */
 export const PAGE_ROWS = 25;
 /** Blocks whose text moves with the clock ("2 minutes ago"); a refresh ignores them when comparing. */
 export const VOLATILE_BLOCK_PREFIX = 'live_';
@@ -218,6 +219,14 @@ function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock
   return blocks;
 }
 
+/** Offered with a test key only: with a live key the records it finds would be production ones. */
+const testRecordsSetting: SectionBlock = {
+  type: 'section',
+  block_id: 'home_settings_test_records',
+  text: mrkdwn('*Test records*\nSoft-delete every customer, contact and onboarding this app created here with the test key.'),
+  accessory: { type: 'button', action_id: TEST_RECORDS_OPEN, text: plain('Remove test records', LIMITS.buttonText), style: 'danger' },
+};
+
 function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings: HomeSettings): KnownBlock[] {
   const { sync, now } = data;
   const phases = settings.phaseNames.map((n) => escapeMrkdwn(truncate(n, 60))).join(' → ');
@@ -262,6 +271,7 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
       text: mrkdwn(`*Webhooks*\n${webhook}`),
       accessory: { type: 'button', action_id: 'home_webhook_open', text: plain(sync.webhookConfigured ? 'Change secret' : 'Set up', LIMITS.buttonText) },
     },
+    ...(data.connection.mode === 'test' ? [testRecordsSetting] : []),
     { type: 'context', block_id: `${VOLATILE_BLOCK_PREFIX}sync_details`, elements: [mrkdwn(`*Sync:* ${status.join(' · ')}`)] },
   ];
 }

@@ -15,6 +15,7 @@ function changeOf(e: ActivityEvent): Change | null {
     case 'onboarding.target_changed':
       return { kind: 'target', from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: null };
     case 'onboarding.opened':
+    case 'onboarding.removed':
       return null;
   }
 }

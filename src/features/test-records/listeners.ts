@@ -1,0 +1,65 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import { getCleanupJob, cleanupCounts, setCleanupView } from '../../store/test-record-cleanup.js';
+import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
+import type { FeatureLifecycle } from '../index.js';
+import { openSession, type Session } from '../shared/session.js';
+import { TestRecordsRunner } from './runner.js';
+import { confirmCleanup, openCleanup } from './service.js';
+import { TEST_RECORDS_CONFIRM, TEST_RECORDS_OPEN, cleanupModal, parseJobId, type CleanupModal } from './views.js';
+
+const ButtonPress = z.object({ user: z.object({ id: z.string() }), trigger_id: z.string() });
+const Submission = z.object({ user: z.object({ id: z.string() }), view: z.object({ private_metadata: z.string().optional() }) });
+
+const LIVE_KEY_REFUSAL =
+  'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
+
+/**
+ * "Remove test records" (Home › Settings, admins, test keys only): a modal that counts the app's test
+ * records in Pivotal, asks to confirm the counts, then shows the removal as it goes.
+ */
+export function registerTestRecords(app: SlackListeners, ctx: AppContext): FeatureLifecycle {
+  const runner = new TestRecordsRunner(ctx);
+
+  async function adminOnly(client: WebClient, session: Session) {
+    const admins = await ctx.permissions.admins(client, session.workspaceId);
+    return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
+  }
+
+  app.action(TEST_RECORDS_OPEN, async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))) {
+      await client.views.open({ trigger_id: press.trigger_id, view: await adminOnly(client, session) });
+      return;
+    }
+    if (session.mode !== 'test') {
+      await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal({ kind: 'notice', text: LIVE_KEY_REFUSAL, mode: session.mode }) });
+      return;
+    }
+    const { job } = await openCleanup(ctx, session, press.user.id);
+    const shown: CleanupModal =
+      job.status === 'counting' ? { kind: 'counting', progress: null, problem: job.problem } : { kind: 'progress', status: 'deleting', counts: await cleanupCounts(ctx.store.db, job.id), problem: job.problem };
+    const opened = await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal(shown) });
+    if (opened.view?.id) await setCleanupView(ctx.store.db, job.id, opened.view.id, ctx.now().toISOString());
+    runner.kick(session.workspaceId);
+  });
+
+  app.view(TEST_RECORDS_CONFIRM, async ({ ack, body, client, context }) => {
+    const submission = Submission.parse(body);
+    const session = await openSession(ctx, context);
+    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, submission.user.id))) {
+      return ack({ response_action: 'update', view: await adminOnly(client, session) });
+    }
+    const jobId = parseJobId(submission.view.private_metadata);
+    const outcome = await confirmCleanup(ctx, session, jobId ? await getCleanupJob(ctx.store.db, jobId) : undefined);
+    if (outcome.kind === 'stale') return ack({ response_action: 'update', view: cleanupModal({ kind: 'notice', text: outcome.message, mode: session.mode }) });
+    await ack({ response_action: 'update', view: cleanupModal({ kind: 'progress', status: 'deleting', counts: outcome.counts, problem: null }) });
+    runner.kick(session.workspaceId);
+  });
+
+  return runner;
+}
