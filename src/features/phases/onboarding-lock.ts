@@ -18,11 +18,17 @@ export type Locked<T> = { ok: true; value: T } | { ok: false };
  * one has saved and recorded. Waits for a lock held by another move; `{ ok: false }` when it stays
  * held past the wait. A holder that dies hands the lock over when its lease runs out.
  */
-export async function withOnboardingLock<T>(ctx: AppContext, workspaceId: string, onboardingId: string, work: () => Promise<T>): Promise<Locked<T>> {
+export async function withOnboardingLock<T>(
+  ctx: Pick<AppContext, 'store' | 'logger' | 'now'>,
+  workspaceId: string,
+  onboardingId: string,
+  work: () => Promise<T>,
+  waitMs = WAIT_MS,
+): Promise<Locked<T>> {
   const db = ctx.store.db;
   const name = `move:${workspaceId}:${onboardingId}`;
   const holder = randomUUID();
-  const deadline = Date.now() + WAIT_MS;
+  const deadline = Date.now() + waitMs;
   let pause = FIRST_PAUSE_MS;
   while (!(await tryAcquireLease(db, name, holder, LEASE_TTL_MS, ctx.now()))) {
     if (Date.now() >= deadline) return { ok: false };
