@@ -30,7 +30,8 @@ const record = (value: unknown): Record<string, unknown> | undefined => (value &
  * - slash commands: `user_team` when Slack sends it, otherwise `team_id`, which is the team the
  *   person was in when they typed the command;
  * - interactions (block_actions, view_submission, view_closed, block_suggestion, shortcuts):
- *   `user.team_id` (`team` is the installation's context and may be the host's);
+ *   `user.team_id` (`team` is the installation's context and may be the host's, so it only
+ *   stands in when a payload leaves the person's team out);
  * - events: the event's `user_team`, or `user.team_id` where the user is an object, and the
  *   envelope's `is_ext_shared_channel`.
  */
@@ -49,7 +50,7 @@ export function actorOf(body: unknown): Actor {
     };
   }
   const user = record(b.user);
-  return { userId: text(user?.id), teamId: text(user?.team_id), inExternalChannel: false };
+  return { userId: text(user?.id), teamId: text(user?.team_id) ?? text(record(b.team)?.id), inExternalChannel: false };
 }
 
 /**

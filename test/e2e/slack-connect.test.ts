@@ -1,4 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack } from '../../sandbox/fake-slack/server.js';
+import { startPivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
 import { eventEnvelope, slashCommandFields, type SlackUserRef } from '../../sandbox/slack-requests.js';
 import { setPrimaryContact } from '../../src/store/read-model.js';
 import { CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
@@ -143,5 +146,47 @@ describe('Slack Connect: people of another organisation', () => {
 
     const member = await h.suggest(input);
     expect(JSON.stringify(member.json)).toContain(customer.name);
+  });
+});
+
+describe('Slack Connect in an Enterprise Grid', () => {
+  const ENTERPRISE = 'E0ACME01';
+  /** Slack's own record of each person's enterprise (users.info), as the guard asks for it. */
+  const enterpriseOf: Record<string, string | undefined> = { U0SIBLING: ENTERPRISE, U0VENDOR1: 'E0VENDOR1', U0PLAIN01: undefined };
+  let grid: Harness;
+
+  beforeAll(async () => {
+    const slack = await startFakeSlack({ teamId: TEAM.id });
+    const answer = (res: ServerResponse, body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    // The host workspace belongs to an enterprise: auth.test says so, and users.info names each person's.
+    slack.route('POST', '/api/auth.test', (_req, res) => answer(res, { ok: true, team: 'Acme East', team_id: TEAM.id, enterprise_id: ENTERPRISE, user_id: 'UBOT', bot_id: 'BBOT' }));
+    slack.route('POST', '/api/users.info', (_req, res, body) => {
+      const user = new URLSearchParams(body).get('user') ?? '';
+      const enterprise = enterpriseOf[user];
+      answer(res, { ok: true, user: { id: user, name: user.toLowerCase(), ...(enterprise ? { enterprise_user: { enterprise_id: enterprise, id: user } } : {}) } });
+    });
+    grid = await startHarness({ shared: { pivotal: await startPivotalSimulator(), slack } });
+  });
+  afterAll(async () => {
+    await grid.close();
+    await grid.slack.close();
+    await grid.pivotal.close();
+  });
+
+  it('serves a colleague from a sibling workspace of the enterprise and turns away everyone else', async () => {
+    const sibling = await grid.command('help', { user: { id: 'U0SIBLING', teamId: 'T0SISTER1' }, team: { id: 'T0SISTER1', enterpriseId: ENTERPRISE } });
+    expect(JSON.stringify(sibling.json)).toContain('/pivotal move');
+    for (const [user, team] of [
+      ['U0VENDOR1', 'T0VENDOR1'],
+      ['U0PLAIN01', 'T0PLAIN01'],
+    ] as const) {
+      const res = await grid.command('help', { user: { id: user, teamId: team }, team: { id: team } });
+      expect(res.json).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('This app serves *Acme East* members only') });
+    }
+    // The host's own people are never looked up.
+    await grid.command('help', { user: CSM });
+    expect(grid.slack.calls.filter((c) => c.method === 'users.info' && c.args.user === CSM.id)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ describe('actorOf', () => {
     for (const type of ['block_actions', 'view_submission', 'view_closed', 'block_suggestion', 'shortcut']) {
       expect(actorOf({ type, team: { id: 'T0HOST' }, user: { id: 'U1', team_id: 'T0OTHER' } })).toEqual({ userId: 'U1', teamId: 'T0OTHER', inExternalChannel: false });
     }
+    expect(actorOf({ type: 'block_actions', team: { id: 'T0OTHER' }, user: { id: 'U1' } }).teamId).toBe('T0OTHER');
     expect(actorOf({ type: 'event_callback', is_ext_shared_channel: true, event: { type: 'link_shared', user: 'U1' } })).toEqual({ userId: 'U1', teamId: undefined, inExternalChannel: true });
     expect(actorOf({ type: 'event_callback', event: { type: 'message', user: 'U1', user_team: 'T0OTHER' } }).teamId).toBe('T0OTHER');
     expect(actorOf({ type: 'event_callback', event: { type: 'app_uninstalled' } })).toEqual({ userId: undefined, teamId: undefined, inExternalChannel: false });
