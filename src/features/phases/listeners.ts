@@ -145,7 +145,8 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       view.id,
       session.mode,
       () => saveMove(ctx, session, actor, { snapshot, plan: check.plan, entered: input, interaction }),
-      (shown) => rememberAnswer(ctx, submission, shown),
+      // Losing the answer only costs a later copy its wait; the person must still see the outcome.
+      (shown) => rememberAnswer(ctx, submission, shown).catch((err: unknown) => ctx.logger.warn({ err }, 'could not keep the answer to a move submission')),
     );
   });
 
