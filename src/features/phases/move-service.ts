@@ -170,6 +170,14 @@ function staleNotice(shown: ShownOnboarding, fresh: Onboarding, phases: PhaseSeq
   return `:warning: This onboarding was changed in Pivotal after you opened this (${changes.join(', ')}), so nothing was saved. Here it is as it is now; make your change again if it still applies.`;
 }
 
+export interface SaveRequest {
+  snapshot: MoveSnapshot;
+  plan: MovePlan;
+  entered: MoveInput;
+  /** Names the submission in the activity log when Pivotal reports no updated_at. */
+  interaction: string;
+}
+
 /**
  * Saves a checked move. Moves of one onboarding take turns (a lock shared by every replica), and
  * each re-reads the onboarding once it has its turn: one that moved since the modal opened, in
@@ -180,7 +188,7 @@ export async function saveMove(
   ctx: AppContext,
   session: Session,
   actor: Actor,
-  request: { snapshot: MoveSnapshot; plan: MovePlan; entered: MoveInput; interaction: string },
+  request: SaveRequest,
 ): Promise<MoveScreen> {
   const connection = session.connection;
   if (!connection) return { kind: 'message', text: NOT_CONNECTED };
@@ -196,7 +204,7 @@ async function saveInTurn(
   session: Session,
   connection: PivotalConnection,
   actor: Actor,
-  request: { snapshot: MoveSnapshot; plan: MovePlan; entered: MoveInput; interaction: string },
+  request: SaveRequest,
 ): Promise<MoveScreen> {
   const { snapshot, plan, entered } = request;
   const ws = session.workspaceId;
