@@ -8,6 +8,7 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
 import { isRepeatedEvent } from './slack/event-dedupe.js';
+import { guestGuard } from './slack/guest-guard.js';
 import { nextAckingOnFailure, registerErrorReporting } from './slack/error-reporting.js';
 import { createInstallationStore } from './store/installation-store.js';
 import { registerFeatures } from './features/index.js';
@@ -51,11 +52,14 @@ export function slackClientOptions(ctx: AppContext): WebClientOptions {
   };
 }
 
-/** One `auth.test` at start-up: a bad token stops the process with a clear message. */
-async function botIdentity(ctx: AppContext, botToken: string): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'>> {
+/**
+ * One `auth.test` at start-up: a bad token stops the process with a clear message. The team's name
+ * rides along on every request's context, for the line that turns away people of other organisations.
+ */
+async function botIdentity(ctx: AppContext, botToken: string): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'> & { teamName?: string }> {
   try {
     const res = await new WebClient(botToken, { ...slackClientOptions(ctx), retryConfig: { retries: 0 } }).auth.test();
-    return { botId: res.bot_id, botUserId: res.user_id, teamId: res.team_id, enterpriseId: res.enterprise_id };
+    return { botId: res.bot_id, botUserId: res.user_id, teamId: res.team_id, enterpriseId: res.enterprise_id, teamName: res.team };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     if (code && FATAL_AUTH_ERRORS.has(code)) {
@@ -149,6 +153,8 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     if (await isRepeatedEvent(ctx, args.body)) return;
     await ctx.background.track(() => nextAckingOnFailure(args));
   });
+  // Inside the envelope above, so a refusal is counted and tracked like any other handling.
+  app.use(guestGuard(ctx));
   registerErrorReporting(app, ctx);
   const router = new CommandRouter();
   const listeners = createListenerRegistry(app, ctx.logger);

@@ -2,6 +2,7 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { KeyRing } from '../security/key-encryption.js';
 import { workspaceId } from '../slack/workspace-ref.js';
 import type { Db } from './database.js';
+import { ensureWorkspace } from './workspaces.js';
 
 /**
  * Bolt's installation store over the `slack_installations` table. The whole Installation is kept
@@ -28,6 +29,10 @@ export function createInstallationStore(db: Db, keyRing: KeyRing): InstallationS
         .values({ id: installationId(owner), ...changes, created_at: now })
         .onConflict((conflict) => conflict.column('id').doUpdateSet(changes))
         .execute();
+      // The workspace's name is what people of other organisations are told this app serves.
+      if (!isEnterpriseInstall && owner.teamId && installation.team?.name) {
+        await ensureWorkspace(db, { teamId: owner.teamId, enterpriseId: owner.enterpriseId }, installation.team.name);
+      }
     },
 
     async fetchInstallation(query) {

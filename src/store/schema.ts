@@ -5,6 +5,7 @@ import type { OnboardTables } from './schema-onboard.js';
 import type { SyncTables } from './schema-sync.js';
 import type { PhasesPostsTables } from './schema-phases.js';
 import type { TestRecordTables } from './schema-test-records.js';
+import type { MoveTables } from './schema-moves.js';
 
 /**
  * The typed view of the database that repositories query through. The same migrations run on SQLite
@@ -14,7 +15,7 @@ import type { TestRecordTables } from './schema-test-records.js';
  * - booleans are integers 0/1 (better-sqlite3 cannot bind JavaScript booleans);
  * - JSON and ids are text.
  */
-export interface Database extends DomainTables, OnboardTables, PhasesPostsTables, SyncTables, ConnectTables, TestRecordTables {
+export interface Database extends DomainTables, OnboardTables, PhasesPostsTables, SyncTables, ConnectTables, TestRecordTables, MoveTables {
   slack_installations: SlackInstallationsTable;
   workspaces: WorkspacesTable;
   processed_events: ProcessedEventsTable;

@@ -118,7 +118,8 @@ describe('npm start', () => {
       what: `an answered request with ${keyDisplayPrefix(key)} at the Pivotal simulator`,
     });
     const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, signingSecret);
-    const res = await sender.sendForm(slashCommandFields({ text: 'help', user: { id: 'U1' }, team: { id: 'T1' }, responseUrl: slack.responseUrl() }));
+    // A member of the team auth.test named: people of other teams are only told whom the app serves.
+    const res = await sender.sendForm(slashCommandFields({ text: 'help', user: { id: 'U1' }, team: { id: 'T0SANDBOX' }, responseUrl: slack.responseUrl() }));
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.json)).toContain('/pivotal help');
     expect(p.output()).not.toContain(signingSecret);

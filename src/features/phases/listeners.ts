@@ -1,4 +1,5 @@
 import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { OutboxDispatcher } from '../../notifications/dispatcher.js';
@@ -10,6 +11,7 @@ import { openSession } from '../shared/session.js';
 import { parseChannelCommand, runChannelCommand } from './channel-service.js';
 import { ephemeral } from './ephemeral.js';
 import { checkSubmission, openMove, saveMove, type MoveScreen } from './move-service.js';
+import { awaitAnswer, claimSubmission, rememberAnswer, submissionId } from './move-submissions.js';
 import {
   loadingModal,
   messageModal,
@@ -41,18 +43,27 @@ function render(screen: MoveScreen, mode: KeyMode | null) {
 /**
  * Fills a modal that is already open. Should the work itself fail, the modal says so before the
  * error goes on to the global handler (which logs it with a reference), instead of loading for ever.
+ * `shown` hears of whatever the modal ends up showing, the failure included.
  */
-async function fillModal(client: WebClient, viewId: string, mode: KeyMode | null, work: () => Promise<MoveScreen>): Promise<void> {
+async function fillModal(
+  client: WebClient,
+  viewId: string,
+  mode: KeyMode | null,
+  work: () => Promise<MoveScreen>,
+  shown: (view: ModalView) => Promise<void> = async () => undefined,
+): Promise<void> {
   let screen: MoveScreen;
   try {
     screen = await work();
   } catch (err) {
-    await client.views
-      .update({ view_id: viewId, view: messageModal(':warning: Something went wrong on our side and nothing was changed. Try again in a moment.', mode) })
-      .catch(() => undefined);
+    const failed = messageModal(':warning: Something went wrong on our side and nothing was changed. Try again in a moment.', mode);
+    await shown(failed).catch(() => undefined);
+    await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
     throw err;
   }
-  await client.views.update({ view_id: viewId, view: render(screen, mode) });
+  const view = render(screen, mode);
+  await shown(view);
+  await client.views.update({ view_id: viewId, view });
 }
 
 const STALE_FORM = 'This form is from an older version of the app. Close it and run `/pivotal move` again.';
@@ -115,9 +126,28 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       await ack({ response_action: 'errors', errors: check.errors });
       return;
     }
+    // Copies of one submission (Slack's duplicates, a double click) reach Pivotal once.
+    const submission = { workspaceId: session.workspaceId, id: submissionId(view), onboardingId: snapshot.shown.id, userId: body.user.id };
+    const claim = await claimSubmission(ctx, submission);
+    if (claim.kind === 'answered') {
+      await ack({ response_action: 'update', view: claim.view });
+      return;
+    }
     await ack({ response_action: 'update', view: savingModal(session.mode) });
+    if (claim.kind === 'in-flight') {
+      const answer = await awaitAnswer(ctx, submission);
+      if (answer) await client.views.update({ view_id: view.id, view: answer });
+      return;
+    }
     const interaction = `slack:${view.id}:${snapshot.shown.updatedAt ?? ''}`;
-    await fillModal(client, view.id, session.mode, () => saveMove(ctx, session, actor, { snapshot, plan: check.plan, entered: input, interaction }));
+    await fillModal(
+      client,
+      view.id,
+      session.mode,
+      () => saveMove(ctx, session, actor, { snapshot, plan: check.plan, entered: input, interaction }),
+      // Losing the answer only costs a later copy its wait; the person must still see the outcome.
+      (shown) => rememberAnswer(ctx, submission, shown).catch((err: unknown) => ctx.logger.warn({ err }, 'could not keep the answer to a move submission')),
+    );
   });
 
   router.register({

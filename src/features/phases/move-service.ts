@@ -11,9 +11,11 @@ import { loadPhaseSequence } from '../../store/phases.js';
 import { findCustomers, findOnboarding, getCustomerRow, onboardingsOfCustomer, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
 import { applyOnboardings } from '../../sync/apply.js';
 import { truncate } from '../../views/text.js';
+import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
 import { checkMove, moveEvents, type MoveCheck, type MoveInput, type MovePlan, type ShownOnboarding } from './move-rules.js';
+import { withOnboardingLock } from './onboarding-lock.js';
 import { snapshotCard, type MovedResult, type MoveForm, type MoveSnapshot, type PickCandidate } from './move-views.js';
 import { recordTransitions } from './transitions-store.js';
 
@@ -168,20 +170,43 @@ function staleNotice(shown: ShownOnboarding, fresh: Onboarding, phases: PhaseSeq
   return `:warning: This onboarding was changed in Pivotal after you opened this (${changes.join(', ')}), so nothing was saved. Here it is as it is now; make your change again if it still applies.`;
 }
 
+export interface SaveRequest {
+  snapshot: MoveSnapshot;
+  plan: MovePlan;
+  entered: MoveInput;
+  /** Names the submission in the activity log when Pivotal reports no updated_at. */
+  interaction: string;
+}
+
 /**
- * Saves a checked move: re-reads the onboarding, refuses to overwrite one that moved since the modal
- * opened, PATCHes it, then writes the read model, the audit rows and the channel events in one
- * transaction. A repeated submission finds the onboarding moved and saves nothing.
+ * Saves a checked move. Moves of one onboarding take turns (a lock shared by every replica), and
+ * each re-reads the onboarding once it has its turn: one that moved since the modal opened, in
+ * Pivotal or by another person's move a moment earlier, is not overwritten but shown fresh. Then it
+ * PATCHes and writes the read model, the audit rows and the channel events in one transaction.
  */
 export async function saveMove(
   ctx: AppContext,
   session: Session,
   actor: Actor,
-  request: { snapshot: MoveSnapshot; plan: MovePlan; entered: MoveInput; interaction: string },
+  request: SaveRequest,
 ): Promise<MoveScreen> {
-  const { snapshot, plan, entered } = request;
   const connection = session.connection;
   if (!connection) return { kind: 'message', text: NOT_CONNECTED };
+  const locked = await withOnboardingLock(ctx, session.workspaceId, request.snapshot.shown.id, () => saveInTurn(ctx, session, connection, actor, request));
+  if (locked.ok) return locked.value;
+  return { kind: 'form', form: await formFromSnapshot(ctx, session, actor, request.snapshot, { notice: BUSY, entered: request.entered }) };
+}
+
+const BUSY = ':hourglass: Someone else is saving a change to this onboarding right now, so nothing was saved. Try again in a moment.';
+
+async function saveInTurn(
+  ctx: AppContext,
+  session: Session,
+  connection: PivotalConnection,
+  actor: Actor,
+  request: SaveRequest,
+): Promise<MoveScreen> {
+  const { snapshot, plan, entered } = request;
   const ws = session.workspaceId;
   const phases = await loadPhaseSequence(ctx.store.db, ws);
   let fresh: Onboarding;

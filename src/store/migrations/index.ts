@@ -13,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0005_phases_posts': await import('./0005_phases_posts.js'),
   '0006_sync': await import('./0006_sync.js'),
   '0007_test_record_cleanup': await import('./0007_test_record_cleanup.js'),
+  '0008_move_claims': await import('./0008_move_claims.js'),
 };
