@@ -7,6 +7,8 @@ import type { WorkspaceRef } from './slack/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
+import { REPLAY_GUARD_CAPACITY, ReplayGuard } from './slack/replay-guard.js';
+import { responseUrlPolicy } from './slack/response-url.js';
 import { isRepeatedEvent } from './slack/event-dedupe.js';
 import { nextAckingOnFailure, registerErrorReporting } from './slack/error-reporting.js';
 import { createInstallationStore } from './store/installation-store.js';
@@ -135,7 +137,11 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     } else {
       app = new App({ receiver, ...APP_OPTIONS, logger, clientOptions });
     }
-    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, logger: ctx.logger });
+    const replays = new ReplayGuard(REPLAY_GUARD_CAPACITY, () =>
+      ctx.logger.warn({ capacity: REPLAY_GUARD_CAPACITY }, 'the replay guard is full: the oldest remembered Slack signatures are being dropped'),
+    );
+    metrics.watchReplayGuard(() => replays.size);
+    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, signingSecret: slack.signingSecret, replays, isSlackUrl: responseUrlPolicy(config.slackApiUrl), logger: ctx.logger });
     requestMetrics.attach(server, SLACK_EVENTS_PATH);
   } else {
     throw new StartupError('sandbox mode must be resolved to HTTP mode before the app starts');

@@ -31,9 +31,9 @@ const text = fc.string({ unit: 'binary', maxLength: 200 });
 const user = fc.constantFrom(ADMIN, CSM);
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 
-/** Requests of every kind Slack sends, with arbitrary content. */
-const slackRequest: fc.Arbitrary<Raw> = fc.oneof(
-  fc.tuple(text, user).map(([t, u]) => ({ body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString(), contentType: FORM })),
+/** Requests of every kind Slack sends, with arbitrary content; replies go to the local Slack stand-in. */
+const slackRequests = (responseUrl: string): fc.Arbitrary<Raw> => fc.oneof(
+  fc.tuple(text, user).map(([t, u]) => ({ body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl })).toString(), contentType: FORM })),
   fc.tuple(fc.string({ minLength: 1, maxLength: 60 }), text, user).map(([actionId, value, u]) => ({
     body: new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(TEAM, u, { action_id: actionId, value }, { kind: 'view', view: { id: 'V1', type: 'home' } })) }).toString(),
     contentType: FORM,
@@ -79,6 +79,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
   let h: Harness;
   let probe: SideEffectProbe;
   let secret: string;
+  let slackRequest: fc.Arbitrary<Raw>;
   let cases = 0;
 
   beforeAll(async () => {
@@ -87,6 +88,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     const slack = h.app.config.slack;
     if (slack.kind !== 'http') throw new Error('the harness runs single-workspace HTTP mode');
     secret = slack.signingSecret;
+    slackRequest = slackRequests(h.slack.responseUrl('signatures'));
   });
   afterAll(async () => {
     console.log(`signature cases: ${cases}`);
@@ -117,7 +119,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   it('serves the same requests correctly signed, and the probe sees them reach a listener', async () => {
     const before = await probe.snapshot();
-    const raw = { body: new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString(), contentType: FORM };
+    const raw = { body: new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') })).toString(), contentType: FORM };
     const res = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(now(), raw.body) }, body: raw.body });
     expect(res.status).toBe(200);
     expect((await probe.snapshot()).dispatched).toBe(before.dispatched + 1);
@@ -226,7 +228,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   it("answers Slack's unsigned ssl_check with an empty 200 and runs nothing, even with a command smuggled in", async () => {
     const before = await probe.snapshot();
-    const smuggled = `ssl_check=1&${new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString()}`;
+    const smuggled = `ssl_check=1&${new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') })).toString()}`;
     expect(await post({ body: smuggled, contentType: FORM }, {})).toBe(200);
     expect(await probe.snapshot()).toEqual(before);
   });
