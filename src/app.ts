@@ -100,7 +100,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const metrics = new AppMetrics(ctx);
   const requestMetrics = new SlackRequestMetrics(metrics);
   ctx.pivotal.onResponse((workspace, info) => metrics.observePivotalResponse(workspace, info));
-  const customRoutes = [...healthRoutes(ctx), metricsRoute(metrics, ctx.logger), ...extraRoutes];
+  const customRoutes = [...healthRoutes(ctx), ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []), ...extraRoutes];
   const clientOptions = slackClientOptions(ctx);
 
   let app: App;
@@ -162,7 +162,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
 
   let port: number | undefined;
   if (server) {
-    port = await listen(server, config.port);
+    port = await listen(server, config.port, config.listenHost);
   } else {
     await app.start();
   }
