@@ -12,8 +12,8 @@ import {
 import { probeSideEffects, type SideEffectProbe } from './support.js';
 
 /**
- * Property-based: requests that are forged, stale, from the future, replayed (as they were, or with an
- * altered body), or malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
+ * Property-based: requests that are forged, stale, from the future, replayed (as they were, with an
+ * altered body, or with the signature suffixed, prefixed or re-cased), or malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
  * of them reaches a listener or causes anything: no Slack call, no Pivotal write, no row written.
  */
 
@@ -175,6 +175,60 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
         // Captured and sent again within the five minutes its signature is valid for.
         expect(await post(raw, headers)).toBe(401);
         expect(await probe.snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS_PER_PROPERTY / 2 },
+    );
+  });
+
+  /** The signature of a request already served, dressed up as another header Bolt alone would accept. */
+  const disguised = (right: string): fc.Arbitrary<string> =>
+    fc.oneof(
+      // Bolt compares only the text between the first and the second '='.
+      fc.constantFrom('=x', '=', '=1=2').map((suffix) => right + suffix),
+      fc.string({ unit: fc.constantFrom(...'=abcdef0123456789xyzXYZ ;,'), minLength: 1, maxLength: 20 }).map((suffix) => right + suffix),
+      fc.constantFrom('v0=', 'v1,', 'x', 'V0=', '0').map((prefix) => prefix + right),
+      fc.constant(right.toUpperCase()),
+      fc.constant(`V0=${right.slice(3)}`),
+      fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }).map((upper) => `v0=${[...right.slice(3)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}`),
+    ).filter((s) => s !== right && s.trim() !== right);
+
+  it('refuses a served command, click or submission replayed with its signature suffixed, prefixed or re-cased', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
+    const disguisedCases = interactions.chain((raw) => {
+      const ts = now();
+      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
+    });
+    await fc.assert(
+      fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
+        const headers = { 'content-type': FORM, ...signedHeaders(ts, raw.body) };
+        cases += 1;
+        const served = await fetch(h.eventsUrl, { method: 'POST', headers, body: raw.body });
+        await served.text();
+        expect(served.status).toBe(200);
+        await h.idle();
+        const before = await probe.snapshot();
+        expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
+        expect(await probe.snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS_PER_PROPERTY },
+    );
+  });
+
+  it('refuses a suffixed, prefixed or re-cased signature sent before the genuine one, which is then still served', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
+    const disguisedCases = interactions.chain((raw) => {
+      const ts = now();
+      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
+    });
+    await fc.assert(
+      fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
+        const before = await probe.snapshot();
+        expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
+        expect(await probe.snapshot()).toEqual(before);
+        const served = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(ts, raw.body) }, body: raw.body });
+        cases += 1;
+        await served.text();
+        expect(served.status).toBe(200);
       }),
       { numRuns: RUNS_PER_PROPERTY / 2 },
     );
