@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { readBodyUpTo } from '../http/read-body.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { FORM_CONTENT_TYPE, isSslCheck, parseSlackBody, slackBodyChecker } from './request-body.js';
 import { MAX_CLOCK_SKEW_SEC, freshTimestamp, isSignedBy, signatureDigest } from './request-signature.js';
@@ -17,20 +18,6 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
  */
 function isRemembered(body: Record<string, unknown>, contentType: string | undefined): boolean {
   return contentType === FORM_CONTENT_TYPE && body.type !== 'block_suggestion';
-}
-
-/** The whole body, or null when it is bigger than `limit` (then it is read to the end and dropped). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
-    req.on('error', reject);
-  });
 }
 
 export interface SlackHttpServerOptions {
@@ -71,7 +58,7 @@ export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
     const timestamp = digest ? freshTimestamp(req.headers['x-slack-request-timestamp'], now()) : undefined;
     if (digest && timestamp === undefined) return refuse(res, 401, 'timestamp missing, malformed, or more than five minutes from now');
 
-    const rawBody = await readBody(req, BODY_LIMIT_BYTES);
+    const rawBody = await readBodyUpTo(req, BODY_LIMIT_BYTES);
     if (!rawBody) return refuse(res, 413, 'body too large');
     // Bolt takes a body already read from `rawBody` (its bufferIncomingMessage).
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
