@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppContext } from './context.js';
@@ -34,6 +35,8 @@ export interface RunningApp {
   router: CommandRouter;
   /** The bound port in HTTP modes (useful with PORT=0), undefined in Socket Mode. */
   port: number | undefined;
+  /** The interface the HTTP server is bound to (`::` or `0.0.0.0`: all of them), undefined in Socket Mode. */
+  listenAddress: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -161,8 +164,10 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const features = registerFeatures(listeners, ctx, router);
 
   let port: number | undefined;
+  let listenAddress: string | undefined;
   if (server) {
     port = await listen(server, config.port, config.listenHost);
+    listenAddress = (server.address() as AddressInfo).address;
   } else {
     await app.start();
   }
@@ -174,6 +179,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     listeners,
     router,
     port,
+    listenAddress,
     async stop() {
       await features.stop();
       if (server) {
