@@ -72,6 +72,12 @@ export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
       opts.logger.warn({ problem }, 'refused a signed Slack request the app cannot handle');
       return void res.writeHead(400).end();
     }
+    if (body.type === 'app_rate_limited') {
+      // Slack stopped sending this team's events for a minute; Bolt has no route for the notice and
+      // would leave it unanswered for three seconds.
+      opts.logger.warn({ team: body.team_id, minute: body.minute_rate_limited }, 'Slack is dropping Events API deliveries to this app for a minute (app_rate_limited)');
+      return void res.writeHead(200).end();
+    }
     // Recorded before Bolt runs, in the same tick as the check: two copies sent at once cannot both pass.
     const nowSec = Math.floor(now() / 1000);
     if (isRemembered(body, contentType) && !opts.replays.admit(digest, timestamp + MAX_CLOCK_SKEW_SEC, nowSec)) {

@@ -45,7 +45,7 @@ function slackBodySchema(isSlackUrl: (url: string) => boolean) {
   const envelope = z.discriminatedUnion('type', [
     z.object({ type: z.literal('event_callback'), event_id: id, event: z.object({ type: z.string() }) }),
     z.object({ type: z.literal('url_verification'), challenge: z.string() }),
-    z.object({ type: z.literal('app_rate_limited') }),
+    z.object({ type: z.literal('app_rate_limited'), team_id: id, minute_rate_limited: z.number() }),
   ]);
   return { command, payload, envelope };
 }
