@@ -7,7 +7,7 @@ export interface RunningSandbox {
   started: Started;
   close(): Promise<void>;
   banner: string;
-  /** The local Slack page (issue #7). */
+  /** The local Slack page. */
   pageUrl: string;
 }
 
@@ -35,6 +35,8 @@ export async function startSandbox(
         pivotalApiKey: services.testKey,
         notifyChannel: config.notifyChannel ?? SANDBOX_CHANNEL.id,
         adminSlackIds: [...config.adminSlackIds, SANDBOX_USERS.admin.id],
+        // A development tool with demo data: nothing outside this machine may reach it.
+        listenHost: '127.0.0.1',
       }),
     });
   } catch (err) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppContext } from './context.js';
@@ -7,6 +8,8 @@ import type { WorkspaceRef } from './slack/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
+import { REPLAY_GUARD_CAPACITY, ReplayGuard } from './slack/replay-guard.js';
+import { responseUrlPolicy } from './slack/response-url.js';
 import { isRepeatedEvent } from './slack/event-dedupe.js';
 import { guestGuard } from './slack/guest-guard.js';
 import { nextAckingOnFailure, registerErrorReporting } from './slack/error-reporting.js';
@@ -33,6 +36,8 @@ export interface RunningApp {
   router: CommandRouter;
   /** The bound port in HTTP modes (useful with PORT=0), undefined in Socket Mode. */
   port: number | undefined;
+  /** The interface the HTTP server is bound to (`::` or `0.0.0.0`: all of them), undefined in Socket Mode. */
+  listenAddress: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -102,7 +107,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const metrics = new AppMetrics(ctx);
   const requestMetrics = new SlackRequestMetrics(metrics);
   ctx.pivotal.onResponse((workspace, info) => metrics.observePivotalResponse(workspace, info));
-  const customRoutes = [...healthRoutes(ctx), metricsRoute(metrics, ctx.logger), ...extraRoutes];
+  const customRoutes = [...healthRoutes(ctx), ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []), ...extraRoutes];
   const clientOptions = slackClientOptions(ctx);
 
   let app: App;
@@ -139,7 +144,11 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     } else {
       app = new App({ receiver, ...APP_OPTIONS, logger, clientOptions });
     }
-    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, logger: ctx.logger });
+    const replays = new ReplayGuard(REPLAY_GUARD_CAPACITY, () =>
+      ctx.logger.warn({ capacity: REPLAY_GUARD_CAPACITY }, 'the replay guard is full: the oldest remembered Slack signatures are being dropped'),
+    );
+    metrics.watchReplayGuard(() => replays.size);
+    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, signingSecret: slack.signingSecret, replays, isSlackUrl: responseUrlPolicy(config.slackApiUrl), logger: ctx.logger });
     requestMetrics.attach(server, SLACK_EVENTS_PATH);
   } else {
     throw new StartupError('sandbox mode must be resolved to HTTP mode before the app starts');
@@ -161,8 +170,10 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const features = registerFeatures(listeners, ctx, router);
 
   let port: number | undefined;
+  let listenAddress: string | undefined;
   if (server) {
-    port = await listen(server, config.port);
+    port = await listen(server, config.port, config.listenHost);
+    listenAddress = (server.address() as AddressInfo).address;
   } else {
     await app.start();
   }
@@ -174,6 +185,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     listeners,
     router,
     port,
+    listenAddress,
     async stop() {
       await features.stop();
       if (server) {

@@ -50,6 +50,9 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   const store = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const now = opts.now ?? (() => new Date());
   const singleWorkspace = config.slack.kind !== 'oauth';
+  if (!singleWorkspace && config.adminSlackIds.length) {
+    logger.warn('PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution: a user id is no admin of every workspace that installs the app. Each workspace is administered by its own Slack admins and owners.');
+  }
   const ctx: AppContext = {
     config,
     logger,
@@ -58,7 +61,7 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
     keyRing,
     now,
     background: new BackgroundTasks(logger),
-    permissions: new Permissions(config.adminSlackIds, logger),
+    permissions: new Permissions(singleWorkspace ? config.adminSlackIds : [], logger),
     pivotal: new PivotalGateway({
       store,
       keyRing,

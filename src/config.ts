@@ -49,6 +49,9 @@ const envSchema = z.object({
   PIVOTAL_ADMIN_SLACK_IDS: optionalText.transform((s) =>
     s ? s.split(/[\s,]+/).filter(Boolean) : [],
   ),
+  METRICS_TOKEN: optionalText.refine((s) => s === undefined || s.length >= 16, {
+    message: 'must be at least 16 characters (generate one with: openssl rand -hex 24)',
+  }),
   DATABASE_URL: optionalText.refine((s) => s === undefined || /^postgres(ql)?:\/\//.test(s), {
     message: 'must be a postgres:// URL (leave it unset to use the embedded SQLite file)',
   }),
@@ -77,6 +80,10 @@ export interface Config {
   notifyChannel: string | undefined;
   keyEncryptionKey: string | undefined;
   adminSlackIds: string[];
+  /** GET /metrics is served only to `Authorization: Bearer <this>`, and not at all without it. */
+  metricsToken: string | undefined;
+  /** The interface the HTTP server binds: every one unless set (the sandbox binds loopback only). */
+  listenHost: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
@@ -162,6 +169,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     notifyChannel: env.PIVOTAL_NOTIFY_CHANNEL,
     keyEncryptionKey: env.PIVOTAL_KEY_ENCRYPTION_KEY,
     adminSlackIds: env.PIVOTAL_ADMIN_SLACK_IDS,
+    metricsToken: env.METRICS_TOKEN,
+    listenHost: undefined,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
@@ -176,5 +185,5 @@ export function configSecrets(config: Config): string[] {
     : s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret]
     : s.kind === 'socket' ? [s.appToken, s.botToken]
     : [];
-  return [...fromSlack, config.pivotalApiKey, config.keyEncryptionKey].filter((v): v is string => Boolean(v));
+  return [...fromSlack, config.pivotalApiKey, config.keyEncryptionKey, config.metricsToken].filter((v): v is string => Boolean(v));
 }

@@ -7,7 +7,7 @@ import { PageModel, dmOf, type DemoChannel, type DemoUser } from './model.js';
 import { renderHome, renderModal, renderTimeline } from './surfaces.js';
 
 /**
- * The sandbox page (issue #7): a local stand-in for the Slack client, served by the same server that
+ * The sandbox page: a local stand-in for the Slack client, served by the same server that
  * plays the Slack Web API. The browser asks this server to act for the chosen demo user; the server
  * signs each request exactly as Slack would and POSTs it to the app's /slack/events.
  */
@@ -64,6 +64,16 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/sandbox/page.css': { file: 'page.css', type: 'text/css; charset=utf-8' },
 };
 
+/**
+ * A page on any domain whose name resolves to 127.0.0.1 (DNS rebinding) is same-origin with whatever
+ * it calls through that name, so the Origin check alone lets it act for the demo users; the Host
+ * header still names the foreign domain, so only loopback names are answered.
+ */
+function loopbackHosts(pageUrl: string): Set<string> {
+  const { port } = new URL(pageUrl);
+  return new Set(['127.0.0.1', 'localhost', '[::1]'].map((name) => `${name}:${port}`));
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
@@ -73,10 +83,18 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
   const model = new PageModel(slack, opts);
   const longPollMs = opts.longPollMs ?? 20_000;
 
+  const hosts = loopbackHosts(slack.url);
+  /** Every page route: refused unless asked for by a loopback name. */
+  const route = (method: 'GET' | 'POST', path: string, handler: Parameters<FakeSlack['route']>[2]) =>
+    slack.route(method, path, (req, res, raw) => {
+      if (!hosts.has(req.headers.host ?? '')) return json(res, 403, { ok: false, error: `The sandbox page answers only at ${[...hosts].join(' or ')}.` });
+      return handler(req, res, raw);
+    });
+
   // Browsers ask for it on every load; an empty answer keeps the console free of 404s.
-  slack.route('GET', '/favicon.ico', (_req, res) => void res.writeHead(204).end());
+  route('GET', '/favicon.ico', (_req, res) => void res.writeHead(204).end());
   for (const [path, asset] of Object.entries(STATIC)) {
-    slack.route('GET', path, async (_req, res) => {
+    route('GET', path, async (_req, res) => {
       const content = await readFile(new URL(`./static/${asset.file}`, import.meta.url));
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' }).end(content);
     });
@@ -98,7 +116,7 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
     };
   };
 
-  slack.route('GET', '/sandbox/state', async (req, res) => {
+  route('GET', '/sandbox/state', async (req, res) => {
     const query = new URL(req.url ?? '/', 'http://page').searchParams;
     const since = query.get('since');
     if (since !== null && /^\d+$/.test(since)) await model.changedSince(Number(since), longPollMs);
@@ -106,7 +124,7 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
   });
 
   const post = <S extends z.ZodType>(path: string, schema: S, handle: (body: z.infer<S>) => Promise<unknown>) => {
-    slack.route('POST', `/sandbox/${path}`, async (req, res, raw) => {
+    route('POST', `/sandbox/${path}`, async (req, res, raw) => {
       // Any web page the developer visits could POST here; only this page (or a tool without an
       // Origin, such as curl) may act for the demo users.
       const origin = req.headers.origin;

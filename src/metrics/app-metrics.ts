@@ -82,6 +82,18 @@ export class AppMetrics {
     }
   }
 
+  /** How many Slack signatures the replay guard holds: it has a hard ceiling, and an unsigned flood adds none. */
+  watchReplayGuard(size: () => number): void {
+    new Gauge({
+      name: 'slack_replay_guard_entries',
+      help: 'Signatures of commands, clicks and submissions remembered to refuse replays (verified requests only, each for at most ten minutes).',
+      registers: [this.registry],
+      collect() {
+        this.set(size());
+      },
+    });
+  }
+
   /** The Prometheus text exposition of every metric, with the store gauges read now. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

@@ -9,9 +9,11 @@ interface CachedAnswer<T> {
 const ADMIN_CACHE_MS = 5 * 60_000;
 
 /**
- * Who may connect, rotate, disconnect and change settings (issue #3 item 4): Slack workspace admins
- * and owners, plus PIVOTAL_ADMIN_SLACK_IDS. Slack is asked (users.info, users.list) and the answer
- * kept for a few minutes, so a burst of clicks is not a burst of Slack calls.
+ * Who may connect, rotate, disconnect and change settings: Slack workspace admins and owners, plus
+ * `configuredAdmins` (PIVOTAL_ADMIN_SLACK_IDS, given only when the app serves a single workspace: with
+ * OAuth distribution a listed id would be an admin of every workspace that installs it). Slack is asked
+ * (users.info, users.list) and the answer kept for a few minutes, so a burst of clicks is not a burst
+ * of Slack calls.
  */
 export class Permissions {
   /** By workspace and user: in an Enterprise Grid one user id is a member of several workspaces, admin of some. */

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs, App } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { AppContext } from '../context.js';
 import { newReferenceId } from '../app.js';
+import { responseUrlPolicy } from './response-url.js';
 
 interface ErrorBody {
   type?: string;
@@ -27,10 +28,11 @@ export async function nextAckingOnFailure(args: AnyMiddlewareArgs & AllMiddlewar
 }
 
 /**
- * One error path (DESIGN.md): any failure a listener did not handle is logged with a short reference
+ * One error path: any failure a listener did not handle is logged with a short reference
  * and the person is told, with the same reference, instead of seeing nothing.
  */
 export function registerErrorReporting(app: App, ctx: AppContext): void {
+  const isSlackUrl = responseUrlPolicy(ctx.config.slackApiUrl);
   app.error(async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
     // A request from a workspace with no installation: rethrown so the receiver answers 401, and
     // nobody there is told anything (it is not one of our users yet).
@@ -40,7 +42,8 @@ export function registerErrorReporting(app: App, ctx: AppContext): void {
     ctx.logger.error({ err: error, ref, kind: b.type ?? 'command' }, 'a Slack request failed');
     const text = `:warning: Something went wrong on our side and nothing more was done. If it keeps happening, tell your admin the reference *${ref}*.`;
     try {
-      if (b.response_url) {
+      // Socket Mode payloads skip the HTTP edge, which refuses any other response_url before Bolt.
+      if (b.response_url && isSlackUrl(b.response_url)) {
         await fetch(b.response_url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

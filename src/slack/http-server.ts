@@ -2,111 +2,90 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { ReplayGuard } from './replay-guard.js';
-
-/** Slack's replay window is five minutes; Bolt only refuses old timestamps (slack-platform.md §10). */
-const MAX_CLOCK_SKEW_SEC = 5 * 60;
-
-/** A signature is valid from five minutes before its timestamp to five after: keep it that long after now. */
-const REPLAY_WINDOW_MS = 2 * MAX_CLOCK_SKEW_SEC * 1000;
+import { readBodyUpTo } from '../http/read-body.js';
+import type { ReplayGuard } from './replay-guard.js';
+import { FORM_CONTENT_TYPE, isSslCheck, parseSlackBody, slackBodyChecker } from './request-body.js';
+import { MAX_CLOCK_SKEW_SEC, freshTimestamp, isSignedBy, signatureDigest } from './request-signature.js';
 
 /** Bolt's own default: a bigger body is refused either way. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** Commands, clicks, submissions and suggestions come form-encoded; events come as JSON. */
-function isFormEncoded(req: IncomingMessage): boolean {
-  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
-
 /**
  * A suggestion request carries no trigger id or timestamp of its own, so Slack can send the same one
  * twice within a second (the same text typed again); it only reads, so answering a copy is harmless.
- * Commands, clicks and submissions each carry a fresh trigger id: Slack never sends one twice.
+ * Events are de-duplicated by their event id. Commands, clicks and submissions each carry a fresh
+ * trigger id: Slack never sends one twice, so only those are remembered.
  */
-function isSuggestion(body: Buffer): boolean {
-  // The type survives form encoding as it is: most requests are told apart without parsing.
-  if (!body.includes('block_suggestion')) return false;
-  const payload = new URLSearchParams(body.toString()).get('payload');
-  if (!payload) return false;
-  try {
-    return (JSON.parse(payload) as { type?: unknown }).type === 'block_suggestion';
-  } catch {
-    return false;
-  }
+function isRemembered(body: Record<string, unknown>, contentType: string | undefined): boolean {
+  return contentType === FORM_CONTENT_TYPE && body.type !== 'block_suggestion';
 }
 
-/** The whole body, or null when it is bigger than `limit` (then it is read to the end and dropped). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
-    req.on('error', reject);
-  });
-}
-
-export function isFromTheFuture(header: string | string[] | undefined, nowMs: number): boolean {
-  const value = Array.isArray(header) ? header[0] : header;
-  const ts = Number(value);
-  return Number.isFinite(ts) && ts - nowMs / 1000 > MAX_CLOCK_SKEW_SEC;
+export interface SlackHttpServerOptions {
+  receiver: HTTPReceiver;
+  endpoint: string;
+  signingSecret: string;
+  replays: ReplayGuard;
+  /** Where a payload's response_url may point (see responseUrlPolicy). */
+  isSlackUrl: (url: string) => boolean;
+  logger: Logger;
+  now?: () => number;
 }
 
 /**
- * Our own HTTP server in front of Bolt's receiver: it refuses signed requests stamped too far in the
- * future (which Bolt accepts) and exact copies of commands, clicks and submissions already served
- * (replays, which Bolt also accepts), and owns the listening socket, so shutdown can stop accepting requests and then wait
- * for work in flight. Bolt still verifies every signature: a copy is only recognised here.
+ * Our own HTTP server in front of Bolt's receiver, which owns the listening socket (so shutdown can
+ * stop accepting requests and then wait for work in flight) and checks every request to the Slack
+ * endpoint before Bolt sees it: a signature header not shaped as Slack writes it, a timestamp out of
+ * the five-minute window either way (Bolt only refuses old ones), a wrong HMAC, a signed body that is
+ * not a request the app handles (or names a response_url off Slack's hosts), and an exact copy of a
+ * command, click or submission already served (a replay, which Bolt accepts). Refusals carry no body.
+ * Only Slack's unsigned `ssl_check` goes to Bolt unverified, and is never remembered.
  */
-export function createSlackHttpServer(opts: {
-  receiver: HTTPReceiver;
-  endpoint: string;
-  logger: Logger;
-  now?: () => number;
-}): Server {
+export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
   const now = opts.now ?? Date.now;
-  const replays = new ReplayGuard(REPLAY_WINDOW_MS);
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const slackRequest = req.method === 'POST' && path === opts.endpoint;
-    if (slackRequest && isFromTheFuture(req.headers['x-slack-request-timestamp'], now())) {
-      opts.logger.warn({ path }, 'refused a Slack request whose timestamp is more than five minutes in the future');
-      res.writeHead(401).end();
-      return;
+  const problemOf = slackBodyChecker(opts.isSlackUrl);
+
+  const refuse = (res: ServerResponse, status: number, reason: string) => {
+    opts.logger.debug({ status, reason }, 'refused a request to the Slack endpoint');
+    res.writeHead(status).end();
+  };
+
+  async function handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const header = req.headers['x-slack-signature'];
+    const digest = signatureDigest(header);
+    if (header !== undefined && !digest) return refuse(res, 401, 'signature header not shaped as v0=<64 lowercase hex>');
+    const contentType = req.headers['content-type'];
+    if (!digest && contentType !== FORM_CONTENT_TYPE) return refuse(res, 401, 'unsigned');
+    const timestamp = digest ? freshTimestamp(req.headers['x-slack-request-timestamp'], now()) : undefined;
+    if (digest && timestamp === undefined) return refuse(res, 401, 'timestamp missing, malformed, or more than five minutes from now');
+
+    const rawBody = await readBodyUpTo(req, BODY_LIMIT_BYTES);
+    if (!rawBody) return refuse(res, 413, 'body too large');
+    // Bolt takes a body already read from `rawBody` (its bufferIncomingMessage).
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
+    if (isSslCheck(rawBody, contentType)) return toBolt(req, res);
+    if (!digest || timestamp === undefined) return refuse(res, 401, 'unsigned');
+    if (!isSignedBy(opts.signingSecret, timestamp, rawBody, digest)) return refuse(res, 401, 'signature mismatch');
+
+    const body = parseSlackBody(rawBody, contentType);
+    const problem = body ? problemOf(body, contentType === FORM_CONTENT_TYPE) : 'not a JSON object';
+    if (!body || problem) {
+      opts.logger.warn({ problem }, 'refused a signed Slack request the app cannot handle');
+      return void res.writeHead(400).end();
     }
-    const signature = req.headers['x-slack-signature'];
-    if (!slackRequest || typeof signature !== 'string' || signature === '' || !isFormEncoded(req)) {
-      toBolt(req, res);
-      return;
+    if (body.type === 'app_rate_limited') {
+      // Slack stopped sending this team's events for a minute; Bolt has no route for the notice and
+      // would leave it unanswered for three seconds.
+      opts.logger.warn({ team: body.team_id, minute: body.minute_rate_limited }, 'Slack is dropping Events API deliveries to this app for a minute (app_rate_limited)');
+      return void res.writeHead(200).end();
     }
-    readBody(req, BODY_LIMIT_BYTES).then(
-      (body) => {
-        if (!body) {
-          res.writeHead(413).end();
-          return;
-        }
-        // Bolt takes a body already read from `rawBody` (its bufferIncomingMessage) and verifies it.
-        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-        if (!isSuggestion(body)) {
-          if (!replays.admit(signature, now())) {
-            opts.logger.warn({ path }, 'refused a copy of a Slack request already served (a replay)');
-            res.writeHead(401).end();
-            return;
-          }
-          res.once('finish', () => {
-            if (res.statusCode >= 300) replays.forget(signature);
-          });
-        }
-        toBolt(req, res);
-      },
-      () => {
-        if (!res.headersSent) res.writeHead(400).end();
-      },
-    );
-  });
+    // Recorded before Bolt runs, in the same tick as the check: two copies sent at once cannot both pass.
+    const nowSec = Math.floor(now() / 1000);
+    if (isRemembered(body, contentType) && !opts.replays.admit(digest, timestamp + MAX_CLOCK_SKEW_SEC, nowSec)) {
+      opts.logger.warn('refused a copy of a Slack request already served (a replay)');
+      return void res.writeHead(401).end();
+    }
+    toBolt(req, res);
+  }
 
   function toBolt(req: IncomingMessage, res: ServerResponse): void {
     try {
@@ -116,6 +95,14 @@ export function createSlackHttpServer(opts: {
       if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     }
   }
+
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'POST' || path !== opts.endpoint) return toBolt(req, res);
+    handleSlackRequest(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(400).end();
+    });
+  });
 }
 
 export function listen(server: Server, port: number, host?: string): Promise<number> {

@@ -1,28 +1,55 @@
 /**
- * Slack signs a request's timestamp and body, and a signature stays valid for five minutes either way
- * of its timestamp: a captured command, click or form submission could be sent again in that window
- * and would run again. Slack itself never repeats these (only Events API deliveries are retried, and
- * those are de-duplicated by event id), so an exact copy of one already let in is a replay.
+ * Slack signs a request's timestamp and body, and a signature is accepted while its timestamp is
+ * within five minutes of now: a captured command, click or form submission could be sent again in
+ * that time and would run again. Slack itself never repeats these (only Events API deliveries are
+ * retried, and those are de-duplicated by event id), so a second request with a digest already let
+ * in is a replay.
+ *
+ * The caller records only digests it has verified, so no unsigned request can add an entry; each is
+ * kept until its timestamp leaves the window, and never more than `capacity` of them: past that the
+ * oldest goes first, so the memory it takes has a ceiling whatever the traffic.
  */
+/**
+ * Slack sends commands, clicks and submissions at human pace: 100,000 in one ten-minute window is
+ * ~170 a second, far past any one app's traffic. An entry costs ~150 bytes, so this caps it at ~15 MB.
+ */
+export const REPLAY_GUARD_CAPACITY = 100_000;
+
 export class ReplayGuard {
-  /** Signature → when it may be forgotten. Insertion order is expiry order, so pruning reads the front. */
+  /** Digest → the second after which its signature is refused anyway. Insertion order is roughly expiry order. */
   private readonly seen = new Map<string, number>();
+  private shed = false;
 
-  constructor(private readonly keepMs: number) {}
+  constructor(
+    readonly capacity: number,
+    /** Told once, the first time an entry is dropped to stay within capacity. */
+    private readonly onFirstShed: () => void = () => undefined,
+  ) {}
 
-  /** False when this signature was already let in (and not forgotten) within the window. */
-  admit(signature: string, nowMs: number): boolean {
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** False when this digest was already let in and its signature is still acceptable. */
+  admit(digest: string, expiresAtSec: number, nowSec: number): boolean {
     for (const [old, expires] of this.seen) {
-      if (expires > nowMs) break;
+      if (expires >= nowSec) break;
       this.seen.delete(old);
     }
-    if (this.seen.has(signature)) return false;
-    this.seen.set(signature, nowMs + this.keepMs);
+    const known = this.seen.get(digest);
+    if (known !== undefined && known >= nowSec) return false;
+    this.seen.delete(digest);
+    if (this.seen.size >= this.capacity) this.shedOldest();
+    this.seen.set(digest, expiresAtSec);
     return true;
   }
 
-  /** A request that was refused caused nothing, so a copy of it is no replay: it gets the same answer. */
-  forget(signature: string): void {
-    this.seen.delete(signature);
+  private shedOldest(): void {
+    const oldest = this.seen.keys().next();
+    if (!oldest.done) this.seen.delete(oldest.value);
+    if (!this.shed) {
+      this.shed = true;
+      this.onFirstShed();
+    }
   }
 }

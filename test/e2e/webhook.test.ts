@@ -114,7 +114,7 @@ describe('Pivotal webhooks', () => {
 
   it('refuses deliveries until an admin saves the signing secret on Home, checked next to the field', async () => {
     const onboarding = h.pivotal.state.list(h.orgId, 'onboardings')[0]!;
-    expect((await deliver(phaseChanged(onboarding, 'launch'))).status).toBe(404);
+    expect((await deliver(phaseChanged(onboarding, 'launch'))).status).toBe(401);
 
     await openHome(h, ADMIN);
     await pressOnHome(h, ADMIN, { action_id: 'home_webhook_open', value: '' });
@@ -222,7 +222,7 @@ describe('Pivotal webhooks', () => {
     ['with a garbled signature', { signature: 'v1,AAAA' }, 401],
     ['five minutes and more old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }, 401],
     ['stamped in the future', { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }, 401],
-    ['for a workspace without a secret', { team: 'T0OTHER99' }, 404],
+    ['for a workspace without a secret', { team: 'T0OTHER99' }, 401],
   ] as const)('refuses a delivery %s and changes nothing', async (_what, delivery, status) => {
     const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.phase === 'launch')!;
     const res = await deliver(phaseChanged(onboarding, 'completed'), delivery);

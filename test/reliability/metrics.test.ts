@@ -1,23 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { parsePrometheus, sampleValue, type Sample } from '../harness/prometheus.js';
 
 /** GET /metrics end to end: requests through the real app, then a scrape of what they left behind. */
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+const authorised = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+
 describe('GET /metrics', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { METRICS_TOKEN } });
+    h.secrets.push(METRICS_TOKEN);
   });
   afterAll(async () => {
     await h.close();
   });
 
   const scrape = async (): Promise<Sample[]> => {
-    const res = await fetch(`${h.baseUrl}/metrics`);
+    const res = await fetch(`${h.baseUrl}/metrics`, authorised);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     return parsePrometheus(await res.text());
   };
+
+  it('answers only a scraper that presents METRICS_TOKEN as a bearer token', async () => {
+    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}` }, { authorization: METRICS_TOKEN }, { authorization: `Basic ${METRICS_TOKEN}` }]) {
+      const res = await fetch(`${h.baseUrl}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      const text = await res.text();
+      expect(text).not.toContain('slack_requests_total');
+      expect(text).not.toContain(TEAM.id);
+    }
+  });
 
   it('counts Slack requests by kind and status and times their ack', async () => {
     const before = await scrape();
@@ -96,11 +112,11 @@ describe('GET /metrics', () => {
   });
 
   it('keeps each app instance on its own registry', async () => {
-    const other = await startHarness({ shared: { pivotal: h.pivotal, slack: h.slack } });
+    const other = await startHarness({ shared: { pivotal: h.pivotal, slack: h.slack }, env: { METRICS_TOKEN } });
     try {
       await other.command('help');
       const mine = await scrape();
-      const theirs = parsePrometheus(await (await fetch(`${other.baseUrl}/metrics`)).text());
+      const theirs = parsePrometheus(await (await fetch(`${other.baseUrl}/metrics`, authorised)).text());
       expect(sampleValue(theirs, 'slack_requests_total', { kind: 'command', status: '200' })).toBe(1);
       expect(sampleValue(mine, 'slack_requests_total', { kind: 'command', status: '200' })).toBe(2);
       // Process metrics come from the default collectors, registered on each registry.

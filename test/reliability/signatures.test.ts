@@ -12,8 +12,8 @@ import {
 import { probeSideEffects, type SideEffectProbe } from './support.js';
 
 /**
- * Property-based: requests that are forged, stale, from the future, replayed (as they were, or with an
- * altered body), or malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
+ * Property-based: requests that are forged, stale, from the future, replayed (as they were, with an
+ * altered body, or with the signature suffixed, prefixed or re-cased), or malformed are all refused (401, or 400 for a correctly signed body that cannot be parsed), and none
  * of them reaches a listener or causes anything: no Slack call, no Pivotal write, no row written.
  */
 
@@ -31,9 +31,9 @@ const text = fc.string({ unit: 'binary', maxLength: 200 });
 const user = fc.constantFrom(ADMIN, CSM);
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 
-/** Requests of every kind Slack sends, with arbitrary content. */
-const slackRequest: fc.Arbitrary<Raw> = fc.oneof(
-  fc.tuple(text, user).map(([t, u]) => ({ body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString(), contentType: FORM })),
+/** Requests of every kind Slack sends, with arbitrary content; replies go to the local Slack stand-in. */
+const slackRequests = (responseUrl: string): fc.Arbitrary<Raw> => fc.oneof(
+  fc.tuple(text, user).map(([t, u]) => ({ body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl })).toString(), contentType: FORM })),
   fc.tuple(fc.string({ minLength: 1, maxLength: 60 }), text, user).map(([actionId, value, u]) => ({
     body: new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(TEAM, u, { action_id: actionId, value }, { kind: 'view', view: { id: 'V1', type: 'home' } })) }).toString(),
     contentType: FORM,
@@ -79,6 +79,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
   let h: Harness;
   let probe: SideEffectProbe;
   let secret: string;
+  let slackRequest: fc.Arbitrary<Raw>;
   let cases = 0;
 
   beforeAll(async () => {
@@ -87,6 +88,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     const slack = h.app.config.slack;
     if (slack.kind !== 'http') throw new Error('the harness runs single-workspace HTTP mode');
     secret = slack.signingSecret;
+    slackRequest = slackRequests(h.slack.responseUrl('signatures'));
   });
   afterAll(async () => {
     console.log(`signature cases: ${cases}`);
@@ -117,7 +119,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   it('serves the same requests correctly signed, and the probe sees them reach a listener', async () => {
     const before = await probe.snapshot();
-    const raw = { body: new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString(), contentType: FORM };
+    const raw = { body: new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') })).toString(), contentType: FORM };
     const res = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(now(), raw.body) }, body: raw.body });
     expect(res.status).toBe(200);
     expect((await probe.snapshot()).dispatched).toBe(before.dispatched + 1);
@@ -178,6 +180,60 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     );
   });
 
+  /** The signature of a request already served, dressed up as another header Bolt alone would accept. */
+  const disguised = (right: string): fc.Arbitrary<string> =>
+    fc.oneof(
+      // Bolt compares only the text between the first and the second '='.
+      fc.constantFrom('=x', '=', '=1=2').map((suffix) => right + suffix),
+      fc.string({ unit: fc.constantFrom(...'=abcdef0123456789xyzXYZ ;,'), minLength: 1, maxLength: 20 }).map((suffix) => right + suffix),
+      fc.constantFrom('v0=', 'v1,', 'x', 'V0=', '0').map((prefix) => prefix + right),
+      fc.constant(right.toUpperCase()),
+      fc.constant(`V0=${right.slice(3)}`),
+      fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }).map((upper) => `v0=${[...right.slice(3)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}`),
+    ).filter((s) => s !== right && s.trim() !== right);
+
+  it('refuses a served command, click or submission replayed with its signature suffixed, prefixed or re-cased', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
+    const disguisedCases = interactions.chain((raw) => {
+      const ts = now();
+      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
+    });
+    await fc.assert(
+      fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
+        const headers = { 'content-type': FORM, ...signedHeaders(ts, raw.body) };
+        cases += 1;
+        const served = await fetch(h.eventsUrl, { method: 'POST', headers, body: raw.body });
+        await served.text();
+        expect(served.status).toBe(200);
+        await h.idle();
+        const before = await probe.snapshot();
+        expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
+        expect(await probe.snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS_PER_PROPERTY },
+    );
+  });
+
+  it('refuses a suffixed, prefixed or re-cased signature sent before the genuine one, which is then still served', async () => {
+    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
+    const disguisedCases = interactions.chain((raw) => {
+      const ts = now();
+      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
+    });
+    await fc.assert(
+      fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
+        const before = await probe.snapshot();
+        expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
+        expect(await probe.snapshot()).toEqual(before);
+        const served = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(ts, raw.body) }, body: raw.body });
+        cases += 1;
+        await served.text();
+        expect(served.status).toBe(200);
+      }),
+      { numRuns: RUNS_PER_PROPERTY / 2 },
+    );
+  });
+
   it('answers a suggestion request again: Slack can send the same one twice, and it only reads', async () => {
     const raw = { body: new URLSearchParams({ payload: JSON.stringify(blockSuggestionPayload(TEAM, CSM, { action_id: 'customer_pick', block_id: 'contact_customer', value: 'acme' })) }).toString(), contentType: FORM };
     const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
@@ -226,7 +282,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   it("answers Slack's unsigned ssl_check with an empty 200 and runs nothing, even with a command smuggled in", async () => {
     const before = await probe.snapshot();
-    const smuggled = `ssl_check=1&${new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: 'http://127.0.0.1:9/r' })).toString()}`;
+    const smuggled = `ssl_check=1&${new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') })).toString()}`;
     expect(await post({ body: smuggled, contentType: FORM }, {})).toBe(200);
     expect(await probe.snapshot()).toEqual(before);
   });
