@@ -78,19 +78,35 @@ export async function applyCustomers(db: Db, records: readonly Customer[], opts:
 }
 
 /**
- * Soft-deleted records vanish from the lists (pivotal-api.md §4, §6), so whatever a complete walk
- * that began at `walkStartedAt` did not touch is gone. Returns how many were marked.
+ * Records of the read model that a complete walk begun at `walkStartedAt` did not touch. Soft-deleted
+ * records vanish from the lists, but so may a live one the walk missed, so these are only candidates:
+ * Pivotal's answer to a GET by id decides. An onboarding also vanishes from the lists with its
+ * customer, so it comes with whether the read model has that customer as deleted.
  */
-export async function markUnseenDeleted(db: Db, workspaceId: string, kind: WalkKind, walkStartedAt: string): Promise<number> {
-  const table = kind === 'customers' ? 'rm_customers' : 'rm_onboardings';
-  const result = await db
-    .updateTable(table)
-    .set({ deleted: 1 })
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted', '=', 0)
-    .where('synced_at', '<', walkStartedAt)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+export async function unseenSince(db: Db, workspaceId: string, kind: WalkKind, walkStartedAt: string, limit: number): Promise<Array<{ id: string; customerDeleted: boolean }>> {
+  if (kind === 'customers') {
+    const rows = await db
+      .selectFrom('rm_customers')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted', '=', 0)
+      .where('synced_at', '<', walkStartedAt)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, customerDeleted: false }));
+  }
+  const rows = await db
+    .selectFrom('rm_onboardings as o')
+    .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
+    .select(['o.id', 'c.deleted as customer_deleted'])
+    .where('o.workspace_id', '=', workspaceId)
+    .where('o.deleted', '=', 0)
+    .where('o.synced_at', '<', walkStartedAt)
+    .orderBy('o.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, customerDeleted: r.customer_deleted === 1 }));
 }
 
 /** Everything of a workspace counts as gone until read again (the key now points at another org). */
