@@ -1,7 +1,7 @@
 import { CARD_ACTIONS } from '../customer/views.js';
 import type { ActionsBlock, Button, HomeView, KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
-import { pivotalAppUrl } from '../../pivotal/index.js';
+import { customerPageUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
@@ -46,6 +46,8 @@ export interface HomeRow {
   displayId: number;
   name: string | null;
   customerId: string;
+  /** Null while the customer is not in the read model: then there is no page to link to. */
+  customerDisplayId: number | null;
   customerName: string | null;
   phase: string;
   phaseName: string;
@@ -130,8 +132,11 @@ function rowBlocks(row: HomeRow, today: string, now: Date): KnownBlock[] {
   const buttons: Button[] = [
     { type: 'button', action_id: 'move_open', text: plain('Move phase', LIMITS.buttonText), value: row.id },
     { type: 'button', action_id: CARD_ACTIONS.addContact, text: plain('Add contact', LIMITS.buttonText), value: row.customerId },
-    { type: 'button', action_id: 'home_open_in_pivotal', text: plain('Open in Pivotal', LIMITS.buttonText), url: pivotalAppUrl('onboardings', { display_id: row.displayId }) },
   ];
+  // The onboarding shows on its customer's page in Pivotal.
+  if (row.customerDisplayId !== null) {
+    buttons.push({ type: 'button', action_id: 'home_open_in_pivotal', text: plain('Open in Pivotal', LIMITS.buttonText), url: customerPageUrl(row.customerDisplayId) });
+  }
   return [
     section([title, facts.join(' · '), flags.join('   ')].filter(Boolean).join('\n'), `row:${row.id}`),
     { type: 'actions', block_id: `row_actions:${row.id}`, elements: buttons },
