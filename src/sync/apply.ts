@@ -84,29 +84,26 @@ export async function applyCustomers(db: Db, records: readonly Customer[], opts:
  * customer, so it comes with whether the read model has that customer as deleted.
  */
 export async function unseenSince(db: Db, workspaceId: string, kind: WalkKind, walkStartedAt: string, limit: number): Promise<Array<{ id: string; customerDeleted: boolean }>> {
-  if (kind === 'customers') {
-    const rows = await db
-      .selectFrom('rm_customers')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('deleted', '=', 0)
-      .where('synced_at', '<', walkStartedAt)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ id: r.id, customerDeleted: false }));
-  }
   const rows = await db
-    .selectFrom('rm_onboardings as o')
-    .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
-    .select(['o.id', 'c.deleted as customer_deleted'])
-    .where('o.workspace_id', '=', workspaceId)
-    .where('o.deleted', '=', 0)
-    .where('o.synced_at', '<', walkStartedAt)
-    .orderBy('o.id')
+    .selectFrom(kind === 'customers' ? 'rm_customers' : 'rm_onboardings')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0)
+    .where('synced_at', '<', walkStartedAt)
+    .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, customerDeleted: r.customer_deleted === 1 }));
+  if (kind === 'customers' || rows.length === 0) return rows.map((r) => ({ id: r.id, customerDeleted: false }));
+  const orphaned = await db
+    .selectFrom('rm_onboardings as o')
+    .innerJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
+    .select('o.id')
+    .where('o.workspace_id', '=', workspaceId)
+    .where('o.id', 'in', rows.map((r) => r.id))
+    .where('c.deleted', '=', 1)
+    .execute();
+  const gone = new Set(orphaned.map((r) => r.id));
+  return rows.map((r) => ({ id: r.id, customerDeleted: gone.has(r.id) }));
 }
 
 /** Everything of a workspace counts as gone until read again (the key now points at another org). */

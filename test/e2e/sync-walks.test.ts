@@ -146,6 +146,34 @@ describe('records a walk does not see', () => {
     expect(deleted.deleted).toBe(1);
   });
 
+  it('takes a customer Pivotal answers 404 for off Home with its onboardings, asking only for the customer', async () => {
+    const ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> = { gone: { customer: '', onboardings: [] }, stays: { customer: '', onboardings: [] } };
+    let orgId = '';
+    h = await startHarness({
+      shared: { pivotal, slack },
+      sync: SYNC,
+      seed: (sim, org) => {
+        orgId = org;
+        for (const which of ['gone', 'stays'] as const) {
+          const customer = sim.state.createCustomer(org, { name: `Customer that ${which}`, slug: which });
+          ids[which] = { customer: customer.id, onboardings: [0, 1].map((i) => sim.state.createOnboarding(org, { customer_id: customer.id, name: `Site ${i}` }).id) };
+        }
+      },
+    });
+    await openHome(h, ADMIN);
+    await waitFor(() => completedWalks(h!) >= 1, { what: 'the first complete walk' });
+    pivotal.state.delete(orgId, 'customers', ids.gone.customer);
+    pivotal.resetRequests();
+    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 2, { what: 'the deleted customer\'s onboardings off the read model' });
+
+    expect(await liveRows(h, 'rm_customers')).toEqual([ids.stays.customer]);
+    expect(await liveRows(h, 'rm_onboardings')).toEqual([...ids.stays.onboardings].sort());
+    const home = await openHome(h, ADMIN);
+    expect(visibleText(homeBlocks(home).filter((b) => b.block_id === 'home_counts'))).toContain('2 onboardings');
+    const byId = pivotal.requests.filter((r) => r.method === 'GET' && /\/(customers|onboardings)\/[^/]+$/.test(r.path)).map((r) => r.path.replace(/^\/api\/v1/, ''));
+    expect(byId).toEqual([`/customers/${ids.gone.customer}`]);
+  });
+
   it('announces the first onboarding of an org that was empty at the first sync', async () => {
     let orgId = '';
     h = await startHarness({ shared: { pivotal, slack }, sync: SYNC, seed: (_sim, org) => (orgId = org) });
