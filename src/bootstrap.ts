@@ -8,7 +8,7 @@ import { createDatabase } from './store/database.js';
 import { PivotalGateway } from './workspace/pivotal-gateway.js';
 import { Permissions } from './security/permissions.js';
 import { startSlackApp, type RunningApp } from './app.js';
-import type { PivotalClientOptions } from './pivotal/index.js';
+import { setPivotalWebUrl, type PivotalClientOptions } from './pivotal/index.js';
 import { pipelineRuntime } from './sync/runtime.js';
 import type { SyncOptions } from './sync/options.js';
 
@@ -35,6 +35,7 @@ export interface Started {
 export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Started> {
   const base = loadConfig(opts.env ?? process.env);
   const config = opts.override ? opts.override(base) : base;
+  setPivotalWebUrl(config.pivotalWebUrl);
   const { logger, scrubber } = createLogger({ level: config.logLevel, secrets: configSecrets(config), destination: opts.logDestination });
 
   let encryptionKey = config.keyEncryptionKey;

@@ -36,6 +36,7 @@ const envSchema = z.object({
   SLACK_STATE_SECRET: secret('a state secret'),
   SLACK_API_URL: url('the Slack Web API').default('https://slack.com/api/'),
   PIVOTAL_API_URL: url('the Pivotal API').default('https://my.pivotal.app/api/v1'),
+  PIVOTAL_WEB_URL: url('the Pivotal web app').default('https://my.pivotal.app'),
   PIVOTAL_API_KEY: optionalText.refine((s) => s === undefined || /^pivotal_/.test(s), {
     message: 'must be a Pivotal API key starting with pivotal_ (or pivotal_test_)',
   }),
@@ -76,6 +77,8 @@ export interface Config {
   slack: SlackMode;
   slackApiUrl: string;
   pivotalApiUrl: string;
+  /** Base of every link to a Pivotal page (`/customers/{display_id}`). */
+  pivotalWebUrl: string;
   pivotalApiKey: string | undefined;
   notifyChannel: string | undefined;
   keyEncryptionKey: string | undefined;
@@ -165,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     slack,
     slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
     pivotalApiUrl: env.PIVOTAL_API_URL.replace(/\/+$/, ''),
+    pivotalWebUrl: env.PIVOTAL_WEB_URL.replace(/\/+$/, ''),
     pivotalApiKey: env.PIVOTAL_API_KEY,
     notifyChannel: env.PIVOTAL_NOTIFY_CHANNEL,
     keyEncryptionKey: env.PIVOTAL_KEY_ENCRYPTION_KEY,

@@ -125,6 +125,6 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
     },
     faults,
     seedDemo: (orgId, o = {}) => seedDemo(state, orgId, { ...o, now: o.now ?? now() }),
-    seedBulk: (orgId, n) => seedBulk(state, orgId, n),
+    seedBulk: (orgId, n) => seedBulk(state, orgId, n, now()),
   };
 }

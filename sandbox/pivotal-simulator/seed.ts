@@ -70,16 +70,20 @@ export function seedDemo(state: SimulatorState, orgId: string, o: { customers?: 
 
 const BULK_STATES = ['active', 'active', 'paused', 'at_risk', 'waiting'];
 
-/** n customers with one onboarding each, straight into the state: for benchmarks and long list walks. */
-export function seedBulk(state: SimulatorState, orgId: string, n: number): void {
+/**
+ * n customers with one onboarding each, straight into the state: for benchmarks and long list walks.
+ * They were made one a second up to `now`, so their created_at values are all different.
+ */
+export function seedBulk(state: SimulatorState, orgId: string, n: number, now: Date): void {
   const batch = randomBytes(3).toString('hex');
   for (let i = 0; i < n; i++) {
-    const customer = state.createCustomer(orgId, { name: `Bulk Customer ${batch} ${i + 1}`, slug: `bulk-${batch}-${i + 1}` });
+    const createdAt = new Date(now.getTime() - (n - 1 - i) * 1000);
+    const customer = state.createCustomer(orgId, { name: `Bulk Customer ${batch} ${i + 1}`, slug: `bulk-${batch}-${i + 1}` }, { createdAt });
     state.createOnboarding(orgId, {
       customer_id: customer.id,
       phase: KNOWN_PHASES[i % KNOWN_PHASES.length]!,
       state: BULK_STATES[i % BULK_STATES.length]!,
       csm_id: DEMO_CSMS[i % DEMO_CSMS.length]!,
-    });
+    }, { createdAt });
   }
 }

@@ -36,8 +36,6 @@ interface OrgData {
   /** Live records only: a soft-deleted customer frees its slug, a soft-deleted contact its email. */
   customerIdsBySlug: Map<string, string>;
   contactIdsByEmail: Map<string, string>;
-  createdAtTaken: Set<number>;
-  latestCreatedMs: number;
 }
 
 /** For seeding history: a record may be created "in the past". */
@@ -64,8 +62,9 @@ function slugify(name: string): string {
 /**
  * The data of every org and the product rules that hold whichever way a change arrives (API or the
  * tests' stand-in for the Pivotal UI): unique slugs and emails, one primary contact per customer,
- * onboarding defaults, `state=waiting` ⇔ `waiting_on_customer`, soft delete, and created_at unique per
- * org so that a created_at cursor never ties (gap 8).
+ * onboarding defaults, `state=waiting` ⇔ `waiting_on_customer`, soft delete. created_at is the clock's
+ * time, so records made together (a bulk import) share it, as the documents allow: a created_at cursor
+ * can tie.
  */
 export class SimulatorState {
   private readonly orgs = new Map<string, OrgData>();
@@ -81,8 +80,6 @@ export class SimulatorState {
       onboardings: new Table('onboardings'),
       customerIdsBySlug: new Map(),
       contactIdsByEmail: new Map(),
-      createdAtTaken: new Set(),
-      latestCreatedMs: 0,
     });
     return org;
   }
@@ -129,7 +126,7 @@ export class SimulatorState {
     const data = this.data(orgId);
     const slug = input.slug ?? slugify(input.name);
     this.claimSlug(data, slug, undefined);
-    const createdAt = this.stampCreatedAt(data, opts.createdAt);
+    const createdAt = this.stampCreatedAt(opts.createdAt);
     const record: CustomerRecord = {
       object: 'customer',
       id: newCuid(),
@@ -174,7 +171,7 @@ export class SimulatorState {
     const customer = data.customers.get(customerRef);
     const email = input.email.toLowerCase();
     this.claimEmail(data, email, undefined);
-    const createdAt = this.stampCreatedAt(data, opts.createdAt);
+    const createdAt = this.stampCreatedAt(opts.createdAt);
     const record: ContactRecord = {
       object: 'contact',
       id: newCuid(),
@@ -216,7 +213,7 @@ export class SimulatorState {
   createOnboarding(orgId: string, input: OnboardingInput, opts: CreateOptions = {}): OnboardingRecord {
     const data = this.data(orgId);
     const customer = data.customers.get(input.customer_id);
-    const createdAt = this.stampCreatedAt(data, opts.createdAt);
+    const createdAt = this.stampCreatedAt(opts.createdAt);
     const defaults: OnboardingRecord = {
       object: 'onboarding',
       id: newCuid(),
@@ -292,18 +289,13 @@ export class SimulatorState {
     }
   }
 
-  /** Creation times strictly increase per org, unless a seed asks for a past one (then only uniqueness). */
-  private stampCreatedAt(data: OrgData, requested: Date | undefined): string {
-    let ms = requested ? requested.getTime() : Math.max(this.now().getTime(), data.latestCreatedMs + 1);
-    while (data.createdAtTaken.has(ms)) ms++;
-    data.createdAtTaken.add(ms);
-    data.latestCreatedMs = Math.max(data.latestCreatedMs, ms);
-    return new Date(ms).toISOString();
+  private stampCreatedAt(requested: Date | undefined): string {
+    return (requested ?? this.now()).toISOString();
   }
 
   private updatedAt(current: { created_at: string; updated_at: string }): string {
     const now = this.now().toISOString();
-    // A record stamped ahead of the clock (see stampCreatedAt) must not look edited before it was made.
+    // A record seeded with a created_at ahead of the clock must not look edited before it was made.
     return [now, current.created_at, current.updated_at].sort().at(-1)!;
   }
 }

@@ -1,6 +1,6 @@
 import type { Button, ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { PhaseSequence } from '../domain/phases.js';
-import { pivotalAppUrl } from '../pivotal/index.js';
+import { customerPageUrl } from '../pivotal/index.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
 import type { ActivityEvent } from './activity.js';
@@ -44,10 +44,12 @@ export interface SlackPost {
 
 function title(card: OnboardingCard): string {
   const o = card.onboarding;
-  const onboardingLink = `<${pivotalAppUrl('onboardings', { display_id: o.displayId })}|#${o.displayId}>`;
   const named = o.name ? ` ${safeText(o.name, 120)}` : '';
-  if (!card.customer) return `*Onboarding ${onboardingLink}*${named}`;
-  const customerLink = `<${pivotalAppUrl('customers', { display_id: card.customer.displayId, slug: card.customer.slug })}|${safeText(card.customer.name)}>`;
+  // An onboarding shows on its customer's page in Pivotal: without the customer, there is nothing to link.
+  if (!card.customer) return `*Onboarding #${o.displayId}*${named}`;
+  const page = customerPageUrl(card.customer.displayId);
+  const onboardingLink = `<${page}|#${o.displayId}>`;
+  const customerLink = `<${page}|${safeText(card.customer.name)}>`;
   return `*${customerLink}* — onboarding ${onboardingLink}${named}`;
 }
 

@@ -1,14 +1,21 @@
+/** Where Pivotal's documents put the web app; PIVOTAL_WEB_URL names another host (a region, a test server). */
 export const PIVOTAL_APP_URL = 'https://my.pivotal.app';
 
+let webUrl = PIVOTAL_APP_URL;
+
 /**
- * Link to a record in the Pivotal web app: `/customers/{display_id}-{slug}` (pivotal-api.md §3). The
- * slug part is cosmetic (routing ignores it), so it is left out when unknown.
+ * Set once at start-up from the configuration. The base is a fact of the deployment, like Slack's
+ * limits, so the pure views that link to Pivotal read it here rather than each carrying it.
  */
-export function pivotalAppUrl(
-  kind: 'customers' | 'onboardings',
-  rec: { display_id: number; slug?: string | null },
-  appUrl: string = PIVOTAL_APP_URL,
-): string {
-  const slug = rec.slug ? `-${encodeURIComponent(rec.slug)}` : '';
-  return `${appUrl.replace(/\/+$/, '')}/${kind}/${rec.display_id}${slug}`;
+export function setPivotalWebUrl(url: string): void {
+  webUrl = url.replace(/\/+$/, '');
+}
+
+/**
+ * The one record page Pivotal's documents name: a customer's, `/customers/{display_id}` (as in
+ * `/customers/245`). An onboarding has no page of its own: it shows in its customer's sidebar, so it
+ * links here too.
+ */
+export function customerPageUrl(customerDisplayId: number): string {
+  return `${webUrl}/customers/${customerDisplayId}`;
 }

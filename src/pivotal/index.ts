@@ -16,7 +16,7 @@ export {
   type RatePacerOptions,
 } from './pacer.js';
 export { paginate } from './pagination.js';
-export { pivotalAppUrl, PIVOTAL_APP_URL } from './app-urls.js';
+export { customerPageUrl, setPivotalWebUrl, PIVOTAL_APP_URL } from './app-urls.js';
 export { backoffMs, retryDelayMs, type RetryPolicy } from './retry.js';
 export * from './schemas.js';
 export type { ResponseInfo } from './transport.js';

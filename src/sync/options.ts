@@ -22,6 +22,8 @@ export interface SyncOptions {
   pageSize: number;
   /** Full-walk pages per cycle, so the head of the lists is checked again between them. */
   maxPagesPerCycle: number;
+  /** Records a complete walk did not see that are asked for by id per cycle (only Pivotal's 404 deletes). */
+  unseenChecksPerCycle: number;
   /** Customers whose contacts are read per cycle, once the full walk is complete. */
   contactsPerCycle: number;
   /** Home is re-rendered for recent viewers at most this often (and published only if it changed). */
@@ -43,6 +45,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   budgetShare: 0.5,
   pageSize: 100,
   maxPagesPerCycle: 20,
+  unseenChecksPerCycle: 20,
   contactsPerCycle: 25,
   homeRefreshMs: 15_000,
   homeRecentMs: 30 * 60_000,

@@ -7,7 +7,7 @@ const PROBE_WAIT_MS = 100;
 
 /**
  * How long the sync must wait before its next request so that it uses at most `share` of the key's
- * bucket, judged from the client's own rate-limit snapshot (pivotal-api.md §9). It goes only while
+ * bucket, judged from the client's own rate-limit snapshot (the X-RateLimit headers). It goes only while
  * more than `(1 - share)` of the limit is left, which leaves that part to people's actions whatever
  * they do, and keeps the sync itself within `share` of any window. 0 means go now.
  */

@@ -107,7 +107,7 @@ export class SyncWorker {
     const { config } = this.ctx;
     const bootstrap = Boolean(config.pivotalApiKey) && config.slack.kind !== 'oauth';
     const rows = bootstrap ? await this.ctx.store.db.selectFrom('workspaces').selectAll().orderBy('id').execute() : await listConnectedWorkspaces(this.ctx.store.db);
-    // A refused key is an admin's to fix (issue #3); polling it meanwhile would only earn more 401s.
+    // A refused key is an admin's to fix; polling it meanwhile would only earn more 401s.
     return rows.filter((row) => row.needs_attention === null);
   }
 

@@ -1,29 +1,31 @@
 import type { Logger } from 'pino';
-import { PivotalNotFoundError, type Customer, type Onboarding, type Page } from '../pivotal/index.js';
+import { PivotalNotFoundError, PivotalProtocolError, type Customer, type Onboarding, type Page } from '../pivotal/index.js';
 import type { Store } from '../store/database.js';
-import { setPrimaryContact } from '../store/read-model.js';
+import { markCustomerDeleted, markOnboardingDeleted, setPrimaryContact } from '../store/read-model.js';
 import type { SyncStateRow, WalkKind } from '../store/schema-sync.js';
 import type { PivotalConnection } from '../workspace/pivotal-gateway.js';
-import { applyCustomers, applyOnboardings, markAllDeleted, markUnseenDeleted } from './apply.js';
+import { applyCustomers, applyOnboardings, markAllDeleted, unseenSince } from './apply.js';
 import type { SyncOptions } from './options.js';
 import { waitForSyncTurn } from './pacing.js';
 import { customersAwaitingContacts, ensureSyncState, getSyncState, markContactsRead, restartedSync, updateSyncState } from './sync-state.js';
 
 /**
  * One sync cycle of one workspace. The documented API has no `updated_since` and lists only newest
- * first by created_at (pivotal-api.md §6, §12.2), so a cycle:
+ * first by created_at, with a created_at cursor, so a cycle:
  *  1. continues the full walk of both lists, up to `maxPagesPerCycle` pages, resumable across cycles
- *     and restarts: edits of existing onboardings are found by re-reading them, and what a complete
- *     walk no longer sees was soft-deleted. One unfiltered walk of GET /onboardings (100 a page) is the
+ *     and restarts: edits of existing onboardings are found by re-reading them. Each page starts at
+ *     the last created_at of the one before (see nextPageCursor), so records sharing a created_at at a
+ *     page edge are all read. What a complete walk did not see is asked for by id (settleUnseen): only
+ *     Pivotal's 404 marks it deleted. One unfiltered walk of GET /onboardings (100 a page) is the
  *     fewest requests that sees every edit: per-id reads cost one request per onboarding, and the
  *     state/phase filters need a walk per value yet still miss moves into completed or unknown states;
  *  2. for a list whose first page the walk did not read this time (a long walk in progress), walks
- *     its head until the newest record already known (the created_at cursor): new records, usually
- *     one request. A small workspace thus costs two requests a cycle;
+ *     its head down to the newest created_at already known: new records, usually one request. A small
+ *     workspace thus costs two requests a cycle;
  *  3. once a full walk is complete, reads the contacts of a few customers whose primary contact is
  *     unknown (the customer list does not carry it).
- * Only onboardings created after the newest one known are announced as opened. Every request first
- * waits for its turn in the key's bucket (pacing.ts).
+ * Only onboardings created at or after the newest one known are announced as opened (all of them once
+ * the first walk found none). Every request first waits for its turn in the key's bucket (pacing.ts).
  */
 export interface CycleInput {
   store: Store;
@@ -75,7 +77,7 @@ export async function runSyncCycle(input: CycleInput): Promise<CycleResult> {
     const announce = state.last_full_walk_at !== null;
 
     const known = { customers: state.customers_cursor, onboardings: state.onboardings_cursor };
-    const topRead = await fullWalk(input, state, announce, known, list, result);
+    const topRead = await fullWalk(input, state, announce, known, list, request, result);
     // A list whose first page the walk just read needs no separate look at its head.
     for (const kind of ['customers', 'onboardings'] as const) {
       const cursor = known[kind];
@@ -131,29 +133,58 @@ function newestCreatedAt(records: ReadonlyArray<{ created_at?: string | undefine
   return newest;
 }
 
+/**
+ * Where the page after `page` (read with `cursor`) starts, or null at the end of the list. The cursor
+ * is a created_at and the list answers rows strictly older than it, so Pivotal's own next cursor (the
+ * last row's created_at) would skip the rows that share that created_at but did not fit on the page.
+ * Starting 1 ms later reads them; the rows of that instant already read come again, which is harmless.
+ * Only a page whose rows all fall in that last millisecond cannot be got past this way: then Pivotal's
+ * cursor is the only way on (`crowded`), and what else shares that instant is out of a walk's reach.
+ */
+export function nextPageCursor(page: Page<{ created_at?: string | undefined }>, cursor: string | null): { next: string | null; crowded: boolean } {
+  if (!page.has_more || !page.next_cursor) return { next: null, crowded: false };
+  const edgeMs = Math.floor(createdMs(page.data.at(-1) ?? {}));
+  const bound = cursor === null ? Number.POSITIVE_INFINITY : Date.parse(cursor);
+  if (Number.isFinite(edgeMs) && edgeMs + 1 < bound) return { next: new Date(edgeMs + 1).toISOString(), crowded: false };
+  if (page.next_cursor === cursor) throw new PivotalProtocolError(200, `pagination did not advance past cursor ${cursor}`);
+  return { next: page.next_cursor, crowded: true };
+}
+
+function warnCrowded(input: CycleInput, kind: WalkKind, page: Page<{ created_at?: string | undefined }>): void {
+  input.logger.warn(
+    { workspace: input.workspace.id, kind, createdAt: page.data.at(-1)?.created_at, pageSize: page.data.length },
+    'a whole page of records shares one created_at: the list cannot be walked past it without skipping some of them',
+  );
+}
+
 const cursorColumn = (kind: WalkKind) => (kind === 'customers' ? 'customers_cursor' : 'onboardings_cursor');
 
-/** New records: newest first until the first one at or before the known cursor. */
+/**
+ * New records: newest first down to the newest created_at already known. Records of that very instant
+ * are read too (another one may have been made in it since), so a tie at the top loses nothing.
+ */
 async function headWalk(input: CycleInput, kind: WalkKind, known: string, announce: boolean, list: List, result: CycleResult): Promise<void> {
   const knownMs = Date.parse(known);
-  const knownUntil = known;
   let cursor: string | null = null;
   for (;;) {
     const page = await list(kind, cursor);
     // A record without created_at cannot be placed against the cursor: applying it again is harmless.
-    const fresh = page.data.filter((r) => !(createdMs(r) <= knownMs));
+    const fresh = page.data.filter((r) => !(createdMs(r) < knownMs));
     await input.store.db.transaction().execute(async (trx) => {
-      await apply(trx, input, kind, fresh, { announce, knownUntil }, result);
+      await apply(trx, input, kind, fresh, { announce, knownUntil: known }, result);
       const newest = newestCreatedAt(fresh, known);
       if (newest !== known) await updateSyncState(trx, input.workspace.id, { [cursorColumn(kind)]: newest }, input.now());
     });
-    if (fresh.length < page.data.length || !page.has_more || !page.next_cursor) return;
-    cursor = page.next_cursor;
+    if (fresh.length < page.data.length) return;
+    const { next, crowded } = nextPageCursor(page, cursor);
+    if (crowded) warnCrowded(input, kind, page);
+    if (next === null) return;
+    cursor = next;
   }
 }
 
 /** Returns the lists whose first page it read. */
-async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolean, known: Cursors, list: List, result: CycleResult): Promise<Set<WalkKind>> {
+async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolean, known: Cursors, list: List, request: Request, result: CycleResult): Promise<Set<WalkKind>> {
   const topRead = new Set<WalkKind>();
   const ws = input.workspace.id;
   let kind: WalkKind = state.walk_kind ?? 'customers';
@@ -161,10 +192,13 @@ async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolea
   const startedAt = state.walk_kind && state.walk_started_at ? state.walk_started_at : input.now().toISOString();
   if (!state.walk_kind) await updateSyncState(input.store.db, ws, { walk_kind: kind, walk_cursor: null, walk_started_at: startedAt }, input.now());
   let headCursors = { customers: state.customers_cursor, onboardings: state.onboardings_cursor };
+  let checksLeft = input.options.unseenChecksPerCycle;
 
   for (let pages = 0; pages < input.options.maxPagesPerCycle; pages++) {
     if (cursor === null) topRead.add(kind);
     const page = await list(kind, cursor);
+    const { next, crowded } = nextPageCursor(page, cursor);
+    if (crowded) warnCrowded(input, kind, page);
     await input.store.db.transaction().execute(async (trx) => {
       await apply(trx, input, kind, page.data, { announce, knownUntil: known[kind] }, result);
       const newest = newestCreatedAt(page.data, headCursors[kind]);
@@ -173,28 +207,83 @@ async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolea
         changes[cursorColumn(kind)] = newest;
         headCursors = { ...headCursors, [kind]: newest };
       }
-      if (page.has_more && page.next_cursor) {
-        cursor = page.next_cursor;
-      } else {
-        await markUnseenDeleted(trx, ws, kind, startedAt);
-        if (kind === 'customers') {
-          kind = 'onboardings';
-          cursor = null;
-        } else {
-          const now = input.now();
-          result.walkComplete = true;
-          Object.assign(changes, { last_full_walk_at: now.toISOString(), lag_ms: now.getTime() - Date.parse(startedAt), walk_kind: null, walk_started_at: null });
-          cursor = null;
-        }
-      }
-      if (!result.walkComplete) Object.assign(changes, { walk_kind: kind, walk_cursor: cursor });
-      else changes.walk_cursor = null;
+      // At the end of a list the walk stays on its last page until what it did not see is settled.
+      if (next !== null) Object.assign(changes, { walk_kind: kind, walk_cursor: next });
       await updateSyncState(trx, ws, changes, input.now());
     });
-    if (result.walkComplete) return topRead;
+    if (next !== null) {
+      cursor = next;
+      continue;
+    }
+    const settled = await settleUnseen(input, kind, startedAt, announce, checksLeft, request, result);
+    checksLeft -= settled.checked;
+    if (!settled.done) break;
+    const now = input.now();
+    if (kind === 'customers') {
+      kind = 'onboardings';
+      cursor = null;
+      await updateSyncState(input.store.db, ws, { walk_kind: kind, walk_cursor: null }, now);
+      continue;
+    }
+    result.walkComplete = true;
+    await updateSyncState(input.store.db, ws, { last_full_walk_at: now.toISOString(), lag_ms: now.getTime() - Date.parse(startedAt), walk_kind: null, walk_cursor: null, walk_started_at: null }, now);
+    return topRead;
   }
   result.walkPending = true;
   return topRead;
+}
+
+/**
+ * What a complete walk of `kind` did not see is asked for by id, at most `budget` records a cycle:
+ * only Pivotal's 404 (or a deleted object) marks a record deleted, never a walk that missed it. An
+ * onboarding whose customer Pivotal already answered 404 for is gone from the lists with it and is
+ * marked without asking. `done` is false while records are left for the next cycle.
+ */
+async function settleUnseen(
+  input: CycleInput,
+  kind: WalkKind,
+  walkStartedAt: string,
+  announce: boolean,
+  budget: number,
+  request: Request,
+  result: CycleResult,
+): Promise<{ checked: number; done: boolean }> {
+  const ws = input.workspace.id;
+  const db = input.store.db;
+  const handled = new Set<string>();
+  let checked = 0;
+  for (;;) {
+    // Each settled row leaves the set (marked deleted, or read again after the walk began).
+    const unseen = (await unseenSince(db, ws, kind, walkStartedAt, UNSEEN_BATCH)).filter((row) => !handled.has(row.id));
+    if (unseen.length === 0) return { checked, done: true };
+    for (const row of unseen) {
+      handled.add(row.id);
+      if (kind === 'onboardings' && row.customerDeleted) {
+        await markOnboardingDeleted(db, ws, row.id);
+        continue;
+      }
+      if (checked >= budget) return { checked, done: false };
+      checked++;
+      const record = await request<Customer | Onboarding>(() => (kind === 'customers' ? input.connection.client.getCustomer(row.id) : input.connection.client.getOnboarding(row.id))).catch(
+        (err: unknown) => {
+          if (err instanceof PivotalNotFoundError) return null;
+          throw err;
+        },
+      );
+      await db.transaction().execute(async (trx) => {
+        if (record && !isDeletedObject(record)) await apply(trx, input, kind, [record], { announce, knownUntil: null }, result);
+        else if (kind === 'customers') await markCustomerDeleted(trx, ws, row.id);
+        else await markOnboardingDeleted(trx, ws, row.id);
+      });
+    }
+  }
+}
+
+const UNSEEN_BATCH = 100;
+
+/** A GET answered with the documented delete envelope rather than a 404. */
+function isDeletedObject(record: { object?: string | undefined; deleted?: unknown }): boolean {
+  return record.object === 'deleted' || record.deleted === true;
 }
 
 async function apply(
@@ -211,10 +300,12 @@ async function apply(
     await applyCustomers(db, records as Customer[], opts);
     return;
   }
-  // Only onboardings created after the newest one known are news; older ones a walk turns up for the
-  // first time (e.g. under a restored customer) are filled in silently.
-  const knownMs = flags.knownUntil ? Date.parse(flags.knownUntil) : Number.POSITIVE_INFINITY;
-  const isNew = (r: Onboarding) => !(createdMs(r) <= knownMs);
+  // Onboardings created at or after the newest one known are news (one of that very instant the read
+  // model lacks was made since); older ones a walk turns up for the first time (e.g. under a restored
+  // customer) are filled in silently. With none known yet, an org that was empty when the first walk
+  // completed, every onboarding is news.
+  const knownMs = flags.knownUntil ? Date.parse(flags.knownUntil) : Number.NEGATIVE_INFINITY;
+  const isNew = (r: Onboarding) => !(createdMs(r) < knownMs);
   for (const [part, announceNew] of [[records.filter((r) => isNew(r as Onboarding)), true], [records.filter((r) => !isNew(r as Onboarding)), false]] as const) {
     const applied = await applyOnboardings(db, part as Onboarding[], { ...opts, announceNew });
     result.changed += applied.changed;

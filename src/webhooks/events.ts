@@ -8,7 +8,7 @@ import { getWorkspace } from '../store/workspaces.js';
 import { applyCustomers, applyOnboardings } from '../sync/apply.js';
 import { ensureSyncState, markContactsRead, updateSyncState } from '../sync/sync-state.js';
 
-/** The documented envelope (pivotal-api.md §12.1); `data.object` is the whole resource at event time. */
+/** The envelope of Pivotal's webhook preview; `data.object` is the whole resource at event time. */
 export const WebhookEnvelopeSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string().min(1),

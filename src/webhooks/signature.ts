@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Pivotal delivers webhooks through Svix (pivotal-api.md §12.1): the signature is base64
+ * Pivotal's webhook preview describes delivery through Svix: the signature is base64
  * HMAC-SHA256 over `{svix-id}.{svix-timestamp}.{raw body}`, keyed with the base64-decoded part of the
  * `whsec_…` secret; `svix-signature` lists space-separated `v1,<base64>` pairs (two of them while a
  * secret is being rotated), any of which may match.

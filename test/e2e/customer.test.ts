@@ -60,7 +60,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     expect(text).toMatch(/\*#\d+\* · Program design \(2\/7\) · active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/);
     const buttons: Array<{ action_id?: string; url?: string }> = reply.blocks.flatMap((b) => [...(b.accessory ? [b.accessory] : []), ...(b.elements ?? [])]);
     expect(buttons.map((b) => b.action_id)).toEqual(['move_open', 'customer_card_add_contact', 'customer_card_open']);
-    expect(buttons.find((b) => b.action_id === 'customer_card_open')?.url).toBe(`https://my.pivotal.app/customers/${acme.display_id}-acme-corp`);
+    expect(buttons.find((b) => b.action_id === 'customer_card_open')?.url).toBe(`https://my.pivotal.app/customers/${acme.display_id}`);
   });
 
   it.each([

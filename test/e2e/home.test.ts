@@ -76,7 +76,7 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(texts).toMatch(/in phase|entered this phase today/);
     const buttons = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
     expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual(['move_open', 'customer_card_add_contact', 'home_open_in_pivotal']);
-    expect(buttons[2].url).toMatch(/^https:\/\/my\.pivotal\.app\/onboardings\/\d+$/);
+    expect(buttons[2].url).toMatch(/^https:\/\/my\.pivotal\.app\/customers\/\d+$/);
   });
 
   it('filters by state, by overdue, by phase, and remembers the choice per person', async () => {

@@ -71,7 +71,7 @@ describe('/pivotal onboard, the happy path', () => {
     const result = currentView(h.slack, viewId).view;
     const text = textOf(result.blocks);
     expect((result.title as { text: string }).text).toBe('Onboarding opened');
-    expect(text).toContain(`https://my.pivotal.app/customers/${customer.display_id}-acme-corp`);
+    expect(text).toContain(`https://my.pivotal.app/customers/${customer.display_id}`);
     expect(text).toContain('Jane Doe, CTO · jane@acme.example');
     expect(text).toContain(`Onboarding #${onboardings[0]!.display_id} · Program design · active`);
     expect(text).toContain('in 30 days');

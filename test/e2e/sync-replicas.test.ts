@@ -105,7 +105,7 @@ if (!postgres) {
       const [a, b] = instances as [Harness, Harness];
 
       // Let a few cycles run: they all happen in the one instance that holds the lease.
-      await waitFor(() => cyclesOf(a) + cyclesOf(b) >= 5, { what: 'five cycles' });
+      await waitFor(() => cyclesOf(a) + cyclesOf(b) >= 5, { what: 'five cycles', timeoutMs: 20_000 });
       const [holder, other] = cyclesOf(a) > 0 ? [a, b] : [b, a];
       expect(cyclesOf(other)).toBe(0);
 
@@ -188,7 +188,7 @@ if (!postgres) {
       expect(early).toEqual([]);
 
       // Then the survivor takes both over, syncs the change and posts it once.
-      await waitFor(async () => (await lease(SYNC_LEASE))?.holder === pipelineRuntime(survivor.app.ctx).worker.holder, { what: 'the survivor to take the sync over' });
+      await waitFor(async () => (await lease(SYNC_LEASE))?.holder === pipelineRuntime(survivor.app.ctx).worker.holder, { what: 'the survivor to take the sync over', timeoutMs: 20_000 });
       await waitFor(async () => (await outbox()).some((e) => e.onboarding_id === third.id), { what: 'the change announced by the survivor' });
       await deliveredAbout(third.id);
       const outboxHolder = (await lease(OUTBOX_LEASE))?.holder;

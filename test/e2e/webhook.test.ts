@@ -112,14 +112,23 @@ describe('Pivotal webhooks', () => {
   });
   afterAll(() => h.close());
 
-  it('refuses deliveries until an admin saves the signing secret on Home, checked next to the field', async () => {
+  it('is off by default, an opt-in on Home: deliveries are refused until an admin turns it on with the signing secret, checked next to the field', async () => {
     const onboarding = h.pivotal.state.list(h.orgId, 'onboardings')[0]!;
     expect((await deliver(phaseChanged(onboarding, 'launch'))).status).toBe(401);
+    expect((await db().selectFrom('rm_onboardings').select('phase').where('id', '=', onboarding.id).executeTakeFirstOrThrow()).phase).toBe(onboarding.phase);
 
-    await openHome(h, ADMIN);
+    // Polling is the way (Pivotal's webhooks are a preview): Home offers the receiver as an opt-in and
+    // never sends the admin to a Pivotal settings page its documents do not describe.
+    const home = await openHome(h, ADMIN);
+    const section = homeBlocks(home).find((b) => b.block_id === 'home_settings_webhooks')!;
+    expect(visibleText([section])).toMatch(/Webhooks \(preview\)[\s\S]*Off\* \(nothing to set up\): the app keeps current by polling Pivotal/);
+    expect(section.accessory).toMatchObject({ action_id: 'home_webhook_open', text: { text: 'Turn on' } });
+    expect(homeText(home)).not.toMatch(/Developer|Admin →/);
     await pressOnHome(h, ADMIN, { action_id: 'home_webhook_open', value: '' });
     const modal = latestView(h.slack, 'home_webhook_secret');
     expect(JSON.stringify(modal.view)).toContain('/pivotal/webhooks/T0TEAM01');
+    expect(JSON.stringify(modal.view)).not.toMatch(/Developer|Admin →/);
+    expect(modal.view.submit).toMatchObject({ text: 'Turn on' });
     const submit = (secret: string, user = ADMIN) => h.submit(echoViewWithState(modal, { webhook_secret: { secret: { type: 'plain_text_input', value: secret } } }), { user });
     expect((await submit('not-a-secret')).json).toMatchObject({ response_action: 'errors', errors: { webhook_secret: expect.stringContaining('starts with `whsec_`') } });
     expect((await submit('whsec_abc')).json).toMatchObject({ response_action: 'errors', errors: { webhook_secret: expect.stringContaining('complete signing secret') } });
@@ -131,7 +140,9 @@ describe('Pivotal webhooks', () => {
     const state = await db().selectFrom('sync_state').select('webhook_secret_ciphertext').where('workspace_id', '=', TEAM.id).executeTakeFirstOrThrow();
     expect(state.webhook_secret_ciphertext).toBeTruthy();
     expect(state.webhook_secret_ciphertext).not.toContain(SECRET.slice(6, 20));
-    expect(homeText(h.slack.homeViews.get(ADMIN.id)!)).toContain('Signing secret saved');
+    const on = homeBlocks(h.slack.homeViews.get(ADMIN.id)!).find((b) => b.block_id === 'home_settings_webhooks')!;
+    expect(visibleText([on])).toContain('On.* Signed deliveries to `/pivotal/webhooks/T0TEAM01`');
+    expect(on.accessory).toMatchObject({ text: { text: 'Change or turn off' } });
   });
 
   it('applies a signed phase change made in Pivotal: read model, one event, Home, one thread reply — keeping what the payload leaves out', async () => {

@@ -19,16 +19,18 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.slackApiUrl).toBe('https://slack.com/api/');
     expect(c.pivotalApiUrl).toBe('https://my.pivotal.app/api/v1');
+    expect(c.pivotalWebUrl).toBe('https://my.pivotal.app');
     expect(c.dataDir).toBe('./data');
     expect(c.logLevel).toBe('info');
   });
 
   it('picks single-workspace HTTP mode from a signing secret and a bot token', () => {
-    const c = loadConfig({ ...http, PORT: '4000', SLACK_API_URL: 'http://127.0.0.1:9/api', PIVOTAL_API_URL: 'http://127.0.0.1:8/api/v1/', PIVOTAL_API_KEY: 'pivotal_test_abcdef' });
+    const c = loadConfig({ ...http, PORT: '4000', SLACK_API_URL: 'http://127.0.0.1:9/api', PIVOTAL_API_URL: 'http://127.0.0.1:8/api/v1/', PIVOTAL_WEB_URL: 'https://eu.pivotal.example/', PIVOTAL_API_KEY: 'pivotal_test_abcdef' });
     expect(c.slack).toEqual({ kind: 'http', signingSecret: http.SLACK_SIGNING_SECRET, botToken: http.SLACK_BOT_TOKEN });
     expect(c.port).toBe(4000);
     expect(c.slackApiUrl).toBe('http://127.0.0.1:9/api/');
     expect(c.pivotalApiUrl).toBe('http://127.0.0.1:8/api/v1');
+    expect(c.pivotalWebUrl).toBe('https://eu.pivotal.example');
   });
 
   it('picks Socket Mode and OAuth distribution', () => {

@@ -13,6 +13,7 @@ function row(i: number, over: Partial<HomeRow> = {}): HomeRow {
     displayId: 100_000 + i,
     name: LONG,
     customerId: `cus_${i}`,
+    customerDisplayId: 200 + i,
     customerName: LONG,
     phase: `phase_${'p'.repeat(180)}_${i}`,
     phaseName: LONG,

@@ -31,7 +31,7 @@ describe('the parent post', () => {
     const post = parentPost(card({}, { today: null }));
     expect(post.blocks).toHaveLength(3);
     const text = visibleText(post.blocks);
-    expect(text).toContain('*<https://my.pivotal.app/customers/245-acme|Acme Corp>* — onboarding <https://my.pivotal.app/onboardings/12|#12>');
+    expect(text).toContain('*<https://my.pivotal.app/customers/245|Acme Corp>* — onboarding <https://my.pivotal.app/customers/245|#12>');
     expect(text).toContain('*Phase*\n3/7 Review  ▰▰▰▱▱▱▱');
     expect(text).toContain('*State*\nActive');
     expect(text).toContain('*Target launch*\nJul 15, 2026\n');

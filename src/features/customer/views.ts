@@ -1,5 +1,5 @@
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import { pivotalAppUrl } from '../../pivotal/index.js';
+import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
@@ -68,8 +68,8 @@ function contactLine(c: CardContact): string {
   return [c.title ? `${name}, ${escapeMrkdwn(c.title)}` : name, c.email ? escapeMrkdwn(c.email) : null].filter(Boolean).join('\n');
 }
 
-export function customerLink(c: Pick<CardCustomer, 'display_id' | 'slug' | 'name'>): string {
-  return `<${pivotalAppUrl('customers', c)}|${escapeMrkdwn(truncate(c.name, 150))}>`;
+export function customerLink(c: Pick<CardCustomer, 'display_id' | 'name'>): string {
+  return `<${customerPageUrl(c.display_id)}|${escapeMrkdwn(truncate(c.name, 150))}>`;
 }
 
 function onboardingBlock(o: CardOnboarding, now: Date): SectionBlock {
@@ -91,7 +91,7 @@ export function customerCardMessage(card: CustomerCard, opts: { mode: KeyMode | 
     block_id: 'customer_card_actions',
     elements: [
       { type: 'button', action_id: CARD_ACTIONS.addContact, text: plain('Add contact', LIMITS.buttonText), value: c.id },
-      { type: 'button', action_id: CARD_ACTIONS.open, text: plain('Open in Pivotal', LIMITS.buttonText), url: pivotalAppUrl('customers', c) },
+      { type: 'button', action_id: CARD_ACTIONS.open, text: plain('Open in Pivotal', LIMITS.buttonText), url: customerPageUrl(c.display_id) },
     ],
   };
   return {

@@ -24,6 +24,7 @@ export interface PipelineRowData {
   display_id: number;
   name: string | null;
   customer_id: string;
+  customer_display_id: number | null;
   customer_name: string | null;
   phase: string;
   state: string;
@@ -89,6 +90,7 @@ export async function pipelinePage(db: Db, f: PipelineFilter, phaseOrder: readon
       'o.display_id',
       'o.name',
       'o.customer_id',
+      'c.display_id as customer_display_id',
       'c.name as customer_name',
       'o.phase',
       'o.state',

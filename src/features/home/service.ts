@@ -116,6 +116,7 @@ function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string
     displayId: r.display_id,
     name: r.name,
     customerId: r.customer_id,
+    customerDisplayId: r.customer_display_id,
     customerName: r.customer_name,
     phase: r.phase,
     phaseName: sequence.name(r.phase),

@@ -1,7 +1,7 @@
 import { CARD_ACTIONS } from '../customer/views.js';
 import type { ActionsBlock, Button, HomeView, KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
-import { pivotalAppUrl } from '../../pivotal/index.js';
+import { customerPageUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
@@ -47,6 +47,8 @@ export interface HomeRow {
   displayId: number;
   name: string | null;
   customerId: string;
+  /** Null while the customer is not in the read model: then there is no page to link to. */
+  customerDisplayId: number | null;
   customerName: string | null;
   phase: string;
   phaseName: string;
@@ -131,8 +133,11 @@ function rowBlocks(row: HomeRow, today: string, now: Date): KnownBlock[] {
   const buttons: Button[] = [
     { type: 'button', action_id: 'move_open', text: plain('Move phase', LIMITS.buttonText), value: row.id },
     { type: 'button', action_id: CARD_ACTIONS.addContact, text: plain('Add contact', LIMITS.buttonText), value: row.customerId },
-    { type: 'button', action_id: 'home_open_in_pivotal', text: plain('Open in Pivotal', LIMITS.buttonText), url: pivotalAppUrl('onboardings', { display_id: row.displayId }) },
   ];
+  // The onboarding shows on its customer's page in Pivotal.
+  if (row.customerDisplayId !== null) {
+    buttons.push({ type: 'button', action_id: 'home_open_in_pivotal', text: plain('Open in Pivotal', LIMITS.buttonText), url: customerPageUrl(row.customerDisplayId) });
+  }
   return [
     section([title, facts.join(' · '), flags.join('   ')].filter(Boolean).join('\n'), `row:${row.id}`),
     { type: 'actions', block_id: `row_actions:${row.id}`, elements: buttons },
@@ -230,9 +235,11 @@ const testRecordsSetting: SectionBlock = {
 function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings: HomeSettings): KnownBlock[] {
   const { sync, now } = data;
   const phases = settings.phaseNames.map((n) => escapeMrkdwn(truncate(n, 60))).join(' → ');
+  // Pivotal documents outbound webhooks as a preview, not yet public, and says to poll: polling is the
+  // way, and the receiver is an opt-in for a workspace Pivotal has given a signing secret.
   const webhook = sync.webhookConfigured
-    ? `Signing secret saved. Pivotal posts to \`${escapeMrkdwn(settings.webhookPath)}\` on this app's address.`
-    : `Not set up: the sync polls Pivotal. To get changes at once, add an endpoint \`${escapeMrkdwn(settings.webhookPath)}\` (on this app's address) in Pivotal's Admin → Developer → Webhooks and save its signing secret here.`;
+    ? `*On.* Signed deliveries to \`${escapeMrkdwn(settings.webhookPath)}\` on this app's address are applied at once; polling goes on as before.`
+    : `*Off* (nothing to set up): the app keeps current by polling Pivotal. Pivotal's webhooks are a preview, not yet public; if Pivotal has given you a webhook signing secret (\`whsec_…\`), you can turn on the receiver at \`${escapeMrkdwn(settings.webhookPath)}\` on this app's address.`;
   const status = [
     sync.lastFullWalkAt ? `Last complete sync ${ago(sync.lastFullWalkAt, now)}${sync.lagMs !== null ? ` (it took ${formatDistanceStrict(0, sync.lagMs)})` : ''}` : 'The first complete sync has not finished yet',
     `${plural(sync.onboardingsKnown, 'onboarding')} in the local copy`,
@@ -268,8 +275,8 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
     {
       type: 'section',
       block_id: 'home_settings_webhooks',
-      text: mrkdwn(`*Webhooks*\n${webhook}`),
-      accessory: { type: 'button', action_id: 'home_webhook_open', text: plain(sync.webhookConfigured ? 'Change secret' : 'Set up', LIMITS.buttonText) },
+      text: mrkdwn(`*Webhooks (preview)*\n${webhook}`),
+      accessory: { type: 'button', action_id: 'home_webhook_open', text: plain(sync.webhookConfigured ? 'Change or turn off' : 'Turn on', LIMITS.buttonText) },
     },
     ...(data.connection.mode === 'test' ? [testRecordsSetting] : []),
     { type: 'context', block_id: `${VOLATILE_BLOCK_PREFIX}sync_details`, elements: [mrkdwn(`*Sync:* ${status.join(' · ')}`)] },
@@ -322,20 +329,20 @@ export function webhookSecretModal(opts: { path: string; configured: boolean; mo
   return {
     type: 'modal',
     callback_id: 'home_webhook_secret',
-    title: plain('Pivotal webhooks', LIMITS.modalTitle),
-    submit: plain('Save', LIMITS.modalTitle),
+    title: plain('Webhooks (preview)', LIMITS.modalTitle),
+    submit: plain(opts.configured ? 'Save' : 'Turn on', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),
     blocks: [
       ...testKeyLabelBlock(opts.mode),
       section(
-        `In Pivotal, open Admin → Developer → Webhooks${opts.mode === 'test' ? ' (the *Test* endpoints, as this workspace uses a test key)' : ''} and add an endpoint whose URL is this app's public address followed by \`${escapeMrkdwn(opts.path)}\`. Then paste the endpoint's signing secret below.`,
+        `Pivotal documents its outbound webhooks as a preview that is not yet public, so the app keeps current by polling whether this is on or off. Turn it on only if Pivotal has given you a webhook signing secret: deliveries then go to this app's public address followed by \`${escapeMrkdwn(opts.path)}\`, and only those signed with the secret are accepted.`,
       ),
       {
         type: 'input',
         block_id: 'webhook_secret',
         optional: opts.configured,
         label: plain('Signing secret', 2000),
-        ...(opts.configured ? { hint: plain('A secret is saved. Paste a new one to replace it, or leave this empty to stop accepting webhooks.', 2000) } : {}),
+        ...(opts.configured ? { hint: plain('A secret is saved. Paste a new one to replace it, or leave this empty to turn the receiver off.', 2000) } : {}),
         element: { type: 'plain_text_input', action_id: 'secret', placeholder: plain('whsec_…', LIMITS.placeholder) },
       },
     ],
