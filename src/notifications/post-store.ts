@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/database.js';
+import { undeliveredOfSameOnboarding } from '../store/outbox-threads.js';
 import type { OutboxRow } from '../store/schema-domain.js';
 import type { OnboardingPostRow } from '../store/schema-phases.js';
 
@@ -82,23 +83,19 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
   return db
     .with('due', (qb) =>
       qb
-        .selectFrom('outbox as o')
-        .leftJoin('rm_onboardings as ob', (join) => join.onRef('ob.workspace_id', '=', 'o.workspace_id').onRef('ob.id', '=', 'o.onboarding_id'))
+        .selectFrom('outbox as row')
+        .leftJoin('rm_onboardings as ob', (join) => join.onRef('ob.workspace_id', '=', 'row.workspace_id').onRef('ob.id', '=', 'row.onboarding_id'))
         .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'ob.workspace_id').onRef('c.id', '=', 'ob.customer_id'))
-        .select(OUTBOX_COLUMNS.map((column) => `o.${column}` as const))
+        .select(OUTBOX_COLUMNS.map((column) => `row.${column}` as const))
         .select([sql<string>`coalesce(c.slack_channel_id, '')`.as('lane'), kindRank.as('kind_rank')])
-        .where('o.status', '=', 'pending')
-        .where('o.next_attempt_at', '<=', batch.now)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('outbox as e')
-                .select('e.id')
-                .whereRef('e.workspace_id', '=', 'o.workspace_id')
-                .whereRef('e.onboarding_id', '=', 'o.onboarding_id')
-                .whereRef('e.id', '!=', 'o.id')
-                .whereRef('e.created_at', '<=', 'o.created_at')
-                .where((eb) => eb.or([eb('e.status', '=', 'held'), eb.and([eb('e.status', '=', 'pending'), eb('e.next_attempt_at', '>', batch.now)])])),
+        .where('row.status', '=', 'pending')
+        .where('row.next_attempt_at', '<=', batch.now)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              undeliveredOfSameOnboarding(eb)
+                .whereRef('other.created_at', '<=', 'row.created_at')
+                .where((other) => other.or([other('other.status', '=', 'held'), other('other.next_attempt_at', '>', batch.now)])),
             ),
           ),
         ),

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { undeliveredOfSameOnboarding } from './outbox-threads.js';
 import { pruneProcessedEvents } from './processed-events.js';
 
 /** How long, in days, rows that only record the past are kept. */
@@ -27,21 +28,11 @@ const SLICE = 5_000;
  */
 export async function pruneDeliveredPosts(db: Db, olderThan: Date, limit: number): Promise<number> {
   const expired = db
-    .selectFrom('outbox as d')
-    .select('d.id')
-    .where('d.status', '=', 'done')
-    .where('d.done_at', '<', olderThan.toISOString())
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox as u')
-            .select('u.id')
-            .whereRef('u.workspace_id', '=', 'd.workspace_id')
-            .whereRef('u.onboarding_id', '=', 'd.onboarding_id')
-            .where('u.status', '!=', 'done'),
-        ),
-      ),
-    )
+    .selectFrom('outbox as row')
+    .select('row.id')
+    .where('row.status', '=', 'done')
+    .where('row.done_at', '<', olderThan.toISOString())
+    .where((eb) => eb.not(eb.exists(undeliveredOfSameOnboarding(eb))))
     .limit(limit);
   const result = await db.deleteFrom('outbox').where('id', 'in', expired).executeTakeFirst();
   return Number(result.numDeletedRows);
