@@ -1,94 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import type { Installation } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackTeamRef } from '../../sandbox/slack-requests.js';
-import { recordActivity, type ActivityEvent } from '../../src/notifications/activity.js';
+import { recordActivity } from '../../src/notifications/activity.js';
 import { nudgeOutbox, outboxDispatcher } from '../../src/notifications/dispatcher.js';
-import { CustomerSchema, OnboardingSchema } from '../../src/pivotal/index.js';
-import { createInstallationStore } from '../../src/store/installation-store.js';
-import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
-import { ADMIN, TEAM, type Harness } from '../harness/app-harness.js';
-import { connectWorkspace } from '../harness/connect-workspace.js';
-import { installThroughOAuth, startOAuthHarness } from '../harness/oauth.js';
+import { ADMIN, type Harness } from '../harness/app-harness.js';
 import { fastOutbox, postsAbout } from '../harness/phase-moves.js';
+import {
+  ACME_CHANNEL,
+  changeBurst,
+  GLOBEX_CHANNEL,
+  openedInPivotal,
+  pickChannel,
+  queueChanges,
+  seedOnboardings,
+  startTwoTenants,
+  type Tenant,
+} from '../harness/two-tenants.js';
 import { waitFor } from '../harness/wait.js';
 
 /**
  * One app serving two workspaces through OAuth: what one workspace has queued (posts held because it
  * picked no channel, or a burst of changes in its channel) must not hold back the other's posts.
  */
-
-const ACME = TEAM;
-const GLOBEX: SlackTeamRef = { id: 'T0GLOBEX', domain: 'globex' };
-const ACME_CHANNEL = 'C0ACMEPOS';
-const GLOBEX_CHANNEL = 'C0GLOBPOS';
-
-interface Tenant {
-  team: SlackTeamRef;
-  orgId: string;
-}
-
-/** Both workspaces installed (Acme through the real OAuth flow) and connected with their own key. */
-async function startTwoTenants(): Promise<{ h: Harness; acme: Tenant; globex: Tenant }> {
-  const h = await startOAuthHarness({ bootstrapKey: false });
-  await installThroughOAuth(h);
-  // The fake Slack answers OAuth for one team only; the second installation goes through the store Bolt uses.
-  const token = `xoxb-7777-${randomBytes(10).toString('hex')}`;
-  h.secrets.push(token);
-  const installation: Installation = {
-    team: { id: GLOBEX.id, name: GLOBEX.domain },
-    enterprise: undefined,
-    isEnterpriseInstall: false,
-    bot: { token, id: 'BBOT', userId: 'UBOT', scopes: ['commands', 'chat:write'] },
-    user: { id: ADMIN.id, token: undefined, scopes: undefined },
-    appId: 'A0PIVOTAL',
-    authVersion: 'v2',
-    tokenType: 'bot',
-  };
-  await createInstallationStore(h.app.ctx.store.db, h.app.ctx.keyRing).storeInstallation(installation);
-  const globexOrg = h.pivotal.createOrg({ name: 'Globex', slug: `globex-${randomBytes(2).toString('hex')}` }).id;
-  await connectWorkspace(h, h.newKey('live'), { team: ACME });
-  await connectWorkspace(h, h.newKey('live', globexOrg), { team: GLOBEX });
-  return { h, acme: { team: ACME, orgId: h.orgId }, globex: { team: GLOBEX, orgId: globexOrg } };
-}
-
-/** Picks the workspace's notification channel the way its admin would. */
-async function pickChannel(h: Harness, team: SlackTeamRef, channelId: string): Promise<string> {
-  h.slack.addChannel({ id: channelId, name: channelId.toLowerCase(), is_member: true });
-  const res = await h.command(`channel <#${channelId}|${channelId.toLowerCase()}>`, { user: ADMIN, team });
-  await h.idle();
-  const text = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text;
-  expect(text).toContain(`<#${channelId}>`);
-  return String(text);
-}
-
-/** Onboardings made in the tenant's Pivotal and already in the read model, as the sync leaves them. */
-async function seedOnboardings(h: Harness, tenant: Tenant, count: number): Promise<string[]> {
-  const customer = h.pivotal.state.createCustomer(tenant.orgId, { name: `Customer ${randomBytes(3).toString('hex')}` });
-  const now = new Date().toISOString();
-  return h.app.ctx.store.db.transaction().execute(async (trx) => {
-    await upsertCustomer(trx, tenant.team.id, CustomerSchema.parse(customer), now);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const onboarding = h.pivotal.state.createOnboarding(tenant.orgId, { customer_id: customer.id, phase: 'review' });
-      await upsertOnboarding(trx, tenant.team.id, OnboardingSchema.parse(onboarding), now);
-      ids.push(onboarding.id);
-    }
-    return ids;
-  });
-}
-
-/** Changes made in Pivotal, queued in one transaction as the sync would, oldest first. */
-async function queueChanges(h: Harness, tenant: Tenant, events: ActivityEvent[], startAt: Date): Promise<void> {
-  await h.app.ctx.store.db.transaction().execute(async (trx) => {
-    for (const [i, event] of events.entries()) {
-      await recordActivity(trx, tenant.team.id, event, `change-${i}`, new Date(startAt.getTime() + i).toISOString());
-    }
-  });
-  nudgeOutbox(h.app.ctx);
-}
-
-const openedInPivotal = (onboardingId: string): ActivityEvent => ({ kind: 'onboarding.opened', onboardingId, actor: { type: 'pivotal' } });
 
 const outboxOf = (h: Harness, tenant: Tenant) =>
   h.app.ctx.store.db.selectFrom('outbox').select(['id', 'status', 'last_error', 'created_at', 'done_at']).where('workspace_id', '=', tenant.team.id).execute();
@@ -162,16 +93,7 @@ describe("a burst of changes in one workspace's channel", () => {
     await pickChannel(h, acme.team, ACME_CHANNEL);
     await pickChannel(h, globex.team, GLOBEX_CHANNEL);
     const acmeOnboardings = await seedOnboardings(h, acme, 100);
-    const burst: ActivityEvent[] = acmeOnboardings.flatMap((onboardingId) => [
-      openedInPivotal(onboardingId),
-      ...Array.from({ length: 9 }, (_, day): ActivityEvent => ({
-        kind: 'onboarding.target_changed',
-        onboardingId,
-        from: day === 0 ? null : `2026-07-0${day}`,
-        to: `2026-07-0${day + 1}`,
-        actor: { type: 'pivotal' },
-      })),
-    ]);
+    const burst = changeBurst(acmeOnboardings);
     expect(burst).toHaveLength(1_000);
     await queueChanges(h, acme, burst, new Date(Date.now() - 60_000));
     const inAcmeChannel = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ACME_CHANNEL);
