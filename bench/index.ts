@@ -4,6 +4,7 @@ import { rss } from './rss.js';
 import { pivotalRequests } from './pivotal-requests.js';
 import { homeRender } from './home-render.js';
 import { viewsOpen } from './views-open.js';
+import { outboxFairness } from './outbox-fairness.js';
 
 /** Every benchmark; each lives in its own module and is listed here. */
-export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests];
+export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests, outboxFairness];

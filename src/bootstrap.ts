@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 import { KeyRing, loadOrCreateSandboxKey } from './security/key-encryption.js';
 import { createDatabase } from './store/database.js';
+import { RetentionJob, type RetentionTimings } from './store/retention-job.js';
 import { PivotalGateway } from './workspace/pivotal-gateway.js';
 import { Permissions } from './security/permissions.js';
 import { startSlackApp, type RunningApp } from './app.js';
@@ -21,6 +22,8 @@ export interface StartOptions {
   pivotalClientOptions?: Partial<PivotalClientOptions>;
   /** Sync worker timings (tests run it fast, or not at all). */
   sync?: Partial<SyncOptions>;
+  /** How often old rows are pruned (tests run it fast). */
+  retention?: Partial<RetentionTimings>;
   now?: () => Date;
 }
 
@@ -81,11 +84,14 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
     await store.destroy();
     throw err;
   }
+  const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
+  retention.start();
   return {
     config,
     ctx,
     running,
     stop: async () => {
+      await retention.stop();
       await running.stop();
       await store.destroy();
     },

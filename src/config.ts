@@ -17,6 +17,9 @@ const url = (what: string) =>
 const secret = (what: string) =>
   optionalText.refine((s) => s === undefined || s.length >= 8, { message: `looks too short to be ${what}` });
 
+const days = (fallback: number) =>
+  z.coerce.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 (day)').default(fallback);
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ message: 'must be a whole number' })
@@ -57,6 +60,9 @@ const envSchema = z.object({
     message: 'must be a postgres:// URL (leave it unset to use the embedded SQLite file)',
   }),
   DATA_DIR: optionalText.transform((s) => s ?? './data'),
+  // Slack retries an event three times within minutes; eight days, as long as webhook event ids are kept, leaves ample room.
+  PROCESSED_EVENTS_RETENTION_DAYS: days(8),
+  OUTBOX_RETENTION_DAYS: days(30),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -89,6 +95,8 @@ export interface Config {
   listenHost: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Days before Slack event ids seen and delivered channel posts are pruned. */
+  retention: { processedEventsDays: number; deliveredPostsDays: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -177,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     listenHost: undefined,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
+    retention: { processedEventsDays: env.PROCESSED_EVENTS_RETENTION_DAYS, deliveredPostsDays: env.OUTBOX_RETENTION_DAYS },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -8,7 +8,7 @@ import type { OutboxRow } from '../store/schema-domain.js';
 import type { ActivityEvent } from './activity.js';
 import { parseActivityPayload } from './activity-payload.js';
 import { loadCard, type LoadedCard } from './card-data.js';
-import { forgetParentPost, getParentPost, holdRow, markDelivered, saveParentPost, scheduleRetry, undeliveredRows } from './post-store.js';
+import { dueRows, forgetParentPost, getParentPost, holdRow, markDelivered, saveParentPost, scheduleRetry } from './post-store.js';
 import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { botTokenFor, workspaceMode } from './workspace-access.js';
@@ -19,7 +19,7 @@ export interface DispatcherTimings {
   pollMs: number;
   /** The lease is renewed well before it runs out; a replica that dies hands over after this. */
   leaseTtlMs: number;
-  /** chat.postMessage allows about one message per second per channel (slack-platform.md §5). */
+  /** chat.postMessage allows about one message per second per channel; a channel's next post waits this long. */
   minPostIntervalMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -28,6 +28,8 @@ export interface DispatcherTimings {
   /** A private channel the bot is not in: tried again this often, in case someone invited it. */
   inviteRetryMs: number;
   batchSize: number;
+  /** Rows of one workspace per batch: a workspace with a backlog leaves room for the others. */
+  perWorkspaceBatch: number;
 }
 
 const DEFAULT_TIMINGS: DispatcherTimings = {
@@ -39,27 +41,27 @@ const DEFAULT_TIMINGS: DispatcherTimings = {
   maxAttempts: 10,
   inviteRetryMs: 15 * 60_000,
   batchSize: 100,
+  perWorkspaceBatch: 25,
 };
 
 const OUTBOX_LEASE = 'outbox';
 
+/** `deferred`: the row's channel is not ready for its next message yet; nothing is recorded, it goes when the channel is. */
 type Outcome =
   | { kind: 'done' }
+  | { kind: 'deferred'; lane: string }
   | { kind: 'retry'; at: number; error: string; countAttempt: boolean }
   | { kind: 'held'; error: string };
 
-/** Same-instant events of one change (a move that also shifts the date) go out in a readable order. */
-const KIND_ORDER: Record<string, number> = {
-  'onboarding.opened': 0,
-  'onboarding.phase_changed': 1,
-  'onboarding.state_changed': 2,
-  'onboarding.target_changed': 3,
-};
+/** Messages to one channel of one workspace are paced together. */
+const laneOf = (workspaceId: string, channelId: string) => `${workspaceId}:${channelId}`;
 
-function byDeliveryOrder(a: OutboxRow, b: OutboxRow): number {
-  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
-  const kinds = (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9);
-  return kinds !== 0 ? kinds : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** What the dispatcher remembers about a row it started but could not finish in one go. */
+interface RowProgress {
+  /** The channel it waits for. */
+  lane: string;
+  /** The parent message this row posted itself: the reply follows it without refreshing it first. */
+  parentTs?: string;
 }
 
 function slackError(err: unknown): WebAPICallError | undefined {
@@ -74,8 +76,6 @@ function platformCode(err: unknown): string | undefined {
 
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 const registry = new WeakMap<AppContext, OutboxDispatcher>();
 
 /** Features call this right after committing a change that queued a post; polling delivers it anyway. */
@@ -89,11 +89,14 @@ export function outboxDispatcher(ctx: AppContext): OutboxDispatcher | undefined 
 }
 
 /**
- * Sends the outbox to Slack (issue #5 item 5). One replica at a time holds the `outbox` lease; it
- * claims due rows oldest first, keeps each onboarding's posts in order (a row waiting for a retry
- * holds back the later ones of the same onboarding), paces each channel, and marks a row done only
- * after Slack accepted it. Retries belong here, not to the WebClient: it rejects rate-limited calls
- * and never retries, so a 429 or an outage reschedules the row instead of blocking the loop.
+ * Sends the outbox to Slack. One replica at a time holds the `outbox` lease; each pass takes a batch
+ * of due rows shared fairly between workspaces and channels, keeps each onboarding's posts in order
+ * (a row waiting for a retry or held holds back the later ones of the same onboarding), and marks a
+ * row done only after Slack accepted it. Channels are paced without waiting: a row whose channel
+ * posted less than `minPostIntervalMs` ago stays for a later pass while other channels' rows go, and
+ * the next pass starts when the first waiting channel is ready. Retries belong here, not to the
+ * WebClient: it rejects rate-limited calls and never retries, so a 429 or an outage reschedules the
+ * row instead of blocking the loop.
  */
 export class OutboxDispatcher {
   private timings: DispatcherTimings;
@@ -102,11 +105,15 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
   private again = false;
+  /** When the first channel a row waits for is ready again (epoch ms), if any row waits. */
+  private wakeAt: number | undefined;
   private leaseRenewedAt = 0;
   private readonly clients = new Map<string, WebClient>();
   /** Per `workspace:channel`: when the last message went out, and until when Slack asked us to wait. */
   private readonly lastPostAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
+  /** Rows started but not finished, by id: kept only for the rows of the latest batch. */
+  private progress = new Map<string, RowProgress>();
   /** Customer channels Slack refused; their posts go to the workspace channel until an admin acts. */
   private readonly unusableChannels = new Set<string>();
   /** Admins are told once per problem, not once per post. */
@@ -167,7 +174,8 @@ export class OutboxDispatcher {
           this.again = false;
           this.kick();
         } else {
-          this.timer = setTimeout(() => this.kick(), this.timings.pollMs);
+          const untilReady = this.wakeAt === undefined ? this.timings.pollMs : Math.max(0, this.wakeAt - Date.now());
+          this.timer = setTimeout(() => this.kick(), Math.min(this.timings.pollMs, untilReady));
           this.timer.unref();
         }
       });
@@ -181,26 +189,52 @@ export class OutboxDispatcher {
     return ok;
   }
 
+  /** When a lane (one channel of one workspace) may take its next message. */
+  private readyAt(lane: string): number {
+    return Math.max((this.lastPostAt.get(lane) ?? 0) + this.timings.minPostIntervalMs, this.pausedUntil.get(lane) ?? 0);
+  }
+
   private async runPass(): Promise<void> {
+    this.wakeAt = undefined;
     if (!(await this.holdsLease())) return;
-    const rows = (await undeliveredRows(this.ctx.store.db, this.timings.batchSize)).sort(byDeliveryOrder);
+    const { batchSize, perWorkspaceBatch } = this.timings;
+    const rows = await dueRows(this.ctx.store.db, { now: this.ctx.now().toISOString(), limit: batchSize, perWorkspace: perWorkspaceBatch });
+    const started = this.progress;
+    this.progress = new Map();
+    for (const row of rows) {
+      const progress = started.get(row.id);
+      if (progress) this.progress.set(row.id, progress);
+    }
     const waiting = new Set<string>();
+    const wait = (sequence: string, lane: string) => {
+      waiting.add(sequence);
+      const ready = this.readyAt(lane);
+      this.wakeAt = Math.min(this.wakeAt ?? ready, ready);
+    };
     for (const row of rows) {
       if (!this.running) return;
       const sequence = `${row.workspace_id}:${row.onboarding_id ?? row.id}`;
       if (waiting.has(sequence)) continue;
-      if (row.status === 'held' || row.next_attempt_at > this.ctx.now().toISOString()) {
-        waiting.add(sequence);
+      // Its channel was known a moment ago: no need to look the route up again before it is ready.
+      const known = this.progress.get(row.id);
+      if (known && this.readyAt(known.lane) > Date.now()) {
+        wait(sequence, known.lane);
         continue;
       }
       if (!(await this.holdsLease())) return;
       const outcome = await this.deliverSafely(row);
+      if (outcome.kind === 'deferred') {
+        this.progress.set(row.id, { ...this.progress.get(row.id), lane: outcome.lane });
+        wait(sequence, outcome.lane);
+        continue;
+      }
+      this.progress.delete(row.id);
       await this.record(row, outcome);
       if (outcome.kind !== 'done') waiting.add(sequence);
     }
   }
 
-  private async record(row: OutboxRow, outcome: Outcome): Promise<void> {
+  private async record(row: OutboxRow, outcome: Exclude<Outcome, { kind: 'deferred' }>): Promise<void> {
     const db = this.ctx.store.db;
     const log = { outboxId: row.id, kind: row.kind, workspace: row.workspace_id, attempts: row.attempts + 1 };
     if (outcome.kind === 'done') {
@@ -261,11 +295,10 @@ export class OutboxDispatcher {
         await this.alertOnce(client, ws, 'no_channel', { reason: 'no_channel', mode });
         return { kind: 'held', error: 'no notification channel' };
       }
-      const paused = this.pausedUntil.get(`${ws}:${route.channelId}`) ?? 0;
-      if (paused > Date.now()) return { kind: 'retry', at: paused, error: 'ratelimited', countAttempt: false };
+      const lane = laneOf(ws, route.channelId);
+      if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
       try {
-        await this.post(client, ws, route, event, loaded);
-        return { kind: 'done' };
+        return await this.post(client, row, route, event, loaded);
       } catch (err) {
         const code = platformCode(err);
         if (code === 'not_in_channel' && !joined) {
@@ -305,7 +338,7 @@ export class OutboxDispatcher {
     const e = slackError(err);
     if (e?.code === ErrorCode.RateLimitedError) {
       const at = Date.now() + e.retryAfter * 1000;
-      this.pausedUntil.set(`${row.workspace_id}:${route.channelId}`, at);
+      this.pausedUntil.set(laneOf(row.workspace_id, route.channelId), at);
       return { kind: 'retry', at, error: `ratelimited (Retry-After ${e.retryAfter}s)`, countAttempt: true };
     }
     if (e?.code === ErrorCode.HTTPError) return { kind: 'retry', at: this.backoff(row.attempts), error: `HTTP ${e.statusCode}`, countAttempt: true };
@@ -332,17 +365,21 @@ export class OutboxDispatcher {
     }
   }
 
-  private async post(client: WebClient, ws: string, route: PostRoute, event: ActivityEvent, loaded: LoadedCard): Promise<void> {
+  /** Sends the row's messages; a new parent and its first reply are two messages, so the reply may have to wait its turn. */
+  private async post(client: WebClient, row: OutboxRow, route: PostRoute, event: ActivityEvent, loaded: LoadedCard): Promise<Outcome> {
+    const ws = row.workspace_id;
     const { card } = loaded;
     const channel = route.channelId;
+    const lane = laneOf(ws, channel);
     if (!route.threaded) {
-      await this.send(client, ws, { channel, ...standalonePost(event, card) });
-      return;
+      await this.send(client, lane, { channel, ...standalonePost(event, card) });
+      return { kind: 'done' };
     }
     const db = this.ctx.store.db;
     const parent = parentPost(card);
     let parentTs = (await getParentPost(db, ws, card.onboarding.id, channel))?.parent_ts;
-    if (parentTs) {
+    const postedByThisRow = parentTs !== undefined && this.progress.get(row.id)?.parentTs === parentTs;
+    if (parentTs && !postedByThisRow) {
       try {
         await client.chat.update({ channel, ts: parentTs, ...parent });
       } catch (err) {
@@ -354,23 +391,23 @@ export class OutboxDispatcher {
       }
     }
     if (!parentTs) {
-      parentTs = await this.send(client, ws, { channel, ...parent });
+      parentTs = await this.send(client, lane, { channel, ...parent });
       // Stored at once: if the reply below fails, the retry must not post a second parent.
       await saveParentPost(db, ws, card.onboarding.id, channel, parentTs, this.ctx.now().toISOString());
+      this.progress.set(row.id, { lane, parentTs });
     }
-    await this.send(client, ws, { channel, thread_ts: parentTs, ...replyPost(event, card.phases, card.mode) });
+    if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
+    await this.send(client, lane, { channel, thread_ts: parentTs, ...replyPost(event, card.phases, card.mode) });
+    return { kind: 'done' };
   }
 
-  private async send(client: WebClient, ws: string, message: SlackPost & { channel: string; thread_ts?: string }): Promise<string> {
-    const key = `${ws}:${message.channel}`;
-    const wait = (this.lastPostAt.get(key) ?? 0) + this.timings.minPostIntervalMs - Date.now();
-    if (wait > 0) await sleep(wait);
+  private async send(client: WebClient, lane: string, message: SlackPost & { channel: string; thread_ts?: string }): Promise<string> {
     try {
       const res = await client.chat.postMessage(message as ChatPostMessageArguments);
       if (!res.ts) throw new Error('chat.postMessage answered without a ts');
       return res.ts;
     } finally {
-      this.lastPostAt.set(key, Date.now());
+      this.lastPostAt.set(lane, Date.now());
     }
   }
 

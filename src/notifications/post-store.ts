@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../store/database.js';
+import { undeliveredOfSameOnboarding } from '../store/outbox-threads.js';
 import type { OutboxRow } from '../store/schema-domain.js';
 import type { OnboardingPostRow } from '../store/schema-phases.js';
 
@@ -51,9 +53,84 @@ export async function setThreaded(db: Db, workspaceId: string, channelId: string
     .execute();
 }
 
-/** Rows not delivered yet (pending and held), oldest first: the dispatcher keeps each onboarding's posts in order. */
-export async function undeliveredRows(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', 'in', ['pending', 'held']).orderBy('created_at').orderBy('id').limit(limit).execute();
+/** Same-instant events of one change (a move that also shifts the date) go out in a readable order. */
+const KIND_ORDER = ['onboarding.opened', 'onboarding.phase_changed', 'onboarding.state_changed', 'onboarding.target_changed'];
+
+const kindRank = sql<number>`case ${sql.join(
+  KIND_ORDER.map((kind, i) => sql`when kind = ${sql.lit(kind)} then ${sql.lit(i)}`),
+  sql` `,
+)} else ${sql.lit(KIND_ORDER.length)} end`;
+
+const OUTBOX_COLUMNS = ['id', 'workspace_id', 'dedupe_key', 'kind', 'onboarding_id', 'payload', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'done_at'] as const;
+
+export interface DueBatch {
+  now: string;
+  /** Rows in the whole batch. */
+  limit: number;
+  /** Rows of one workspace in the batch, so one busy workspace leaves room for the others. */
+  perWorkspace: number;
+}
+
+/**
+ * The rows that can go out now, shared fairly: pending and due (held rows and rows waiting for a
+ * retry are not fetched at all), and only where no earlier post of the same onboarding is still
+ * waiting, so each onboarding's posts stay in order. The batch takes turns: each workspace's first
+ * row, then each one's second, and so on; inside a workspace the turns go round the channels its
+ * rows are headed for (the customer's own channel, else the workspace's), so a burst in one channel
+ * leaves room for the others. Rows of one onboarding come out in delivery order.
+ */
+export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
+  return db
+    .with('due', (qb) =>
+      qb
+        .selectFrom('outbox as row')
+        .leftJoin('rm_onboardings as ob', (join) => join.onRef('ob.workspace_id', '=', 'row.workspace_id').onRef('ob.id', '=', 'row.onboarding_id'))
+        .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'ob.workspace_id').onRef('c.id', '=', 'ob.customer_id'))
+        .select(OUTBOX_COLUMNS.map((column) => `row.${column}` as const))
+        .select([sql<string>`coalesce(c.slack_channel_id, '')`.as('lane'), kindRank.as('kind_rank')])
+        .where('row.status', '=', 'pending')
+        .where('row.next_attempt_at', '<=', batch.now)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              undeliveredOfSameOnboarding(eb)
+                .whereRef('other.created_at', '<=', 'row.created_at')
+                .where((other) => other.or([other('other.status', '=', 'held'), other('other.next_attempt_at', '>', batch.now)])),
+            ),
+          ),
+        ),
+    )
+    .with('laned', (qb) =>
+      qb
+        .selectFrom('due')
+        .selectAll()
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((over) => over.partitionBy(['workspace_id', 'lane']).orderBy('created_at').orderBy('kind_rank').orderBy('id'))
+            .as('lane_turn'),
+        ),
+    )
+    .with('turned', (qb) =>
+      qb
+        .selectFrom('laned')
+        .selectAll()
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((over) => over.partitionBy('workspace_id').orderBy('lane_turn').orderBy('created_at').orderBy('kind_rank').orderBy('id'))
+            .as('turn'),
+        ),
+    )
+    .selectFrom('turned')
+    .select(OUTBOX_COLUMNS)
+    .where('turn', '<=', batch.perWorkspace)
+    .orderBy('turn')
+    .orderBy('created_at')
+    .orderBy('kind_rank')
+    .orderBy('id')
+    .limit(batch.limit)
+    .execute();
 }
 
 /** Done exactly once: a row already done (by an earlier holder of the lease) is left alone. */

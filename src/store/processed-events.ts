@@ -15,8 +15,14 @@ export async function markEventProcessed(db: Db, eventId: string, now: Date): Pr
   return inserted !== undefined;
 }
 
-/** Slack's retries come within minutes; older ids only take space. Returns how many were removed. */
-export async function pruneProcessedEvents(db: Db, olderThan: Date): Promise<number> {
-  const result = await db.deleteFrom('processed_events').where('received_at', '<', olderThan.toISOString()).executeTakeFirst();
+/**
+ * Slack's retries of an event come within minutes; older ids only take space. Removes at most
+ * `limit` ids received before `olderThan` and returns how many.
+ */
+export async function pruneProcessedEvents(db: Db, olderThan: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('processed_events')
+    .where('event_id', 'in', db.selectFrom('processed_events').select('event_id').where('received_at', '<', olderThan.toISOString()).limit(limit))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

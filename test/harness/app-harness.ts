@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startPivotalForSlack, type Started } from '../../src/bootstrap.js';
 import { SLACK_EVENTS_PATH } from '../../src/app.js';
 import type { PivotalClientOptions } from '../../src/pivotal/index.js';
+import type { RetentionTimings } from '../../src/store/retention-job.js';
 import type { SyncOptions } from '../../src/sync/options.js';
 import { startFakeSlack, type FakeSlack, type FakeUser } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type PivotalSimulator, type SimulatorOptions } from '../../sandbox/pivotal-simulator/index.js';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   pivotalClientOptions?: Partial<PivotalClientOptions>;
   /** Runs the background sync with these timings; without it the sync stays off, so a test's simulator requests and faults are its own. */
   sync?: Partial<SyncOptions>;
+  /** How often the app prunes old rows (default: hourly, first at start). */
+  retention?: Partial<RetentionTimings>;
   env?: Record<string, string>;
   /** Reuse a simulator / fake Slack across harnesses (two app instances, two workspaces). */
   shared?: { pivotal: PivotalSimulator; slack: FakeSlack };
@@ -110,6 +113,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logDestination: logs,
     pivotalClientOptions: { maxAttempts: 3, ...opts.pivotalClientOptions },
     sync: opts.sync ?? { enabled: false },
+    ...(opts.retention ? { retention: opts.retention } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
   const baseUrl = `http://127.0.0.1:${app.running.port}`;

@@ -91,4 +91,14 @@ describe('loadConfig', () => {
   it('reads the admin list', () => {
     expect(loadConfig({ ...http, PIVOTAL_ADMIN_SLACK_IDS: 'U1, U2 U3' }).adminSlackIds).toEqual(['U1', 'U2', 'U3']);
   });
+
+  it('keeps Slack event ids 8 days and delivered posts 30 days unless told otherwise, in whole days', () => {
+    expect(loadConfig(http).retention).toEqual({ processedEventsDays: 8, deliveredPostsDays: 30 });
+    expect(loadConfig({ ...http, PROCESSED_EVENTS_RETENTION_DAYS: '2', OUTBOX_RETENTION_DAYS: '90' }).retention).toEqual({ processedEventsDays: 2, deliveredPostsDays: 90 });
+    expect(problemsOf({ ...http, PROCESSED_EVENTS_RETENTION_DAYS: '0', OUTBOX_RETENTION_DAYS: '1.5' })).toEqual([
+      'PROCESSED_EVENTS_RETENTION_DAYS must be at least 1 (day).',
+      'OUTBOX_RETENTION_DAYS must be a whole number of days.',
+    ]);
+    expect(problemsOf({ ...http, OUTBOX_RETENTION_DAYS: 'a month' })).toEqual(['OUTBOX_RETENTION_DAYS must be a whole number of days.']);
+  });
 });

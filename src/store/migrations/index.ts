@@ -14,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0006_sync': await import('./0006_sync.js'),
   '0007_test_record_cleanup': await import('./0007_test_record_cleanup.js'),
   '0008_move_claims': await import('./0008_move_claims.js'),
+  '0009_outbox_fairness': await import('./0009_outbox_fairness.js'),
 };
