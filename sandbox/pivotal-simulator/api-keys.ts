@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keyDisplayPrefix } from '../../src/pivotal/keys.js';
+import { visibleKeyPrefix } from './documented.js';
 import { ApiError } from './api-error.js';
 import { newCuid, newSecretKey } from './ids.js';
 
@@ -30,7 +30,7 @@ export class ApiKeyRegistry {
   create(orgId: string, o: { mode?: 'live' | 'test'; name?: string } = {}): string {
     const mode = o.mode ?? 'live';
     const secret = newSecretKey(mode);
-    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: keyDisplayPrefix(secret), revoked: false });
+    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: visibleKeyPrefix(secret), revoked: false });
     return secret;
   }
 

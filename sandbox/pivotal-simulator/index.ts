@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { DOCUMENTED_LIMITS, DOCUMENTED_WINDOW_MS } from '../../src/pivotal/pacer.js';
+import { DOCUMENTED_LIMITS, DOCUMENTED_WINDOW_MS } from './documented.js';
 import { ApiError } from './api-error.js';
 import { ApiKeyRegistry } from './api-keys.js';
 import { FaultInjector, type SimulatorFaults } from './faults.js';

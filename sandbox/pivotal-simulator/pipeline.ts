@@ -63,6 +63,7 @@ function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
 
 function faultReply(fault: Extract<Fault, { kind: 'fail' }>): Reply {
   const { status, spec } = fault;
+  if (spec.rawBody) return { status, body: spec.rawBody.text, headers: { 'content-type': spec.rawBody.contentType } };
   const type = spec.type ?? errorTypeForStatus(status);
   const code = spec.code ?? (status === 429 ? 'rate_limited' : type === 'internal_error' ? 'internal_error' : 'simulated_failure');
   const reply = errorReply(new ApiError(status, type, code, spec.message ?? `Simulated ${status}`));
@@ -153,7 +154,7 @@ export class RequestPipeline {
     const body = record.method === 'POST' || record.method === 'PATCH' ? parseJsonBody(rawBody) : undefined;
     const run = (): Reply => {
       const result = route.handler({ state: this.deps.state, org: this.deps.state.org(key.orgId), key, params: route.params, query: record.query, body });
-      return json(result.status, result.body);
+      return json(result.status, this.deps.faults.serve(result.body));
     };
 
     const idempotencyKey = record.method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;

@@ -65,8 +65,6 @@ export interface OnboardingRecord extends BaseRecord {
   designer_id: string | null;
   product_ops_id: string | null;
   notes: string | null;
-  reminders_enabled: boolean;
-  reminder_frequency_days: number;
   metadata: Json | null;
 }
 
