@@ -27,9 +27,13 @@ function unauthenticated(code: string, message: string): ApiError {
 export class ApiKeyRegistry {
   private readonly byHash = new Map<string, ApiKeyRecord>();
 
-  create(orgId: string, o: { mode?: 'live' | 'test'; name?: string } = {}): string {
+  /**
+   * `secret` chooses the key's text, e.g. a `pivotal_test_…` key that Pivotal holds as live: a
+   * misconfigured key, which a client is expected to notice through /me's `mode`.
+   */
+  create(orgId: string, o: { mode?: 'live' | 'test'; name?: string; secret?: string } = {}): string {
     const mode = o.mode ?? 'live';
-    const secret = newSecretKey(mode);
+    const secret = o.secret ?? newSecretKey(mode);
     this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: visibleKeyPrefix(secret), revoked: false });
     return secret;
   }

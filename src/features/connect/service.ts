@@ -36,7 +36,7 @@ export type ConnectDeps = Pick<AppContext, 'store' | 'keyRing' | 'pivotal' | 'lo
  * under the field, with the text still in it): one attempt, no waiting out a rate-limit pause, and
  * short enough to fit Slack's 3 s.
  */
-const KEY_CHECK_LIMITS = { timeoutMs: 2_000, maxAttempts: 1, maxRetryAfterMs: 0 } as const;
+export const KEY_CHECK_LIMITS = { timeoutMs: 2_000, maxAttempts: 1, maxRetryAfterMs: 0 } as const;
 
 // ——— for other features ———
 

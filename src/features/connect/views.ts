@@ -317,6 +317,16 @@ export function attentionDm(opts: { reason: string; keyPrefix: string; mode: Key
   };
 }
 
+/** To the admins: `/me` states another mode than the key's prefix (at start-up, or when a key was connected). */
+export function modeMismatchDm(opts: { keyPrefix: string; mode: KeyMode; reportedMode: KeyMode; orgSlug: string | null; source: ConnectionState['source'] }): Message {
+  const where = opts.source === 'bootstrap' ? "the server's `PIVOTAL_API_KEY`" : 'the key connected in Slack';
+  const what = `Pivotal's \`/me\` reports ${where} \`${escapeMrkdwn(opts.keyPrefix)}…\`${opts.orgSlug ? ` for \`${escapeMrkdwn(opts.orgSlug)}\`` : ''} as a *${opts.reportedMode}* key.`;
+  return {
+    text: `${testKeyPrefix(opts.mode)}Pivotal reports the key ${opts.keyPrefix}… as ${opts.reportedMode}, but its prefix says ${opts.mode}. Check the key.`,
+    blocks: [...testKeyLabelBlock(opts.mode), section(`:warning: ${what}`), section(modeDisagreement(opts.mode, opts.reportedMode)!)],
+  };
+}
+
 function disconnectConfirmMessage(state: ConnectionState, connectedAt: string): Message {
   const blocks: KnownBlock[] = [
     ...testKeyLabelBlock(state.mode),

@@ -12,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0004_onboard': await import('./0004_onboard.js'),
   '0005_phases_posts': await import('./0005_phases_posts.js'),
   '0006_sync': await import('./0006_sync.js'),
+  '0007_onboarding_slack_owner': await import('./0007_onboarding_slack_owner.js'),
 };
