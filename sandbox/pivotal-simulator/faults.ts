@@ -10,6 +10,8 @@ export interface FailureSpec {
    * the API sends with its own 401 or 502.
    */
   rawBody?: { contentType: string; text: string };
+  /** Only requests of this method meet the failure; the others pass it by. */
+  method?: string;
 }
 
 /** Changes merged into every served record the match picks: a row that does not fit the documented shape. */
@@ -69,12 +71,13 @@ export class FaultInjector implements SimulatorFaults {
     this.failures.length = 0;
   }
 
-  next(): Fault | undefined {
+  next(method: string): Fault | undefined {
     if (this.hangs > 0) {
       this.hangs--;
       return { kind: 'hang' };
     }
-    const failure = this.failures.shift();
+    const index = this.failures.findIndex((f) => f.spec.method === undefined || f.spec.method === method);
+    const failure = index < 0 ? undefined : this.failures.splice(index, 1)[0];
     if (failure) return { kind: 'fail', ...failure };
     if (this.errorRate5xx > 0 && Math.random() < this.errorRate5xx) return { kind: 'fail', status: 500, spec: {} };
     return undefined;

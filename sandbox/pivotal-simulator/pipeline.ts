@@ -119,7 +119,7 @@ export class RequestPipeline {
     record.orgId = key.orgId;
 
     const limit = this.deps.limits[key.mode];
-    const fault = this.deps.faults.next();
+    const fault = this.deps.faults.next(record.method);
     if (fault?.kind === 'hang') return 'hang';
     if (fault && !fault.spec.afterHandler) return withHeaders(faultReply(fault), rateHeaders(this.deps.limiter.peek(key.id, limit)));
 
