@@ -19,6 +19,8 @@ export interface RequestRecord {
   keyPrefix?: string;
   idempotencyKey?: string;
   orgId?: string;
+  /** The parsed JSON body of a POST or PATCH, for tests to check what a client sent. */
+  body?: unknown;
 }
 
 export interface Reply {
@@ -152,6 +154,7 @@ export class RequestPipeline {
     const route = findRoute(record.method, segments);
     if (!route) throw routeNotFound(record);
     const body = record.method === 'POST' || record.method === 'PATCH' ? parseJsonBody(rawBody) : undefined;
+    record.body = body;
     const run = (): Reply => {
       const result = route.handler({ state: this.deps.state, org: this.deps.state.org(key.orgId), key, params: route.params, query: record.query, body });
       return json(result.status, this.deps.faults.serve(result.body));
