@@ -23,7 +23,7 @@ function unauthenticated(code: string, message: string): ApiError {
   return new ApiError(401, 'authentication_error', code, message);
 }
 
-/** Keys are kept by hash, as Pivotal does (§2): the simulator cannot leak what it does not hold. */
+/** Keys are kept by hash, as Pivotal does: the simulator cannot leak what it does not hold. */
 export class ApiKeyRegistry {
   private readonly byHash = new Map<string, ApiKeyRecord>();
 

@@ -57,7 +57,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** A local Pivotal that implements pivotal-api.md over real HTTP, with fault injection for tests. */
+/** A local Pivotal that implements the documented contract over real HTTP, with fault injection for tests. */
 export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promise<PivotalSimulator> {
   const now = opts.now ?? (() => new Date());
   const state = new SimulatorState(now);

@@ -41,7 +41,7 @@ interface Route {
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
 const created = (body: unknown): RouteResult => ({ status: 201, body });
 
-/** Newest first, rows strictly older than the cursor (pivotal-api.md §6). */
+/** Newest first, rows strictly older than the cursor. */
 function page<T extends { created_at: string }>(records: T[], query: Record<string, string>): ListPage<T> {
   const { limit, cursor } = validate(PageQuery, query);
   const eligible = cursor === undefined ? records : records.filter((r) => Date.parse(r.created_at) < Date.parse(cursor));

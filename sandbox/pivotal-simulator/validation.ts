@@ -77,7 +77,10 @@ export const ContactCreateBody = z.strictObject({
 });
 export const ContactPatchBody = ContactCreateBody.partial();
 
-/** Accepted as a date or a date-time (gap 6); stored and served as a date-time like the REST examples. */
+/**
+ * Accepted as a date-time (the quickstart's example) or a date (the webhook example's form); stored and
+ * served as a date-time like the REST examples.
+ */
 const launchDate = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
   .transform((value) => (value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString()))

@@ -86,7 +86,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The one way out to Pivotal (DESIGN.md rule 3): typed calls over the documented v1 endpoints. */
+/** The one way out to Pivotal: typed calls over the documented v1 endpoints. */
 export class PivotalClient {
   readonly keyPrefix: string;
   readonly mode: KeyMode;
@@ -256,11 +256,11 @@ export class PivotalClient {
   }
 
   /**
-   * REST examples carry `target_launch_date` as a date-time, the webhook example as a date (gap 6), so
+   * REST examples carry `target_launch_date` as a date-time, the webhook example as a date, so
    * a `YYYY-MM-DD` goes out as midnight UTC of that day first (normalizeLaunchDate reads it back as the
    * same date); if the server rejects that very field, the bare date is sent once more. That second
    * POST uses its own idempotency key (suffix `:date-only`): the docs do not say whether a failed
-   * response is stored under the first one (gap 11).
+   * response is stored under the first one.
    */
   private async withLaunchDate<B extends { target_launch_date?: string | null | undefined }, T>(
     body: B,

@@ -66,7 +66,7 @@ export class PivotalPermissionError extends PivotalError {}
 export class PivotalNotFoundError extends PivotalError {}
 
 /**
- * The docs name the unique-violation codes but not the idempotency ones (gap 10). A 409 that is not a
+ * The docs name the unique-violation codes but not the idempotency ones. A 409 that is not a
  * unique violation and whose code reads like "still running" is taken as the in-flight duplicate,
  * the only 409 worth retrying: the first request's result will be replayed shortly.
  */

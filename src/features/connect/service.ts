@@ -57,7 +57,7 @@ export async function requireConnection(ctx: AppContext, session: Session, clien
 export type AdminRequirement = { admin: true } | { admin: false; message: Message };
 
 /**
- * Who may connect, rotate, disconnect and change settings (issue #3 item 4). Everyone else gets
+ * Who may connect, rotate, disconnect and change settings. Everyone else gets
  * `message`, naming who can: show it ephemeral, or as `adminOnlyModal(message)` where a modal answers.
  * `what` completes "Only … can …", e.g. "change the notification channel".
  */

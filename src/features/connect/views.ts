@@ -5,7 +5,7 @@ import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { PENDING_SWITCH_TTL_MS } from './pending-switches.js';
 
-/** Pure views of issue #3: connect modal, its results, status, disconnect, the not-connected reply. */
+/** Pure views of connecting: connect modal, its results, status, disconnect, the not-connected reply. */
 
 export const CONNECT_OPEN_ACTION = 'connect_open';
 export const CONNECT_CALLBACK = 'connect_submit';
