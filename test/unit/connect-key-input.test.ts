@@ -3,6 +3,7 @@ import { cleanPastedKey, keyCheckProblem } from '../../src/features/connect/key-
 import {
   PivotalAuthError,
   PivotalNetworkError,
+  PivotalPermissionError,
   PivotalProtocolError,
   PivotalRateLimitError,
   PivotalServerError,
@@ -63,6 +64,7 @@ describe('explaining why /me refused a pasted key', () => {
     [auth('api_key_revoked'), 'Pivotal says this key has been revoked'],
     [auth('invalid_api_key'), 'the prefix shown in the key list (such as `pivotal_K8s9`) is only its start'],
     [new PivotalUpstreamError(401), 'a proxy or gateway'],
+    [new PivotalPermissionError({ status: 403, type: 'permission_error', code: 'forbidden', message: 'x' }), 'did not allow this key to read its own identity'],
     [new PivotalRateLimitError({ status: 429, type: 'rate_limit_error', code: 'rate_limited', message: 'x', retryAfterMs: 1000 }), 'rate-limiting this key'],
     [new PivotalNetworkError({ message: 'timeout', timedOut: true }), 'did not answer in time'],
     [new PivotalNetworkError({ message: 'refused', timedOut: false }), 'could not be reached'],

@@ -1,6 +1,7 @@
 import {
   PivotalAuthError,
   PivotalNetworkError,
+  PivotalPermissionError,
   PivotalRateLimitError,
   PivotalServerError,
   PivotalUpstreamError,
@@ -70,6 +71,9 @@ export function keyCheckProblem(err: unknown): string {
       'Pivotal does not recognise this key. Check that you copied all of it: the prefix shown in the key list (such as `pivotal_K8s9`) is only its start, ' +
       'and Pivotal shows the whole key only once, when it is created. Or create a new one under *Admin › API Keys*.'
     );
+  }
+  if (err instanceof PivotalPermissionError) {
+    return `Pivotal did not allow this key to read its own identity (\`/me\`, ${err.type}/${err.code}), so it was not saved. Pivotal keys normally carry full access: check the key under *Admin › API Keys*, or create a new one.`;
   }
   if (err instanceof PivotalUpstreamError) {
     return `Something between this app and Pivotal (a proxy or gateway) answered HTTP ${err.status} instead of Pivotal, so the key could not be checked and nothing was saved. Submit again in a moment.`;
