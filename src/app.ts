@@ -107,6 +107,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const metrics = new AppMetrics(ctx);
   const requestMetrics = new SlackRequestMetrics(metrics);
   ctx.pivotal.onResponse((workspace, info) => metrics.observePivotalResponse(workspace, info));
+  ctx.pivotal.onUnfitRecord((workspace, record) => metrics.observeUnfitRecord(workspace, record));
   const customRoutes = [...healthRoutes(ctx), ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []), ...extraRoutes];
   const clientOptions = slackClientOptions(ctx);
 

@@ -14,6 +14,25 @@ const url = (what: string) =>
     .trim()
     .refine((s) => /^https?:\/\/[^\s]+$/.test(s), { message: `must be an http(s) URL of ${what}` });
 
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** The Pivotal key is a Bearer secret sent with every request: it must not cross a network in clear. */
+const pivotalUrl = url('the Pivotal API').refine(
+  (s) => {
+    try {
+      const parsed = new URL(s);
+      return parsed.protocol === 'https:' || isLoopback(parsed.hostname);
+    } catch {
+      return true; // the url() check above already names the problem
+    }
+  },
+  { message: 'must be an https:// URL, because the Pivotal API key travels in every request as a Bearer secret (http:// is allowed only for a loopback address: localhost, 127.0.0.0/8 or ::1)' },
+);
+
 const secret = (what: string) =>
   optionalText.refine((s) => s === undefined || s.length >= 8, { message: `looks too short to be ${what}` });
 
@@ -38,7 +57,7 @@ const envSchema = z.object({
   SLACK_CLIENT_SECRET: secret('a Slack client secret'),
   SLACK_STATE_SECRET: secret('a state secret'),
   SLACK_API_URL: url('the Slack Web API').default('https://slack.com/api/'),
-  PIVOTAL_API_URL: url('the Pivotal API').default('https://my.pivotal.app/api/v1'),
+  PIVOTAL_API_URL: pivotalUrl.default('https://my.pivotal.app/api/v1'),
   PIVOTAL_WEB_URL: url('the Pivotal web app').default('https://my.pivotal.app'),
   PIVOTAL_API_KEY: optionalText.refine((s) => s === undefined || /^pivotal_/.test(s), {
     message: 'must be a Pivotal API key starting with pivotal_ (or pivotal_test_)',

@@ -1,4 +1,4 @@
-/** An answer in the documented error envelope (pivotal-api.md §4, §7), thrown anywhere in a request. */
+/** An answer in the documented error envelope `{error: {type, code, message, field?}}`, thrown anywhere in a request. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -24,7 +24,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
-/** Status and type always pair in Pivotal's answers (§7). */
+/** Status and type always pair in Pivotal's answers. */
 export function errorTypeForStatus(status: number): string {
   return TYPE_BY_STATUS[status] ?? 'internal_error';
 }
@@ -33,7 +33,7 @@ export type RecordKind = 'customers' | 'contacts' | 'onboardings';
 
 const SINGULAR: Record<RecordKind, string> = { customers: 'customer', contacts: 'contact', onboardings: 'onboarding' };
 
-/** Only `onboarding_not_found` is confirmed by the docs (gap 10); the others follow its pattern. */
+/** Only `onboarding_not_found` is confirmed by the docs; the others follow its pattern. */
 export function notFound(kind: RecordKind, ref: string): ApiError {
   const name = SINGULAR[kind];
   return new ApiError(404, 'not_found', `${name}_not_found`, `No ${name} with id ${ref}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keyDisplayPrefix } from '../../src/pivotal/keys.js';
+import { visibleKeyPrefix } from './documented.js';
 import { ApiError } from './api-error.js';
 import { newCuid, newSecretKey } from './ids.js';
 
@@ -23,14 +23,18 @@ function unauthenticated(code: string, message: string): ApiError {
   return new ApiError(401, 'authentication_error', code, message);
 }
 
-/** Keys are kept by hash, as Pivotal does (§2): the simulator cannot leak what it does not hold. */
+/** Keys are kept by hash, as Pivotal does: the simulator cannot leak what it does not hold. */
 export class ApiKeyRegistry {
   private readonly byHash = new Map<string, ApiKeyRecord>();
 
-  create(orgId: string, o: { mode?: 'live' | 'test'; name?: string } = {}): string {
+  /**
+   * `secret` chooses the key's text, e.g. a `pivotal_test_…` key that Pivotal holds as live: a
+   * misconfigured key, which a client is expected to notice through /me's `mode`.
+   */
+  create(orgId: string, o: { mode?: 'live' | 'test'; name?: string; secret?: string } = {}): string {
     const mode = o.mode ?? 'live';
-    const secret = newSecretKey(mode);
-    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: keyDisplayPrefix(secret), revoked: false });
+    const secret = o.secret ?? newSecretKey(mode);
+    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: visibleKeyPrefix(secret), revoked: false });
     return secret;
   }
 

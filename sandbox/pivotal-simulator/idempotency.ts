@@ -20,8 +20,8 @@ export function hashBody(body: string): string {
 }
 
 /**
- * `Idempotency-Key` on POST (pivotal-api.md §8), scoped to org + endpoint, kept 24 h. Only successful
- * answers are stored (the docs describe no other, gap 11): after a failure the same key may try again.
+ * `Idempotency-Key` on POST, scoped to org + endpoint, kept 24 h. Only successful
+ * answers are stored (the docs describe no other): after a failure the same key may try again.
  */
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { DOCUMENTED_LIMITS, DOCUMENTED_WINDOW_MS } from '../../src/pivotal/pacer.js';
+import { DOCUMENTED_LIMITS, DOCUMENTED_WINDOW_MS } from './documented.js';
 import { ApiError } from './api-error.js';
 import { ApiKeyRegistry } from './api-keys.js';
 import { FaultInjector, type SimulatorFaults } from './faults.js';
@@ -13,7 +13,7 @@ import { seedBulk, seedDemo } from './seed.js';
 import { SimulatorState } from './state.js';
 
 export type { Org, CustomerRecord, ContactRecord, OnboardingRecord } from './records.js';
-export type { FailureSpec, SimulatorFaults } from './faults.js';
+export type { FailureSpec, Misshape, SimulatorFaults } from './faults.js';
 export type { RequestRecord } from './pipeline.js';
 export { SimulatorState } from './state.js';
 
@@ -35,8 +35,8 @@ export interface PivotalSimulator {
   close(): Promise<void>;
   /** `extraPhases`: phase strings this org accepts beyond the API's seven (a workspace with custom phases). */
   createOrg(o: { name: string; slug: string; extraPhases?: string[] }): Org;
-  /** The full secret: `pivotal_<32>` or `pivotal_test_<32>`. */
-  createKey(orgId: string, o?: { mode?: 'live' | 'test'; name?: string }): string;
+  /** The full secret: `pivotal_<32>` or `pivotal_test_<32>`, unless `secret` chooses it. */
+  createKey(orgId: string, o?: { mode?: 'live' | 'test'; name?: string; secret?: string }): string;
   revokeKey(key: string): void;
   /** Direct access for tests, including changes made "in the Pivotal UI". */
   state: SimulatorState;
@@ -57,7 +57,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** A local Pivotal that implements pivotal-api.md over real HTTP, with fault injection for tests. */
+/** A local Pivotal that implements the documented contract over real HTTP, with fault injection for tests. */
 export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promise<PivotalSimulator> {
   const now = opts.now ?? (() => new Date());
   const state = new SimulatorState(now);

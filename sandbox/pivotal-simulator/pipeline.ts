@@ -19,6 +19,8 @@ export interface RequestRecord {
   keyPrefix?: string;
   idempotencyKey?: string;
   orgId?: string;
+  /** The parsed JSON body of a POST or PATCH, for tests to check what a client sent. */
+  body?: unknown;
 }
 
 export interface Reply {
@@ -63,6 +65,7 @@ function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
 
 function faultReply(fault: Extract<Fault, { kind: 'fail' }>): Reply {
   const { status, spec } = fault;
+  if (spec.rawBody) return { status, body: spec.rawBody.text, headers: { 'content-type': spec.rawBody.contentType } };
   const type = spec.type ?? errorTypeForStatus(status);
   const code = spec.code ?? (status === 429 ? 'rate_limited' : type === 'internal_error' ? 'internal_error' : 'simulated_failure');
   const reply = errorReply(new ApiError(status, type, code, spec.message ?? `Simulated ${status}`));
@@ -118,7 +121,7 @@ export class RequestPipeline {
     record.orgId = key.orgId;
 
     const limit = this.deps.limits[key.mode];
-    const fault = this.deps.faults.next();
+    const fault = this.deps.faults.next(record.method);
     if (fault?.kind === 'hang') return 'hang';
     if (fault && !fault.spec.afterHandler) return withHeaders(faultReply(fault), rateHeaders(this.deps.limiter.peek(key.id, limit)));
 
@@ -151,9 +154,10 @@ export class RequestPipeline {
     const route = findRoute(record.method, segments);
     if (!route) throw routeNotFound(record);
     const body = record.method === 'POST' || record.method === 'PATCH' ? parseJsonBody(rawBody) : undefined;
+    record.body = body;
     const run = (): Reply => {
       const result = route.handler({ state: this.deps.state, org: this.deps.state.org(key.orgId), key, params: route.params, query: record.query, body });
-      return json(result.status, result.body);
+      return json(result.status, this.deps.faults.serve(result.body));
     };
 
     const idempotencyKey = record.method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;

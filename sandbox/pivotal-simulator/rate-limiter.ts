@@ -9,7 +9,7 @@ export interface RateDecision {
 }
 
 /**
- * A sliding-window log per key (pivotal-api.md §9). Refused requests are not logged, so a 429 does not
+ * A sliding-window log per key. Refused requests are not logged, so a 429 does not
  * use up budget. Runs on the real clock even when record timestamps come from an injected one.
  */
 export class SlidingWindowLimiter {

@@ -1,4 +1,4 @@
-/** The resources as the simulator serves them (pivotal-api.md §5.2–5.4). */
+/** The resources as the simulator serves them: the fields the documents show, and no others. */
 
 type Json = Record<string, unknown>;
 
@@ -8,7 +8,7 @@ export interface Org {
   slug: string;
   /**
    * Phase strings this workspace accepts besides the API's seven, standing in for a workspace with
-   * custom phases (gap 1). Empty by default, so an unknown phase is a 400 as with the documented enum.
+   * custom phases. Empty by default, so an unknown phase is a 400 as with the documented enum.
    */
   extraPhases: string[];
 }
@@ -58,15 +58,13 @@ export interface OnboardingRecord extends BaseRecord {
   waiting_on_customer: boolean;
   started_at: string;
   completed_at: string | null;
-  /** Served as a date-time, like the REST examples (gap 6). */
+  /** Served as a date-time, like the REST examples. */
   target_launch_date: string | null;
   csm_id: string | null;
   se_id: string | null;
   designer_id: string | null;
   product_ops_id: string | null;
   notes: string | null;
-  reminders_enabled: boolean;
-  reminder_frequency_days: number;
   metadata: Json | null;
 }
 

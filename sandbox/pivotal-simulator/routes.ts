@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KNOWN_STATES } from '../../src/pivotal/schemas.js';
+import { DOCUMENTED_STATES } from './documented.js';
 import { badRequest, type RecordKind } from './api-error.js';
 import type { ApiKeyRecord } from './api-keys.js';
 import type { OnboardingRecord, Org } from './records.js';
@@ -41,7 +41,7 @@ interface Route {
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
 const created = (body: unknown): RouteResult => ({ status: 201, body });
 
-/** Newest first, rows strictly older than the cursor (pivotal-api.md §6). */
+/** Newest first, rows strictly older than the cursor. */
 function page<T extends { created_at: string }>(records: T[], query: Record<string, string>): ListPage<T> {
   const { limit, cursor } = validate(PageQuery, query);
   const eligible = cursor === undefined ? records : records.filter((r) => Date.parse(r.created_at) < Date.parse(cursor));
@@ -56,7 +56,7 @@ function checkPhase(ctx: RouteContext, phase: string | undefined): void {
   }
 }
 
-const StateFilter = z.object({ state: z.enum(KNOWN_STATES).optional() });
+const StateFilter = z.object({ state: z.enum(DOCUMENTED_STATES).optional() });
 
 function onboardingFilter(ctx: RouteContext, customerId: string | undefined): (o: OnboardingRecord) => boolean {
   const { state } = validate(StateFilter, { state: ctx.query.state });
@@ -80,20 +80,9 @@ const ROUTES: Route[] = [
   {
     method: 'GET',
     segments: ['me'],
+    // Exactly the shape the quickstart and the test-mode guide show, and nothing more.
     handler: ({ key, org }) =>
-      ok({
-        object: 'me',
-        api_key: {
-          id: key.id,
-          name: key.name,
-          prefix: key.prefix,
-          scopes: ['read:customers', 'write:customers', 'read:contacts', 'write:contacts', 'read:onboardings', 'write:onboardings'],
-          rate_limit_tier: 'standard',
-        },
-        organization: { id: org.id, slug: org.slug, name: org.name },
-        // The docs say /me tells the mode without naming the field (gap 7); webhooks call it livemode.
-        livemode: key.mode === 'live',
-      }),
+      ok({ object: 'api_key_identity', key_name: key.name, key_prefix: key.prefix, org_id: org.id, org_slug: org.slug, mode: key.mode }),
   },
 
   {

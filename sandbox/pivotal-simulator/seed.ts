@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KNOWN_PHASES } from '../../src/pivotal/schemas.js';
+import { DOCUMENTED_PHASES } from './documented.js';
 import type { SimulatorState } from './state.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,7 +48,7 @@ export function seedDemo(state: SimulatorState, orgId: string, o: { customers?: 
       { createdAt: new Date(createdAt.getTime() + 60_000) },
     );
 
-    const phase = KNOWN_PHASES[i % KNOWN_PHASES.length]!;
+    const phase = DOCUMENTED_PHASES[i % DOCUMENTED_PHASES.length]!;
     const finished = phase === 'completed';
     const overdue = !finished && i % 3 === 1;
     const target = i === total - 1 && !finished ? null : dateOnly(overdue ? nowMs - (4 + i) * DAY_MS : nowMs + (7 + 3 * i) * DAY_MS);
@@ -81,7 +81,7 @@ export function seedBulk(state: SimulatorState, orgId: string, n: number, now: D
     const customer = state.createCustomer(orgId, { name: `Bulk Customer ${batch} ${i + 1}`, slug: `bulk-${batch}-${i + 1}` }, { createdAt });
     state.createOnboarding(orgId, {
       customer_id: customer.id,
-      phase: KNOWN_PHASES[i % KNOWN_PHASES.length]!,
+      phase: DOCUMENTED_PHASES[i % DOCUMENTED_PHASES.length]!,
       state: BULK_STATES[i % BULK_STATES.length]!,
       csm_id: DEMO_CSMS[i % DEMO_CSMS.length]!,
     }, { createdAt });

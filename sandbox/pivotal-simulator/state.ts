@@ -1,4 +1,4 @@
-import { KNOWN_PHASES } from '../../src/pivotal/schemas.js';
+import { DOCUMENTED_PHASES } from './documented.js';
 import { conflict, type RecordKind } from './api-error.js';
 import { newCuid } from './ids.js';
 import type {
@@ -89,7 +89,7 @@ export class SimulatorState {
   }
 
   allowsPhase(orgId: string, phase: string): boolean {
-    return (KNOWN_PHASES as readonly string[]).includes(phase) || this.org(orgId).extraPhases.includes(phase);
+    return (DOCUMENTED_PHASES as readonly string[]).includes(phase) || this.org(orgId).extraPhases.includes(phase);
   }
 
   // Reads
@@ -232,8 +232,6 @@ export class SimulatorState {
       designer_id: null,
       product_ops_id: null,
       notes: null,
-      reminders_enabled: true,
-      reminder_frequency_days: 1,
       metadata: null,
       created_at: createdAt,
       updated_at: createdAt,

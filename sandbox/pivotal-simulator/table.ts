@@ -7,7 +7,7 @@ interface Row<T> {
 
 /**
  * One kind of record in one org: soft-deleted rows stay (for DELETE's repeatable answer) but are
- * invisible to reads; every reference may be a cuid or display id digits (pivotal-api.md §3).
+ * invisible to reads; every reference may be a cuid or display id digits.
  */
 export class Table<T extends { id: string; display_id: number; created_at: string }> {
   private readonly rows = new Map<string, Row<T>>();

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { KNOWN_CUSTOMER_STATUSES, KNOWN_STATES } from '../../src/pivotal/schemas.js';
+import { DOCUMENTED_CUSTOMER_STATUSES, DOCUMENTED_STATES } from './documented.js';
 import { badRequest, type ApiError } from './api-error.js';
 
 /**
- * Request validation the way the docs describe Pivotal's (§7): zod, the issue code plus the field path,
- * zod's English message. The docs quote zod 3 code names (`invalid_string`), so zod 4's renamed codes
- * are translated back; a missing required field is `missing_field`.
+ * Request validation the way Pivotal's error documentation describes it: zod, the issue code plus the
+ * field path, zod's English message. The documents quote zod 3 code names (`invalid_string`), so zod
+ * 4's renamed codes are translated back; a missing required field is `missing_field`. Bodies are
+ * strict: a field the documents do not show on the resource is refused (`unrecognized_keys`), as
+ * "bad payloads still get 4xx" in test mode as in live.
  */
 
 const ZOD3_CODE_NAMES: Record<string, string> = {
@@ -22,7 +24,9 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 
 function validationError(error: z.ZodError, input: unknown): ApiError {
   const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.') || undefined;
+  // An unknown field is named in the issue's keys; its path is the object that holds it.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+  const field = path.map(String).join('.') || undefined;
   if (issue.code === 'invalid_type' && field && valueAt(input, issue.path) === undefined) {
     return badRequest('missing_field', `${field} is required`, field);
   }
@@ -41,11 +45,16 @@ const optionalText = z.string().nullable().optional();
 const metadata = z.record(z.string(), z.unknown()).nullable().optional();
 const count = z.number().int().nonnegative().nullable().optional();
 
-export const CustomerCreateBody = z.object({
+/**
+ * Writable fields are those the documents show on each resource, less what the server assigns (ids,
+ * timestamps, `object`); `metadata` is the documented free object (`metadata.test: true` on test-mode
+ * records).
+ */
+export const CustomerCreateBody = z.strictObject({
   name: text,
   slug: z.string().regex(SLUG).optional(),
   domain: optionalText,
-  status: z.enum(KNOWN_CUSTOMER_STATUSES).optional(),
+  status: z.enum(DOCUMENTED_CUSTOMER_STATUSES).optional(),
   plan: optionalText,
   mrr: count,
   monthly_orders: count,
@@ -58,7 +67,7 @@ export const CustomerCreateBody = z.object({
 });
 export const CustomerPatchBody = CustomerCreateBody.partial();
 
-export const ContactCreateBody = z.object({
+export const ContactCreateBody = z.strictObject({
   name: text,
   email: z.email(),
   title: optionalText,
@@ -68,7 +77,10 @@ export const ContactCreateBody = z.object({
 });
 export const ContactPatchBody = ContactCreateBody.partial();
 
-/** Accepted as a date or a date-time (gap 6); stored and served as a date-time like the REST examples. */
+/**
+ * Accepted as a date-time (the quickstart's example) or a date (the webhook example's form); stored and
+ * served as a date-time like the REST examples.
+ */
 const launchDate = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
   .transform((value) => (value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString()))
@@ -80,7 +92,7 @@ const onboardingFields = {
   template_id: optionalText,
   // Checked against the org's phases after parsing (SimulatorState.allowsPhase).
   phase: text.optional(),
-  state: z.enum(KNOWN_STATES).optional(),
+  state: z.enum(DOCUMENTED_STATES).optional(),
   waiting_on_customer: z.boolean().optional(),
   target_launch_date: launchDate,
   csm_id: optionalText,
@@ -88,16 +100,15 @@ const onboardingFields = {
   designer_id: optionalText,
   product_ops_id: optionalText,
   notes: optionalText,
-  reminders_enabled: z.boolean().optional(),
-  reminder_frequency_days: z.number().int().positive().optional(),
   metadata,
 };
 
-export const OnboardingCreateBody = z.object({
-  customer_id: z.union([text, z.number().int().nonnegative().transform(String)]),
+/** `customer_id` is a string, the customer's cuid or its display id digits (`"245"`), as the quickstart sends it. */
+export const OnboardingCreateBody = z.strictObject({
+  customer_id: text,
   ...onboardingFields,
 });
-export const OnboardingPatchBody = z.object(onboardingFields).partial();
+export const OnboardingPatchBody = z.strictObject(onboardingFields).partial();
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

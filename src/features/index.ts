@@ -23,7 +23,7 @@ export interface FeatureLifecycle {
 /** Every capability registers here; the `/pivotal` dispatcher (help) goes last so it sees them all. */
 export function registerFeatures(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
   const workers: FeatureLifecycle[] = [];
-  registerConnect(app, ctx, router);
+  workers.push(registerConnect(app, ctx, router));
   workers.push(registerPhases(app, ctx, router));
   workers.push(registerOnboard(app, ctx, router));
   workers.push(registerPipeline(app, ctx));

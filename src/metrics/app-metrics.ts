@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
-import type { ResponseInfo } from '../pivotal/index.js';
+import type { ResponseInfo, UnfitRecord } from '../pivotal/index.js';
 import type { Store } from '../store/database.js';
 import { registerStoreGauges } from './store-gauges.js';
 
@@ -23,6 +23,7 @@ export class AppMetrics {
   private readonly pivotalSeconds: Histogram<'method'>;
   private readonly rateRemaining: Gauge<'workspace'>;
   private readonly rateLimit: Gauge<'workspace'>;
+  private readonly unfitRecords: Counter<'workspace' | 'kind' | 'handling'>;
 
   constructor(deps: { store: Store; logger: Logger; now: () => Date }) {
     const registers = [this.registry];
@@ -65,6 +66,12 @@ export class AppMetrics {
       labelNames: ['workspace'],
       registers,
     });
+    this.unfitRecords = new Counter({
+      name: 'pivotal_api_unfit_records_total',
+      help: 'Records Pivotal served that do not fit the documented shape, by workspace, kind and handling: skipped (left out of a list page) or kept (a create answer recorded from its id).',
+      labelNames: ['workspace', 'kind', 'handling'],
+      registers,
+    });
     registerStoreGauges(this.registry, deps);
   }
 
@@ -92,6 +99,10 @@ export class AppMetrics {
         this.set(size());
       },
     });
+  }
+
+  observeUnfitRecord(workspace: string, record: UnfitRecord): void {
+    this.unfitRecords.inc({ workspace, kind: record.kind, handling: record.handling });
   }
 
   /** The Prometheus text exposition of every metric, with the store gauges read now. */

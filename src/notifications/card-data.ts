@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import { loadPhaseSequence } from '../store/phases.js';
+import { slackOwnerOf } from '../store/onboarding-owner.js';
 import { getCustomerRow, getOnboardingRow } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { slackUsersFor } from '../store/user-mappings.js';
@@ -14,27 +15,14 @@ export function isFinished(o: Pick<RmOnboardingRow, 'completed_at' | 'phase' | '
   return Boolean(o.completed_at) || o.phase === 'completed' || FINISHED_STATES.has(o.state);
 }
 
-/** Where the onboard flow (issue #4) keeps the Slack user of a CSM that has no Pivotal user mapping. */
-const CSM_SLACK_USER_METADATA_KEY = 'slack_csm_user_id';
-
-function metadataCsm(metadata: string | null): string | undefined {
-  if (!metadata) return undefined;
-  try {
-    const value = (JSON.parse(metadata) as Record<string, unknown>)[CSM_SLACK_USER_METADATA_KEY];
-    return typeof value === 'string' && /^[UW][A-Z0-9]+$/.test(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The owner as Slack should show them: a mention when the CSM maps to a Slack user, else Pivotal's id. */
-export async function ownerOf(db: Db, workspaceId: string, o: Pick<RmOnboardingRow, 'csm_id' | 'metadata'>): Promise<Owner> {
+export async function ownerOf(db: Db, workspaceId: string, o: Pick<RmOnboardingRow, 'csm_id' | 'metadata' | 'slack_owner_id'>): Promise<Owner> {
   if (o.csm_id) {
     const [slackUser] = await slackUsersFor(db, workspaceId, o.csm_id);
     if (slackUser) return { kind: 'slack', userId: slackUser };
   }
-  const fromMetadata = metadataCsm(o.metadata);
-  if (fromMetadata) return { kind: 'slack', userId: fromMetadata };
+  const slackOwner = slackOwnerOf(o);
+  if (slackOwner) return { kind: 'slack', userId: slackOwner };
   return o.csm_id ? { kind: 'pivotal', pivotalUserId: o.csm_id } : { kind: 'none' };
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { PivotalNotFoundError, PivotalValidationError, type PivotalAuthError } from './errors.js';
+import { PivotalNotFoundError, PivotalProtocolError, PivotalValidationError, type PivotalAuthError } from './errors.js';
 import { normalizeIdentity, type Identity } from './identity.js';
 import { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';
 import { sharedPacerForKey, type RateLimitSnapshot, type RatePacer } from './pacer.js';
@@ -28,7 +28,7 @@ import {
   type OnboardingPatch,
   type Page,
 } from './schemas.js';
-import { PivotalTransport, type ResponseInfo } from './transport.js';
+import { PivotalTransport, type RequestSpec, type ResponseInfo } from './transport.js';
 
 export interface PivotalClientOptions {
   /** e.g. `https://my.pivotal.app/api/v1`; a trailing slash is fine. */
@@ -48,8 +48,10 @@ export interface PivotalClientOptions {
   /** Requests are logged at debug level with the key's display prefix; never the key. */
   logger?: Logger;
   onResponse?: (info: ResponseInfo) => void;
-  /** Every 401, e.g. to flag a revoked key for the workspace. */
+  /** A 401 that says the key itself is unusable (revoked, unknown, missing), e.g. to flag it for the workspace. */
   onAuthError?: (err: PivotalAuthError) => void;
+  /** A record Pivotal served that does not fit its documented shape (see UnfitRecord). */
+  onUnfitRecord?: (record: UnfitRecord) => void;
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source, [0, 1). */
   random?: () => number;
@@ -63,24 +65,42 @@ export interface IdempotentWrite {
 /** A record as Slack users type it: cuid, display id digits, or `#245`. */
 export type RecordRef = string | number;
 
-const CustomerPageSchema = pageSchema(CustomerSchema);
-const ContactPageSchema = pageSchema(ContactSchema);
-const OnboardingPageSchema = pageSchema(OnboardingSchema);
+export type RecordKind = 'customer' | 'contact' | 'onboarding';
+
+/**
+ * A record that does not fit the documented shape. Only its kind and id are passed on (the rest may be
+ * anything, personal data included). `skipped`: left out of a list page, whose other rows are used;
+ * `kept`: the answer to a create, recorded from its id and display id and what was sent, so that the
+ * creation is not lost (and a retry does not create it again).
+ */
+export interface UnfitRecord {
+  kind: RecordKind;
+  id: string | null;
+  handling: 'skipped' | 'kept';
+}
+
+type RecordSchema<T> = z.ZodType<T> & { shape: Record<string, z.ZodType> };
+
+const RawPageSchema = pageSchema(z.unknown());
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The one way out to Pivotal (DESIGN.md rule 3): typed calls over the documented v1 endpoints. */
+/** The one way out to Pivotal: typed calls over the documented v1 endpoints. */
 export class PivotalClient {
   readonly keyPrefix: string;
   readonly mode: KeyMode;
   private readonly pacer: RatePacer;
   private readonly transport: PivotalTransport;
+  private readonly logger: Logger | undefined;
+  private readonly onUnfitRecord: ((record: UnfitRecord) => void) | undefined;
 
   constructor(opts: PivotalClientOptions) {
     this.keyPrefix = keyDisplayPrefix(opts.apiKey);
     this.mode = keyMode(opts.apiKey);
     this.pacer = opts.pacer ?? sharedPacerForKey(opts.apiKey);
+    this.logger = opts.logger?.child({ component: 'pivotal', keyPrefix: this.keyPrefix });
+    this.onUnfitRecord = opts.onUnfitRecord;
     this.transport = new PivotalTransport({
       baseUrl: opts.baseUrl,
       apiKey: opts.apiKey,
@@ -113,7 +133,7 @@ export class PivotalClient {
   // Customers
 
   listCustomers(q: CustomerListQuery = {}): Promise<Page<Customer>> {
-    return this.transport.send({ method: 'GET', path: '/customers', query: q, schema: CustomerPageSchema });
+    return this.page('customer', CustomerSchema, { method: 'GET', path: '/customers', query: q });
   }
 
   customers(q: Omit<CustomerListQuery, 'cursor'> = {}): AsyncIterable<Customer> {
@@ -125,7 +145,7 @@ export class PivotalClient {
   }
 
   createCustomer(body: CustomerCreate, opts: IdempotentWrite): Promise<Customer> {
-    return this.transport.send({ method: 'POST', path: '/customers', body, idempotencyKey: opts.idempotencyKey, schema: CustomerSchema });
+    return this.create('customer', CustomerSchema, { method: 'POST', path: '/customers', body, idempotencyKey: opts.idempotencyKey });
   }
 
   async updateCustomer(id: RecordRef, patch: CustomerPatch): Promise<Customer> {
@@ -139,7 +159,7 @@ export class PivotalClient {
   // Contacts
 
   async listContacts(customerId: RecordRef, q: PageQuery = {}): Promise<Page<Contact>> {
-    return this.transport.send({ method: 'GET', path: `/customers/${pathId(customerId)}/contacts`, query: q, schema: ContactPageSchema });
+    return this.page('contact', ContactSchema, { method: 'GET', path: `/customers/${pathId(customerId)}/contacts`, query: q });
   }
 
   contacts(customerId: RecordRef, q: Omit<PageQuery, 'cursor'> = {}): AsyncIterable<Contact> {
@@ -147,13 +167,7 @@ export class PivotalClient {
   }
 
   async createContact(customerId: RecordRef, body: ContactCreate, opts: IdempotentWrite): Promise<Contact> {
-    return this.transport.send({
-      method: 'POST',
-      path: `/customers/${pathId(customerId)}/contacts`,
-      body,
-      idempotencyKey: opts.idempotencyKey,
-      schema: ContactSchema,
-    });
+    return this.create('contact', ContactSchema, { method: 'POST', path: `/customers/${pathId(customerId)}/contacts`, body, idempotencyKey: opts.idempotencyKey });
   }
 
   async getContact(id: RecordRef): Promise<Contact> {
@@ -172,7 +186,7 @@ export class PivotalClient {
 
   listOnboardings(q: OnboardingListQuery = {}): Promise<Page<Onboarding>> {
     const query = q.customer_id === undefined ? q : { ...q, customer_id: stripHash(q.customer_id) };
-    return this.transport.send({ method: 'GET', path: '/onboardings', query, schema: OnboardingPageSchema });
+    return this.page('onboarding', OnboardingSchema, { method: 'GET', path: '/onboardings', query });
   }
 
   onboardings(q: Omit<OnboardingListQuery, 'cursor'> = {}): AsyncIterable<Onboarding> {
@@ -180,13 +194,13 @@ export class PivotalClient {
   }
 
   async listCustomerOnboardings(customerId: RecordRef, q: PageQuery = {}): Promise<Page<Onboarding>> {
-    return this.transport.send({ method: 'GET', path: `/customers/${pathId(customerId)}/onboardings`, query: q, schema: OnboardingPageSchema });
+    return this.page('onboarding', OnboardingSchema, { method: 'GET', path: `/customers/${pathId(customerId)}/onboardings`, query: q });
   }
 
   createOnboarding(body: OnboardingCreate, opts: IdempotentWrite): Promise<Onboarding> {
     const withCustomer = { ...body, customer_id: stripHash(body.customer_id) };
     return this.withLaunchDate(withCustomer, (wire, variant) =>
-      this.transport.send({ method: 'POST', path: '/onboardings', body: wire, idempotencyKey: opts.idempotencyKey + variant, schema: OnboardingSchema }),
+      this.create('onboarding', OnboardingSchema, { method: 'POST', path: '/onboardings', body: wire, idempotencyKey: opts.idempotencyKey + variant }),
     );
   }
 
@@ -204,12 +218,49 @@ export class PivotalClient {
     return this.transport.send({ method: 'DELETE', path: `/onboardings/${pathId(id)}`, schema: DeletedSchema });
   }
 
+  /** A list page, validated row by row: a row that does not fit is reported and left out, the rest is used. */
+  private async page<T>(kind: RecordKind, schema: z.ZodType<T>, request: Omit<RequestSpec<unknown>, 'schema'>): Promise<Page<T>> {
+    const raw = await this.transport.send({ ...request, schema: RawPageSchema });
+    const data: T[] = [];
+    for (const row of raw.data) {
+      const parsed = schema.safeParse(row);
+      if (parsed.success) data.push(parsed.data);
+      else this.unfit(kind, row, 'skipped');
+    }
+    return { data, has_more: raw.has_more, next_cursor: raw.next_cursor };
+  }
+
   /**
-   * REST examples carry `target_launch_date` as a date-time, the webhook example as a date (gap 6), so
+   * A create's answer. When it does not fit but names the new record's id and display id, the record
+   * is taken from those and the fields that do fit, completed with what was sent: the creation
+   * happened, and the caller must be able to record it.
+   */
+  private async create<T>(kind: RecordKind, schema: RecordSchema<T>, request: Omit<RequestSpec<unknown>, 'schema'> & { body: object }): Promise<T> {
+    const answer = await this.transport.send({ ...request, schema: z.unknown() });
+    const parsed = schema.safeParse(answer);
+    if (parsed.success) return parsed.data;
+    const kept = schema.safeParse(salvage(schema.shape, answer, request.body));
+    if (!kept.success) throw new PivotalProtocolError(201, `${request.method} ${request.path} answered a ${kind} without a usable id and display id`);
+    this.unfit(kind, answer, 'kept');
+    return kept.data;
+  }
+
+  private unfit(kind: RecordKind, record: unknown, handling: UnfitRecord['handling']): void {
+    const rawId = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
+    const id = typeof rawId === 'string' ? rawId : null;
+    this.logger?.warn(
+      { kind, id },
+      handling === 'skipped' ? 'a Pivotal record does not fit the documented shape; skipped' : 'the answer to a create does not fit the documented shape; kept its id',
+    );
+    this.onUnfitRecord?.({ kind, id, handling });
+  }
+
+  /**
+   * REST examples carry `target_launch_date` as a date-time, the webhook example as a date, so
    * a `YYYY-MM-DD` goes out as midnight UTC of that day first (normalizeLaunchDate reads it back as the
    * same date); if the server rejects that very field, the bare date is sent once more. That second
    * POST uses its own idempotency key (suffix `:date-only`): the docs do not say whether a failed
-   * response is stored under the first one (gap 11).
+   * response is stored under the first one.
    */
   private async withLaunchDate<B extends { target_launch_date?: string | null | undefined }, T>(
     body: B,
@@ -225,6 +276,18 @@ export class PivotalClient {
       return send(body, ':date-only');
     }
   }
+}
+
+/** Each field from the answer where it fits, else from the request body where that fits. */
+function salvage(shape: Record<string, z.ZodType>, answer: unknown, sent: object): Record<string, unknown> {
+  const fromAnswer = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>) : {};
+  const fromSent = sent as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [field, fieldSchema] of Object.entries(shape)) {
+    if (field in fromAnswer && fieldSchema.safeParse(fromAnswer[field]).success) out[field] = fromAnswer[field];
+    else if (field in fromSent && fieldSchema.safeParse(fromSent[field]).success) out[field] = fromSent[field];
+  }
+  return out;
 }
 
 function stripHash(id: RecordRef): string {

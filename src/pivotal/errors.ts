@@ -1,8 +1,8 @@
 /**
  * Typed errors for every way a Pivotal call can fail. The documented error envelope
- * (`{"error": {type, code, message, field?}}`, pivotal-api.md §7) is mapped on `type` first and on the
- * HTTP status when the body carries no usable envelope (a proxy's HTML 502, say). `message` is only
- * carried along for people to read; nothing here branches on it.
+ * (`{"error": {type, code, message, field?}}`) is mapped on `type` first and on the HTTP status when
+ * the body carries no envelope (a proxy's HTML 502, say). `message` is only carried along for people
+ * to read; nothing here branches on it.
  */
 
 export interface PivotalErrorInit {
@@ -13,12 +13,21 @@ export interface PivotalErrorInit {
   field?: string | undefined;
 }
 
+/** The request an error answered, so that a person can be told what was refused. */
+export interface RequestLine {
+  method: string;
+  /** Below the base URL, e.g. `/customers/245/contacts`. */
+  path: string;
+}
+
 export class PivotalError extends Error {
   /** HTTP status; 0 when no response arrived. */
   readonly status: number;
   readonly type: string;
   readonly code: string;
   readonly field: string | undefined;
+  /** Set by the transport once it knows which request failed. */
+  request: RequestLine | undefined;
 
   constructor(init: PivotalErrorInit) {
     super(init.message);
@@ -37,10 +46,18 @@ export class PivotalError extends Error {
 
 export class PivotalValidationError extends PivotalError {}
 
+/** The documented answers that say the key itself is unusable (missing, unknown or revoked). */
+const KEY_REJECTION_CODES = new Set(['api_key_revoked', 'invalid_api_key', 'missing_api_key']);
+
 export class PivotalAuthError extends PivotalError {
   /** A revoked key never comes back (no grace period): the workspace must connect a new one. */
   get revoked(): boolean {
     return this.code === 'api_key_revoked';
+  }
+
+  /** Only these flag a workspace's key: another code inside `authentication_error` may be about the request. */
+  get rejectsKey(): boolean {
+    return KEY_REJECTION_CODES.has(this.code);
   }
 }
 
@@ -49,7 +66,7 @@ export class PivotalPermissionError extends PivotalError {}
 export class PivotalNotFoundError extends PivotalError {}
 
 /**
- * The docs name the unique-violation codes but not the idempotency ones (gap 10). A 409 that is not a
+ * The docs name the unique-violation codes but not the idempotency ones. A 409 that is not a
  * unique violation and whose code reads like "still running" is taken as the in-flight duplicate,
  * the only 409 worth retrying: the first request's result will be replayed shortly.
  */
@@ -89,6 +106,21 @@ export class PivotalRateLimitError extends PivotalError {
 }
 
 export class PivotalServerError extends PivotalError {
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * A 401 or 403 without Pivotal's error envelope: something between the app and Pivotal (a proxy, a
+ * load balancer, a captive portal) answered, not Pivotal. The key was not judged, so it is kept, and
+ * the request is retried like any upstream fault.
+ */
+export class PivotalUpstreamError extends PivotalError {
+  constructor(status: number) {
+    super({ status, type: 'upstream_error', code: `http_${status}`, message: `Something in front of Pivotal answered HTTP ${status} without Pivotal's error envelope` });
+  }
+
   override get retryable(): boolean {
     return true;
   }
@@ -161,6 +193,7 @@ function readEnvelope(body: unknown): Envelope {
 /** Builds the typed error for a non-2xx response. `body` is the parsed JSON, or undefined when it was not JSON. */
 export function errorFromResponse(status: number, body: unknown, retryAfterMs?: number): PivotalError {
   const envelope = readEnvelope(body);
+  if (envelope.type === undefined && (status === 401 || status === 403)) return new PivotalUpstreamError(status);
   const type = envelope.type ?? typeForStatus(status);
   const init: PivotalErrorInit = {
     status,

@@ -1,4 +1,4 @@
-export { PivotalClient, type PivotalClientOptions, type IdempotentWrite, type RecordRef } from './client.js';
+export { PivotalClient, type PivotalClientOptions, type IdempotentWrite, type RecordKind, type RecordRef, type UnfitRecord } from './client.js';
 export * from './errors.js';
 export { normalizeIdentity, type Identity } from './identity.js';
 export { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';
@@ -15,6 +15,7 @@ export {
   type RateLimitSnapshot,
   type RatePacerOptions,
 } from './pacer.js';
+export { describeRequest } from './operations.js';
 export { paginate } from './pagination.js';
 export { customerPageUrl, setPivotalWebUrl, PIVOTAL_APP_URL } from './app-urls.js';
 export { backoffMs, retryDelayMs, type RetryPolicy } from './retry.js';

@@ -1,4 +1,4 @@
-/** What can be said about a Pivotal API key without revealing it (pivotal-api.md §2). */
+/** What can be said about a Pivotal API key without revealing it: its mode prefix and the visible prefix. */
 
 const TEST_PREFIX = 'pivotal_test_';
 const LIVE_PREFIX = 'pivotal_';

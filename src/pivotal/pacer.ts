@@ -4,7 +4,7 @@ import { keyMode } from './keys.js';
 
 /**
  * Client-side pacing per API key, so that a burst of calls queues here instead of earning 429s
- * (pivotal-api.md §9: sliding window per key, 60/min live, 30/min test, headers on every response).
+ * (Pivotal's limits: a sliding window per key, 60/min live, 30/min test, headers on every response).
  *
  * Budget, in order of preference:
  * 1. the last `X-RateLimit-Remaining` (with its `X-RateLimit-Reset`) minus the requests still in

@@ -3,7 +3,7 @@ import type { Page } from './schemas.js';
 
 /**
  * Walks a cursor-paginated list to its end, one page at a time, following `next_cursor` verbatim and
- * trusting `has_more` rather than the page size (pivotal-api.md §6).
+ * trusting `has_more` rather than the page size, as Pivotal's pagination guide asks.
  */
 export async function* paginate<T>(fetchPage: (cursor?: string) => Promise<Page<T>>): AsyncGenerator<T, void, undefined> {
   let cursor: string | undefined;

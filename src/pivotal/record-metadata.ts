@@ -10,8 +10,8 @@ export interface SlackRecordMetadata {
 }
 
 /**
- * Every record the app creates says where it came from (issue #3 item 7); test-key records also carry
- * `test: true`, the convention pivotal-api.md §10 gives for filtering rehearsals out.
+ * Every record the app creates says where it came from; test-key records also carry
+ * `test: true`, the convention Pivotal's test-mode guide gives for filtering rehearsals out.
  */
 export function recordMetadata(opts: { workspace: WorkspaceRef; userId: string; mode: 'live' | 'test'; extra?: Record<string, unknown> }): SlackRecordMetadata {
   return {

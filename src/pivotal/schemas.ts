@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 /**
  * Response schemas. They are deliberately loose: the app must work against any faithful
- * implementation of pivotal-api.md, and v1 may add fields and enum values at any time (§1). So every
+ * implementation of Pivotal's v1, which may add fields and enum values at any time. So every
  * object keeps unknown fields, only what the docs guarantee is required, and `phase`, `state` and
  * `status` are open strings; the known values are exported for display and ordering only.
  */
 
-/** The API's phase enum in its documented order (§11.1). Workspaces may carry other phase strings. */
+/** The API's phase enum in its documented order. Workspaces may carry other phase strings. */
 export const KNOWN_PHASES = [
   'before_getting_started',
   'program_design',
@@ -18,10 +18,10 @@ export const KNOWN_PHASES = [
   'completed',
 ] as const;
 
-/** Union of the three state vocabularies of §11.2. */
+/** Union of the three state vocabularies the documents give (API guide, product help, webhooks). */
 export const KNOWN_STATES = ['active', 'paused', 'at_risk', 'waiting', 'done', 'completed', 'blocked'] as const;
 
-/** Union of the API examples (`active`, `onboarding`) and the product docs' list (§5.2). */
+/** Union of the API examples (`active`, `onboarding`) and the product docs' list. */
 export const KNOWN_CUSTOMER_STATUSES = ['active', 'onboarding', 'at_risk', 'churned', 'archived'] as const;
 
 export type KnownPhase = (typeof KNOWN_PHASES)[number];
@@ -31,7 +31,7 @@ export type KnownCustomerStatus = (typeof KNOWN_CUSTOMER_STATUSES)[number];
 const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
 
 /**
- * `target_launch_date` is a date-time in REST examples and a bare date in webhooks (gap 6). Both become
+ * `target_launch_date` is a date-time in REST examples and a bare date in webhooks. Both become
  * `YYYY-MM-DD`, taking the calendar date as written (`2026-07-15T23:00:00-05:00` → `2026-07-15`)
  * rather than converting to UTC, which would move a late-evening date to the next day. Anything
  * unreadable becomes null ("No target") instead of failing the whole record.
@@ -188,7 +188,7 @@ export interface CustomerListQuery {
   limit?: number;
   cursor?: string;
   status?: string;
-  /** The docs imply a slug filter without naming it (gap 9); `slug` is the natural name. */
+  /** The docs imply a slug filter without naming it; `slug` is the natural name. */
   slug?: string;
 }
 export interface PageQuery {

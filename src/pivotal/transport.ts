@@ -66,6 +66,7 @@ export class PivotalTransport {
       try {
         return await this.attempt(spec, url, body, attempt);
       } catch (err) {
+        if (err instanceof PivotalError) err.request ??= { method: spec.method, path: spec.path };
         const delay = err instanceof PivotalError ? retryDelayMs(err, attempt, this.opts.retry) : undefined;
         if (delay === undefined) throw err;
         this.logger?.debug({ method: spec.method, path: spec.path, attempt, retryInMs: delay, code: (err as PivotalError).code }, 'pivotal request will be retried');
@@ -96,7 +97,8 @@ export class PivotalTransport {
     const json = parseJson(text);
     if (!response.ok) {
       const err = errorFromResponse(response.status, json, retryAfterMs);
-      if (err instanceof PivotalAuthError) this.opts.onAuthError?.(err);
+      err.request = { method: spec.method, path: spec.path };
+      if (err instanceof PivotalAuthError && err.rejectsKey) this.opts.onAuthError?.(err);
       throw err;
     }
     if (json === undefined) throw new PivotalProtocolError(response.status, `${spec.method} ${spec.path} did not answer JSON`);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Contact, Customer, Onboarding } from '../pivotal/index.js';
 import type { Db } from './database.js';
+import { slackOwnerFromMetadata } from './onboarding-owner.js';
 import type { RmCustomerRow, RmOnboardingRow } from './schema-domain.js';
 
 /**
@@ -95,6 +96,8 @@ export async function upsertOnboarding(db: Db, workspaceId: string, o: Onboardin
     started_at: o.started_at ?? null,
     completed_at: o.completed_at ?? null,
     metadata: o.metadata ? JSON.stringify(o.metadata) : null,
+    // The app's own record of the owner is kept; metadata only fills it when there is none.
+    slack_owner_id: before?.slack_owner_id ?? slackOwnerFromMetadata(o.metadata),
     pivotal_created_at: o.created_at ?? null,
     pivotal_updated_at: o.updated_at ?? null,
     deleted: 0 as const,

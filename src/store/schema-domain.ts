@@ -55,8 +55,10 @@ export interface RmOnboardingsTable {
   completed_at: IsoTimestamp | null;
   /** When the read model first saw the onboarding in its current phase (Pivotal exposes no such field). */
   phase_entered_at: IsoTimestamp;
-  /** JSON of the record's metadata (the Slack user of a CSM without a Pivotal mapping lives there). */
+  /** JSON of the record's metadata, as Pivotal served it. */
   metadata: string | null;
+  /** The Slack user the onboarding was opened for in Slack (see onboarding-owner.ts); added by 0007. */
+  slack_owner_id: string | null;
   pivotal_created_at: IsoTimestamp | null;
   pivotal_updated_at: IsoTimestamp | null;
   deleted: IntegerBoolean;

@@ -106,7 +106,8 @@ async function settleOrg(input: CycleInput, state: SyncStateRow, request: Reques
     // PIVOTAL_API_KEY of a single-workspace install: /me once tells which org it reads.
     const me = await request(() => input.connection.client.me());
     // An identity without an org id still names one org per key: the key prefix stands in.
-    org = { id: me.organization?.id ?? `key:${input.connection.keyPrefix}`, name: me.organization?.name ?? null };
+    // The documented /me names the org by slug alone; a name is only there in the nested shape.
+    org = { id: me.organization?.id ?? `key:${input.connection.keyPrefix}`, name: me.organization?.name ?? me.organization?.slug ?? null };
   }
   if (state.org_id === org.id && state.org_name === org.name) return state;
   if (state.org_id && state.org_id !== org.id) {

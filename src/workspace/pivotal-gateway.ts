@@ -1,5 +1,13 @@
 import type { Logger } from 'pino';
-import { PivotalClient, keyDisplayPrefix, keyMode, type PivotalAuthError, type PivotalClientOptions, type ResponseInfo } from '../pivotal/index.js';
+import {
+  PivotalClient,
+  keyDisplayPrefix,
+  keyMode,
+  type PivotalAuthError,
+  type PivotalClientOptions,
+  type ResponseInfo,
+  type UnfitRecord,
+} from '../pivotal/index.js';
 import type { KeyRing } from '../security/key-encryption.js';
 import type { Store } from '../store/database.js';
 import { getWorkspace, touchLastSuccess } from '../store/workspaces.js';
@@ -29,6 +37,9 @@ export type AuthFailureListener = (workspace: string, error: PivotalAuthError, i
 /** Every response a workspace's client receives (metrics count calls and the remaining rate budget). */
 export type ResponseListener = (workspace: string, info: ResponseInfo) => void;
 
+/** Every record of a workspace's that did not fit the documented shape (metrics count them). */
+export type UnfitRecordListener = (workspace: string, record: UnfitRecord) => void;
+
 /** Limits that only ever tighten the configured client options (a check that must fit in Slack's 3 s). */
 export interface ClientLimits {
   timeoutMs?: number;
@@ -45,6 +56,7 @@ export class PivotalGateway {
   private readonly clients = new Map<string, PivotalClient>();
   private readonly authListeners: AuthFailureListener[] = [];
   private readonly responseListeners: ResponseListener[] = [];
+  private readonly unfitListeners: UnfitRecordListener[] = [];
 
   constructor(
     private readonly deps: {
@@ -65,6 +77,10 @@ export class PivotalGateway {
 
   onResponse(listener: ResponseListener): void {
     this.responseListeners.push(listener);
+  }
+
+  onUnfitRecord(listener: UnfitRecordListener): void {
+    this.unfitListeners.push(listener);
   }
 
   async forWorkspace(ref: WorkspaceRef): Promise<PivotalConnection | null> {
@@ -121,6 +137,9 @@ export class PivotalGateway {
             onAuthError: (err: PivotalAuthError) => {
               const info: AuthFailureInfo = { ref: owner.ref, source: owner.source, keyCiphertext: owner.keyCiphertext, keyPrefix: keyDisplayPrefix(apiKey), mode: keyMode(apiKey) };
               for (const listener of this.authListeners) listener(owner.id, err, info);
+            },
+            onUnfitRecord: (record: UnfitRecord) => {
+              for (const listener of this.unfitListeners) listener(owner.id, record);
             },
             onResponse: (info: ResponseInfo) => {
               for (const listener of this.responseListeners) listener(owner.id, info);

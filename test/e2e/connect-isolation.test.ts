@@ -82,7 +82,7 @@ describe('two workspaces, two keys', () => {
     for (const { w, text } of await Promise.all(runs)) {
       // /me answers with the org of the key that was sent: the reply names that workspace's org.
       const org = h.pivotal.state.org(w.org);
-      expect(text).toContain(`*${org.name}*`);
+      expect(text).toContain(`\`${org.slug}\``);
       expect(text).toContain(`\`${keyDisplayPrefix(w.key)}…\``);
     }
     const byKey = new Map<string, Set<string>>();

@@ -65,7 +65,7 @@ describe('a key revoked in Pivotal while in use', () => {
     const dm = h.slack.callsTo('chat.postMessage')[0]!.args;
     expect(JSON.stringify(dm.blocks)).toContain('"block_id":"test_key_label"');
     expect(String(dm.text)).toMatch(/^\[:test_tube: TEST MODE\] Pivotal stopped accepting/);
-    expect(visibleText(dm.blocks)).toContain(`\`${keyDisplayPrefix(key)}…\` for *Acme Onboarding*`);
+    expect(visibleText(dm.blocks)).toContain(`\`${keyDisplayPrefix(key)}…\` for \`${h.pivotal.state.org(h.orgId).slug}\``);
     expect(visibleText(dm.blocks)).toContain('the key was revoked in Pivotal');
     expect(JSON.stringify(dm.blocks)).toContain('"action_id":"connect_open"');
 

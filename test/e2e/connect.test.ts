@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { echoViewWithState } from '../harness/views.js';
 import path from 'node:path';
@@ -84,8 +85,9 @@ describe('connecting with a key', () => {
     expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.keyPrefix}`)).toEqual([`GET /api/v1/me ${keyDisplayPrefix(key)}`]);
     const text = visibleText(view.blocks);
     expect(text).toContain('Connected to Pivotal');
-    expect(text).toContain('*Acme Onboarding*');
+    // The documented /me names the organization by slug only; no name is invented.
     expect(text).toMatch(/`acme-[0-9a-f]{6}`/);
+    expect(text).not.toContain('Acme Onboarding');
     expect(text).toContain('“live-key”');
     expect(text).toContain(`\`${keyDisplayPrefix(key)}…\``);
     expect(text).toContain('*Mode*\nLive');
@@ -131,9 +133,8 @@ describe('connecting with a key', () => {
     ['a malformed key (space inside)', 'pivotal_abcd efghijklmnopqrstuvwxyz', 'space or a line break in the middle'],
     ['a Slack token', 'xoxb-1234-5678-abcdefghijklmnop', 'That is a Slack token, not a Pivotal API key'],
     ['something that is not a key at all', 'hunter2-password', 'That is not a Pivotal API key. Pivotal keys start with `pivotal_` (live) or `pivotal_test_` (test)'],
-    ['only the listed prefix', 'pivotal_K8s9', 'only the start of a key'],
     ['the shortened key from the key list', 'pivotal_K8s9…', "shortened key from Pivotal's key list"],
-    ['a key with foreign characters', 'pivotal_abcdefghijkl$mnopqrstuvwx', 'characters a Pivotal key never has'],
+    ['a character no HTTP header can carry', 'pivotal_abcdefghijklmnöpqrstuvwx', 'cannot be sent to Pivotal'],
     ['nothing but quotes', ' "" ', 'Paste a Pivotal API key here'],
   ])('refuses %s with a field error, without calling Pivotal or saving anything', async (_what, pasted, message) => {
     h.pivotal.resetRequests();
@@ -142,6 +143,16 @@ describe('connecting with a key', () => {
     expect(answer.errors?.api_key).toContain(message);
     if (pasted.length > 12) expect(answer.errors?.api_key).not.toContain(pasted);
     expect(h.pivotal.requests).toHaveLength(0);
+    expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();
+  });
+
+  it('judges a key by its prefix only: any length and characters go to /me, which refuses the listed prefix with a hint', async () => {
+    for (const pasted of ['pivotal_K8s9', 'pivotal_abcdefghijkl$mnopqrstuvwx']) {
+      h.pivotal.resetRequests();
+      const { answer } = await paste(pasted);
+      expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/v1/me 401']);
+      expect(answer.errors?.api_key).toContain('the prefix shown in the key list (such as `pivotal_K8s9`) is only its start');
+    }
     expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();
   });
 
@@ -173,27 +184,26 @@ describe('connecting with a key', () => {
     expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();
   });
 
-  it('shows a disagreement between the prefix and /me instead of picking one', async () => {
-    const key = h.newKey('test');
-    const realFetch = globalThis.fetch;
-    // The simulator's /me always agrees with the prefix; this Pivotal says live for a pivotal_test_ key.
-    const patched: typeof fetch = async (input, init) => {
-      const res = await realFetch(input, init);
-      if (!String(input instanceof Request ? input.url : input).endsWith('/me')) return res;
-      const body = (await res.json()) as Record<string, unknown>;
-      return new Response(JSON.stringify({ ...body, livemode: true }), { status: res.status, headers: res.headers });
-    };
-    globalThis.fetch = patched;
-    try {
-      const view = await connect(key);
-      expect(visibleText(view.blocks)).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
-      expect(hasTestLabel(view.blocks)).toBe(true);
-      const status = await replyTo(await h.command('status', { user: ADMIN }));
-      expect(visibleText(status.blocks)).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+  it('shows a disagreement between the prefix and /me instead of picking one, and DMs the other admins', async () => {
+    // A pivotal_test_… key that Pivotal holds as live: its /me says `mode: "live"`.
+    const key = h.pivotal.createKey(h.orgId, { mode: 'live', name: 'mislabelled', secret: `pivotal_test_${randomBytes(16).toString('hex')}` });
+    h.secrets.push(key);
+    const dmsBefore = h.slack.callsTo('chat.postMessage').length;
+
+    const view = await connect(key);
+    expect(visibleText(view.blocks)).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
+    expect(hasTestLabel(view.blocks)).toBe(true);
+    const status = await replyTo(await h.command('status', { user: ADMIN }));
+    expect(visibleText(status.blocks)).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
     expect((await row())?.pivotal_mode).toBe('test');
+
+    await h.idle();
+    const dms = h.slack.callsTo('chat.postMessage').slice(dmsBefore).map((c) => c.args as { channel: string; text: string; blocks: unknown[] });
+    // The admin who connected saw it in the modal; the other admin is told by DM.
+    expect(dms.map((dm) => dm.channel)).toEqual([LISTED.id]);
+    expect(visibleText(dms[0]!.blocks)).toContain(`reports the key connected in Slack \`${keyDisplayPrefix(key)}…\``);
+    expect(visibleText(dms[0]!.blocks)).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
+    expect(holdsKey(JSON.stringify(dms), key)).toBe(false);
   });
 
   it('creates records that carry the metadata of the workspace, the person and test mode', async () => {
@@ -298,8 +308,8 @@ describe('rotating the key', () => {
     expect(answer.view?.callback_id).toBe('connect_switch_confirm');
     const text = visibleText(answer.view?.blocks);
     expect(text).toContain('This key belongs to another Pivotal organization');
-    expect(text).toContain('*Acme Onboarding*');
-    expect(text).toContain('*Globex &lt;Partners&gt;*');
+    expect(text).toContain(`\`${h.pivotal.state.org(h.orgId).slug}\``);
+    expect(text).toContain(`\`${other.slug}\``);
     expect(hasTestLabel(answer.view?.blocks)).toBe(true);
     expect(holdsKey(JSON.stringify(answer.view), otherKey)).toBe(false);
     // Nothing changed yet: the first key is still the workspace's, and the waiting key is encrypted.
@@ -311,8 +321,8 @@ describe('rotating the key', () => {
     const confirmView = echoViewWithState({ id: modal.id, view: answer.view! });
     const confirmed = (await h.submit(confirmView, { user: ADMIN })).json as ModalAnswer;
     expect(confirmed.response_action).toBe('update');
-    expect(visibleText(confirmed.view?.blocks)).toContain('*Switched* from *Acme Onboarding*');
-    expect(await row()).toMatchObject({ pivotal_org_id: other.id, pivotal_mode: 'test', pivotal_org_name: 'Globex <Partners>' });
+    expect(visibleText(confirmed.view?.blocks)).toContain(`*Switched* from \`${h.pivotal.state.org(h.orgId).slug}\` to \`${other.slug}\``);
+    expect(await row()).toMatchObject({ pivotal_org_id: other.id, pivotal_mode: 'test', pivotal_org_slug: other.slug, pivotal_org_name: null });
     expect(await h.app.ctx.store.db.selectFrom('pending_key_switches').selectAll().execute()).toEqual([]);
 
     // A second click on the same confirmation changes nothing.
@@ -352,7 +362,7 @@ describe('status and disconnect', () => {
     expect(reply.response_type).toBe('ephemeral');
     const text = visibleText(reply.blocks);
     expect(text).toContain(':large_green_circle: working');
-    expect(text).toContain('*Acme Onboarding*');
+    expect(text).toContain(`\`${h.pivotal.state.org(h.orgId).slug}\``);
     expect(text).toContain(`\`${keyDisplayPrefix(key)}…\``);
     expect(text).toContain('*Mode*\nLive');
     expect(text).toContain(`connected by <@${ADMIN.id}>`);
@@ -373,7 +383,7 @@ describe('status and disconnect', () => {
     expect(refused.text).toContain('can disconnect Pivotal');
 
     const confirm = await replyTo(await h.command('disconnect', { user: ADMIN }));
-    expect(visibleText(confirm.blocks)).toContain('Disconnect this Slack workspace from *Acme Onboarding*');
+    expect(visibleText(confirm.blocks)).toContain(`Disconnect this Slack workspace from \`${h.pivotal.state.org(h.orgId).slug}\``);
     const button = confirm.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'connect_disconnect_confirm')!;
     expect((await row())?.pivotal_key_ciphertext).not.toBeNull();
 

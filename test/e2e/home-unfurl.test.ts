@@ -19,6 +19,8 @@ describe('unfurling my.pivotal.app links from the read model', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ bootstrapKey: 'test' });
+    // Only the requests Home or the unfurl would make count, not the start-up check of the key with /me.
+    h.pivotal.resetRequests();
     const db = h.app.ctx.store.db;
     const now = new Date().toISOString();
     await upsertCustomer(db, TEAM.id, { id: 'cus_1', display_id: 245, name: 'Aurora <!here> Analytics', slug: 'aurora', status: 'onboarding' }, now);

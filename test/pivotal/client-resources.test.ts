@@ -20,8 +20,7 @@ describe('PivotalClient resources against the simulator', () => {
 
     const me = await pivotal.me();
 
-    expect(me).toMatchObject({ keyName: 'vitest', keyPrefix: key.slice(0, 17), organization: { slug: 'acme-corp', name: 'Acme Corporation' }, mode: 'test' });
-    expect(me.scopes).toContain('read:onboardings');
+    expect(me).toEqual({ keyName: 'vitest', keyPrefix: key.slice(0, 17), organization: { id: expect.any(String), slug: 'acme-corp', name: null }, mode: 'test' });
     expect(pivotal.mode).toBe('test');
     expect(pivotal.keyPrefix).toBe(key.slice(0, 17));
     expect(await pivotal.health()).toMatchObject({ status: 'ok' });

@@ -64,14 +64,21 @@ describe('error mapping', () => {
   });
 
   it('rejects a success body that breaks the schema as a protocol error, without retrying', async () => {
-    const { fetch, calls } = stubFetch(() => ({ body: { object: 'list', data: [{ name: 'no id' }], has_more: false, next_cursor: null } }));
+    const { fetch, calls } = stubFetch(() => ({ body: { object: 'customer', name: 'no id' } }));
     const client = new PivotalClient({ baseUrl: 'https://pivotal.example/api/v1/', apiKey: 'pivotal_test_stub', fetch });
 
-    const err = await client.listCustomers().catch((e: unknown) => e);
+    const err = await client.getCustomer('245').catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PivotalProtocolError);
-    expect((err as PivotalProtocolError).message).toContain('data.0.id');
+    expect((err as PivotalProtocolError).message).toContain('id');
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.url).toBe('https://pivotal.example/api/v1/customers');
+    expect(calls[0]!.url).toBe('https://pivotal.example/api/v1/customers/245');
+  });
+
+  it('rejects a list whose envelope breaks the schema (no has_more) as a protocol error', async () => {
+    const { fetch } = stubFetch(() => ({ body: { object: 'list', data: [] } }));
+    const client = new PivotalClient({ baseUrl: 'https://pivotal.example/api/v1/', apiKey: 'pivotal_test_stub', fetch });
+
+    await expect(client.listCustomers()).rejects.toBeInstanceOf(PivotalProtocolError);
   });
 });

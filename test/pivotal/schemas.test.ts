@@ -32,43 +32,34 @@ const onboardingJson = (fields: Record<string, unknown>) => ({
 });
 
 describe('/me shapes', () => {
-  it('normalises the spec shape { object: "me", api_key, organization }', async () => {
+  it('reads the documented shape { object: "api_key_identity", key_name, key_prefix, org_id, org_slug, mode }', async () => {
+    const { client } = stubClient(() => ({
+      body: { object: 'api_key_identity', key_name: 'ci-smoke', key_prefix: 'pivotal_test_def4', org_id: 'org_2pXh', org_slug: 'vml', mode: 'test' },
+    }));
+
+    expect(await client.me()).toEqual({ keyName: 'ci-smoke', keyPrefix: 'pivotal_test_def4', organization: { id: 'org_2pXh', slug: 'vml', name: null }, mode: 'test' });
+  });
+
+  it('falls back to the spec shape { api_key, organization }, which states no mode', async () => {
     const { client } = stubClient(() => ({
       body: {
         object: 'me',
-        api_key: { id: 'key_1', name: 'slack-bot', prefix: 'pivotal_abc123', scopes: ['read:customers', 'write:contacts'], rate_limit_tier: 'standard' },
+        api_key: { id: 'key_1', name: 'slack-bot', prefix: 'pivotal_abc123', scopes: ['read:customers'], rate_limit_tier: 'standard' },
         organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' },
       },
     }));
 
-    expect(await client.me()).toMatchObject({
-      keyName: 'slack-bot',
-      keyPrefix: 'pivotal_abc123',
-      keyId: 'key_1',
-      organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' },
-      mode: null,
-      scopes: ['read:customers', 'write:contacts'],
-    });
+    expect(await client.me()).toEqual({ keyName: 'slack-bot', keyPrefix: 'pivotal_abc123', organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' }, mode: null });
   });
 
-  it('normalises the test-mode guide shape { object: "api_key_identity", key_name, key_prefix }', async () => {
-    const { client } = stubClient(() => ({
-      body: { object: 'api_key_identity', id: 'key_2', key_name: 'ci-smoke', key_prefix: 'pivotal_test_Zx9q', test_mode: true, org_id: 'org_2', org_slug: 'acme' },
-    }));
+  it('takes the mode only from a `mode` of live or test, never from guessed fields', async () => {
+    const guessed = stubClient(() => ({ body: { object: 'api_key_identity', livemode: false, test_mode: true, environment: 'test' } }));
+    const odd = stubClient(() => ({ body: { object: 'api_key_identity', mode: 'sandbox' } }));
+    const live = stubClient(() => ({ body: { object: 'api_key_identity', mode: 'live' } }));
 
-    const me = await client.me();
-
-    expect(me).toMatchObject({ keyName: 'ci-smoke', keyPrefix: 'pivotal_test_Zx9q', keyId: 'key_2', mode: 'test', scopes: [] });
-    expect(me.organization).toEqual({ id: 'org_2', slug: 'acme', name: null });
-    expect(me.raw).toMatchObject({ object: 'api_key_identity' });
-  });
-
-  it('reads the mode from livemode or an environment string', async () => {
-    const live = stubClient(() => ({ body: { object: 'me', api_key: { name: 'k', environment: 'production' } } }));
-    const test = stubClient(() => ({ body: { object: 'me', livemode: false } }));
-
+    expect((await guessed.client.me()).mode).toBeNull();
+    expect((await odd.client.me()).mode).toBeNull();
     expect((await live.client.me()).mode).toBe('live');
-    expect((await test.client.me()).mode).toBe('test');
   });
 });
 

@@ -12,6 +12,8 @@ describe('GET /metrics', () => {
   beforeAll(async () => {
     h = await startHarness({ env: { METRICS_TOKEN } });
     h.secrets.push(METRICS_TOKEN);
+    // The start-up check of PIVOTAL_API_KEY with /me is not one of the calls these tests count.
+    h.pivotal.resetRequests();
   });
   afterAll(async () => {
     await h.close();
@@ -70,7 +72,8 @@ describe('GET /metrics', () => {
     expect(counted).toBe(answered);
     expect(sampleValue(samples, 'pivotal_api_requests_total', { workspace: TEAM.id, method: 'GET', status: '200' })).toBe(2);
     expect(sampleValue(samples, 'pivotal_api_rate_limit_limit', { workspace: TEAM.id })).toBe(60);
-    expect(sampleValue(samples, 'pivotal_api_rate_limit_remaining', { workspace: TEAM.id })).toBe(58);
+    // The key's bucket also paid for the start-up /me, made before any workspace used the key.
+    expect(sampleValue(samples, 'pivotal_api_rate_limit_remaining', { workspace: TEAM.id })).toBe(60 - 1 - answered);
     expect(sampleValue(samples, 'pivotal_api_request_duration_seconds_count', { method: 'GET' })).toBe(2);
   });
 

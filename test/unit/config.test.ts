@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 const http = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
+const PLAIN_HTTP_REFUSED =
+  'PIVOTAL_API_URL must be an https:// URL, because the Pivotal API key travels in every request as a Bearer secret (http:// is allowed only for a loopback address: localhost, 127.0.0.0/8 or ::1).';
+
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
     loadConfig(env);
@@ -50,6 +53,9 @@ describe('loadConfig', () => {
     [{ ...http, PORT: '70000' }, 'PORT must be between 0 and 65535.'],
     [{ ...http, SLACK_BOT_TOKEN: 'xoxp-user' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-.'],
     [{ ...http, PIVOTAL_API_URL: 'my.pivotal.app' }, 'PIVOTAL_API_URL must be an http(s) URL of the Pivotal API.'],
+    [{ ...http, PIVOTAL_API_URL: 'http://pivotal.internal.example/api/v1' }, PLAIN_HTTP_REFUSED],
+    [{ ...http, PIVOTAL_API_URL: 'http://10.0.0.5:4010/api/v1' }, PLAIN_HTTP_REFUSED],
+    [{ ...http, PIVOTAL_API_URL: 'http://127.evil.example/api/v1' }, PLAIN_HTTP_REFUSED],
     [{ ...http, PIVOTAL_API_KEY: 'sk_live_123' }, 'PIVOTAL_API_KEY must be a Pivotal API key starting with pivotal_ (or pivotal_test_).'],
     [{ ...http, PIVOTAL_NOTIFY_CHANNEL: '#onboarding' }, 'PIVOTAL_NOTIFY_CHANNEL must be a Slack channel id such as C0123456789 (not a #name).'],
     [{ ...http, PIVOTAL_KEY_ENCRYPTION_KEY: 'short' }, 'PIVOTAL_KEY_ENCRYPTION_KEY must be 32 random bytes in base64 (generate one with: openssl rand -base64 32).'],
@@ -58,6 +64,13 @@ describe('loadConfig', () => {
   ])('names the variable and what to set: %j', (env, message) => {
     expect(problemsOf(env)).toContain(message);
   });
+
+  it.each(['https://my.pivotal.app/api/v1', 'http://127.0.0.1:4010/api/v1', 'http://127.8.9.10/api/v1', 'http://localhost:4010/api/v1', 'http://[::1]:4010/api/v1'])(
+    'accepts %s for PIVOTAL_API_URL (https, or plain http on a loopback address)',
+    (url) => {
+      expect(loadConfig({ ...http, PIVOTAL_API_URL: url }).pivotalApiUrl).toBe(url);
+    },
+  );
 
   it('says what is missing for a half-configured mode', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(/^SLACK_SIGNING_SECRET is missing/);

@@ -82,7 +82,8 @@ describeEachDialect('connect storage', (suite) => {
     const switchId = (asked as { switchId: string }).switchId;
     expect((await confirmSwitch(d, { workspace: WORKSPACE, userId: 'U2', switchId })).kind).toBe('expired');
     const done = await confirmSwitch(d, { workspace: WORKSPACE, userId: 'U1', switchId });
-    expect(done).toMatchObject({ kind: 'connected', outcome: { kind: 'switched', previousOrgName: 'A' } });
+    // The documented /me names the organization by slug only.
+    expect(done).toMatchObject({ kind: 'connected', outcome: { kind: 'switched', previousOrgName: null, previousOrgSlug: orgA.slug } });
     expect(await rawRows(d, 'pending_key_switches')).toBe('[]');
     const row = await getWorkspace(d.store.db, 'E1:T1');
     expect(row?.pivotal_org_id).toBe(orgB.id);

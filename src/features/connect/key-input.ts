@@ -1,8 +1,10 @@
 import {
   PivotalAuthError,
   PivotalNetworkError,
+  PivotalPermissionError,
   PivotalRateLimitError,
   PivotalServerError,
+  PivotalUpstreamError,
 } from '../../pivotal/index.js';
 
 /**
@@ -16,14 +18,14 @@ const CREATE_A_KEY = 'Create one in Pivotal under *Admin › API Keys* and paste
 // People copy keys out of docs, chats and password managers: these wrap the key but are never part of it.
 const WRAPPING = /^[\s"'`“”‘’«»]+|[\s"'`“”‘’«»]+$/g;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
-// The documented header mistakes (pivotal-api.md §2): `Authorization:`, `Bearer`, `Bearer:`.
+// The header mistakes Pivotal's authentication page lists: `Authorization:`, `Bearer`, `Bearer:`.
 const HEADER_NAME = /^authorization\s*:\s*/i;
 const BEARER = /^bearer\b\s*:?\s*/i;
+// The documents fix a key's prefix and nothing else about it: no length, no character set. Pivotal's
+// /me judges the rest.
 const PIVOTAL_PREFIX = /^pivotal_(?:test_)?/;
-// The docs fix only the prefix; the simulator's secrets are 32 characters. A key's visible prefix
-// (`pivotal_K8s9`, as Pivotal lists it) is far shorter than any whole key.
-const MIN_SECRET_CHARS = 12;
-const MAX_KEY_CHARS = 200;
+// An Authorization header carries visible ASCII only: a key with anything else in it cannot be sent.
+const HEADER_SAFE = /^[\x21-\x7E]+$/;
 
 const OTHER_SECRETS: Array<[RegExp, string]> = [
   [/^(?:xoxe\.)?xox[abposre]-|^xapp-/, 'That is a Slack token, not a Pivotal API key.'],
@@ -42,26 +44,21 @@ export function cleanPastedKey(raw: string): PastedKey {
 
   if (text === '') return { ok: false, problem: `Paste a Pivotal API key here. ${CREATE_A_KEY}` };
   if (/\s/.test(text)) {
-    return { ok: false, problem: 'The key has a space or a line break in the middle. Copy it again as one piece; Pivotal keys have no spaces.' };
+    return { ok: false, problem: 'The key has a space or a line break in the middle, which an Authorization header cannot carry. Copy it again as one piece.' };
   }
   if (!PIVOTAL_PREFIX.test(text)) {
     const known = OTHER_SECRETS.find(([shape]) => shape.test(text));
     const what = known ? known[1] : 'That is not a Pivotal API key.';
     return { ok: false, problem: `${what} Pivotal keys start with \`pivotal_\` (live) or \`pivotal_test_\` (test). ${CREATE_A_KEY}` };
   }
-  if (text.includes('…') || text.includes('...')) {
+  if (text.includes('…')) {
     return {
       ok: false,
       problem: `That is the shortened key from Pivotal's key list. The whole key is shown only once, when it is created: ${CREATE_A_KEY}`,
     };
   }
-  const secretPart = text.replace(PIVOTAL_PREFIX, '');
-  if (secretPart.length < MIN_SECRET_CHARS) {
-    return { ok: false, problem: `That is only the start of a key (the prefix Pivotal lists), not the whole key. ${CREATE_A_KEY}` };
-  }
-  if (text.length > MAX_KEY_CHARS) return { ok: false, problem: 'That is longer than any Pivotal key: paste only the key itself.' };
-  if (!/^[A-Za-z0-9_-]+$/.test(secretPart)) {
-    return { ok: false, problem: 'The key contains characters a Pivotal key never has. Copy it again from where you saved it.' };
+  if (!HEADER_SAFE.test(text)) {
+    return { ok: false, problem: 'The key contains a character that cannot be sent to Pivotal (an HTTP header carries plain ASCII only). Copy it again from where you saved it.' };
   }
   return { ok: true, key: text };
 }
@@ -70,7 +67,16 @@ export function cleanPastedKey(raw: string): PastedKey {
 export function keyCheckProblem(err: unknown): string {
   if (err instanceof PivotalAuthError) {
     if (err.revoked) return `Pivotal says this key has been revoked. ${CREATE_A_KEY}`;
-    return 'Pivotal does not recognise this key. Check that you copied all of it (Pivotal shows a key only once, when it is created) or create a new one under *Admin › API Keys*.';
+    return (
+      'Pivotal does not recognise this key. Check that you copied all of it: the prefix shown in the key list (such as `pivotal_K8s9`) is only its start, ' +
+      'and Pivotal shows the whole key only once, when it is created. Or create a new one under *Admin › API Keys*.'
+    );
+  }
+  if (err instanceof PivotalPermissionError) {
+    return `Pivotal did not allow this key to read its own identity (\`/me\`, ${err.type}/${err.code}), so it was not saved. Pivotal keys normally carry full access: check the key under *Admin › API Keys*, or create a new one.`;
+  }
+  if (err instanceof PivotalUpstreamError) {
+    return `Something between this app and Pivotal (a proxy or gateway) answered HTTP ${err.status} instead of Pivotal, so the key could not be checked and nothing was saved. Submit again in a moment.`;
   }
   if (err instanceof PivotalRateLimitError) return 'Pivotal is rate-limiting this key right now, so it could not be checked. Submit again in a minute; nothing was saved.';
   if (err instanceof PivotalNetworkError) {

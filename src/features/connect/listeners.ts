@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
+import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import { openSession } from '../shared/session.js';
+import type { FeatureLifecycle } from '../index.js';
+import { checkStartupKey, reportModeMismatch } from './mode-check.js';
 import { watchForRejectedKeys } from './revocation.js';
 import {
   cancelSwitch,
@@ -34,6 +37,7 @@ import {
   switchConfirmView,
   switchExpiredView,
   SWITCH_CALLBACK,
+  type CheckedKey,
   type LiveCheck,
   type Message,
 } from './views.js';
@@ -55,8 +59,11 @@ function ephemeral(message: Message) {
   return { response_type: 'ephemeral' as const, replace_original: false, ...message };
 }
 
-/** Issue #3: /pivotal connect, status and disconnect, the Connect button, revoked keys, uninstalls. */
-export function registerConnect(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
+/**
+ * /pivotal connect, status and disconnect, the Connect button, revoked keys, uninstalls; at start-up,
+ * the check of PIVOTAL_API_KEY with /me.
+ */
+export function registerConnect(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
   watchForRejectedKeys(ctx);
 
   router.register({
@@ -105,7 +112,10 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     const result = await submitKey(ctx, { workspace, userId: body.user.id, pasted });
     if (result.kind === 'invalid') await ack({ response_action: 'errors', errors: { [KEY_BLOCK]: result.problem } });
     else if (result.kind === 'confirm-switch') await ack({ response_action: 'update', view: switchConfirmView(result) });
-    else await ack({ response_action: 'update', view: connectedView(result.key, result.outcome) });
+    else {
+      await ack({ response_action: 'update', view: connectedView(result.key, result.outcome) });
+      tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
+    }
   });
 
   app.view(SWITCH_CALLBACK, async ({ ack, body, view, client, context }) => {
@@ -118,6 +128,7 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     // Metadata that does not parse names no pending switch, which reads as an expired one.
     const result = await confirmSwitch(ctx, { workspace, userId: body.user.id, switchId: parseSwitchId(view.private_metadata) ?? '' });
     await ack({ response_action: 'update', view: result.kind === 'expired' ? switchExpiredView(result.mode) : connectedView(result.key, result.outcome) });
+    if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
   });
 
   app.view({ callback_id: SWITCH_CALLBACK, type: 'view_closed' }, async ({ ack, view, context }) => {
@@ -189,6 +200,16 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     if (!event.tokens.bot?.length) return;
     await forgetInstallation(ctx, { workspace: workspaceFromContext(context), isEnterpriseInstall: context.isEnterpriseInstall === true, eventTime: eventTime(body) });
   });
+
+  return {
+    start: (info) => checkStartupKey(ctx, info?.botWorkspace),
+    stop: async () => {},
+  };
+}
+
+/** The admin who connected sees a mode disagreement in the modal; the other admins get a DM. */
+function tellOtherAdminsOfModeMismatch(ctx: AppContext, workspace: WorkspaceRef, key: CheckedKey, connectedBy: string): void {
+  ctx.background.run('connect: key mode check', () => reportModeMismatch(ctx, workspace, key, 'stored', connectedBy));
 }
 
 function parseSwitchId(privateMetadata: string | undefined): string | undefined {

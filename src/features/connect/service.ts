@@ -36,7 +36,7 @@ export type ConnectDeps = Pick<AppContext, 'store' | 'keyRing' | 'pivotal' | 'lo
  * under the field, with the text still in it): one attempt, no waiting out a rate-limit pause, and
  * short enough to fit Slack's 3 s.
  */
-const KEY_CHECK_LIMITS = { timeoutMs: 2_000, maxAttempts: 1, maxRetryAfterMs: 0 } as const;
+export const KEY_CHECK_LIMITS = { timeoutMs: 2_000, maxAttempts: 1, maxRetryAfterMs: 0 } as const;
 
 // ——— for other features ———
 
@@ -57,7 +57,7 @@ export async function requireConnection(ctx: AppContext, session: Session, clien
 export type AdminRequirement = { admin: true } | { admin: false; message: Message };
 
 /**
- * Who may connect, rotate, disconnect and change settings (issue #3 item 4). Everyone else gets
+ * Who may connect, rotate, disconnect and change settings. Everyone else gets
  * `message`, naming who can: show it ephemeral, or as `adminOnlyModal(message)` where a modal answers.
  * `what` completes "Only … can …", e.g. "change the notification channel".
  */

@@ -5,7 +5,7 @@ import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { PENDING_SWITCH_TTL_MS } from './pending-switches.js';
 
-/** Pure views of issue #3: connect modal, its results, status, disconnect, the not-connected reply. */
+/** Pure views of connecting: connect modal, its results, status, disconnect, the not-connected reply. */
 
 export const CONNECT_OPEN_ACTION = 'connect_open';
 export const CONNECT_CALLBACK = 'connect_submit';
@@ -314,6 +314,16 @@ export function attentionDm(opts: { reason: string; keyPrefix: string; mode: Key
       section('Nothing in Slack reaches Pivotal until an admin connects a working key. You get this message once; the app Home shows the state until it is fixed.'),
       { type: 'actions', block_id: 'connect_attention_dm', elements: [connectButton('Connect a new key')] },
     ],
+  };
+}
+
+/** To the admins: `/me` states another mode than the key's prefix (at start-up, or when a key was connected). */
+export function modeMismatchDm(opts: { keyPrefix: string; mode: KeyMode; reportedMode: KeyMode; orgSlug: string | null; source: ConnectionState['source'] }): Message {
+  const where = opts.source === 'bootstrap' ? "the server's `PIVOTAL_API_KEY`" : 'the key connected in Slack';
+  const what = `Pivotal's \`/me\` reports ${where} \`${escapeMrkdwn(opts.keyPrefix)}…\`${opts.orgSlug ? ` for \`${escapeMrkdwn(opts.orgSlug)}\`` : ''} as a *${opts.reportedMode}* key.`;
+  return {
+    text: `${testKeyPrefix(opts.mode)}Pivotal reports the key ${opts.keyPrefix}… as ${opts.reportedMode}, but its prefix says ${opts.mode}. Check the key.`,
+    blocks: [...testKeyLabelBlock(opts.mode), section(`:warning: ${what}`), section(modeDisagreement(opts.mode, opts.reportedMode)!)],
   };
 }
 

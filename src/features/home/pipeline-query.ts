@@ -1,3 +1,4 @@
+import { SLACK_OWNER_METADATA_KEY } from '../../store/onboarding-owner.js';
 import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
 import type { Db, DialectName } from '../../store/database.js';
@@ -32,6 +33,7 @@ export interface PipelineRowData {
   target_launch_date: string | null;
   csm_id: string | null;
   metadata: string | null;
+  slack_owner_id: string | null;
   phase_entered_at: string;
   completed_at: string | null;
 }
@@ -40,15 +42,18 @@ export interface PipelineRowData {
 export const FINISHED_STATES = ['done', 'completed'];
 export const FINISHED_PHASE = 'completed';
 
-function slackCsmUserId(dialect: DialectName) {
-  return dialect === 'postgres' ? sql<string | null>`(o.metadata::jsonb ->> 'slack_csm_user_id')` : sql<string | null>`json_extract(o.metadata, '$.slack_csm_user_id')`;
+/** The app's own record of the Slack owner, else the one in metadata (see onboarding-owner.ts). */
+function slackOwner(dialect: DialectName) {
+  const fromMetadata =
+    dialect === 'postgres' ? sql<string | null>`(o.metadata::jsonb ->> ${sql.lit(SLACK_OWNER_METADATA_KEY)})` : sql<string | null>`json_extract(o.metadata, ${sql.lit(`$.${SLACK_OWNER_METADATA_KEY}`)})`;
+  return sql<string | null>`coalesce(o.slack_owner_id, ${fromMetadata})`;
 }
 
 function filtered(db: Db, f: PipelineFilter, withPhase: boolean) {
   let q = db.selectFrom('rm_onboardings as o').where('o.workspace_id', '=', f.workspaceId).where('o.deleted', '=', 0);
   if (f.owner) {
     const { slackUserId, pivotalUserIds } = f.owner;
-    q = q.where((eb) => eb.or([eb(slackCsmUserId(f.dialect), '=', slackUserId), ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : [])]));
+    q = q.where((eb) => eb.or([eb(slackOwner(f.dialect), '=', slackUserId), ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : [])]));
   }
   if (f.state === 'flag:overdue') {
     q = q
@@ -98,6 +103,7 @@ export async function pipelinePage(db: Db, f: PipelineFilter, phaseOrder: readon
       'o.target_launch_date',
       'o.csm_id',
       'o.metadata',
+      'o.slack_owner_id',
       'o.phase_entered_at',
       'o.completed_at',
     ])

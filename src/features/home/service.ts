@@ -3,6 +3,7 @@ import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
+import { slackOwnerOf } from '../../store/onboarding-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
@@ -60,7 +61,7 @@ export async function loadHomeData(ctx: AppContext, client: WebClient, workspace
     kind: 'connected',
     now,
     today,
-    connection: { mode: connection.mode, keyPrefix: connection.keyPrefix, orgName: row?.pivotal_org_name ?? state?.org_name ?? null },
+    connection: { mode: connection.mode, keyPrefix: connection.keyPrefix, orgName: row?.pivotal_org_name ?? row?.pivotal_org_slug ?? state?.org_name ?? null },
     attention: row ?? null,
     sync: {
       started: Boolean(state?.last_sync_at || state?.walk_kind || state?.last_full_walk_at),
@@ -110,7 +111,7 @@ function boardPhases(sequence: PhaseSequence, counts: Map<string, number>, every
 
 function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string, string[]>): HomeRow {
   const mapped = r.csm_id ? (owners.get(r.csm_id) ?? []) : [];
-  const fromMetadata = mapped.length === 0 ? slackCsmOf(r.metadata) : undefined;
+  const slackOwner = mapped.length === 0 ? slackOwnerOf(r) : null;
   return {
     id: r.id,
     displayId: r.display_id,
@@ -124,21 +125,10 @@ function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string
     waiting: r.waiting_on_customer === 1,
     target: r.target_launch_date,
     finished: r.phase === FINISHED_PHASE || FINISHED_STATES.includes(r.state) || r.completed_at !== null,
-    ownerSlackIds: fromMetadata ? [fromMetadata] : mapped,
+    ownerSlackIds: slackOwner ? [slackOwner] : mapped,
     ownerPivotalId: r.csm_id,
     phaseEnteredAt: r.phase_entered_at,
   };
-}
-
-/** Onboardings opened from Slack for a CSM without a Pivotal mapping name them in metadata (issue #4). */
-function slackCsmOf(metadata: string | null): string | undefined {
-  if (!metadata) return undefined;
-  try {
-    const value = (JSON.parse(metadata) as Record<string, unknown>).slack_csm_user_id;
-    return typeof value === 'string' && /^[UW][A-Z0-9]+$/.test(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What identifies a view's content, leaving out the lines that only move with the clock. */

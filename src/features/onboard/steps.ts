@@ -12,6 +12,7 @@ import {
 import { recordMetadata } from '../../pivotal/record-metadata.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import type { Db } from '../../store/database.js';
+import { SLACK_OWNER_METADATA_KEY, setSlackOwner } from '../../store/onboarding-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { getCustomerRow, setPrimaryContact, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
 import { pivotalUserFor } from '../../store/user-mappings.js';
@@ -153,13 +154,15 @@ export class OnboardRunner {
     const o = job.input.onboarding;
     const csmId = await pivotalUserFor(this.ctx.store.db, s.workspaceId, o.csmUserId);
     const body: OnboardingCreate = {
-      customer_id: job.records.customer!.id,
+      // As the quickstart and the CI smoke example send it: the customer's display id, as a string.
+      customer_id: String(job.records.customer!.display_id),
       phase: o.phase,
       state: o.state,
       ...(o.targetLaunchDate ? { target_launch_date: o.targetLaunchDate } : {}),
-      // No users endpoint exists (gap 14): without a mapping Pivotal gets no csm_id, the metadata keeps who it is.
+      // Pivotal has no users API: without a mapping it gets no csm_id. The app keeps the Slack owner in
+      // its own store (below); the metadata carries it too, for whoever reads the record in Pivotal.
       ...(csmId ? { csm_id: csmId } : {}),
-      metadata: this.metadata(job, s, { slack_csm_user_id: o.csmUserId }),
+      metadata: this.metadata(job, s, { [SLACK_OWNER_METADATA_KEY]: o.csmUserId }),
     };
     const created = await s.connection.client.createOnboarding(body, { idempotencyKey: writeKey(`onboard:${job.key.viewId}:onboarding`, body) });
     const summary = {
@@ -177,6 +180,7 @@ export class OnboardRunner {
       { onboarding: summary },
       async (trx, now) => {
         const changes = await upsertOnboarding(trx, s.workspaceId, created, now);
+        await setSlackOwner(trx, s.workspaceId, created.id, o.csmUserId);
         if (changes.isNew) {
           await recordActivity(trx, s.workspaceId, { kind: 'onboarding.opened', onboardingId: created.id, actor: { type: 'slack', userId: job.userId } }, created.created_at ?? created.id, now);
         }

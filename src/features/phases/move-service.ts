@@ -8,7 +8,7 @@ import { recordActivity } from '../../notifications/activity.js';
 import { routeFor } from '../../notifications/routing.js';
 import { PivotalError, PivotalNotFoundError, type Onboarding, type OnboardingPatch } from '../../pivotal/index.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { findCustomers, findOnboarding, getCustomerRow, onboardingsOfCustomer, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
+import { findCustomers, findOnboarding, getCustomerRow, getOnboardingRow, onboardingsOfCustomer, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
 import { applyOnboardings } from '../../sync/apply.js';
 import { truncate } from '../../views/text.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
@@ -135,7 +135,11 @@ async function formFor(ctx: AppContext, session: Session, actor: Actor, fresh: O
     name: fresh.name ? truncate(fresh.name, 150) : null,
     finished: isFinished({ completed_at: fresh.completed_at ?? null, phase: fresh.phase, state: fresh.state }),
     customer: customer ? { displayId: customer.display_id, name: truncate(customer.name, 150), slug: customer.slug ? truncate(customer.slug, 100) : null } : null,
-    owner: await ownerOf(db, ws, { csm_id: fresh.csm_id ?? null, metadata: fresh.metadata ? JSON.stringify(fresh.metadata) : null }),
+    owner: await ownerOf(db, ws, {
+      csm_id: fresh.csm_id ?? null,
+      metadata: fresh.metadata ? JSON.stringify(fresh.metadata) : null,
+      slack_owner_id: (await getOnboardingRow(db, ws, fresh.id))?.slack_owner_id ?? null,
+    }),
   };
   return { kind: 'form', form: await formFromSnapshot(ctx, session, actor, snapshot, extra) };
 }

@@ -6,9 +6,12 @@ import {
   PivotalError,
   PivotalNetworkError,
   PivotalNotFoundError,
+  PivotalPermissionError,
   PivotalRateLimitError,
   PivotalServerError,
+  PivotalUpstreamError,
   PivotalValidationError,
+  describeRequest,
 } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn } from '../../views/text.js';
@@ -26,6 +29,16 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
       ? `Pivotal refused this workspace's API key: it has been revoked. To fix it, ${fixer} can connect a new key with \`/pivotal connect\`.`
       : `Pivotal refused this workspace's API key (${escapeMrkdwn(err.code)}). To fix it, ${fixer} can connect a working key with \`/pivotal connect\`.`;
   }
+  if (err instanceof PivotalPermissionError) {
+    const what = err.request ? `to ${describeRequest(err.request)}` : 'to do this';
+    return (
+      `Pivotal did not allow this workspace's API key ${what} (${escapeMrkdwn(`${err.type}/${err.code}`)}). Pivotal keys normally carry full read and write access, ` +
+      `so ask ${fixer} to check the key under *Admin › API Keys* in Pivotal, or to connect another one with \`/pivotal connect\`.`
+    );
+  }
+  if (err instanceof PivotalUpstreamError) {
+    return `Something between this app and Pivotal (a proxy or gateway) refused the request with HTTP ${err.status}, so Pivotal never judged it and the workspace's key is kept. Try again in a moment; if it keeps happening, the server's operator should check the route to Pivotal.`;
+  }
   if (err instanceof PivotalRateLimitError) return 'Pivotal is busy with this workspace\'s requests right now (rate limit). Try again in a minute.';
   if (err instanceof PivotalNetworkError) return err.timedOut ? 'Pivotal did not answer in time. Nothing was lost; try again in a moment.' : 'Pivotal could not be reached. Try again in a moment.';
   if (err instanceof PivotalServerError) return 'Pivotal had an internal error. Try again in a moment; nothing was created twice.';
@@ -41,11 +54,11 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
 }
 
 /**
- * explainPivotalError for the person whose action failed (issue #3 item 6): when Pivotal refused the
- * workspace's key, only an admin can fix it, so the sentence names them. They are looked up only
+ * explainPivotalError for the person whose action failed: when Pivotal refused the workspace's key
+ * or what it asked, only an admin can fix it, so the sentence names them. They are looked up only
  * then, so the other failures cost no Slack call. `slack` is the workspace's own client.
  */
 export async function explainToPerson(ctx: Pick<AppContext, 'permissions'>, slack: WebClient, workspaceId: string, err: unknown): Promise<string> {
-  if (!(err instanceof PivotalAuthError)) return explainPivotalError(err);
+  if (!(err instanceof PivotalAuthError) && !(err instanceof PivotalPermissionError)) return explainPivotalError(err);
   return explainPivotalError(err, { whoCanFix: mentionList(await ctx.permissions.admins(slack, workspaceId)) });
 }

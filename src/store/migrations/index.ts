@@ -15,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0007_test_record_cleanup': await import('./0007_test_record_cleanup.js'),
   '0008_move_claims': await import('./0008_move_claims.js'),
   '0009_outbox_fairness': await import('./0009_outbox_fairness.js'),
+  '0010_onboarding_slack_owner': await import('./0010_onboarding_slack_owner.js'),
 };

@@ -1,0 +1,29 @@
+import { WebClient } from '@slack/web-api';
+import { slackClientOptions } from '../../app.js';
+import type { AppContext } from '../../context.js';
+import { botTokenFor } from '../../notifications/workspace-access.js';
+import { boltLogger } from '../../slack/bolt-logger.js';
+import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { Message } from './views.js';
+
+/**
+ * Sends a DM to each admin of the workspace (a user id as the channel reaches that person's DM with
+ * the app), except `skip`. Work outside a request: the workspace's own bot token is looked up here.
+ */
+export async function dmAdmins(ctx: AppContext, ref: WorkspaceRef, message: Message, opts: { what: string; skip?: string } = { what: 'a notice' }): Promise<void> {
+  const id = workspaceId(ref);
+  const token = await botTokenFor(ctx, id);
+  if (!token) {
+    ctx.logger.warn({ workspace: id }, `no Slack bot token for the workspace: its admins cannot be sent ${opts.what}`);
+    return;
+  }
+  const slack = new WebClient(token, { ...slackClientOptions(ctx), logger: boltLogger(ctx.logger), teamId: ref.teamId });
+  for (const admin of await ctx.permissions.admins(slack, id)) {
+    if (admin === opts.skip) continue;
+    try {
+      await slack.chat.postMessage({ channel: admin, text: message.text, blocks: message.blocks });
+    } catch (err) {
+      ctx.logger.warn({ err, workspace: id, admin }, `could not DM an admin ${opts.what}`);
+    }
+  }
+}
