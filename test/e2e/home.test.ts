@@ -51,8 +51,8 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     await h.idle();
     expect(h.pivotal.requests.length).toBe(before);
     const text = homeText(home);
-    // PIVOTAL_API_KEY: the documented /me names no organization, and the slug is not kept for it.
-    expect(text).toContain('Connected to Pivotal with key');
+    // PIVOTAL_API_KEY: the documented /me names the organization by its slug alone.
+    expect(text).toMatch(/Connected to \*acme-[0-9a-f]{6}\* with key/);
     expect(text).toContain(`\`${h.apiKey!.slice(0, 12)}…\` (live)`);
     expect(text).toContain('last sync');
     expect(text).not.toContain('TEST MODE');

@@ -26,8 +26,11 @@ async function statusReply(h: Harness, user = CSM): Promise<{ text: string; bloc
   return post.body as unknown as { text: string; blocks: unknown[] };
 }
 
+/** /metrics is served only to a bearer of METRICS_TOKEN; the harnesses that read it set one. */
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+
 async function metric(h: Harness, name: string, labels: Record<string, string>): Promise<number> {
-  const res = await fetch(`${h.baseUrl}/metrics`);
+  const res = await fetch(`${h.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   return sampleValue(parsePrometheus(await res.text()), name, labels) ?? 0;
 }
 
@@ -42,6 +45,7 @@ describe('records that do not fit the documented shape', () => {
 
   it('skips the row, keeps the rest of the page and the sync, counts it, and logs only its kind and id', async () => {
     h = await startHarness({
+      env: { METRICS_TOKEN },
       sync: { tickMs: 20, intervalMs: 200, homeRefreshMs: 0, firstSightDelayMs: 0 },
       seed: (pivotal, orgId) => {
         pivotal.seedDemo(orgId, { customers: 4 });
@@ -70,7 +74,7 @@ describe('records that do not fit the documented shape', () => {
 describe('a create whose answer does not fit', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { METRICS_TOKEN } });
   });
   afterAll(async () => {
     await h.close();
