@@ -18,7 +18,7 @@ export interface SandboxServices {
   signingSecret: string;
   botToken: string;
   testKey: string;
-  /** The local Slack page (issue #7), served by the Slack stand-in. */
+  /** The local Slack page, served by the Slack stand-in. */
   page: SandboxPage;
   /** Wire the stand-in to the app once the app's port is known. */
   attachApp(eventsUrl: string): void;

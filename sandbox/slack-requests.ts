@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Builds and signs requests exactly as Slack sends them to `/slack/events` (slack-platform.md §6, §8 B):
+ * Builds and signs requests exactly as Slack sends them to `/slack/events` (docs/slack-notes.md):
  * `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>`, form-encoded commands and interactivity
  * (a single `payload` field), JSON events. Shared by the test harness and the sandbox page.
  */

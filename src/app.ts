@@ -51,7 +51,7 @@ const FATAL_AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inacti
 export function slackClientOptions(ctx: AppContext): WebClientOptions {
   return {
     slackApiUrl: ctx.config.slackApiUrl,
-    // Interactive paths must answer quickly; long retries belong to the outbox (slack-platform.md §10).
+    // Interactive paths must answer quickly; long retries belong to the outbox (WebClient's default is ~30 min).
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1500, randomize: true },
     timeout: 10_000,
   };

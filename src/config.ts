@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The environment is the operator's contract (issue #2): these names are relied on by tests, the
+ * The environment is the operator's contract: these names are relied on by tests, the
  * sandbox and deployments. Everything is validated once, at start-up, and a bad value stops the
  * process with one message naming the variable and what to set.
  */

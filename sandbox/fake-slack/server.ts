@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for the Slack Web API (slack-platform.md §8 C). It answers in Slack's shapes,
+ * A local stand-in for the Slack Web API (docs/slack-notes.md, Testing without Slack). It answers in Slack's shapes,
  * records every call so tests can assert on what Slack would show, and can be told to fail.
  * Used by the test harness and by sandbox mode; production never reaches it.
  */
@@ -65,7 +65,7 @@ export interface StoredView {
   view: Record<string, unknown>;
 }
 
-/** What happened on the fake, for whoever renders it (the sandbox page, issue #7). */
+/** What happened on the fake, for whoever renders it (the sandbox page). */
 export type FakeSlackActivity =
   | { kind: 'api'; method: string; args: Record<string, unknown>; answer: Record<string, unknown> }
   | { kind: 'response_url'; id: string; body: Record<string, unknown> };
@@ -87,7 +87,7 @@ export interface FakeSlack {
   /** Where `apps.connections.open` sends a Socket Mode app (a local WebSocket server in tests). */
   setSocketModeUrl(url: string): void;
   close(): Promise<void>;
-  /** Extra routes mounted by the sandbox page (issue #7) share this server. */
+  /** Extra routes mounted by the sandbox page share this server. */
   route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): void;
   /** Called after every answered Web API call and every response_url post; returns an unsubscribe. */
   subscribe(listener: (activity: FakeSlackActivity) => void): () => void;

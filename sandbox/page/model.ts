@@ -60,7 +60,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.set(key, value);
   if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
 }
-/** Slack's stack limit: the root view and two pushes (slack-platform.md §2). */
+/** Slack's stack limit: the root view and two pushes (more is `push_limit_reached`). */
 const MAX_STACK = 3;
 export const TROUBLE = 'We had some trouble connecting. Try again?';
 

@@ -4,7 +4,7 @@ import { renderMrkdwn, type MentionDirectory } from './mrkdwn.js';
 import { h, safeHref, type VElement, type VNode } from './vnode.js';
 
 /**
- * Block Kit → VNode, for the sandbox page (issue #7). Pure: the same blocks always give the same tree.
+ * Block Kit → VNode, for the sandbox page. Pure: the same blocks always give the same tree.
  * Every interactive control carries data-block-id / data-action-id / data-type so the browser can
  * report what was used, and tests can find controls the way the app names them.
  * A block or element this renderer does not know becomes a visible placeholder, never an exception.
@@ -17,7 +17,7 @@ export interface RenderContext extends MentionDirectory {
   scope?: string;
 }
 
-/** Slack's limits per surface (slack-platform.md §3); more than this and Slack refuses the call. */
+/** Slack's block limits per surface; more than this and Slack refuses the call. */
 export const BLOCK_LIMITS = { modal: 100, home: 100, message: 50 } as const;
 
 export function unsupported(what: 'block' | 'element', type: string): VElement {

@@ -250,7 +250,7 @@ export class SimulatorState {
 
   // Deletion
 
-  /** Soft delete; repeating it answers the same body (pivotal-api.md §8). */
+  /** Soft delete; the idempotency docs say repeating it answers the same body. */
   delete(orgId: string, kind: RecordKind, ref: string): DeletedBody {
     const data = this.data(orgId);
     const record = this.table(orgId, kind).markDeleted(ref, this.now().toISOString());
@@ -303,7 +303,7 @@ function releaseIndex(index: Map<string, string>, value: string, id: string): vo
 }
 
 /**
- * `state=waiting` is derived from `waiting_on_customer` (pivotal-api.md §5.4), so each follows the other;
+ * `state=waiting` is derived from `waiting_on_customer` (the API guide), so each follows the other;
  * an explicit state wins when both are sent. `completed_at` is set on entering a terminal phase or state.
  */
 function applyOnboardingChanges(current: OnboardingRecord, changes: OnboardingChanges, at: string): OnboardingRecord {

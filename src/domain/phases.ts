@@ -17,7 +17,7 @@ const DEFAULT_NAMES: Record<(typeof KNOWN_PHASES)[number], string> = {
   completed: 'Completed',
 };
 
-/** Until an admin changes it, a workspace follows the API's documented order (pivotal-api.md §11.1). */
+/** Until an admin changes it, a workspace follows the phase order of Pivotal's API guide. */
 export const DEFAULT_PHASES: readonly Phase[] = KNOWN_PHASES.map((key) => ({ key, name: DEFAULT_NAMES[key], archived: false }));
 
 /** A phase string nobody configured is shown as it is, made readable, never an error. */

@@ -3,7 +3,7 @@ import type { Db } from '../store/database.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
- * transaction as the change it reports (DESIGN.md rule 6); the dispatcher turns it into the parent
+ * transaction as the change it reports, so nothing is lost or doubled; the dispatcher turns it into the parent
  * post and a thread reply.
  */
 export type Actor = { type: 'slack'; userId: string } | { type: 'pivotal' };

@@ -19,10 +19,10 @@ const STATE_NAMES: Record<string, string> = {
   blocked: 'Blocked',
 };
 
-/** The states a person can pick in the move modal: the API guide's list (pivotal-api.md §11.2). */
+/** The states a person can pick in the move modal: the list in Pivotal's API guide. */
 export const SETTABLE_STATES = ['active', 'paused', 'at_risk', 'waiting'] as const;
 
-/** State is an open string (gap 2): unknown values are shown readable, never refused. */
+/** State is an open string (the documents give three vocabularies): unknown values show readable, never refused. */
 export function stateName(state: string): string {
   return STATE_NAMES[state] ?? readablePhase(state);
 }

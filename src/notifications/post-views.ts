@@ -8,10 +8,10 @@ import { formatDay } from '../views/launch-date.js';
 import { describeShift, describeTarget, ownerText, phaseName, phaseProgress, safeText, stateName, type Owner } from './describe.js';
 
 /**
- * Channel posts as pure functions of plain data (DESIGN.md rule 2): the parent card of an onboarding,
+ * Channel posts as pure functions of plain data (views are pure): the parent card of an onboarding,
  * the thread reply for one change, and the single top-level post used when a channel has threading
  * off. Posts stay far below the 50-block limit and the undocumented ~13k aggregate cap
- * (slack-platform.md §3): a card is five blocks.
+ * (docs/slack-notes.md, Block Kit limits): a card is five blocks.
  */
 
 /** The action every "Move phase" button uses (channel posts, Home, customer card); value = onboarding id. */

@@ -22,7 +22,7 @@ export async function workspaceChannel(ctx: AppContext, workspaceId: string): Pr
 /**
  * Where an onboarding's posts go: the customer's own channel when Pivotal links one, else the
  * workspace's. `unusable` skips a customer channel that Slack refused (archived, gone), falling back
- * to the workspace channel the way Pivotal's own integration does (pivotal-api.md §12.3).
+ * to the workspace channel the way Pivotal's own Slack integration does.
  */
 export async function routeFor(
   ctx: AppContext,

@@ -7,7 +7,7 @@ const VISIBLE_CHARS = 4;
 
 export type KeyMode = 'live' | 'test';
 
-/** The mode comes from the key prefix, which the docs define; `/me` has no documented mode field. */
+/** The mode comes from the key prefix, which the docs define; `/me` also reports one, checked in mode-check.ts. */
 export function keyMode(apiKey: string): KeyMode {
   return apiKey.startsWith(TEST_PREFIX) ? 'test' : 'live';
 }

@@ -1,7 +1,7 @@
 /**
  * Which Slack workspace a request came from. Enterprise Grid workspaces are keyed by enterprise and
- * team together, so a key stored for one workspace can never answer for another (pivotal-api.md §2:
- * a Pivotal key belongs to exactly one org).
+ * team together, so a key stored for one workspace can never answer for another (a Pivotal key
+ * belongs to exactly one org).
  */
 export interface WorkspaceRef {
   teamId: string;

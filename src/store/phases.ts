@@ -1,7 +1,7 @@
 import { DEFAULT_PHASES, PhaseSequence, type Phase } from '../domain/phases.js';
 import type { Db } from './database.js';
 
-/** No Pivotal endpoint lists phases, so each workspace's sequence lives here (issue #5 item 1). */
+/** No Pivotal endpoint lists phases, so each workspace's sequence lives here. */
 export async function loadPhaseSequence(db: Db, workspaceId: string): Promise<PhaseSequence> {
   const rows = await db.selectFrom('phases').selectAll().where('workspace_id', '=', workspaceId).orderBy('position').execute();
   if (rows.length === 0) return new PhaseSequence(DEFAULT_PHASES);

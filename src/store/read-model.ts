@@ -130,7 +130,7 @@ export async function getCustomerRow(db: Db, workspaceId: string, id: string): P
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
- * Customer references accept a display id (`245`, `#245`), a cuid, a slug or a name (issue #4 item 8).
+ * Customer references accept a display id (`245`, `#245`), a cuid, a slug or a name.
  * An exact hit on id, display id or slug wins; otherwise names containing the text, best first.
  */
 export async function findCustomers(db: Db, workspaceId: string, reference: string, limit = 10): Promise<RmCustomerRow[]> {

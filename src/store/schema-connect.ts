@@ -8,7 +8,7 @@ export interface ConnectTables {
 
 /**
  * A key that passed /me but belongs to another Pivotal organization than the connected one: it waits
- * here, encrypted, until the admin who pasted it confirms the switch (issue #3 item 5). Slack's
+ * here, encrypted, until the admin who pasted it confirms the switch. Slack's
  * private_metadata only carries the row id, never the key.
  */
 export interface PendingKeySwitchesTable {

@@ -22,7 +22,7 @@ export type TransitionKind = 'advance' | 'back' | 'skip' | 'set' | 'state' | 'ta
 
 /**
  * The app's own audit of moves made from Slack. Pivotal documents no field for a reason or a note on a
- * PATCH (pivotal-api.md gap 3), so they live here and in the channel thread.
+ * PATCH, so they live here and in the channel thread.
  */
 export interface PhaseTransitionsTable {
   id: string;

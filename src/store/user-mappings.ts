@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 
 /**
- * Pivotal has no users endpoint (pivotal-api.md gap 14), so which Slack user is which Pivotal user
+ * Pivotal has no users endpoint, so which Slack user is which Pivotal user
  * (`csm_id`) is a mapping admins keep here.
  */
 export async function pivotalUserFor(db: Db, workspaceId: string, slackUserId: string): Promise<string | undefined> {

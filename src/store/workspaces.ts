@@ -9,7 +9,7 @@ export interface PivotalConnection {
   keyPrefix: string;
   keyName: string | null;
   mode: PivotalMode;
-  /** Null when /me does not report it (its shape is not settled, pivotal-api.md gap 7). */
+  /** Null when /me does not report it (the guides' shape and the OpenAPI spec's differ; see pivotal/identity.ts). */
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;

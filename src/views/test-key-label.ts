@@ -5,7 +5,7 @@ export type KeyMode = 'live' | 'test';
 export const TEST_KEY_BADGE = ':test_tube: TEST MODE';
 
 /**
- * The one way test mode is shown (issue #3): every surface a test-key workspace sees carries it —
+ * The one way test mode is shown: every surface a test-key workspace sees carries it —
  * modals, Home, ephemeral replies and channel posts — so a rehearsal is never mistaken for real work.
  */
 export function testKeyLabelBlock(mode: KeyMode | null | undefined): ContextBlock[] {

@@ -1,5 +1,5 @@
 /**
- * Text helpers that know Slack's limits (slack-platform.md §3). Limits count code points, so
+ * Text helpers that know Slack's Block Kit limits (docs/slack-notes.md). Limits count code points, so
  * truncation splits on code points and never cuts an emoji in half.
  */
 export const LIMITS = {

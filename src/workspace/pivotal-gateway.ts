@@ -49,7 +49,7 @@ export interface ClientLimits {
 
 /**
  * The one place that turns "a request from workspace X" into a Pivotal client holding X's key.
- * A key is only ever used for the workspace it was stored for (issue #3, isolation); the clients are
+ * A key is only ever used for the workspace it was stored for (isolation); the clients are
  * cached per workspace and key so their rate pacing is shared by every request of that workspace.
  */
 export class PivotalGateway {

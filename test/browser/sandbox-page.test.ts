@@ -9,7 +9,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.j
 import { waitFor } from '../harness/wait.js';
 
 /**
- * The must-show of issue #7: a newcomer's first minutes, in a real browser against `npm start`'s
+ * A newcomer's first minutes, in a real browser against `npm start`'s
  * sandbox (the real app, the Pivotal simulator, the page). Every click goes through the page's
  * server as a signed Slack request; what shows is what the app sent to the Slack Web API.
  */

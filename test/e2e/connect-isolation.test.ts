@@ -11,7 +11,7 @@ import { connectWorkspace } from '../harness/connect-workspace.js';
 import { visibleText } from '../harness/view-submission.js';
 
 /**
- * Issue #3 item 8: with OAuth distribution one app serves many workspaces, and a key stored for one
+ * With OAuth distribution one app serves many workspaces, and a key stored for one
  * is only ever used for requests from that one, Enterprise Grid workspaces keyed by enterprise and team.
  */
 

@@ -13,7 +13,7 @@ import { visibleText } from '../harness/view-submission.js';
 import { currentView, echoView } from '../harness/views.js';
 import { waitFor } from '../harness/wait.js';
 
-/** Issue #3 items 6, 8 and 9: a key rejected at run time, the bootstrap key, uninstalling. */
+/** A key rejected at run time, the bootstrap key, uninstalling. */
 
 const LISTED: FakeUser = { id: 'U0LISTED1', name: 'lee' };
 const OWNER: FakeUser = { id: 'U0OWNER01', name: 'olga', is_owner: true };

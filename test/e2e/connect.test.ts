@@ -11,7 +11,7 @@ import { ADMIN, CSM, TEAM, startHarness, type Harness } from '../harness/app-har
 import { connectWorkspace, pasteKey, type ModalAnswer } from '../harness/connect-workspace.js';
 import { latestView, textInputs, visibleText } from '../harness/view-submission.js';
 
-/** Issue #3 items 1–5 and 10 through signed requests: connect, rotate, switch, status, disconnect. */
+/** `/pivotal connect` through signed requests: connect, rotate, switch, status, disconnect. */
 
 const LISTED: FakeUser = { id: 'U0LISTED1', name: 'lee', real_name: 'Lee Listed' };
 

@@ -4,7 +4,7 @@ import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.j
 import { latestView, visibleText } from '../harness/view-submission.js';
 import { openMove, seedOnboarding, submitView, typed, WORKSPACE } from '../harness/phase-moves.js';
 
-/** Issue #5 item 1: admins rename, reorder, add and archive the workspace's phases; moves follow. */
+/** `/pivotal phases`: admins rename, reorder, add and archive the workspace's phases; moves follow. */
 
 let h: Harness;
 beforeAll(async () => {

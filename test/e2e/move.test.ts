@@ -5,7 +5,7 @@ import { visibleText } from '../harness/view-submission.js';
 import { datePicked, fastOutbox, lastUpdatedView, openMove, seedOnboarding, seenBySync, select, submitView, typed, WORKSPACE } from '../harness/phase-moves.js';
 import { loadPhaseSequence, savePhaseSequence } from '../../src/store/phases.js';
 
-/** Issue #5 items 2–3 through signed requests: the move modal, its rules, the PATCH and what it records. */
+/** `/pivotal move` through signed requests: the move modal, its rules, the PATCH and what it records. */
 
 let h: Harness;
 beforeAll(async () => {

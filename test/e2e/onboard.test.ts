@@ -90,7 +90,7 @@ describe('/pivotal onboard, the happy path', () => {
     expect(await db.selectFrom('rm_onboardings').select('phase').where('id', '=', onboardings[0]!.id).executeTakeFirst()).toEqual({ phase: 'program_design' });
     const outbox = await db.selectFrom('outbox').select(['kind', 'onboarding_id', 'payload']).execute();
     expect(outbox).toEqual([{ kind: 'onboarding.opened', onboarding_id: onboardings[0]!.id, payload: expect.stringContaining(CSM.id) as unknown }]);
-    // The outbox's dispatcher (issue #5) turns it into the activity post in the notification channel.
+    // The outbox's dispatcher turns it into the activity post in the notification channel.
     const post = await waitFor(() => h.slack.messages.find((m) => m.channel === NOTIFY_CHANNEL && !m.thread_ts), { what: 'the activity post' });
     expect(post.text).toContain('Acme Corp');
   });

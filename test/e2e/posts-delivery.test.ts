@@ -9,7 +9,7 @@ import { visibleText } from '../harness/view-submission.js';
 import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, select, submitView, WORKSPACE } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
-/** Issue #5 item 5: every post delivered once, through rate limits, outages, restarts and channel trouble. */
+/** Every post delivered once, through rate limits, outages, restarts and channel trouble. */
 
 let h: Harness;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { visibleText } from '../harness/view-submission.js';
 import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, seenBySync, select, submitView, typed, WORKSPACE } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
-/** Issue #5 item 4: one living parent post per onboarding, each change a thread reply, in the right channel. */
+/** One living parent post per onboarding, each change a thread reply, in the right channel. */
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,13 +20,13 @@ afterAll(async () => {
   await h.close();
 });
 
-/** What the onboard flow (#4) does in its transaction: the onboarding is opened, by a Slack user. */
+/** What the onboard flow does in its transaction: the onboarding is opened, by a Slack user. */
 async function opened(onboardingId: string, userId = CSM.id) {
   await recordActivity(h.app.ctx.store.db, WORKSPACE, { kind: 'onboarding.opened', onboardingId, actor: { type: 'slack', userId } }, 'test', new Date().toISOString());
   nudgeOutbox(h.app.ctx);
 }
 
-/** What the sync (#6) does when it reads a change made in the Pivotal UI. */
+/** What the sync does when it reads a change made in the Pivotal UI. */
 async function syncFromPivotal(onboardingId: string) {
   const record = OnboardingSchema.parse(h.pivotal.state.get(h.orgId, 'onboardings', onboardingId));
   await h.app.ctx.store.db

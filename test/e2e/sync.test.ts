@@ -13,7 +13,7 @@ import { waitFor } from '../harness/wait.js';
 
 const SYNC = { tickMs: 20, intervalMs: 200, homeRefreshMs: 0, firstSightDelayMs: 0 };
 
-/** The outbox rows of the workspace, as the channel posts of issue #5 will read them. */
+/** The outbox rows of the workspace, as the channel posts read them. */
 async function outbox(h: Harness) {
   const rows = await h.app.ctx.store.db.selectFrom('outbox').select(['kind', 'onboarding_id', 'payload', 'dedupe_key']).where('workspace_id', '=', TEAM.id).orderBy('created_at').execute();
   return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));

@@ -1,5 +1,5 @@
 /**
- * Checks a surface the app sent against Slack's Block Kit limits (slack-platform.md §3), the ones
+ * Checks a surface the app sent against Slack's Block Kit limits (docs/slack-notes.md), the ones
  * Slack enforces by refusing the whole view or message: a view that breaks one shows the person
  * "trouble connecting" or nothing at all. Returns what is wrong, empty when the surface is valid.
  */

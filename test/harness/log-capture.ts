@@ -31,7 +31,7 @@ export class LogCapture extends Writable {
   }
 }
 
-/** Pivotal keys and Slack tokens have a prefix that is safe to show (pivotal-api.md §2). */
+/** Pivotal keys and Slack tokens have a prefix that is safe to show (e.g. `pivotal_K8s9`, `xoxb-`). */
 function publicPrefixLength(secret: string): number {
   const m = secret.match(/^(pivotal_(?:test_)?[A-Za-z0-9]{4}|(?:xoxe\.)?xox[a-z]-|xapp-)/);
   return m ? m[0].length : 0;

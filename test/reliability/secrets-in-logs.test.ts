@@ -12,7 +12,7 @@ import { waitFor } from '../harness/wait.js';
  * secrets too. Expected: zero.
  */
 
-/** A Pivotal key or Slack token with more than its public prefix (pivotal-api.md §2). */
+/** A Pivotal key or Slack token with more than its public prefix (`pivotal_K8s9`, `xoxb-`). */
 const SECRET_SHAPES = [/pivotal_(?:test_)?[A-Za-z0-9]{4}[A-Za-z0-9_-]{8,}/, /\b(?:xoxe\.)?xox[abposre]-[A-Za-z0-9-]{10,}/, /\bxapp-[A-Za-z0-9-]{10,}/];
 
 describe('secrets in the logs', () => {

@@ -38,7 +38,7 @@ const checked = (over: Partial<CheckedKey> = {}): CheckedKey => ({
   ...over,
 });
 
-/** Every text object of the blocks within Slack's limits (slack-platform.md §3). */
+/** Every text object of the blocks within Slack's Block Kit limits. */
 function expectWithinLimits(blocks: unknown): void {
   const walk = (node: unknown, parent?: string): void => {
     if (Array.isArray(node)) return node.forEach((n) => walk(n, parent));

@@ -6,7 +6,7 @@ import type { OnboardJob } from '../../src/features/onboard/jobs.js';
 import { jobView, onboardForm } from '../../src/features/onboard/views.js';
 import { formValuesFromInput, type OnboardInput } from '../../src/features/onboard/validation.js';
 
-/** Every limit of slack-platform.md §3 a view here could break. */
+/** Every Block Kit limit (docs/slack-notes.md) a view here could break. */
 function checkLimits(view: { blocks: unknown[]; title?: { text: string }; submit?: { text: string }; close?: { text: string }; private_metadata?: string }, maxBlocks: number): void {
   expect(view.blocks.length).toBeLessThanOrEqual(maxBlocks);
   for (const t of [view.title, view.submit, view.close]) if (t) expect([...t.text].length).toBeLessThanOrEqual(24);

@@ -1,4 +1,4 @@
-// The sandbox page's browser side (issue #7). The server renders Block Kit into plain node trees;
+// The sandbox page's browser side. The server renders Block Kit into plain node trees;
 // this script only builds them with createElement/textContent (never innerHTML), reports what the
 // person does, and asks the server for the next state. Nothing here talks to the app directly.
 

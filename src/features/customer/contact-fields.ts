@@ -53,7 +53,7 @@ export function validateContactFields(v: ContactFieldValues, missingHint = ''): 
   else if (v.email.length > MAX_EMAIL || !Email.safeParse(v.email).success) errors[CONTACT_BLOCKS.email] = 'This is not an email address; it should look like jane@example.com.';
   if ([...v.title].length > MAX_TITLE) errors[CONTACT_BLOCKS.title] = `Keep the title under ${MAX_TITLE} characters.`;
   if (Object.keys(errors).length > 0) return { errors };
-  // Pivotal lower-cases emails on input (pivotal-api.md §5.3); doing it here keeps the idempotency body stable.
+  // Pivotal lower-cases emails on input; doing it here keeps the idempotency body stable.
   return { data: { name: v.name, email: v.email.toLowerCase(), title: v.title || null } };
 }
 

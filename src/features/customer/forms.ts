@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 
 /**
- * Small pieces the modals of issue #4 share: reading a submitted `view.state.values`, building input
+ * Small pieces the onboard, contact and customer modals share: reading a submitted `view.state.values`, building input
  * blocks that show what was entered before, and marking a field after the ack, when Slack's
  * `response_action: errors` is no longer available.
  */

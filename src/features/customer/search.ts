@@ -78,7 +78,7 @@ async function refreshFromPivotal(ctx: AppContext, session: Session, reference: 
       if (!(err instanceof PivotalNotFoundError)) throw err;
     }
   } else if (SLUG.test(ref) && !known((c) => c.slug === ref)) {
-    // The slug filter is implied, not documented (gap 9): keep only a real match in case it is ignored.
+    // Pivotal implies a slug filter without naming it: keep only a real match in case it is ignored.
     found.push(...(await client.listCustomers({ slug: ref, limit: 1 })).data.filter((c) => c.slug === ref));
   }
   const now = ctx.now().toISOString();

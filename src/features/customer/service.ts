@@ -24,7 +24,7 @@ const DONE_STATES = new Set(['done', 'completed']);
  * id and step) plus a digest of the body. A repeat of the same submission sends the same key and gets
  * Pivotal's stored answer; a body the person corrected after a refusal gets a fresh key, so it never
  * meets Pivotal's "same key, different body" 409. Only a definite refusal (4xx) leads to a changed body.
- * Pivotal keeps keys for 24 h (pivotal-api.md §8): a repeat later than that is a new create.
+ * Pivotal keeps keys for 24 h: a repeat later than that is a new create (docs/pivotal-contract.md).
  */
 export function writeKey(scope: string, body: unknown): string {
   return `${scope}:${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)}`;

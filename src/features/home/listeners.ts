@@ -43,7 +43,7 @@ function withSelection(filters: HomeFilters, actionId: string, value: string): H
 }
 
 /**
- * Issue #6, the Home tab: published from the store on every visit (never a Pivotal call), its
+ * The Home tab: published from the store on every visit (never a Pivotal call), its
  * filters and paging, and the admin settings (notification channel, user mapping, webhooks).
  */
 export function registerHome(app: SlackListeners, ctx: AppContext): void {
@@ -146,7 +146,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await publishHome(ctx, client, workspace, submission.user.id);
   });
 
-  // "Edit phases" opens issue #5's `/pivotal phases` editor; its submission is #5's too.
+  // "Edit phases" opens the `/pivotal phases` editor, whose submission that feature handles.
   app.action('phases_open', async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);

@@ -38,7 +38,7 @@ export interface PipelineRowData {
   completed_at: string | null;
 }
 
-/** Terminal states of the three vocabularies (pivotal-api.md §11.2): such an onboarding is not late. */
+/** Terminal states of Pivotal's three state vocabularies (docs/pivotal-contract.md): such an onboarding is not late. */
 export const FINISHED_STATES = ['done', 'completed'];
 export const FINISHED_PHASE = 'completed';
 

@@ -8,7 +8,7 @@ import { registerHome } from './listeners.js';
 import { HomeRefresher } from './refresher.js';
 
 /**
- * Issue #6 in one registration: the Home tab, link unfurls, and the sync worker that feeds them
+ * The pipeline in one registration: the Home tab, link unfurls, and the sync worker that feeds them
  * (returned as the background worker; webhooks are mounted with the HTTP routes in bootstrap).
  */
 export function registerPipeline(app: SlackListeners, ctx: AppContext): FeatureLifecycle {

@@ -16,7 +16,7 @@ import { homeView, PAGE_ROWS, VOLATILE_BLOCK_PREFIX, type HomeData, type HomeRow
 
 /**
  * Builds a person's Home from the store alone: no call to Pivotal, so it opens at once however slow
- * or rate-limited Pivotal is (issue #6). Slack is asked only who is an admin (cached).
+ * or rate-limited Pivotal is. Slack is asked only who is an admin (cached).
  */
 export async function buildHome(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeView> {
   return homeView(await loadHomeData(ctx, client, workspace, userId));

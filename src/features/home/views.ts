@@ -13,7 +13,7 @@ import type { HomeFilters } from './home-views-store.js';
 /**
  * Pure views of the Home tab and its settings modals. Every text that comes from Pivotal or people is
  * escaped and truncated, and a page never holds more than PAGE_ROWS onboardings, which keeps the
- * view under Slack's 100 blocks whatever the data (slack-platform.md §3, §4).
+ * view under Slack's 100 blocks whatever the data.
  */
 
 /** 25 rows × (row + its buttons + at worst a phase heading of its own) + 18 other blocks = 93 ≤ 100. */
@@ -82,7 +82,7 @@ export type HomeData =
       /** YYYY-MM-DD (UTC). */
       today: string;
       connection: HomeConnection;
-      /** The workspace's connection health (issue #3 renders the banner). */
+      /** The workspace's connection health (the connect feature's views render the banner). */
       attention: AttentionFields | null;
       sync: HomeSync;
       filters: HomeFilters;

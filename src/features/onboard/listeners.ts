@@ -27,7 +27,7 @@ const FormAction = z.object({
 });
 
 /**
- * Issue #4: `/pivotal onboard` (one modal: customer, primary contact, onboarding), with the `contact`
+ * `/pivotal onboard` (one modal: customer, primary contact, onboarding), with the `contact`
  * and `customer` commands it shares the customer picker and contact form with.
  */
 export function registerOnboard(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {

@@ -9,7 +9,7 @@ import type { CommandArgs } from '../../slack/command-router.js';
 
 /**
  * `/pivotal onboard`, `contact` and `customer` in a workspace without a Pivotal key answer with the
- * connect feature's reply (issue #3): admins get its Connect button, everyone else whom to ask.
+ * connect feature's reply: admins get its Connect button, everyone else whom to ask.
  */
 export async function notConnectedReply(ctx: AppContext, session: Session, client: WebClient, userId: string): Promise<EphemeralMessage> {
   const need = await requireConnection(ctx, session, client, userId);

@@ -52,7 +52,7 @@ export async function freeSlug(ctx: AppContext, session: Session, taken: string,
   try {
     for (; checked < Math.min(PIVOTAL_CHECKS, free.length); checked++) {
       const candidate = free[checked]!;
-      // The slug filter is implied by the docs, not named (gap 9): only an exact slug in the answer counts.
+      // The slug filter is implied by the docs, not named: only an exact slug in the answer counts.
       const page = await client.listCustomers({ slug: candidate, limit: 1 });
       if (!page.data.some((c) => c.slug === candidate)) return candidate;
     }

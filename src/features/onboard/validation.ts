@@ -23,14 +23,14 @@ export const BLOCKS = {
 
 export const LATER_VALUE = 'later';
 
-/** Statuses that make sense for a customer being onboarded (pivotal-api.md §5.2 lists both vocabularies). */
+/** Statuses that make sense for a customer being onboarded, from Pivotal's API examples and product help. */
 export const CUSTOMER_STATUSES: readonly Choice[] = [
   { value: 'active', label: 'Active' },
   { value: 'onboarding', label: 'Onboarding' },
   { value: 'at_risk', label: 'At risk' },
 ];
 
-/** States a new onboarding can start in; done/completed would make no sense (§11.2). */
+/** States a new onboarding can start in; done/completed would make no sense. */
 export const START_STATES: readonly Choice[] = [
   { value: 'active', label: 'Active' },
   { value: 'waiting', label: 'Waiting on the customer' },

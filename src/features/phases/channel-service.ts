@@ -8,7 +8,7 @@ import { escapeMrkdwn, truncate } from '../../views/text.js';
 import type { Session } from '../shared/session.js';
 
 /**
- * `/pivotal channel` (issue #5 item 4): where onboarding posts go and whether they thread.
+ * `/pivotal channel`: where onboarding posts go and whether they thread.
  *   /pivotal channel                      → what is set now
  *   /pivotal channel #onboarding          → posts go to #onboarding
  *   /pivotal channel threads off [#name]  → every change a top-level post in that channel (default: the notification channel)

@@ -4,9 +4,9 @@ import type { ActivityEvent, PhaseDirection } from '../../notifications/activity
 import { stateName } from '../../notifications/describe.js';
 
 /**
- * The rules of a move (issue #5 item 2, pivotal-api.md §11.3–11.4), as pure functions of what the
- * modal showed and what the person picked. Pivotal documents none of them on PATCH (gap 3), so the
- * app enforces them before calling it.
+ * The rules of a move (Pivotal's product rules for phases and target dates), as pure functions of what
+ * the modal showed and what the person picked. Nothing says Pivotal enforces them on PATCH, so the
+ * app enforces them before calling it (docs/pivotal-contract.md, Records and fields).
  */
 
 /** What the modal showed; kept in private_metadata so the submission can tell whether Pivotal moved since. */
@@ -41,7 +41,7 @@ export interface MovePlan {
 export type MoveBlock = 'phase' | 'state' | 'target' | 'note';
 export type MoveCheck = { ok: true; plan: MovePlan } | { ok: false; errors: Partial<Record<MoveBlock, string>> };
 
-/** A reason is required when the target launch moves later by more than this (pivotal-api.md §11.4). */
+/** Pivotal's product rule: a reason is required when the target launch moves later by more than this. */
 export const TARGET_SHIFT_WITHOUT_REASON_DAYS = 7;
 
 export interface PhaseChoices {

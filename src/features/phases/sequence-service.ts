@@ -7,7 +7,7 @@ import { loadPhaseSequence, savePhaseSequence } from '../../store/phases.js';
 import type { Session } from '../shared/session.js';
 
 /**
- * `/pivotal phases` (issue #5 item 1): admins edit the workspace's phase sequence as text, one phase
+ * `/pivotal phases`: admins edit the workspace's phase sequence as text, one phase
  * per line in order, `key = Name`. The key is the string Pivotal stores in `phase`, so renaming
  * changes the name only; a line with a name alone adds a phase whose key is made from the name;
  * moving a line to "Archived" archives it. Phases are never deleted: onboardings may still be in
@@ -69,7 +69,7 @@ export function checkSequence(activeText: string, archivedText: string, saved: P
     activeProblems.push(`${missing.map((p) => `"${p.key}" (${p.name})`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: phases can't be deleted, move the line to Archived instead`);
   }
   if (all.length > PHASE_LIMITS.phases) activeProblems.push(`at most ${PHASE_LIMITS.phases} phases`);
-  // The editor shows each list in a text box of at most 3000 characters (slack-platform.md §3).
+  // The editor shows each list in a text box, which Slack caps at 3000 characters.
   const tooLong = (phases: Phase[]) => sequenceText(phases).length > PHASE_LIMITS.boxChars;
   const boxFull = `the list would not fit the editor (${PHASE_LIMITS.boxChars} characters): shorten names`;
   if (tooLong(active.phases)) activeProblems.push(boxFull);

@@ -13,7 +13,7 @@ export interface PivotalLink {
 
 const PIVOTAL_HOST = new URL(PIVOTAL_APP_URL).host;
 
-/** `https://my.pivotal.app/customers/245-aurora` or `/onboardings/12`; the slug part is cosmetic (pivotal-api.md §3). */
+/** `https://my.pivotal.app/customers/245-aurora` or `/onboardings/12`; Pivotal ignores the slug part when routing. */
 export function parsePivotalLink(url: string): PivotalLink | undefined {
   let parsed: URL;
   try {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** Keys waiting for an admin to confirm a switch to another Pivotal organization (issue #3). */
+/** Keys waiting for an admin to confirm a switch to another Pivotal organization. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('pending_key_switches')

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** The steps of each `/pivotal onboard` submission (issue #4), see schema-onboard.ts. */
+/** The steps of each `/pivotal onboard` submission, see schema-onboard.ts. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('onboard_jobs')

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** The sync worker's progress per workspace, webhook dedupe, and who looked at Home (issue #6). */
+/** The sync worker's progress per workspace, webhook dedupe, and who looked at Home. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('sync_state')
