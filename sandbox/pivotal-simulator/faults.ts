@@ -12,6 +12,8 @@ export interface FailureSpec {
   rawBody?: { contentType: string; text: string };
   /** Only requests of this method meet the failure; the others pass it by. */
   method?: string;
+  /** Only requests to this path below `/api/v1` (e.g. `/customers/cus_1`) meet the failure. */
+  path?: string;
 }
 
 /** Changes merged into every served record the match picks: a row that does not fit the documented shape. */
@@ -71,12 +73,12 @@ export class FaultInjector implements SimulatorFaults {
     this.failures.length = 0;
   }
 
-  next(method: string): Fault | undefined {
+  next(method: string, path: string): Fault | undefined {
     if (this.hangs > 0) {
       this.hangs--;
       return { kind: 'hang' };
     }
-    const index = this.failures.findIndex((f) => f.spec.method === undefined || f.spec.method === method);
+    const index = this.failures.findIndex((f) => (f.spec.method ?? method) === method && (f.spec.path ?? path) === path);
     const failure = index < 0 ? undefined : this.failures.splice(index, 1)[0];
     if (failure) return { kind: 'fail', ...failure };
     if (this.errorRate5xx > 0 && Math.random() < this.errorRate5xx) return { kind: 'fail', status: 500, spec: {} };

@@ -121,7 +121,7 @@ export class RequestPipeline {
     record.orgId = key.orgId;
 
     const limit = this.deps.limits[key.mode];
-    const fault = this.deps.faults.next(record.method);
+    const fault = this.deps.faults.next(record.method, path);
     if (fault?.kind === 'hang') return 'hang';
     if (fault && !fault.spec.afterHandler) return withHeaders(faultReply(fault), rateHeaders(this.deps.limiter.peek(key.id, limit)));
 

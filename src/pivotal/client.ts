@@ -141,7 +141,7 @@ export class PivotalClient {
   }
 
   async getCustomer(id: RecordRef): Promise<Customer> {
-    return this.transport.send({ method: 'GET', path: `/customers/${pathId(id)}`, schema: CustomerSchema });
+    return this.read('customer', CustomerSchema, `/customers/${pathId(id)}`);
   }
 
   createCustomer(body: CustomerCreate, opts: IdempotentWrite): Promise<Customer> {
@@ -171,7 +171,7 @@ export class PivotalClient {
   }
 
   async getContact(id: RecordRef): Promise<Contact> {
-    return this.transport.send({ method: 'GET', path: `/contacts/${pathId(id)}`, schema: ContactSchema });
+    return this.read('contact', ContactSchema, `/contacts/${pathId(id)}`);
   }
 
   async updateContact(id: RecordRef, patch: ContactPatch): Promise<Contact> {
@@ -205,7 +205,7 @@ export class PivotalClient {
   }
 
   async getOnboarding(id: RecordRef): Promise<Onboarding> {
-    return this.transport.send({ method: 'GET', path: `/onboardings/${pathId(id)}`, schema: OnboardingSchema });
+    return this.read('onboarding', OnboardingSchema, `/onboardings/${pathId(id)}`);
   }
 
   async updateOnboarding(id: RecordRef, patch: OnboardingPatch): Promise<Onboarding> {
@@ -216,6 +216,17 @@ export class PivotalClient {
 
   async deleteOnboarding(id: RecordRef): Promise<Deleted> {
     return this.transport.send({ method: 'DELETE', path: `/onboardings/${pathId(id)}`, schema: DeletedSchema });
+  }
+
+  /**
+   * A record by id. Pivotal's delete is soft: a read of a deleted record answers 404, or the same
+   * `{object: 'deleted', deleted: true}` body its DELETE answers. Both are a PivotalNotFoundError
+   * (the second with code `deleted`), so every caller treats them alike.
+   */
+  private async read<T>(kind: RecordKind, schema: z.ZodType<T>, path: string): Promise<T> {
+    const answer = await this.transport.send({ method: 'GET', path, schema: deletedOr(schema) });
+    if (answer === DELETED) throw new PivotalNotFoundError({ status: 200, type: 'not_found', code: 'deleted', message: `The ${kind} was deleted in Pivotal` });
+    return answer;
   }
 
   /** A list page, validated row by row: a row that does not fit is reported and left out, the rest is used. */
@@ -276,6 +287,20 @@ export class PivotalClient {
       return send(body, ':date-only');
     }
   }
+}
+
+const DELETED = Symbol('deleted');
+
+/** `schema`, or DELETED for a deleted-object answer; a record that fits neither keeps the schema's own issues. */
+function deletedOr<T>(schema: z.ZodType<T>): z.ZodType<T | typeof DELETED> {
+  return z.unknown().transform((answer, ctx) => {
+    const { object, deleted } = typeof answer === 'object' && answer !== null ? (answer as { object?: unknown; deleted?: unknown }) : {};
+    if (object === 'deleted' || deleted === true) return DELETED;
+    const parsed = schema.safeParse(answer);
+    if (parsed.success) return parsed.data;
+    for (const { path, message } of parsed.error.issues) ctx.addIssue({ code: 'custom', path, message, input: answer });
+    return z.NEVER;
+  });
 }
 
 /** Each field from the answer where it fits, else from the request body where that fits. */

@@ -267,12 +267,13 @@ async function settleUnseen(
       checked++;
       const record = await request<Customer | Onboarding>(() => (kind === 'customers' ? input.connection.client.getCustomer(row.id) : input.connection.client.getOnboarding(row.id))).catch(
         (err: unknown) => {
+          // A 404, or a deleted object in its place (the client reads both as not found).
           if (err instanceof PivotalNotFoundError) return null;
           throw err;
         },
       );
       await db.transaction().execute(async (trx) => {
-        if (record && !isDeletedObject(record)) await apply(trx, input, kind, [record], { announce, knownUntil: null }, result);
+        if (record) await apply(trx, input, kind, [record], { announce, knownUntil: null }, result);
         else if (kind === 'customers') await markCustomerDeleted(trx, ws, row.id);
         else await markOnboardingDeleted(trx, ws, row.id);
       });
@@ -281,11 +282,6 @@ async function settleUnseen(
 }
 
 const UNSEEN_BATCH = 100;
-
-/** A GET answered with the documented delete envelope rather than a 404. */
-function isDeletedObject(record: { object?: string | undefined; deleted?: unknown }): boolean {
-  return record.object === 'deleted' || record.deleted === true;
-}
 
 async function apply(
   db: Parameters<typeof applyOnboardings>[0],

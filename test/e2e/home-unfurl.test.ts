@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerPageUrl } from '../../src/pivotal/index.js';
 import { upsertCustomer, upsertOnboarding, setPrimaryContact } from '../../src/store/read-model.js';
 import { CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
@@ -58,5 +59,60 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     await h.event(linkShared(['https://my.pivotal.app/onboardings/404']));
     await h.idle();
     expect(h.slack.callsTo('chat.unfurl')).toHaveLength(before);
+  });
+});
+
+describe('unfurling links on another Pivotal web host', () => {
+  // A web app under a path of its own host, as a region or a test server may be.
+  const BASE = 'https://pivotal.internal.example/eu';
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { PIVOTAL_WEB_URL: `${BASE}/` } });
+    h.pivotal.resetRequests();
+    const db = h.app.ctx.store.db;
+    const now = new Date().toISOString();
+    await upsertCustomer(db, TEAM.id, { id: 'cus_1', display_id: 245, name: 'Aurora Analytics', slug: 'aurora', status: 'onboarding' }, now);
+    await upsertCustomer(db, TEAM.id, { id: 'cus_2', display_id: 7, name: 'Seven Seas Co', slug: '245-seas', status: 'active' }, now);
+    await upsertOnboarding(db, TEAM.id, { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'active', target_launch_date: null }, now);
+  });
+  afterAll(() => h.close());
+
+  it('turns the links the app writes, slug links and old onboarding links into cards; other hosts and paths stay plain', async () => {
+    const written = customerPageUrl(245);
+    expect(written).toBe(`${BASE}/customers/245`);
+    const cards = {
+      [written]: 'customer #245',
+      [`${BASE}/customers/aurora`]: 'customer #245',
+      [`${BASE}/customers/Aurora/`]: 'customer #245',
+      // A display id with a cosmetic slug after it wins over a customer whose whole slug this is.
+      [`${BASE}/customers/245-seas`]: 'customer #245',
+      [`${BASE}/onboardings/12`]: 'onboarding #12',
+    };
+    const plain = [
+      'https://my.pivotal.app/customers/245',
+      'https://pivotal.internal.example/customers/245',
+      `${BASE}/customers/no-such-slug`,
+      `${BASE}/onboardings/aurora`,
+      `${BASE}/settings`,
+    ];
+    await h.event(linkShared([...Object.keys(cards), ...plain]));
+    await waitFor(() => h.slack.callsTo('chat.unfurl').length === 1, { what: 'chat.unfurl' });
+
+    const { unfurls } = h.slack.callsTo('chat.unfurl')[0]!.args as { unfurls: Record<string, { blocks: unknown[] }> };
+    expect(Object.keys(unfurls).sort()).toEqual(Object.keys(cards).sort());
+    for (const [url, names] of Object.entries(cards)) expect(visibleText(unfurls[url]!.blocks)).toContain(names);
+    expect(visibleText(unfurls[`${BASE}/customers/aurora`]!.blocks)).toContain('Aurora Analytics');
+    expect(h.pivotal.requests).toHaveLength(0);
+  });
+
+  it('finds a customer by slug when no display id matches the link', async () => {
+    const before = h.slack.callsTo('chat.unfurl').length;
+    const url = `${BASE}/customers/245-seas`;
+    await h.app.ctx.store.db.updateTable('rm_customers').set({ deleted: 1 }).where('workspace_id', '=', TEAM.id).where('id', '=', 'cus_1').execute();
+    await h.event(linkShared([url]));
+    await waitFor(() => h.slack.callsTo('chat.unfurl').length === before + 1, { what: 'chat.unfurl' });
+
+    const { unfurls } = h.slack.callsTo('chat.unfurl').at(-1)!.args as { unfurls: Record<string, { blocks: unknown[] }> };
+    expect(visibleText(unfurls[url]!.blocks)).toContain('Seven Seas Co');
   });
 });

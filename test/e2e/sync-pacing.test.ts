@@ -3,11 +3,16 @@ import type { RateLimitSnapshot } from '../../src/pivotal/index.js';
 import { syncWaitMs } from '../../src/sync/pacing.js';
 import { ADMIN, startHarness, type Harness } from '../harness/app-harness.js';
 import { homeText, openHome } from '../harness/home.js';
+import { waitFor } from '../harness/wait.js';
 
 // The documented test-key bucket (30 requests) over a short window, so minutes of pacing take seconds.
 const LIMIT = 30;
 const WINDOW_MS = 1_000;
-const RUN_MS = 4_000;
+/**
+ * More than two half-buckets: the sync got there only by waiting for its share to come back and going
+ * on, however slowly a busy machine lets it run. The walk of 5,000 records takes over 100 requests.
+ */
+const KEEPS_GOING = LIMIT + 1;
 
 /** The most requests that started within any window, from the simulator's own log. */
 function busiestWindow(times: number[]): number {
@@ -28,20 +33,20 @@ describe('sync pacing over a 5,000-onboarding workspace', () => {
 
   it('uses at most half of the key\'s bucket in any window, and keeps going', async () => {
     await openHome(h, ADMIN);
-    await new Promise((resolve) => setTimeout(resolve, RUN_MS));
     const prefix = h.apiKey!.slice(0, 'pivotal_test_'.length + 4);
-    const mine = h.pivotal.requests.filter((r) => r.keyPrefix === prefix);
+    const requests = () => h.pivotal.requests.filter((r) => r.keyPrefix === prefix);
+    // Judged by count, not by the clock: a loaded machine slows the sync down, never up.
+    await waitFor(() => requests().length >= KEEPS_GOING, { what: `${KEEPS_GOING} sync requests`, timeoutMs: 90_000 });
+    const mine = requests();
     const times = mine.map((r) => r.at.getTime()).sort((a, b) => a - b);
 
     expect(busiestWindow(times)).toBeLessThanOrEqual(LIMIT / 2);
     expect(mine.filter((r) => r.status === 429)).toEqual([]);
-    // Not starved either: the sync used a good part of its half over the run.
-    expect(mine.length).toBeGreaterThanOrEqual(((RUN_MS / WINDOW_MS) * LIMIT) / 2 / 3);
 
     // Meanwhile Home shows how far the first fill got, from the store alone.
     const home = await openHome(h, ADMIN);
     expect(homeText(home)).toMatch(/first sync in progress: [\d,]+ onboardings? read so far|waiting for the first sync/);
-  });
+  }, 120_000);
 });
 
 describe('when the sync may send its next request (from the client\'s rate-limit snapshot)', () => {

@@ -14,8 +14,9 @@ import { waitFor } from '../harness/wait.js';
 /**
  * Walks of lists whose records share a created_at, as a bulk import makes them: the cursor answers
  * rows strictly older than it, so a walk that follows it blindly skips the rest of an instant at a
- * page edge. Also: a record is marked deleted only on Pivotal's 404, and an org that was empty at the
- * first sync still gets its first onboarding announced.
+ * page edge. Also: a record is marked deleted only on Pivotal's 404 (or the deleted object a read may
+ * answer in its place), and an org that was empty at the first sync still gets its first onboarding
+ * announced.
  */
 
 const SYNC = { tickMs: 20, intervalMs: 150, homeRefreshMs: 0, firstSightDelayMs: 0 };
@@ -146,7 +147,8 @@ describe('records a walk does not see', () => {
     expect(deleted.deleted).toBe(1);
   });
 
-  it('takes a customer Pivotal answers 404 for off Home with its onboardings, asking only for the customer', async () => {
+  /** Customers "gone" and "stays", two onboardings each, read by a first complete walk. */
+  async function twoCustomersSynced(): Promise<{ orgId: string; ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> }> {
     const ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> = { gone: { customer: '', onboardings: [] }, stays: { customer: '', onboardings: [] } };
     let orgId = '';
     h = await startHarness({
@@ -162,16 +164,46 @@ describe('records a walk does not see', () => {
     });
     await openHome(h, ADMIN);
     await waitFor(() => completedWalks(h!) >= 1, { what: 'the first complete walk' });
+    return { orgId, ids };
+  }
+
+  it('takes a customer Pivotal answers 404 for off Home with its onboardings, asking only for the customer', async () => {
+    const { orgId, ids } = await twoCustomersSynced();
     pivotal.state.delete(orgId, 'customers', ids.gone.customer);
     pivotal.resetRequests();
     await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 2, { what: 'the deleted customer\'s onboardings off the read model' });
 
-    expect(await liveRows(h, 'rm_customers')).toEqual([ids.stays.customer]);
-    expect(await liveRows(h, 'rm_onboardings')).toEqual([...ids.stays.onboardings].sort());
-    const home = await openHome(h, ADMIN);
+    expect(await liveRows(h!, 'rm_customers')).toEqual([ids.stays.customer]);
+    expect(await liveRows(h!, 'rm_onboardings')).toEqual([...ids.stays.onboardings].sort());
+    const home = await openHome(h!, ADMIN);
     expect(visibleText(homeBlocks(home).filter((b) => b.block_id === 'home_counts'))).toContain('2 onboardings');
     const byId = pivotal.requests.filter((r) => r.method === 'GET' && /\/(customers|onboardings)\/[^/]+$/.test(r.path)).map((r) => r.path.replace(/^\/api\/v1/, ''));
     expect(byId).toEqual([`/customers/${ids.gone.customer}`]);
+  });
+
+  it('marks deleted a customer and an onboarding Pivotal answers with a deleted object instead of a 404', async () => {
+    const { orgId, ids } = await twoCustomersSynced();
+    const [cancelled, live] = ids.stays.onboardings as [string, string];
+    expect(await liveRows(h!, 'rm_onboardings')).toHaveLength(4);
+
+    // Gone from the lists; a read by id answers what the DELETE answered, with a 200.
+    for (const [kind, id] of [['customers', ids.gone.customer], ['onboardings', cancelled]] as const) {
+      const deletedObject = pivotal.state.delete(orgId, kind, id);
+      pivotal.faults.failNext(1, 200, { method: 'GET', path: `/${kind}/${id}`, rawBody: { contentType: 'application/json', text: JSON.stringify(deletedObject) } });
+    }
+    pivotal.resetRequests();
+    const walksBefore = completedWalks(h!);
+    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 1, { what: 'the deleted records off the read model' });
+    await waitFor(() => completedWalks(h!) > walksBefore, { what: 'the walk that settled them completed' });
+
+    expect(await liveRows(h!, 'rm_customers')).toEqual([ids.stays.customer]);
+    expect(await liveRows(h!, 'rm_onboardings')).toEqual([live]);
+    const byId = pivotal.requests.filter((r) => r.method === 'GET' && /\/(customers|onboardings)\/[^/]+$/.test(r.path));
+    expect(byId.map((r) => [r.path.replace(/^\/api\/v1/, ''), r.status])).toEqual([
+      [`/customers/${ids.gone.customer}`, 200],
+      [`/onboardings/${cancelled}`, 200],
+    ]);
+    expect(h!.logs.lines.some((l) => l.includes('sync cycle failed'))).toBe(false);
   });
 
   it('announces the first onboarding of an org that was empty at the first sync', async () => {

@@ -12,7 +12,7 @@ const LinkShared = z.object({
   links: z.array(z.object({ url: z.string() })),
 });
 
-/** A pasted my.pivotal.app customer or onboarding link becomes a card (manifest: unfurl_domains). */
+/** A pasted link to a customer or onboarding page of the Pivotal web app becomes a card; Slack sends only the hosts in the manifest's unfurl_domains. */
 export function registerUnfurl(app: SlackListeners, ctx: AppContext): void {
   app.event('link_shared', async ({ event, client, context }) => {
     const shared = LinkShared.parse(event);
