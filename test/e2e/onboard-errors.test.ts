@@ -212,7 +212,7 @@ describe('/pivotal onboard without a connection, and with a test key', () => {
       const viewId = await openOnboard(h, 'Test Co');
       expect(blocksOf(h, viewId)[0]?.block_id).toBe('test_key_label');
       const ack = await submitView(h, viewId, FILLED);
-      expect((ack.view?.blocks as Block[])[0]?.block_id).toBe('test_key_label');
+      expect((ack.view?.blocks as Block[] | undefined)?.[0]?.block_id).toBe('test_key_label');
       await h.idle();
       expect(blocksOf(h, viewId)[0]?.block_id).toBe('test_key_label');
       const dm = h.slack.messages.find((m) => m.channel === CSM.id)!;

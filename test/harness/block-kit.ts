@@ -167,7 +167,10 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
 export function mrkdwnTexts(surface: unknown): string[] {
   const out: string[] = [];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (record.type === 'mrkdwn' && typeof record.text === 'string') out.push(record.text);

@@ -102,7 +102,10 @@ export function currentView(slack: FakeSlack, viewId: string): StoredView {
 export function textOf(blocks: unknown): string {
   const out: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node && typeof node === 'object') {
       const o = node as Json;
       if (typeof o.text === 'string') out.push(o.text);

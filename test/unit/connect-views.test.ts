@@ -41,7 +41,10 @@ const checked = (over: Partial<CheckedKey> = {}): CheckedKey => ({
 /** Every text object of the blocks within Slack's Block Kit limits. */
 function expectWithinLimits(blocks: unknown): void {
   const walk = (node: unknown, parent?: string): void => {
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, parent));
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, parent);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const r = node as Record<string, unknown>;
     if (r.type === 'section' && Array.isArray(r.fields)) {

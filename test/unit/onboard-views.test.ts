@@ -12,7 +12,10 @@ function checkLimits(view: { blocks: unknown[]; title?: { text: string }; submit
   for (const t of [view.title, view.submit, view.close]) if (t) expect([...t.text].length).toBeLessThanOrEqual(24);
   expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(3000);
   const walk = (node: unknown, key = ''): void => {
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, key));
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, key);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     if (key === 'options') expect([...((o.text as { text: string }).text)].length).toBeLessThanOrEqual(75);

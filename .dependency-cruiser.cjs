@@ -1,0 +1,77 @@
+/**
+ * Layer rules of docs/architecture.md, checked in `npm test` (`depcruise`). Layers only point down:
+ * entry files (main, bootstrap, app, config) on top; features; sync and notifications; slack, views;
+ * store; pivotal and domain at the bottom. The sandbox stands for outside systems and never imports
+ * the app's code, except its one boot file that starts the real app.
+ *
+ * Violations that existed when these rules were written are listed in
+ * .dependency-cruiser-known-violations.json and reported as warnings until the refactor removes them;
+ * any new one fails the run. Regenerate that list only when a violation is removed:
+ * `npx depcruise src sandbox scripts --output-type baseline > .dependency-cruiser-known-violations.json`.
+ */
+const ENTRY = '^src/(main|bootstrap|app|config)[.]ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import circle makes load order matter and hides which module owns what.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-entry-imports',
+      severity: 'error',
+      comment: 'Only main.ts and the sandbox boot may import the entry files (the composition root).',
+      from: { pathNot: ['^src/main[.]ts$', '^src/bootstrap[.]ts$', '^src/app[.]ts$', '^sandbox/start-sandbox[.]ts$'] },
+      to: { path: ENTRY },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'Pure rules depend on nothing of the app.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/', pathNot: '^src/domain/' },
+    },
+    {
+      name: 'pivotal-is-transport-only',
+      severity: 'error',
+      comment: 'The Pivotal client knows no Slack, no store and no feature.',
+      from: { path: '^src/pivotal/' },
+      to: { path: '^src/(slack|store|features|sync|notifications|views|webhooks)/' },
+    },
+    {
+      name: 'store-below-slack-and-pivotal',
+      severity: 'error',
+      comment: 'The store keeps its own row types; it is not shaped by the wire or by Slack.',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(pivotal|slack|features|sync|notifications|webhooks)/' },
+    },
+    {
+      name: 'sync-and-notifications-below-features',
+      severity: 'error',
+      from: { path: '^src/(sync|notifications)/' },
+      to: { path: '^src/features/' },
+    },
+    {
+      name: 'simulator-is-independent',
+      severity: 'error',
+      comment: 'The simulator stands for a server written from Pivotal documents: it never imports the app.',
+      from: { path: '^sandbox/', pathNot: '^sandbox/start-sandbox[.]ts$' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'no-test-code-in-app',
+      severity: 'error',
+      from: { path: '^(src|sandbox|scripts)/' },
+      to: { path: '^(test|bench)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
