@@ -26,16 +26,29 @@ export const ackLatency: Bench = {
       const sameListeners = await services.start('bare', { listeners: app.listeners });
       const responseUrl = services.slack.responseUrl('bench');
       const cases: Array<{ name: string; request: () => SignedRequest }> = [
-        { name: 'slash command `/pivotal help`', request: commandRequests(services.signingSecret, BENCH_TEAM, 'help', responseUrl) },
-        { name: 'block action (no-op listener)', request: actionRequests(services.signingSecret, BENCH_TEAM, responseUrl) },
+        {
+          name: 'slash command `/pivotal help`',
+          request: commandRequests(services.signingSecret, BENCH_TEAM, 'help', responseUrl),
+        },
+        {
+          name: 'block action (no-op listener)',
+          request: actionRequests(services.signingSecret, BENCH_TEAM, responseUrl),
+        },
       ];
       const rows: BenchRow[] = [];
       for (const c of cases) {
-        const load = (url: string, durationSec: number) => runLoad({ url: `${url}/slack/events`, connections: CONNECTIONS, durationSec, request: c.request });
+        const load = (url: string, durationSec: number) =>
+          runLoad({ url: `${url}/slack/events`, connections: CONNECTIONS, durationSec, request: c.request });
         for (const target of [bare, sameListeners, app]) await load(target.url, WARMUP_SECONDS);
         const rounds: Array<{ bare: LoadResult; same: LoadResult; app: LoadResult }> = [];
-        for (let i = 0; i < runs; i += 1) rounds.push({ bare: await load(bare.url, SECONDS), same: await load(sameListeners.url, SECONDS), app: await load(app.url, SECONDS) });
-        const med = (pick: (r: (typeof rounds)[number]) => number, digits = 3) => round(median(rounds.map(pick)), digits);
+        for (let i = 0; i < runs; i += 1)
+          rounds.push({
+            bare: await load(bare.url, SECONDS),
+            same: await load(sameListeners.url, SECONDS),
+            app: await load(app.url, SECONDS),
+          });
+        const med = (pick: (r: (typeof rounds)[number]) => number, digits = 3) =>
+          round(median(rounds.map(pick)), digits);
         const ratio = med((r) => r.app.p99Ms / r.bare.p99Ms, 2);
         rows.push({
           bench: 'ack',

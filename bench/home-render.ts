@@ -18,7 +18,17 @@ async function seed(store: Store, n: number): Promise<void> {
     const batch = Array.from({ length: Math.min(500, n - start) }, (_, k) => start + k);
     await store.db
       .insertInto('rm_customers')
-      .values(batch.map((i) => ({ workspace_id: TEAM, id: `cus_${i}`, display_id: i + 1, name: `Customer ${i}`, name_lower: `customer ${i}`, deleted: 0, synced_at: now })))
+      .values(
+        batch.map((i) => ({
+          workspace_id: TEAM,
+          id: `cus_${i}`,
+          display_id: i + 1,
+          name: `Customer ${i}`,
+          name_lower: `customer ${i}`,
+          deleted: 0,
+          synced_at: now,
+        })),
+      )
       .execute();
     await store.db
       .insertInto('rm_onboardings')
@@ -74,7 +84,14 @@ export const homeRender: Bench = {
           bytes = Buffer.byteLength(JSON.stringify(view));
         }
         samples.sort((a, b) => a - b);
-        rows.push({ bench: 'home-render', case: `${n.toLocaleString('en-US')} onboardings`, p50_ms: round(percentile(samples, 50)), p95_ms: round(percentile(samples, 95)), blocks, bytes });
+        rows.push({
+          bench: 'home-render',
+          case: `${n.toLocaleString('en-US')} onboardings`,
+          p50_ms: round(percentile(samples, 50)),
+          p95_ms: round(percentile(samples, 95)),
+          blocks,
+          bytes,
+        });
       } finally {
         await store.destroy();
         await rm(dataDir, { recursive: true, force: true });

@@ -20,7 +20,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function round(n: number, digits = 2): number {
@@ -29,7 +32,10 @@ export function round(n: number, digits = 2): number {
 }
 
 /** Runs `once` several times and keeps the median of each figure it returns. */
-export async function medianOf(runs: number, once: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
+export async function medianOf(
+  runs: number,
+  once: () => Promise<Record<string, number>>,
+): Promise<Record<string, number>> {
   const samples: Array<Record<string, number>> = [];
   for (let i = 0; i < runs; i += 1) samples.push(await once());
   const out: Record<string, number> = {};

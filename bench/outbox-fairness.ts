@@ -28,10 +28,20 @@ async function heldElsewhere(runs: number): Promise<BenchRow> {
     await tenants.pickChannel(h, globex.team, tenants.GLOBEX_CHANNEL);
     // Polling fast only gets the 500 posts held sooner; delivery below is nudged, as after a change.
     outboxDispatcher(h.app.ctx)!.configure({ pollMs: 20 });
-    await tenants.queueChanges(h, acme, (await tenants.seedOnboardings(h, acme, HELD)).map(tenants.openedInPivotal), new Date(Date.now() - 60_000));
+    await tenants.queueChanges(
+      h,
+      acme,
+      (await tenants.seedOnboardings(h, acme, HELD)).map(tenants.openedInPivotal),
+      new Date(Date.now() - 60_000),
+    );
     await waitFor(
       async () => {
-        const held = await h.app.ctx.store.db.selectFrom('outbox').select('id').where('workspace_id', '=', acme.team.id).where('status', '=', 'held').execute();
+        const held = await h.app.ctx.store.db
+          .selectFrom('outbox')
+          .select('id')
+          .where('workspace_id', '=', acme.team.id)
+          .where('status', '=', 'held')
+          .execute();
         return held.length === HELD;
       },
       { what: 'the posts to be held', timeoutMs: 60_000 },
@@ -48,7 +58,8 @@ async function burstElsewhere(runs: number): Promise<BenchRow[]> {
     await tenants.pickChannel(h, acme.team, tenants.ACME_CHANNEL);
     await tenants.pickChannel(h, globex.team, tenants.GLOBEX_CHANNEL);
     const burst = tenants.changeBurst(await tenants.seedOnboardings(h, acme, BURST_ONBOARDINGS));
-    const inAcmeChannel = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === tenants.ACME_CHANNEL);
+    const inAcmeChannel = () =>
+      h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === tenants.ACME_CHANNEL);
     await tenants.queueChanges(h, acme, burst, new Date(Date.now() - 60_000));
     await waitFor(() => inAcmeChannel().length >= 2, { what: 'the burst to be under way' });
     const measured = await delays(h, globex, runs);
@@ -56,7 +67,10 @@ async function burstElsewhere(runs: number): Promise<BenchRow[]> {
     const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
     const narrowest = Math.min(...gaps);
     return [
-      row(`post while another workspace's channel has a burst of ${burst.length.toLocaleString('en')} changes`, measured),
+      row(
+        `post while another workspace's channel has a burst of ${burst.length.toLocaleString('en')} changes`,
+        measured,
+      ),
       {
         bench: 'outbox-fairness',
         case: 'the busy channel meanwhile: time between two of its messages',
@@ -78,12 +92,25 @@ async function delays(h: Harness, quiet: tenants.Tenant, samples: number): Promi
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const queuedAt = Date.now();
     await tenants.queueChanges(h, quiet, [tenants.openedInPivotal(onboarding!)], new Date());
-    const post = await waitFor(() => postsAbout(h, onboarding!).tops[0], { what: "the quiet workspace's post", timeoutMs: 120_000 });
-    const received = h.slack.callsTo('chat.postMessage').find((c) => c.args.channel === post.channel && c.args.blocks !== undefined && JSON.stringify(c.args.blocks).includes(onboarding!));
+    const post = await waitFor(() => postsAbout(h, onboarding!).tops[0], {
+      what: "the quiet workspace's post",
+      timeoutMs: 120_000,
+    });
+    const received = h.slack
+      .callsTo('chat.postMessage')
+      .find(
+        (c) =>
+          c.args.channel === post.channel &&
+          c.args.blocks !== undefined &&
+          JSON.stringify(c.args.blocks).includes(onboarding!),
+      );
     if (!received) throw new Error('the post is in the channel but its chat.postMessage call was not recorded');
     out.push(received.at - queuedAt);
     // Its thread reply follows the post in the same channel; the next sample starts after it.
-    await waitFor(() => postsAbout(h, onboarding!).replies.length === 1, { what: "the quiet workspace's reply", timeoutMs: 120_000 });
+    await waitFor(() => postsAbout(h, onboarding!).replies.length === 1, {
+      what: "the quiet workspace's reply",
+      timeoutMs: 120_000,
+    });
   }
   return out;
 }

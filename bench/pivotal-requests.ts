@@ -64,7 +64,12 @@ async function flows(runs: number): Promise<BenchRow[]> {
     for (const [name, flow] of cases) {
       const samples: number[] = [];
       for (let i = 0; i < runs; i += 1) samples.push(await counted(flow));
-      rows.push({ bench: 'pivotal-requests', case: name, requests: median(samples), goal: name === 'Home open' ? `0: ${median(samples) === 0 ? 'met' : 'MISSED'}` : '' });
+      rows.push({
+        bench: 'pivotal-requests',
+        case: name,
+        requests: median(samples),
+        goal: name === 'Home open' ? `0: ${median(samples) === 0 ? 'met' : 'MISSED'}` : '',
+      });
     }
     return rows;
   } finally {
@@ -86,7 +91,9 @@ async function sync(runs: number): Promise<BenchRow> {
       await openHome(h, ADMIN);
       const started = Date.now();
       await new Promise((resolve) => setTimeout(resolve, SYNC_WINDOWS * WINDOW_MS));
-      const times = h.pivotal.requests.filter((r) => r.at.getTime() >= started && r.keyPrefix !== undefined).map((r) => r.at.getTime());
+      const times = h.pivotal.requests
+        .filter((r) => r.at.getTime() >= started && r.keyPrefix !== undefined)
+        .map((r) => r.at.getTime());
       samples.push({
         busiest: busiestWindow(times.sort((a, b) => a - b)),
         mean: times.length / SYNC_WINDOWS,

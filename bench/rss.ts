@@ -20,7 +20,9 @@ export const rss: Bench = {
   async run({ runs }) {
     const services = await startBenchServices();
     try {
-      const keys = Array.from({ length: WORKSPACES }, (_, i) => services.pivotal.createKey(services.orgId, { mode: 'live', name: `bench-${i}` }));
+      const keys = Array.from({ length: WORKSPACES }, (_, i) =>
+        services.pivotal.createKey(services.orgId, { mode: 'live', name: `bench-${i}` }),
+      );
       const responseUrl = services.slack.responseUrl('bench');
       let n = 0;
       // Round-robin over workspaces and kinds: every workspace is authorised, every kind is served.
@@ -42,7 +44,12 @@ export const rss: Bench = {
         const boot = await app.memory();
         await app.seed(keys);
         const installed = await app.memory();
-        const load = await runLoad({ url: `${app.url}/slack/events`, connections: CONNECTIONS, durationSec: SECONDS, request: mixed });
+        const load = await runLoad({
+          url: `${app.url}/slack/events`,
+          connections: CONNECTIONS,
+          durationSec: SECONDS,
+          request: mixed,
+        });
         const loaded = await app.memory();
         await app.stop();
         samples.push({

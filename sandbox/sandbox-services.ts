@@ -30,18 +30,27 @@ export interface SandboxServices {
  * test-key labels show) and a Slack stand-in that signs requests into the real app. The app itself
  * runs in ordinary HTTP mode against them: there is no sandbox-only code path in src/.
  */
-export async function startSandboxServices(opts: { logger: Logger; slackPort?: number; pivotalPort?: number }): Promise<SandboxServices> {
-  const simulator = await startPivotalSimulator({ port: opts.pivotalPort ?? 0, logger: opts.logger.child({ component: 'pivotal-simulator' }) });
+export async function startSandboxServices(opts: {
+  logger: Logger;
+  slackPort?: number;
+  pivotalPort?: number;
+}): Promise<SandboxServices> {
+  const simulator = await startPivotalSimulator({
+    port: opts.pivotalPort ?? 0,
+    logger: opts.logger.child({ component: 'pivotal-simulator' }),
+  });
   const org = simulator.createOrg({ name: 'Demo Company', slug: 'demo-company' });
   const testKey = simulator.createKey(org.id, { mode: 'test', name: 'sandbox' });
   simulator.seedDemo(org.id);
 
-  const slack = await startFakeSlack({ port: opts.slackPort ?? 0, teamId: SANDBOX_TEAM.id }).catch((err: NodeJS.ErrnoException) => {
-    // The preferred port is a convenience (a stable address to bookmark), not a requirement.
-    if (err.code !== 'EADDRINUSE' || !opts.slackPort) throw err;
-    opts.logger.warn({ port: opts.slackPort }, 'the sandbox page port is taken; using a free one');
-    return startFakeSlack({ port: 0, teamId: SANDBOX_TEAM.id });
-  });
+  const slack = await startFakeSlack({ port: opts.slackPort ?? 0, teamId: SANDBOX_TEAM.id }).catch(
+    (err: NodeJS.ErrnoException) => {
+      // The preferred port is a convenience (a stable address to bookmark), not a requirement.
+      if (err.code !== 'EADDRINUSE' || !opts.slackPort) throw err;
+      opts.logger.warn({ port: opts.slackPort }, 'the sandbox page port is taken; using a free one');
+      return startFakeSlack({ port: 0, teamId: SANDBOX_TEAM.id });
+    },
+  );
   for (const user of Object.values(SANDBOX_USERS)) slack.addUser({ ...user });
   slack.addChannel({ ...SANDBOX_CHANNEL, is_member: true });
 

@@ -56,7 +56,10 @@ export class SlackRequestSender {
       'x-slack-request-timestamp': String(timestamp),
       ...opts.headers,
     };
-    const signature = opts.signature === undefined ? signSlackBody(opts.signingSecret ?? this.signingSecret, timestamp, body) : opts.signature;
+    const signature =
+      opts.signature === undefined
+        ? signSlackBody(opts.signingSecret ?? this.signingSecret, timestamp, body)
+        : opts.signature;
     if (signature !== null) headers['x-slack-signature'] = signature;
     const res = await fetch(this.eventsUrl, { method: 'POST', headers, body });
     const text = await res.text();
@@ -117,7 +120,12 @@ function teamAndUser(team: SlackTeamRef, user: SlackUserRef) {
     team: { id: team.id, domain: team.domain ?? 'sandbox' },
     ...(team.enterpriseId ? { enterprise: { id: team.enterpriseId, name: 'Grid' } } : { enterprise: null }),
     is_enterprise_install: false,
-    user: { id: user.id, username: user.name ?? user.id.toLowerCase(), name: user.name ?? user.id.toLowerCase(), team_id: user.teamId ?? team.id },
+    user: {
+      id: user.id,
+      username: user.name ?? user.id.toLowerCase(),
+      name: user.name ?? user.id.toLowerCase(),
+      team_id: user.teamId ?? team.id,
+    },
     api_app_id: 'A0PIVOTAL',
     token: 'legacy-verification-token',
   };
@@ -138,7 +146,11 @@ export interface EchoedView {
   previous_view_id?: string | null;
 }
 
-export function viewSubmissionPayload(team: SlackTeamRef, user: SlackUserRef, view: EchoedView): Record<string, unknown> {
+export function viewSubmissionPayload(
+  team: SlackTeamRef,
+  user: SlackUserRef,
+  view: EchoedView,
+): Record<string, unknown> {
   return {
     type: 'view_submission',
     ...teamAndUser(team, user),
@@ -160,7 +172,12 @@ export function viewSubmissionPayload(team: SlackTeamRef, user: SlackUserRef, vi
 }
 
 export function viewClosedPayload(team: SlackTeamRef, user: SlackUserRef, view: EchoedView): Record<string, unknown> {
-  return { type: 'view_closed', ...teamAndUser(team, user), view: { type: 'modal', state: { values: {} }, ...view }, is_cleared: false };
+  return {
+    type: 'view_closed',
+    ...teamAndUser(team, user),
+    view: { type: 'modal', state: { values: {} }, ...view },
+    is_cleared: false,
+  };
 }
 
 export interface ActionInput {
@@ -187,7 +204,14 @@ export function blockActionsPayload(
     type: 'block_actions',
     ...teamAndUser(team, user),
     trigger_id: randomTriggerId(),
-    actions: [{ type: action.type ?? 'button', block_id: action.block_id ?? 'b', action_ts: String(Date.now() / 1000), ...action }],
+    actions: [
+      {
+        type: action.type ?? 'button',
+        block_id: action.block_id ?? 'b',
+        action_ts: String(Date.now() / 1000),
+        ...action,
+      },
+    ],
   };
   if (container.kind === 'view') {
     return {
@@ -198,7 +222,12 @@ export function blockActionsPayload(
   }
   return {
     ...base,
-    container: { type: 'message', message_ts: container.messageTs, channel_id: container.channelId, is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: container.messageTs,
+      channel_id: container.channelId,
+      is_ephemeral: false,
+    },
     channel: { id: container.channelId, name: 'channel' },
     message: container.message ?? { ts: container.messageTs, text: '' },
     response_url: container.responseUrl,
@@ -216,11 +245,20 @@ export function blockSuggestionPayload(
     action_id: input.action_id,
     block_id: input.block_id,
     value: input.value,
-    ...(input.view ? { container: { type: 'view', view_id: input.view.id }, view: { type: 'modal', state: { values: {} }, ...input.view } } : {}),
+    ...(input.view
+      ? {
+          container: { type: 'view', view_id: input.view.id },
+          view: { type: 'modal', state: { values: {} }, ...input.view },
+        }
+      : {}),
   };
 }
 
-export function eventEnvelope(team: SlackTeamRef, event: Record<string, unknown>, eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`): Record<string, unknown> {
+export function eventEnvelope(
+  team: SlackTeamRef,
+  event: Record<string, unknown>,
+  eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+): Record<string, unknown> {
   return {
     token: 'legacy-verification-token',
     team_id: team.id,
@@ -229,7 +267,15 @@ export function eventEnvelope(team: SlackTeamRef, event: Record<string, unknown>
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: team.enterpriseId ?? null, team_id: team.id, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: team.enterpriseId ?? null,
+        team_id: team.id,
+        user_id: 'UBOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     event,
   };
 }

@@ -11,7 +11,16 @@
  * failed, 2 when the run was refused). The run id is CI_RUN_ID, else the commit (GITHUB_SHA), else a
  * local stamp. Every call goes through the app's own Pivotal client.
  */
-import { keyDisplayPrefix, keyMode, PivotalClient, PivotalError, PivotalNotFoundError, type Contact, type Customer, type Onboarding } from '../src/pivotal/index.js';
+import {
+  keyDisplayPrefix,
+  keyMode,
+  PivotalClient,
+  PivotalError,
+  PivotalNotFoundError,
+  type Contact,
+  type Customer,
+  type Onboarding,
+} from '../src/pivotal/index.js';
 import { startPivotalSimulator, type PivotalSimulator } from '../sandbox/pivotal-simulator/index.js';
 
 const DEFAULT_API_URL = 'https://my.pivotal.app/api/v1';
@@ -28,7 +37,8 @@ function refuse(reason: string): never {
 }
 
 function expectEqual(what: string, actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Mismatch(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    throw new Mismatch(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
 
 function reason(err: unknown): string {
@@ -58,14 +68,20 @@ async function main(): Promise<void> {
 async function smoke(baseUrl: string, apiKey: string): Promise<boolean> {
   if (!apiKey) refuse('PIVOTAL_API_KEY is not set. Create a test key (pivotal_test_…) in Admin > API Keys and set it.');
   if (keyMode(apiKey) !== 'test') {
-    refuse(`PIVOTAL_API_KEY (${keyDisplayPrefix(apiKey)}…) is a live key. The smoke test writes records to the workspace: run it with a test key (pivotal_test_…), which suppresses Slack, email and Stripe side effects.`);
+    refuse(
+      `PIVOTAL_API_KEY (${keyDisplayPrefix(apiKey)}…) is a live key. The smoke test writes records to the workspace: run it with a test key (pivotal_test_…), which suppresses Slack, email and Stripe side effects.`,
+    );
   }
   const tag = process.env.CI_RUN_ID || process.env.GITHUB_SHA?.slice(0, 7) || `local-${Date.now()}`;
   const client = new PivotalClient({ baseUrl, apiKey, maxAttempts: 3 });
   say(`smoke test of ${baseUrl} with ${keyDisplayPrefix(apiKey)}…, ci_run_id ${tag}`);
 
   let ok = true;
-  const step = async <T>(name: string, run: () => Promise<T>, detail: (value: T) => string = () => ''): Promise<T | undefined> => {
+  const step = async <T>(
+    name: string,
+    run: () => Promise<T>,
+    detail: (value: T) => string = () => '',
+  ): Promise<T | undefined> => {
     try {
       const value = await run();
       const text = detail(value);
@@ -80,39 +96,70 @@ async function smoke(baseUrl: string, apiKey: string): Promise<boolean> {
 
   const created: { customer?: Customer; contact?: Contact; onboarding?: Onboarding } = {};
   const steps = async (): Promise<void> => {
-    const me = await step('GET /me reports test mode', async () => {
-      const identity = await client.me();
-      expectEqual('mode', identity.mode, 'test');
-      return identity;
-    }, (identity) => `key ${identity.keyName ?? '?'} of ${identity.organization?.slug ?? identity.organization?.id ?? 'its workspace'}`);
+    const me = await step(
+      'GET /me reports test mode',
+      async () => {
+        const identity = await client.me();
+        expectEqual('mode', identity.mode, 'test');
+        return identity;
+      },
+      (identity) =>
+        `key ${identity.keyName ?? '?'} of ${identity.organization?.slug ?? identity.organization?.id ?? 'its workspace'}`,
+    );
     if (!me) return;
 
     const metadata = { test: true, ci_run_id: tag };
-    created.customer = await step('create a customer tagged metadata.test', async () => {
-      const customer = await client.createCustomer({ name: `CI ${tag}`, slug: `ci-${tag}`, status: 'onboarding', metadata }, { idempotencyKey: `smoke-${tag}-customer` });
-      expectEqual('customer metadata', customer.metadata, metadata);
-      return customer;
-    }, (c) => `#${c.display_id} ${c.slug ?? ''}`);
+    created.customer = await step(
+      'create a customer tagged metadata.test',
+      async () => {
+        const customer = await client.createCustomer(
+          { name: `CI ${tag}`, slug: `ci-${tag}`, status: 'onboarding', metadata },
+          { idempotencyKey: `smoke-${tag}-customer` },
+        );
+        expectEqual('customer metadata', customer.metadata, metadata);
+        return customer;
+      },
+      (c) => `#${c.display_id} ${c.slug ?? ''}`,
+    );
     const customer = created.customer;
     if (!customer) return;
 
-    created.contact = await step('attach a primary contact', async () => {
-      const contact = await client.createContact(customer.display_id, { name: 'CI Bot', email: `ci+${tag}@example.com`, is_primary: true }, { idempotencyKey: `smoke-${tag}-contact` });
-      expectEqual('contact is_primary', contact.is_primary, true);
-      return contact;
-    }, (c) => `#${c.display_id} ${c.email ?? ''}`);
+    created.contact = await step(
+      'attach a primary contact',
+      async () => {
+        const contact = await client.createContact(
+          customer.display_id,
+          { name: 'CI Bot', email: `ci+${tag}@example.com`, is_primary: true },
+          { idempotencyKey: `smoke-${tag}-contact` },
+        );
+        expectEqual('contact is_primary', contact.is_primary, true);
+        return contact;
+      },
+      (c) => `#${c.display_id} ${c.email ?? ''}`,
+    );
 
-    created.onboarding = await step('open an onboarding', async () => {
-      const onboarding = await client.createOnboarding({ customer_id: String(customer.display_id), phase: 'before_getting_started', state: 'active' }, { idempotencyKey: `smoke-${tag}-onboarding` });
-      expectEqual('onboarding phase', onboarding.phase, 'before_getting_started');
-      return onboarding;
-    }, (o) => `#${o.display_id}`);
+    created.onboarding = await step(
+      'open an onboarding',
+      async () => {
+        const onboarding = await client.createOnboarding(
+          { customer_id: String(customer.display_id), phase: 'before_getting_started', state: 'active' },
+          { idempotencyKey: `smoke-${tag}-onboarding` },
+        );
+        expectEqual('onboarding phase', onboarding.phase, 'before_getting_started');
+        return onboarding;
+      },
+      (o) => `#${o.display_id}`,
+    );
     const onboarding = created.onboarding;
     if (onboarding) {
-      await step('move it one phase', async () => {
-        const moved = await client.updateOnboarding(onboarding.display_id, { phase: 'program_design' });
-        expectEqual('phase after the move', moved.phase, 'program_design');
-      }, () => 'before_getting_started → program_design');
+      await step(
+        'move it one phase',
+        async () => {
+          const moved = await client.updateOnboarding(onboarding.display_id, { phase: 'program_design' });
+          expectEqual('phase after the move', moved.phase, 'program_design');
+        },
+        () => 'before_getting_started → program_design',
+      );
     }
 
     await step('read the customer back', async () => {
@@ -145,8 +192,12 @@ async function smoke(baseUrl: string, apiKey: string): Promise<boolean> {
   } finally {
     // Teardown runs whatever happened above: a smoke run must not leave a stale customer behind.
     const { customer, contact, onboarding } = created;
-    if (onboarding) await step(`soft-delete onboarding #${onboarding.display_id}`, () => client.deleteOnboarding(onboarding.display_id));
-    if (contact) await step(`soft-delete contact #${contact.display_id}`, () => client.deleteContact(contact.display_id));
+    if (onboarding)
+      await step(`soft-delete onboarding #${onboarding.display_id}`, () =>
+        client.deleteOnboarding(onboarding.display_id),
+      );
+    if (contact)
+      await step(`soft-delete contact #${contact.display_id}`, () => client.deleteContact(contact.display_id));
     if (customer) {
       await step(`soft-delete customer #${customer.display_id}`, () => client.deleteCustomer(customer.display_id));
       await step('the customer is gone (GET answers 404)', async () => {

@@ -27,7 +27,18 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 const APP_OPTIONS = { extendedErrorHandler: true, convoStore: false } as const;
 
 /** Bot scopes asked for at install (kept in step with manifest.yml). */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:join', 'users:read', 'channels:read', 'groups:read', 'im:write', 'links:read', 'links:write'];
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'channels:join',
+  'users:read',
+  'channels:read',
+  'groups:read',
+  'im:write',
+  'links:read',
+  'links:write',
+];
 
 export interface RunningApp {
   app: App;
@@ -61,14 +72,25 @@ export function slackClientOptions(ctx: AppContext): WebClientOptions {
  * One `auth.test` at start-up: a bad token stops the process with a clear message. The team's name
  * rides along on every request's context, for the line that turns away people of other organisations.
  */
-async function botIdentity(ctx: AppContext, botToken: string): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'> & { teamName?: string }> {
+async function botIdentity(
+  ctx: AppContext,
+  botToken: string,
+): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'> & { teamName?: string }> {
   try {
     const res = await new WebClient(botToken, { ...slackClientOptions(ctx), retryConfig: { retries: 0 } }).auth.test();
-    return { botId: res.bot_id, botUserId: res.user_id, teamId: res.team_id, enterpriseId: res.enterprise_id, teamName: res.team };
+    return {
+      botId: res.bot_id,
+      botUserId: res.user_id,
+      teamId: res.team_id,
+      enterpriseId: res.enterprise_id,
+      teamName: res.team,
+    };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     if (code && FATAL_AUTH_ERRORS.has(code)) {
-      throw new StartupError(`Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from your app's "OAuth & Permissions" page.`);
+      throw new StartupError(
+        `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from your app's "OAuth & Permissions" page.`,
+      );
     }
     ctx.logger.warn({ err }, 'auth.test failed at start-up; continuing, the bot user id will be unknown');
     return {};
@@ -90,10 +112,16 @@ function healthRoutes(ctx: AppContext): CustomRoute[] {
       handler: (_req, res) => {
         ctx.store
           .ping()
-          .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', store: ctx.store.dialect })))
+          .then(() =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ status: 'ready', store: ctx.store.dialect })),
+          )
           .catch((err: unknown) => {
             ctx.logger.warn({ err }, 'readiness check: store unreachable');
-            res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', store: ctx.store.dialect }));
+            res
+              .writeHead(503, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ status: 'unavailable', store: ctx.store.dialect }));
           });
       },
     },
@@ -108,7 +136,11 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const requestMetrics = new SlackRequestMetrics(metrics);
   ctx.pivotal.onResponse((workspace, info) => metrics.observePivotalResponse(workspace, info));
   ctx.pivotal.onUnfitRecord((workspace, record) => metrics.observeUnfitRecord(workspace, record));
-  const customRoutes = [...healthRoutes(ctx), ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []), ...extraRoutes];
+  const customRoutes = [
+    ...healthRoutes(ctx),
+    ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []),
+    ...extraRoutes,
+  ];
   const clientOptions = slackClientOptions(ctx);
 
   let app: App;
@@ -118,8 +150,19 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   if (slack.kind === 'socket') {
     const identity = await botIdentity(ctx, slack.botToken);
     botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
-    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, customRoutes, installerOptions: { port: config.port, clientOptions } });
-    app = new App({ receiver, authorize: async () => ({ botToken: slack.botToken, ...identity }), ...APP_OPTIONS, logger, clientOptions });
+    const receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger,
+      customRoutes,
+      installerOptions: { port: config.port, clientOptions },
+    });
+    app = new App({
+      receiver,
+      authorize: async () => ({ botToken: slack.botToken, ...identity }),
+      ...APP_OPTIONS,
+      logger,
+      clientOptions,
+    });
   } else if (slack.kind === 'http' || slack.kind === 'oauth') {
     const receiver = new HTTPReceiver({
       signingSecret: slack.signingSecret,
@@ -141,15 +184,31 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     if (slack.kind === 'http') {
       const identity = await botIdentity(ctx, slack.botToken);
       botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
-      app = new App({ receiver, authorize: async () => ({ botToken: slack.botToken, ...identity }), ...APP_OPTIONS, logger, clientOptions });
+      app = new App({
+        receiver,
+        authorize: async () => ({ botToken: slack.botToken, ...identity }),
+        ...APP_OPTIONS,
+        logger,
+        clientOptions,
+      });
     } else {
       app = new App({ receiver, ...APP_OPTIONS, logger, clientOptions });
     }
     const replays = new ReplayGuard(REPLAY_GUARD_CAPACITY, () =>
-      ctx.logger.warn({ capacity: REPLAY_GUARD_CAPACITY }, 'the replay guard is full: the oldest remembered Slack signatures are being dropped'),
+      ctx.logger.warn(
+        { capacity: REPLAY_GUARD_CAPACITY },
+        'the replay guard is full: the oldest remembered Slack signatures are being dropped',
+      ),
     );
     metrics.watchReplayGuard(() => replays.size);
-    server = createSlackHttpServer({ receiver, endpoint: SLACK_EVENTS_PATH, signingSecret: slack.signingSecret, replays, isSlackUrl: responseUrlPolicy(config.slackApiUrl), logger: ctx.logger });
+    server = createSlackHttpServer({
+      receiver,
+      endpoint: SLACK_EVENTS_PATH,
+      signingSecret: slack.signingSecret,
+      replays,
+      isSlackUrl: responseUrlPolicy(config.slackApiUrl),
+      logger: ctx.logger,
+    });
     requestMetrics.attach(server, SLACK_EVENTS_PATH);
   } else {
     throw new StartupError('sandbox mode must be resolved to HTTP mode before the app starts');

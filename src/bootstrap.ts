@@ -39,7 +39,11 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   const base = loadConfig(opts.env ?? process.env);
   const config = opts.override ? opts.override(base) : base;
   setPivotalWebUrl(config.pivotalWebUrl);
-  const { logger, scrubber } = createLogger({ level: config.logLevel, secrets: configSecrets(config), destination: opts.logDestination });
+  const { logger, scrubber } = createLogger({
+    level: config.logLevel,
+    secrets: configSecrets(config),
+    destination: opts.logDestination,
+  });
 
   let encryptionKey = config.keyEncryptionKey;
   if (!encryptionKey) {
@@ -47,7 +51,9 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
     encryptionKey = await loadOrCreateSandboxKey(config.dataDir);
     scrubber.add(encryptionKey);
     if (base.slack.kind !== 'sandbox') {
-      logger.warn(`PIVOTAL_KEY_ENCRYPTION_KEY is not set: stored Pivotal keys are encrypted with a key generated into ${config.dataDir}/encryption.key. Set the variable in production.`);
+      logger.warn(
+        `PIVOTAL_KEY_ENCRYPTION_KEY is not set: stored Pivotal keys are encrypted with a key generated into ${config.dataDir}/encryption.key. Set the variable in production.`,
+      );
     }
   }
   const keyRing = KeyRing.fromBase64(encryptionKey);
@@ -55,7 +61,9 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   const now = opts.now ?? (() => new Date());
   const singleWorkspace = config.slack.kind !== 'oauth';
   if (!singleWorkspace && config.adminSlackIds.length) {
-    logger.warn('PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution: a user id is no admin of every workspace that installs the app. Each workspace is administered by its own Slack admins and owners.');
+    logger.warn(
+      'PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution: a user id is no admin of every workspace that installs the app. Each workspace is administered by its own Slack admins and owners.',
+    );
   }
   const ctx: AppContext = {
     config,

@@ -30,14 +30,21 @@ const pivotalUrl = url('the Pivotal API').refine(
       return true; // the url() check above already names the problem
     }
   },
-  { message: 'must be an https:// URL, because the Pivotal API key travels in every request as a Bearer secret (http:// is allowed only for a loopback address: localhost, 127.0.0.0/8 or ::1)' },
+  {
+    message:
+      'must be an https:// URL, because the Pivotal API key travels in every request as a Bearer secret (http:// is allowed only for a loopback address: localhost, 127.0.0.0/8 or ::1)',
+  },
 );
 
 const secret = (what: string) =>
   optionalText.refine((s) => s === undefined || s.length >= 8, { message: `looks too short to be ${what}` });
 
 const days = (fallback: number) =>
-  z.coerce.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 (day)').default(fallback);
+  z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 (day)')
+    .default(fallback);
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -65,13 +72,10 @@ const envSchema = z.object({
   PIVOTAL_NOTIFY_CHANNEL: optionalText.refine((s) => s === undefined || /^[CGD][A-Z0-9]{2,}$/.test(s), {
     message: 'must be a Slack channel id such as C0123456789 (not a #name)',
   }),
-  PIVOTAL_KEY_ENCRYPTION_KEY: optionalText.refine(
-    (s) => s === undefined || Buffer.from(s, 'base64').length === 32,
-    { message: 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)' },
-  ),
-  PIVOTAL_ADMIN_SLACK_IDS: optionalText.transform((s) =>
-    s ? s.split(/[\s,]+/).filter(Boolean) : [],
-  ),
+  PIVOTAL_KEY_ENCRYPTION_KEY: optionalText.refine((s) => s === undefined || Buffer.from(s, 'base64').length === 32, {
+    message: 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+  }),
+  PIVOTAL_ADMIN_SLACK_IDS: optionalText.transform((s) => (s ? s.split(/[\s,]+/).filter(Boolean) : [])),
   METRICS_TOKEN: optionalText.refine((s) => s === undefined || s.length >= 16, {
     message: 'must be at least 16 characters (generate one with: openssl rand -hex 24)',
   }),
@@ -140,7 +144,8 @@ function slackMode(env: Env): SlackMode {
   const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret } = env;
   if (SLACK_VARS.every((name) => env[name] === undefined)) return { kind: 'sandbox' };
   if (app) {
-    if (!bot) throw new ConfigError(['SLACK_APP_TOKEN is set for Socket Mode, so SLACK_BOT_TOKEN must be set too (xoxb-…).']);
+    if (!bot)
+      throw new ConfigError(['SLACK_APP_TOKEN is set for Socket Mode, so SLACK_BOT_TOKEN must be set too (xoxb-…).']);
     return { kind: 'socket', appToken: app, botToken: bot };
   }
   if (clientId || clientSecret || stateSecret) {
@@ -154,14 +159,32 @@ function slackMode(env: Env): SlackMode {
     ).filter(([, v]) => !v);
     if (missing.length) {
       throw new ConfigError(
-        missing.map(([name]) => `${name} is missing: OAuth distribution needs SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET.`),
+        missing.map(
+          ([name]) =>
+            `${name} is missing: OAuth distribution needs SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET.`,
+        ),
       );
     }
-    if (bot) throw new ConfigError(['SLACK_BOT_TOKEN must not be set with OAuth distribution: each workspace gets its token when it installs the app.']);
-    return { kind: 'oauth', signingSecret: signing!, clientId: clientId!, clientSecret: clientSecret!, stateSecret: stateSecret! };
+    if (bot)
+      throw new ConfigError([
+        'SLACK_BOT_TOKEN must not be set with OAuth distribution: each workspace gets its token when it installs the app.',
+      ]);
+    return {
+      kind: 'oauth',
+      signingSecret: signing!,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      stateSecret: stateSecret!,
+    };
   }
-  if (!signing) throw new ConfigError(['SLACK_SIGNING_SECRET is missing: single-workspace HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or unset every SLACK_* variable to run the sandbox).']);
-  if (!bot) throw new ConfigError(['SLACK_BOT_TOKEN is missing: single-workspace HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or unset every SLACK_* variable to run the sandbox).']);
+  if (!signing)
+    throw new ConfigError([
+      'SLACK_SIGNING_SECRET is missing: single-workspace HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or unset every SLACK_* variable to run the sandbox).',
+    ]);
+  if (!bot)
+    throw new ConfigError([
+      'SLACK_BOT_TOKEN is missing: single-workspace HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or unset every SLACK_* variable to run the sandbox).',
+    ]);
   return { kind: 'http', signingSecret: signing, botToken: bot };
 }
 
@@ -204,7 +227,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     listenHost: undefined,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
-    retention: { processedEventsDays: env.PROCESSED_EVENTS_RETENTION_DAYS, deliveredPostsDays: env.OUTBOX_RETENTION_DAYS },
+    retention: {
+      processedEventsDays: env.PROCESSED_EVENTS_RETENTION_DAYS,
+      deliveredPostsDays: env.OUTBOX_RETENTION_DAYS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }
@@ -213,9 +239,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 export function configSecrets(config: Config): string[] {
   const s = config.slack;
   const fromSlack =
-    s.kind === 'http' ? [s.signingSecret, s.botToken]
-    : s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret]
-    : s.kind === 'socket' ? [s.appToken, s.botToken]
-    : [];
-  return [...fromSlack, config.pivotalApiKey, config.keyEncryptionKey, config.metricsToken].filter((v): v is string => Boolean(v));
+    s.kind === 'http'
+      ? [s.signingSecret, s.botToken]
+      : s.kind === 'oauth'
+        ? [s.signingSecret, s.clientSecret, s.stateSecret]
+        : s.kind === 'socket'
+          ? [s.appToken, s.botToken]
+          : [];
+  return [...fromSlack, config.pivotalApiKey, config.keyEncryptionKey, config.metricsToken].filter((v): v is string =>
+    Boolean(v),
+  );
 }

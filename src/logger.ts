@@ -12,7 +12,8 @@ const SECRET_SHAPES: RegExp[] = [
   /\b((?:xoxe\.)?xox[abposre]-|xapp-)[A-Za-z0-9-]+/g,
 ];
 
-const SECRET_KEYS = /^(authorization|api_?key|apikey|token|bot_?token|access_?token|refresh_?token|signing_?secret|client_?secret|state_?secret|app_?token|secret|password|encrypted_?key|key_?ciphertext)$/i;
+const SECRET_KEYS =
+  /^(authorization|api_?key|apikey|token|bot_?token|access_?token|refresh_?token|signing_?secret|client_?secret|state_?secret|app_?token|secret|password|encrypted_?key|key_?ciphertext)$/i;
 
 export class SecretScrubber {
   private readonly values = new Set<string>();
@@ -37,7 +38,11 @@ export class SecretScrubber {
     if (typeof value === 'string') return this.scrubString(value);
     if (value === null || typeof value !== 'object' || depth > 8) return value;
     if (value instanceof Error) {
-      return { type: value.name, message: this.scrubString(value.message), stack: value.stack ? this.scrubString(value.stack) : undefined };
+      return {
+        type: value.name,
+        message: this.scrubString(value.message),
+        stack: value.stack ? this.scrubString(value.stack) : undefined,
+      };
     }
     if (Array.isArray(value)) return value.map((v) => this.scrub(v, depth + 1));
     const out: Record<string, unknown> = {};

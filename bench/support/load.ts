@@ -30,8 +30,16 @@ export async function runLoad(opts: {
   const statuses = new Map<number, number>();
   const request = opts.request;
   const requests: AutocannonRequest[] =
-    typeof request === 'function' ? [{ method: 'POST', setupRequest: (req) => ({ ...req, method: 'POST', ...request() }) }] : [{ method: 'POST', ...request }];
-  const instance = autocannon({ url: opts.url, connections: opts.connections, duration: opts.durationSec, timeout: 5, requests });
+    typeof request === 'function'
+      ? [{ method: 'POST', setupRequest: (req) => ({ ...req, method: 'POST', ...request() }) }]
+      : [{ method: 'POST', ...request }];
+  const instance = autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.durationSec,
+    timeout: 5,
+    requests,
+  });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -39,7 +47,9 @@ export async function runLoad(opts: {
   const result = await instance;
   const bad = [...statuses].filter(([status]) => status < 200 || status >= 300);
   if (bad.length > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`load against ${opts.url} got ${bad.map(([s, n]) => `${n}× HTTP ${s}`).join(', ') || 'no bad status'}, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `load against ${opts.url} got ${bad.map(([s, n]) => `${n}× HTTP ${s}`).join(', ') || 'no bad status'}, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
   latencies.sort((a, b) => a - b);
   return {

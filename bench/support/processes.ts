@@ -16,7 +16,10 @@ export interface Target {
 
 /** Starts a server under test in its own Node process (see target.ts) and waits until it listens. */
 export async function startTarget(config: TargetConfig): Promise<Target> {
-  const child = fork(TARGET_ENTRY, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(TARGET_ENTRY, [JSON.stringify(config)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await nextReply(child, 'ready', START_TIMEOUT_MS);
   return {
     url: `http://127.0.0.1:${ready.port}`,
@@ -37,15 +40,27 @@ export async function startTarget(config: TargetConfig): Promise<Target> {
   };
 }
 
-function request<K extends TargetReply['type']>(child: ChildProcess, command: TargetCommand, answer: K, timeoutMs = 10_000): Promise<Extract<TargetReply, { type: K }>> {
+function request<K extends TargetReply['type']>(
+  child: ChildProcess,
+  command: TargetCommand,
+  answer: K,
+  timeoutMs = 10_000,
+): Promise<Extract<TargetReply, { type: K }>> {
   const reply = nextReply(child, answer, timeoutMs);
   child.send(command);
   return reply;
 }
 
-function nextReply<K extends TargetReply['type']>(child: ChildProcess, type: K, timeoutMs: number): Promise<Extract<TargetReply, { type: K }>> {
+function nextReply<K extends TargetReply['type']>(
+  child: ChildProcess,
+  type: K,
+  timeoutMs: number,
+): Promise<Extract<TargetReply, { type: K }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`the bench target sent no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`the bench target sent no "${type}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: TargetReply) => {
       if (message.type === type) done(undefined, message as Extract<TargetReply, { type: K }>);
       else if (message.type === 'error') done(new Error(`the bench target failed: ${message.message}`));

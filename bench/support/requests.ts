@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { blockActionsPayload, eventEnvelope, signSlackBody, slashCommandFields, type SlackTeamRef } from '../../sandbox/slack-requests.js';
+import {
+  blockActionsPayload,
+  eventEnvelope,
+  signSlackBody,
+  slashCommandFields,
+  type SlackTeamRef,
+} from '../../sandbox/slack-requests.js';
 import { BENCH_ACTION_ID } from './protocol.js';
 import type { SignedRequest } from './load.js';
 
@@ -21,7 +27,11 @@ function signed(secret: string, body: string, contentType: string): SignedReques
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     body,
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackBody(secret, timestamp, body) },
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackBody(secret, timestamp, body),
+    },
   };
 }
 
@@ -32,16 +42,42 @@ function withFreshTriggers(secret: string, template: string): () => SignedReques
   };
 }
 
-export function commandRequests(secret: string, team: SlackTeamRef, text: string, responseUrl: string): () => SignedRequest {
-  return withFreshTriggers(secret, new URLSearchParams(slashCommandFields({ text, user: USER, team, responseUrl, triggerId: TRIGGER })).toString());
+export function commandRequests(
+  secret: string,
+  team: SlackTeamRef,
+  text: string,
+  responseUrl: string,
+): () => SignedRequest {
+  return withFreshTriggers(
+    secret,
+    new URLSearchParams(slashCommandFields({ text, user: USER, team, responseUrl, triggerId: TRIGGER })).toString(),
+  );
 }
 
 export function actionRequests(secret: string, team: SlackTeamRef, responseUrl: string): () => SignedRequest {
-  const payload = blockActionsPayload(team, USER, { action_id: BENCH_ACTION_ID, value: 'x' }, { kind: 'message', channelId: 'C0BENCH01', messageTs: '1700000000.000100', responseUrl });
-  return withFreshTriggers(secret, new URLSearchParams({ payload: JSON.stringify({ ...payload, trigger_id: TRIGGER }) }).toString());
+  const payload = blockActionsPayload(
+    team,
+    USER,
+    { action_id: BENCH_ACTION_ID, value: 'x' },
+    { kind: 'message', channelId: 'C0BENCH01', messageTs: '1700000000.000100', responseUrl },
+  );
+  return withFreshTriggers(
+    secret,
+    new URLSearchParams({ payload: JSON.stringify({ ...payload, trigger_id: TRIGGER }) }).toString(),
+  );
 }
 
 export function homeOpenedRequest(secret: string, team: SlackTeamRef): SignedRequest {
-  const event = { type: 'app_home_opened', user: USER.id, channel: 'D0BENCH01', tab: 'home', event_ts: `${Date.now() / 1000}` };
-  return signed(secret, JSON.stringify(eventEnvelope(team, event, `Ev${randomBytes(6).toString('hex').toUpperCase()}`)), 'application/json');
+  const event = {
+    type: 'app_home_opened',
+    user: USER.id,
+    channel: 'D0BENCH01',
+    tab: 'home',
+    event_ts: `${Date.now() / 1000}`,
+  };
+  return signed(
+    secret,
+    JSON.stringify(eventEnvelope(team, event, `Ev${randomBytes(6).toString('hex').toUpperCase()}`)),
+    'application/json',
+  );
 }

@@ -13,7 +13,10 @@ export interface BenchServices {
   orgId: string;
   signingSecret: string;
   botToken: string;
-  start(kind: TargetConfig['kind'], opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; listeners?: number }): Promise<Target>;
+  start(
+    kind: TargetConfig['kind'],
+    opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; listeners?: number },
+  ): Promise<Target>;
   close(): Promise<void>;
 }
 

@@ -34,7 +34,11 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-bench-'));
   const slack =
     config.mode === 'oauth'
-      ? { SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'), SLACK_STATE_SECRET: randomBytes(16).toString('hex') }
+      ? {
+          SLACK_CLIENT_ID: '1111.2222',
+          SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'),
+          SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
+        }
       : { SLACK_BOT_TOKEN: config.botToken, ...(config.pivotalKey ? { PIVOTAL_API_KEY: config.pivotalKey } : {}) };
   const started = await startPivotalForSlack({
     env: {
@@ -74,7 +78,12 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
           authVersion: 'v2',
           tokenType: 'bot',
           user: { id: `U${teamId}`, token: undefined, scopes: undefined },
-          bot: { token: `xoxb-${i}-${randomBytes(12).toString('hex')}`, id: 'BBOT', userId: 'UBOT', scopes: ['commands', 'chat:write'] },
+          bot: {
+            token: `xoxb-${i}-${randomBytes(12).toString('hex')}`,
+            id: 'BBOT',
+            userId: 'UBOT',
+            scopes: ['commands', 'chat:write'],
+          },
         });
         await ensureWorkspace(db, { teamId }, `Bench team ${i}`);
         await saveConnection(db, teamId, {
@@ -106,9 +115,14 @@ async function startBare(config: TargetConfig): Promise<RunningTarget> {
   app.event('app_home_opened', async () => {});
   // Bolt runs every listener's chain for every request: a baseline with as many listeners as the app
   // tells Bolt's own dispatch cost apart from the app's.
-  for (let i = listenerCount(app); i < (config.listeners ?? 0); i += 1) app.action(`bench_other_${i}`, async ({ ack }) => ack());
+  for (let i = listenerCount(app); i < (config.listeners ?? 0); i += 1)
+    app.action(`bench_other_${i}`, async ({ ack }) => ack());
   const server = (await app.start(0)) as { address(): AddressInfo | string | null };
-  return { port: (server.address() as AddressInfo).port, listeners: listenerCount(app), stop: () => app.stop() as Promise<void> };
+  return {
+    port: (server.address() as AddressInfo).port,
+    listeners: listenerCount(app),
+    stop: () => app.stop() as Promise<void>,
+  };
 }
 
 /** Bolt keeps its listener chains in a private field; read only to report how many there are. */

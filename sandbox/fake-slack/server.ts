@@ -88,7 +88,11 @@ export interface FakeSlack {
   setSocketModeUrl(url: string): void;
   close(): Promise<void>;
   /** Extra routes mounted by the sandbox page share this server. */
-  route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): void;
+  route(
+    method: string,
+    path: string,
+    handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+  ): void;
   /** Called after every answered Web API call and every response_url post; returns an unsubscribe. */
   subscribe(listener: (activity: FakeSlackActivity) => void): () => void;
   /**
@@ -150,7 +154,10 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
   const failures = new Map<string, Failure[]>();
   const responseUrlPosts: Array<{ id: string; body: Record<string, unknown> }> = [];
   let socketModeUrl: string | undefined;
-  const extraRoutes = new Map<string, (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>>();
+  const extraRoutes = new Map<
+    string,
+    (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>
+  >();
   const listeners = new Set<(activity: FakeSlackActivity) => void>();
   const notify = (activity: FakeSlackActivity) => {
     for (const listener of listeners) listener(activity);
@@ -186,7 +193,15 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
 
   type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
   const methods: Record<string, Handler> = {
-    'auth.test': () => ({ ok: true, url: 'https://sandbox.slack.test/', team: 'Sandbox', user: 'pivotal', team_id: teamId, user_id: 'UBOT', bot_id: 'BBOT' }),
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://sandbox.slack.test/',
+      team: 'Sandbox',
+      user: 'pivotal',
+      team_id: teamId,
+      user_id: 'UBOT',
+      bot_id: 'BBOT',
+    }),
     'views.open': (a) => viewAnswer(storeView(a)),
     'views.push': (a) => viewAnswer(storeView(a)),
     'views.update': (a) => {
@@ -244,7 +259,11 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       messages.splice(i, 1);
       return { ok: true, channel: a.channel, ts: a.ts };
     },
-    'chat.getPermalink': (a) => ({ ok: true, channel: a.channel, permalink: `https://sandbox.slack.test/archives/${String(a.channel)}/p${String(a.message_ts).replace('.', '')}` }),
+    'chat.getPermalink': (a) => ({
+      ok: true,
+      channel: a.channel,
+      permalink: `https://sandbox.slack.test/archives/${String(a.channel)}/p${String(a.message_ts).replace('.', '')}`,
+    }),
     'chat.unfurl': () => ({ ok: true }),
     'users.info': (a) => {
       const user = users.get(String(a.user ?? ''));
@@ -263,7 +282,8 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       return { ok: true, channel };
     },
     'conversations.open': (a) => ({ ok: true, channel: { id: `D${String(a.users ?? 'X').replace(/^U/, '')}` } }),
-    'apps.connections.open': () => (socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'not_allowed_token_type' }),
+    'apps.connections.open': () =>
+      socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'not_allowed_token_type' },
     'team.info': () => ({ ok: true, team: { id: teamId, name: 'Sandbox', domain: 'sandbox' } }),
     'oauth.v2.access': () => ({
       ok: true,
@@ -308,12 +328,18 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
     const failure = queued?.shift();
     if (failure) {
       if (failure.status && failure.status !== 200) {
-        const headers: Record<string, string> = failure.retryAfterSec !== undefined ? { 'retry-after': String(failure.retryAfterSec) } : {};
-        return send(failure.status, { ok: false, error: failure.error ?? (failure.status === 429 ? 'ratelimited' : 'internal_error') }, headers);
+        const headers: Record<string, string> =
+          failure.retryAfterSec !== undefined ? { 'retry-after': String(failure.retryAfterSec) } : {};
+        return send(
+          failure.status,
+          { ok: false, error: failure.error ?? (failure.status === 429 ? 'ratelimited' : 'internal_error') },
+          headers,
+        );
       }
       return send(200, { ok: false, error: failure.error ?? 'fatal_error' });
     }
-    if (!req.headers.authorization && method !== 'oauth.v2.access') return send(200, { ok: false, error: 'not_authed' });
+    if (!req.headers.authorization && method !== 'oauth.v2.access')
+      return send(200, { ok: false, error: 'not_authed' });
     const impl = methods[method];
     if (!impl) return send(200, { ok: false, error: 'unknown_method' });
     const answer = impl(args);

@@ -51,15 +51,36 @@ export function interactiveElements(blocks: unknown[]): Interactive[] {
     const blockId = blockIdOf(block, index);
     if (block.type === 'input') {
       const element = asObject(block.element);
-      if (element) out.push({ blockId, actionId: actionIdOf(element, index, 'input'), element, placement: 'input', dispatches: block.dispatch_action === true });
+      if (element)
+        out.push({
+          blockId,
+          actionId: actionIdOf(element, index, 'input'),
+          element,
+          placement: 'input',
+          dispatches: block.dispatch_action === true,
+        });
     } else if (block.type === 'actions') {
       asArray(block.elements).forEach((e, i) => {
         const element = asObject(e);
-        if (element) out.push({ blockId, actionId: actionIdOf(element, index, i), element, placement: 'actions', dispatches: true });
+        if (element)
+          out.push({
+            blockId,
+            actionId: actionIdOf(element, index, i),
+            element,
+            placement: 'actions',
+            dispatches: true,
+          });
       });
     } else if (block.type === 'section') {
       const element = asObject(block.accessory);
-      if (element && element.type !== 'image') out.push({ blockId, actionId: actionIdOf(element, index, 'accessory'), element, placement: 'accessory', dispatches: true });
+      if (element && element.type !== 'image')
+        out.push({
+          blockId,
+          actionId: actionIdOf(element, index, 'accessory'),
+          element,
+          placement: 'accessory',
+          dispatches: true,
+        });
     }
   });
   return out;

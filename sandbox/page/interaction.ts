@@ -1,5 +1,15 @@
 import type { ActionInput } from '../slack-requests.js';
-import { asArray, asObject, asString, findInteractive, interactiveElements, optionsOf, textOfObject, type Interactive, type Json } from './blocks.js';
+import {
+  asArray,
+  asObject,
+  asString,
+  findInteractive,
+  interactiveElements,
+  optionsOf,
+  textOfObject,
+  type Interactive,
+  type Json,
+} from './blocks.js';
 
 /**
  * Turns what a person did on the page into Slack's payload pieces: `state.values` for a view, the
@@ -95,7 +105,12 @@ export function actionFor(blocks: unknown, raw: RawInput, now: Date = new Date()
   const found: Interactive | undefined = findInteractive(asArray(blocks), raw.block_id, raw.action_id);
   if (!found) return undefined;
   const { element } = found;
-  const base = { type: asString(element.type), block_id: found.blockId, action_id: found.actionId, action_ts: (now.getTime() / 1000).toFixed(6) };
+  const base = {
+    type: asString(element.type),
+    block_id: found.blockId,
+    action_id: found.actionId,
+    action_ts: (now.getTime() / 1000).toFixed(6),
+  };
   const details =
     element.type === 'button'
       ? {

@@ -81,7 +81,12 @@ export class PageModel {
 
   constructor(
     private readonly slack: FakeSlack,
-    private readonly opts: { team: SlackTeamRef; users: readonly DemoUser[]; channel: DemoChannel; sender: () => SlackRequestSender | undefined },
+    private readonly opts: {
+      team: SlackTeamRef;
+      users: readonly DemoUser[];
+      channel: DemoChannel;
+      sender: () => SlackRequestSender | undefined;
+    },
   ) {
     this.unsubscribe = slack.subscribe((a) => this.observe(a));
   }
@@ -153,7 +158,8 @@ export class PageModel {
       if (method === 'chat.postMessage') this.order.set(String(answer.ts), this.nextSeq());
       if (method === 'chat.postEphemeral') this.order.set(String(answer.message_ts), this.nextSeq());
       if (method === 'views.open' && user && view) this.stacks.set(user, [String(view.id)]);
-      if (method === 'views.push' && user && view) this.stacks.set(user, [...(this.stacks.get(user) ?? []), String(view.id)]);
+      if (method === 'views.push' && user && view)
+        this.stacks.set(user, [...(this.stacks.get(user) ?? []), String(view.id)]);
       if (method === 'views.update' && view) this.clearFeedback(String(view.id));
     }
     this.bump();
@@ -178,7 +184,10 @@ export class PageModel {
       ...(typeof body.text === 'string' ? { text: body.text } : {}),
       ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
     };
-    const original = source?.kind === 'message' ? this.slack.messages.find((m) => m.channel === source.channel && m.ts === source.ts) : undefined;
+    const original =
+      source?.kind === 'message'
+        ? this.slack.messages.find((m) => m.channel === source.channel && m.ts === source.ts)
+        : undefined;
     const ephemeral = source?.kind === 'ephemeral' ? this.pageMessages.find((m) => m.id === source.id) : undefined;
     if (body.delete_original === true && (original || ephemeral)) {
       if (original) this.slack.messages.splice(this.slack.messages.indexOf(original), 1);
@@ -190,7 +199,12 @@ export class PageModel {
       if (original) original.updates += 1;
       if (ephemeral) ephemeral.edited = true;
     } else {
-      this.addPageMessage({ channel: target.channel, visibleTo: body.response_type === 'in_channel' ? null : target.user, author: 'Pivotal', ...content });
+      this.addPageMessage({
+        channel: target.channel,
+        visibleTo: body.response_type === 'in_channel' ? null : target.user,
+        author: 'Pivotal',
+        ...content,
+      });
     }
   }
 
@@ -211,7 +225,12 @@ export class PageModel {
     const res = await sender.sendForm(fields);
     if (res.status !== 200) {
       // Slack's own words when an app does not answer a command in time (or at all).
-      this.addPageMessage({ channel: channel.id, visibleTo: user.id, author: 'Slackbot', text: `/pivotal failed with the error "${res.status === 404 ? 'operation_timeout' : 'dispatch_failed'}"` });
+      this.addPageMessage({
+        channel: channel.id,
+        visibleTo: user.id,
+        author: 'Slackbot',
+        text: `/pivotal failed with the error "${res.status === 404 ? 'operation_timeout' : 'dispatch_failed'}"`,
+      });
     } else {
       const body = asObject(res.json);
       if (body && (typeof body.text === 'string' || Array.isArray(body.blocks))) {
@@ -244,7 +263,9 @@ export class PageModel {
       id: stored.id,
       hash: stored.hash,
       state: { values: stateValues(stored.view.blocks, inputs) },
-      ...(stored.type === 'modal' ? { root_view_id: stack[0] ?? stored.id, previous_view_id: at > 0 ? stack[at - 1]! : null } : {}),
+      ...(stored.type === 'modal'
+        ? { root_view_id: stack[0] ?? stored.id, previous_view_id: at > 0 ? stack[at - 1]! : null }
+        : {}),
     };
   }
 
@@ -254,7 +275,12 @@ export class PageModel {
   }
 
   /** A button, select, overflow, date… used in a modal, on Home or in a message. */
-  async action(userId: string, where: TimelineMessage['ref'] | { kind: 'view'; viewId: string }, raw: RawInput, inputs: readonly RawInput[]): Promise<Outcome> {
+  async action(
+    userId: string,
+    where: TimelineMessage['ref'] | { kind: 'view'; viewId: string },
+    raw: RawInput,
+    inputs: readonly RawInput[],
+  ): Promise<Outcome> {
     const sender = this.requireSender();
     const { team, user } = this.who(userId);
     // The state Slack sends already holds the value just chosen.
@@ -276,7 +302,13 @@ export class PageModel {
         channelId: channel,
         messageTs: ts,
         responseUrl: this.newResponseUrl({ user: userId, channel, source: where }),
-        message: { type: 'message', ts, text: message.text ?? '', blocks: message.blocks ?? [], ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+        message: {
+          type: 'message',
+          ts,
+          text: message.text ?? '',
+          blocks: message.blocks ?? [],
+          ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+        },
       });
       payload.container = { ...(payload.container as Json), is_ephemeral: where.kind === 'ephemeral' };
       payload.state = { values: stateValues(message.blocks, current) };
@@ -286,8 +318,14 @@ export class PageModel {
     return res.status === 200 ? { ok: true } : { ok: false, error: `The app did not answer (HTTP ${res.status}).` };
   }
 
-  private findMessage(ref: TimelineMessage['ref'], userId: string): (Pick<PostedMessage, 'text' | 'blocks' | 'thread_ts'> & { channel: string }) | undefined {
-    if (ref.kind === 'message') return this.slack.messages.find((m) => m.channel === ref.channel && m.ts === ref.ts && (!m.user || m.user === userId));
+  private findMessage(
+    ref: TimelineMessage['ref'],
+    userId: string,
+  ): (Pick<PostedMessage, 'text' | 'blocks' | 'thread_ts'> & { channel: string }) | undefined {
+    if (ref.kind === 'message')
+      return this.slack.messages.find(
+        (m) => m.channel === ref.channel && m.ts === ref.ts && (!m.user || m.user === userId),
+      );
     return this.pageMessages.find((m) => m.id === ref.id && (m.visibleTo === null || m.visibleTo === userId));
   }
 
@@ -298,7 +336,9 @@ export class PageModel {
     if (!stored || stack.at(-1) !== viewId) return { ok: false, error: 'That modal is no longer open.' };
     const { team, user } = this.who(userId);
     const hashAtSubmit = stored.hash;
-    const res = await this.requireSender().sendPayload(viewSubmissionPayload(team, user, this.echo(stored, userId, inputs)));
+    const res = await this.requireSender().sendPayload(
+      viewSubmissionPayload(team, user, this.echo(stored, userId, inputs)),
+    );
     this.clearFeedback(viewId);
     if (res.status !== 200) {
       this.trouble.set(viewId, TROUBLE);
@@ -309,7 +349,10 @@ export class PageModel {
     const replacement = asObject(ack.view);
     switch (ack.response_action) {
       case 'errors':
-        this.errors.set(viewId, Object.fromEntries(Object.entries(asObject(ack.errors) ?? {}).map(([k, v]) => [k, String(v)])));
+        this.errors.set(
+          viewId,
+          Object.fromEntries(Object.entries(asObject(ack.errors) ?? {}).map(([k, v]) => [k, String(v)])),
+        );
         break;
       case 'update':
         // An app that already replaced the view with views.update after acking wins: its view is newer.
@@ -317,7 +360,8 @@ export class PageModel {
         break;
       case 'push':
         if (!replacement) break;
-        if (stack.length >= MAX_STACK) this.trouble.set(viewId, `${TROUBLE} (push_limit_reached: Slack allows ${MAX_STACK} views in a stack)`);
+        if (stack.length >= MAX_STACK)
+          this.trouble.set(viewId, `${TROUBLE} (push_limit_reached: Slack allows ${MAX_STACK} views in a stack)`);
         else this.stacks.set(userId, [...stack, this.slack.putView(replacement).id]);
         break;
       case 'clear':
@@ -349,16 +393,37 @@ export class PageModel {
   }
 
   /** Typing into an external_select: block_suggestion, answered with the app's options. */
-  async suggest(userId: string, viewId: string, blockId: string, actionId: string, value: string): Promise<{ ok: true; options: Array<{ text: string; value: string; group?: string }> } | { ok: false; error: string }> {
+  async suggest(
+    userId: string,
+    viewId: string,
+    blockId: string,
+    actionId: string,
+    value: string,
+  ): Promise<
+    { ok: true; options: Array<{ text: string; value: string; group?: string }> } | { ok: false; error: string }
+  > {
     const stored = this.slack.views.get(viewId);
     if (!stored) return { ok: false, error: 'That view is no longer open.' };
     const { team, user } = this.who(userId);
-    const res = await this.requireSender().sendPayload(blockSuggestionPayload(team, user, { action_id: actionId, block_id: blockId, value, view: this.echo(stored, userId, []) }));
+    const res = await this.requireSender().sendPayload(
+      blockSuggestionPayload(team, user, {
+        action_id: actionId,
+        block_id: blockId,
+        value,
+        view: this.echo(stored, userId, []),
+      }),
+    );
     if (res.status !== 200) return { ok: false, error: `The app did not answer (HTTP ${res.status}).` };
     const ack = asObject(res.json) ?? {};
     const flat = (options: unknown, group?: string) =>
-      asArray(options).map((o) => ({ text: textOfObject(asObject(o)?.text), value: asString(asObject(o)?.value) ?? '', ...(group ? { group } : {}) }));
-    const groups = asArray(ack.option_groups).flatMap((g) => flat(asObject(g)?.options, textOfObject(asObject(g)?.label)));
+      asArray(options).map((o) => ({
+        text: textOfObject(asObject(o)?.text),
+        value: asString(asObject(o)?.value) ?? '',
+        ...(group ? { group } : {}),
+      }));
+    const groups = asArray(ack.option_groups).flatMap((g) =>
+      flat(asObject(g)?.options, textOfObject(asObject(g)?.label)),
+    );
     return { ok: true, options: [...flat(ack.options), ...groups] };
   }
 
@@ -382,7 +447,13 @@ export class PageModel {
     if (!viewId) return undefined;
     const errors = this.errors.get(viewId);
     const trouble = this.trouble.get(viewId);
-    return { viewId, view: this.slack.views.get(viewId)!.view, depth: stack.length, ...(errors ? { errors } : {}), ...(trouble ? { trouble } : {}) };
+    return {
+      viewId,
+      view: this.slack.views.get(viewId)!.view,
+      depth: stack.length,
+      ...(errors ? { errors } : {}),
+      ...(trouble ? { trouble } : {}),
+    };
   }
 
   homeFor(userId: string): { viewId: string; view: Json } | undefined {

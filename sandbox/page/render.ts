@@ -1,5 +1,15 @@
 import { emojiFor, withEmoji } from './emoji.js';
-import { asArray, asObject, asString, blockIdOf, interactiveElements, optionsOf, textOfObject, type Interactive, type Json } from './blocks.js';
+import {
+  asArray,
+  asObject,
+  asString,
+  blockIdOf,
+  interactiveElements,
+  optionsOf,
+  textOfObject,
+  type Interactive,
+  type Json,
+} from './blocks.js';
 import { renderMrkdwn, type MentionDirectory } from './mrkdwn.js';
 import { h, safeHref, type VElement, type VNode } from './vnode.js';
 
@@ -21,7 +31,11 @@ export interface RenderContext extends MentionDirectory {
 export const BLOCK_LIMITS = { modal: 100, home: 100, message: 50 } as const;
 
 export function unsupported(what: 'block' | 'element', type: string): VElement {
-  return h(what === 'block' ? 'div' : 'span', { class: 'bk-unsupported', 'data-unsupported': type }, `Unsupported ${what}: ${type || '(no type)'}`);
+  return h(
+    what === 'block' ? 'div' : 'span',
+    { class: 'bk-unsupported', 'data-unsupported': type },
+    `Unsupported ${what}: ${type || '(no type)'}`,
+  );
 }
 
 export function renderText(obj: unknown, ctx: RenderContext): VNode[] {
@@ -60,7 +74,9 @@ function optionNodes(element: Json, selected: ReadonlySet<string>): VNode[] {
   };
   const groups = asArray(element.option_groups);
   if (groups.length) {
-    return groups.map((g) => h('optgroup', { label: textOfObject(asObject(g)?.label) }, asArray(asObject(g)?.options).map(option)));
+    return groups.map((g) =>
+      h('optgroup', { label: textOfObject(asObject(g)?.label) }, asArray(asObject(g)?.options).map(option)),
+    );
   }
   return asArray(element.options).map(option);
 }
@@ -113,7 +129,9 @@ function textInput(i: Interactive): VElement {
   const initial = asString(e.initial_value);
   switch (e.type) {
     case 'plain_text_input':
-      return e.multiline === true ? h('textarea', { ...common, rows: '4' }, initial ?? '') : h('input', { ...common, type: 'text', value: initial });
+      return e.multiline === true
+        ? h('textarea', { ...common, rows: '4' }, initial ?? '')
+        : h('input', { ...common, type: 'text', value: initial });
     case 'number_input':
       return h('input', {
         ...common,
@@ -137,27 +155,59 @@ function renderInteractive(i: Interactive, ctx: RenderContext): VElement {
   switch (type) {
     case 'button': {
       const style = asString(e.style);
-      const attrs = { ...ids(i), class: `bk-button${style === 'primary' || style === 'danger' ? ` bk-${style}` : ''}`, 'data-confirm': confirmAttr(e), 'data-value': asString(e.value) };
+      const attrs = {
+        ...ids(i),
+        class: `bk-button${style === 'primary' || style === 'danger' ? ` bk-${style}` : ''}`,
+        'data-confirm': confirmAttr(e),
+        'data-value': asString(e.value),
+      };
       const href = safeHref(asString(e.url) ?? '');
       const label = textOfObject(e.text);
-      return href ? h('a', { ...attrs, href, target: '_blank', rel: 'noopener noreferrer' }, label) : h('button', { ...attrs, type: 'button' }, label);
+      return href
+        ? h('a', { ...attrs, href, target: '_blank', rel: 'noopener noreferrer' }, label)
+        : h('button', { ...attrs, type: 'button' }, label);
     }
     case 'overflow':
-      return h('select', { ...ids(i), class: 'bk-overflow', title: 'More actions', 'data-confirm': confirmAttr(e) }, h('option', { value: '' }, '⋯'), optionNodes(e, new Set()));
+      return h(
+        'select',
+        { ...ids(i), class: 'bk-overflow', title: 'More actions', 'data-confirm': confirmAttr(e) },
+        h('option', { value: '' }, '⋯'),
+        optionNodes(e, new Set()),
+      );
     case 'static_select':
     case 'multi_static_select':
-      return select(i, placeholder, optionNodes(e, selectedValues(e.initial_option, e.initial_options)), type.startsWith('multi_'));
+      return select(
+        i,
+        placeholder,
+        optionNodes(e, selectedValues(e.initial_option, e.initial_options)),
+        type.startsWith('multi_'),
+      );
     case 'users_select':
     case 'multi_users_select': {
       const chosen = selectedValues(e.initial_user, e.initial_users);
-      return select(i, placeholder, ctx.users.map((u) => h('option', { value: u.id, selected: chosen.has(u.id) && '' }, u.real_name ?? u.name)), type.startsWith('multi_'));
+      return select(
+        i,
+        placeholder,
+        ctx.users.map((u) => h('option', { value: u.id, selected: chosen.has(u.id) && '' }, u.real_name ?? u.name)),
+        type.startsWith('multi_'),
+      );
     }
     case 'conversations_select':
     case 'multi_conversations_select':
     case 'channels_select':
     case 'multi_channels_select': {
-      const chosen = selectedValues(e.initial_conversation, e.initial_conversations, e.initial_channel, e.initial_channels);
-      return select(i, placeholder, ctx.channels.map((c) => h('option', { value: c.id, selected: chosen.has(c.id) && '' }, `#${c.name}`)), type.startsWith('multi_'));
+      const chosen = selectedValues(
+        e.initial_conversation,
+        e.initial_conversations,
+        e.initial_channel,
+        e.initial_channels,
+      );
+      return select(
+        i,
+        placeholder,
+        ctx.channels.map((c) => h('option', { value: c.id, selected: chosen.has(c.id) && '' }, `#${c.name}`)),
+        type.startsWith('multi_'),
+      );
     }
     case 'external_select': {
       const initial = asObject(e.initial_option);
@@ -180,9 +230,21 @@ function renderInteractive(i: Interactive, ctx: RenderContext): VElement {
       );
     }
     case 'datepicker':
-      return h('input', { ...ids(i), class: 'bk-date', type: 'date', value: asString(e.initial_date), 'data-confirm': confirmAttr(e) });
+      return h('input', {
+        ...ids(i),
+        class: 'bk-date',
+        type: 'date',
+        value: asString(e.initial_date),
+        'data-confirm': confirmAttr(e),
+      });
     case 'timepicker':
-      return h('input', { ...ids(i), class: 'bk-time', type: 'time', value: asString(e.initial_time), 'data-confirm': confirmAttr(e) });
+      return h('input', {
+        ...ids(i),
+        class: 'bk-time',
+        type: 'time',
+        value: asString(e.initial_time),
+        'data-confirm': confirmAttr(e),
+      });
     case 'checkboxes':
       return choiceList(i, 'checkbox', ctx);
     case 'radio_buttons':
@@ -201,7 +263,8 @@ function renderInteractive(i: Interactive, ctx: RenderContext): VElement {
 function renderStatic(element: unknown, ctx: RenderContext): VNode {
   const e = asObject(element) ?? {};
   if (e.type === 'image') return h('span', { class: 'bk-image' }, `[image: ${asString(e.alt_text) ?? ''}]`);
-  if (e.type === 'mrkdwn' || e.type === 'plain_text') return h('span', { class: 'bk-context-text' }, renderText(e, ctx));
+  if (e.type === 'mrkdwn' || e.type === 'plain_text')
+    return h('span', { class: 'bk-context-text' }, renderText(e, ctx));
   return unsupported('element', asString(e.type) ?? '');
 }
 
@@ -220,12 +283,20 @@ function richInline(el: Json, ctx: RenderContext): VNode {
     }
     case 'user': {
       const user = ctx.users.find((u) => u.id === el.user_id);
-      node = h('span', { class: 'mention', 'data-user-id': asString(el.user_id) }, `@${user?.real_name ?? user?.name ?? asString(el.user_id) ?? ''}`);
+      node = h(
+        'span',
+        { class: 'mention', 'data-user-id': asString(el.user_id) },
+        `@${user?.real_name ?? user?.name ?? asString(el.user_id) ?? ''}`,
+      );
       break;
     }
     case 'channel': {
       const channel = ctx.channels.find((c) => c.id === el.channel_id);
-      node = h('span', { class: 'mention', 'data-channel-id': asString(el.channel_id) }, `#${channel?.name ?? asString(el.channel_id) ?? ''}`);
+      node = h(
+        'span',
+        { class: 'mention', 'data-channel-id': asString(el.channel_id) },
+        `#${channel?.name ?? asString(el.channel_id) ?? ''}`,
+      );
       break;
     }
     case 'emoji':
@@ -295,7 +366,13 @@ function renderBlock(block: Json, index: number, byElement: Map<Json, Interactiv
           'div',
           { class: 'bk-section-main' },
           block.text ? h('div', { class: 'bk-text' }, renderText(block.text, ctx)) : null,
-          asArray(block.fields).length ? h('div', { class: 'bk-fields' }, asArray(block.fields).map((f) => h('div', { class: 'bk-field' }, renderText(f, ctx)))) : null,
+          asArray(block.fields).length
+            ? h(
+                'div',
+                { class: 'bk-fields' },
+                asArray(block.fields).map((f) => h('div', { class: 'bk-field' }, renderText(f, ctx))),
+              )
+            : null,
         ),
         block.accessory ? h('div', { class: 'bk-accessory' }, element(block.accessory)) : null,
       );
@@ -304,13 +381,23 @@ function renderBlock(block: Json, index: number, byElement: Map<Json, Interactiv
     case 'actions':
       return h('div', attrs, asArray(block.elements).map(element));
     case 'image':
-      return h('div', attrs, block.title ? h('div', { class: 'bk-image-title' }, textOfObject(block.title)) : null, h('span', { class: 'bk-image' }, `[image: ${asString(block.alt_text) ?? ''}]`));
+      return h(
+        'div',
+        attrs,
+        block.title ? h('div', { class: 'bk-image-title' }, textOfObject(block.title)) : null,
+        h('span', { class: 'bk-image' }, `[image: ${asString(block.alt_text) ?? ''}]`),
+      );
     case 'input': {
       const error = ctx.errors?.[blockId];
       return h(
         'div',
         { ...attrs, 'data-optional': block.optional === true ? '1' : '0' },
-        h('label', { class: 'bk-label' }, textOfObject(block.label), block.optional === true ? h('span', { class: 'bk-optional' }, ' (optional)') : null),
+        h(
+          'label',
+          { class: 'bk-label' },
+          textOfObject(block.label),
+          block.optional === true ? h('span', { class: 'bk-optional' }, ' (optional)') : null,
+        ),
         element(block.element),
         block.hint ? h('div', { class: 'bk-hint' }, textOfObject(block.hint)) : null,
         h('div', { class: 'bk-error', 'data-error-for': blockId, hidden: error ? false : '' }, error ?? ''),
@@ -335,7 +422,11 @@ export function renderBlocks(blocks: unknown, ctx: RenderContext): VElement[] {
       return renderBlock(block, index, byElement, ctx);
     } catch (err) {
       // Malformed output from the app must show up on the page, not blank it.
-      return h('div', { class: 'bk-unsupported', 'data-unsupported': asString(block.type) ?? '' }, `Could not render ${asString(block.type) ?? 'a'} block: ${(err as Error).message}`);
+      return h(
+        'div',
+        { class: 'bk-unsupported', 'data-unsupported': asString(block.type) ?? '' },
+        `Could not render ${asString(block.type) ?? 'a'} block: ${(err as Error).message}`,
+      );
     }
   });
 }
@@ -344,5 +435,7 @@ export function renderBlocks(blocks: unknown, ctx: RenderContext): VElement[] {
 export function limitWarning(blocks: unknown, surface: keyof typeof BLOCK_LIMITS): VElement | null {
   const count = asArray(blocks).length;
   const limit = BLOCK_LIMITS[surface];
-  return count > limit ? h('div', { class: 'bk-limit-warning' }, `This ${surface} has ${count} blocks; Slack refuses more than ${limit}.`) : null;
+  return count > limit
+    ? h('div', { class: 'bk-limit-warning' }, `This ${surface} has ${count} blocks; Slack refuses more than ${limit}.`)
+    : null;
 }

@@ -87,7 +87,8 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
   /** Every page route: refused unless asked for by a loopback name. */
   const route = (method: 'GET' | 'POST', path: string, handler: Parameters<FakeSlack['route']>[2]) =>
     slack.route(method, path, (req, res, raw) => {
-      if (!hosts.has(req.headers.host ?? '')) return json(res, 403, { ok: false, error: `The sandbox page answers only at ${[...hosts].join(' or ')}.` });
+      if (!hosts.has(req.headers.host ?? ''))
+        return json(res, 403, { ok: false, error: `The sandbox page answers only at ${[...hosts].join(' or ')}.` });
       return handler(req, res, raw);
     });
 
@@ -111,8 +112,16 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
       channel: model.channel,
       modal: modal ? { viewId: modal.viewId, node: renderModal(modal, dir) } : null,
       home: renderHome(model.homeFor(me.id), dir),
-      timeline: renderTimeline(model.timeline(me.id, new Set([model.channel.id])), dir, `This is the very beginning of #${model.channel.name}. Type /pivotal help below.`),
-      messages: renderTimeline(model.timeline(me.id, new Set([me.id, dmOf(me.id)])), dir, 'No messages from the app yet.'),
+      timeline: renderTimeline(
+        model.timeline(me.id, new Set([model.channel.id])),
+        dir,
+        `This is the very beginning of #${model.channel.name}. Type /pivotal help below.`,
+      ),
+      messages: renderTimeline(
+        model.timeline(me.id, new Set([me.id, dmOf(me.id)])),
+        dir,
+        'No messages from the app yet.',
+      ),
     };
   };
 
@@ -135,7 +144,10 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
       try {
         parsed = schema.parse(JSON.parse(raw || '{}'));
       } catch (err) {
-        return json(res, 400, { ok: false, error: err instanceof z.ZodError ? z.prettifyError(err) : 'The request body must be JSON.' });
+        return json(res, 400, {
+          ok: false,
+          error: err instanceof z.ZodError ? z.prettifyError(err) : 'The request body must be JSON.',
+        });
       }
       try {
         json(res, 200, await handle(parsed));

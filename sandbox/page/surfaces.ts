@@ -20,21 +20,41 @@ export function renderModal(frame: ModalFrame, dir: MentionDirectory): VElement 
   const submit = asObject(view.submit);
   return h(
     'div',
-    { class: 'modal', role: 'dialog', 'data-surface': 'view', 'data-view-id': frame.viewId, 'data-callback-id': asString(view.callback_id), 'data-depth': String(frame.depth) },
+    {
+      class: 'modal',
+      role: 'dialog',
+      'data-surface': 'view',
+      'data-view-id': frame.viewId,
+      'data-callback-id': asString(view.callback_id),
+      'data-depth': String(frame.depth),
+    },
     h(
       'div',
       { class: 'modal-head' },
-      frame.depth > 1 ? h('button', { type: 'button', class: 'modal-back', 'data-modal-close': '', title: 'Back' }, '‹') : null,
+      frame.depth > 1
+        ? h('button', { type: 'button', class: 'modal-back', 'data-modal-close': '', title: 'Back' }, '‹')
+        : null,
       h('h2', { class: 'modal-title' }, textOfObject(view.title)),
       h('button', { type: 'button', class: 'modal-x', 'data-modal-close': '', title: 'Close' }, '×'),
     ),
-    h('div', { class: 'modal-body' }, limitWarning(view.blocks, 'modal'), renderBlocks(view.blocks, { ...dir, errors: frame.errors, scope: frame.viewId })),
+    h(
+      'div',
+      { class: 'modal-body' },
+      limitWarning(view.blocks, 'modal'),
+      renderBlocks(view.blocks, { ...dir, errors: frame.errors, scope: frame.viewId }),
+    ),
     frame.trouble ? h('div', { class: 'modal-trouble', role: 'alert' }, frame.trouble) : null,
     h(
       'div',
       { class: 'modal-foot' },
-      h('button', { type: 'button', class: 'bk-button', 'data-modal-close': '' }, textOfObject(view.close) || (submit ? 'Cancel' : 'Close')),
-      submit ? h('button', { type: 'button', class: 'bk-button bk-primary', 'data-modal-submit': '' }, textOfObject(submit)) : null,
+      h(
+        'button',
+        { type: 'button', class: 'bk-button', 'data-modal-close': '' },
+        textOfObject(view.close) || (submit ? 'Cancel' : 'Close'),
+      ),
+      submit
+        ? h('button', { type: 'button', class: 'bk-button bk-primary', 'data-modal-submit': '' }, textOfObject(submit))
+        : null,
     ),
   );
 }
@@ -78,18 +98,36 @@ export function renderMessage(m: TimelineMessage, dir: MentionDirectory): VEleme
       m.ephemeral ? h('span', { class: 'msg-only-you' }, 'Only visible to you') : null,
       m.edited ? h('span', { class: 'msg-edited' }, '(edited)') : null,
     ),
-    h('div', { class: 'msg-body' }, blocks.length ? [limitWarning(blocks, 'message'), ...renderBlocks(blocks, { ...dir, scope })] : renderMrkdwn(m.text ?? '', dir)),
+    h(
+      'div',
+      { class: 'msg-body' },
+      blocks.length
+        ? [limitWarning(blocks, 'message'), ...renderBlocks(blocks, { ...dir, scope })]
+        : renderMrkdwn(m.text ?? '', dir),
+    ),
     m.replies.length && m.ref.kind === 'message'
       ? h(
           'div',
           { class: 'thread', 'data-thread-of': m.ref.ts },
-          h('button', { type: 'button', class: 'thread-toggle', 'data-thread-toggle': m.ref.ts }, `${m.replies.length} ${m.replies.length === 1 ? 'reply' : 'replies'}`),
-          h('div', { class: 'thread-replies', hidden: '' }, m.replies.map((r) => renderMessage(r, dir))),
+          h(
+            'button',
+            { type: 'button', class: 'thread-toggle', 'data-thread-toggle': m.ref.ts },
+            `${m.replies.length} ${m.replies.length === 1 ? 'reply' : 'replies'}`,
+          ),
+          h(
+            'div',
+            { class: 'thread-replies', hidden: '' },
+            m.replies.map((r) => renderMessage(r, dir)),
+          ),
         )
       : null,
   );
 }
 
 export function renderTimeline(messages: TimelineMessage[], dir: MentionDirectory, empty: string): VElement {
-  return h('div', { class: 'timeline' }, messages.length ? messages.map((m) => renderMessage(m, dir)) : h('div', { class: 'timeline-empty' }, empty));
+  return h(
+    'div',
+    { class: 'timeline' },
+    messages.length ? messages.map((m) => renderMessage(m, dir)) : h('div', { class: 'timeline-empty' }, empty),
+  );
 }

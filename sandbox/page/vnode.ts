@@ -13,7 +13,11 @@ export interface VElement {
 
 type Child = VNode | null | undefined | false;
 
-export function h(tag: string, attrs: Record<string, string | undefined | false> = {}, ...children: Array<Child | Child[]>): VElement {
+export function h(
+  tag: string,
+  attrs: Record<string, string | undefined | false> = {},
+  ...children: Array<Child | Child[]>
+): VElement {
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(attrs)) if (typeof v === 'string') kept[k] = v;
   const flat: VNode[] = [];

@@ -11,7 +11,9 @@ export class ApiError extends Error {
   }
 
   toBody(): { error: { type: string; code: string; message: string; field?: string } } {
-    return { error: { type: this.type, code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+    return {
+      error: { type: this.type, code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) },
+    };
   }
 }
 

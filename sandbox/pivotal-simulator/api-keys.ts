@@ -34,7 +34,14 @@ export class ApiKeyRegistry {
   create(orgId: string, o: { mode?: 'live' | 'test'; name?: string; secret?: string } = {}): string {
     const mode = o.mode ?? 'live';
     const secret = o.secret ?? newSecretKey(mode);
-    this.byHash.set(hashKey(secret), { id: newCuid(), orgId, name: o.name ?? `${mode} key`, mode, prefix: visibleKeyPrefix(secret), revoked: false });
+    this.byHash.set(hashKey(secret), {
+      id: newCuid(),
+      orgId,
+      name: o.name ?? `${mode} key`,
+      mode,
+      prefix: visibleKeyPrefix(secret),
+      revoked: false,
+    });
     return secret;
   }
 
@@ -48,7 +55,8 @@ export class ApiKeyRegistry {
   authenticate(header: string | undefined): ApiKeyRecord {
     if (!header) throw unauthenticated('missing_api_key', 'No API key provided. Send Authorization: Bearer <key>.');
     const match = BEARER.exec(header);
-    if (!match) throw unauthenticated('invalid_authorization_header', 'Malformed Authorization header. Use: Bearer <key>.');
+    if (!match)
+      throw unauthenticated('invalid_authorization_header', 'Malformed Authorization header. Use: Bearer <key>.');
     const key = this.byHash.get(hashKey(match[1]!));
     if (!key) throw unauthenticated('invalid_api_key', 'Invalid API key.');
     if (key.revoked) throw unauthenticated('api_key_revoked', 'This API key has been revoked.');

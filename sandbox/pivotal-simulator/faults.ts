@@ -61,7 +61,8 @@ export class FaultInjector implements SimulatorFaults {
   serve(body: unknown): unknown {
     if (this.misshapes.length === 0 || typeof body !== 'object' || body === null) return body;
     const record = body as Record<string, unknown>;
-    if (record.object === 'list' && Array.isArray(record.data)) return { ...record, data: record.data.map((row: unknown) => this.serve(row)) };
+    if (record.object === 'list' && Array.isArray(record.data))
+      return { ...record, data: record.data.map((row: unknown) => this.serve(row)) };
     return this.misshapes.reduce((served, m) => (m.match(record) ? { ...served, ...m.change } : served), record);
   }
 
@@ -78,7 +79,9 @@ export class FaultInjector implements SimulatorFaults {
       this.hangs--;
       return { kind: 'hang' };
     }
-    const index = this.failures.findIndex((f) => (f.spec.method ?? method) === method && (f.spec.path ?? path) === path);
+    const index = this.failures.findIndex(
+      (f) => (f.spec.method ?? method) === method && (f.spec.path ?? path) === path,
+    );
     const failure = index < 0 ? undefined : this.failures.splice(index, 1)[0];
     if (failure) return { kind: 'fail', ...failure };
     if (this.errorRate5xx > 0 && Math.random() < this.errorRate5xx) return { kind: 'fail', status: 500, spec: {} };

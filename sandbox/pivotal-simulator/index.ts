@@ -72,25 +72,47 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
     now,
     idempotency: new IdempotencyStore(),
     limiter: new SlidingWindowLimiter(opts.rateLimit?.windowMs ?? DOCUMENTED_WINDOW_MS),
-    limits: { live: opts.rateLimit?.live ?? DOCUMENTED_LIMITS.live, test: opts.rateLimit?.test ?? DOCUMENTED_LIMITS.test },
+    limits: {
+      live: opts.rateLimit?.live ?? DOCUMENTED_LIMITS.live,
+      test: opts.rateLimit?.test ?? DOCUMENTED_LIMITS.test,
+    },
   });
 
   const server = createServer((req, res) => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const record: RequestRecord = { at: new Date(), method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: null };
+    const record: RequestRecord = {
+      at: new Date(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: null,
+    };
     requests.push(record);
     readBody(req)
       .then((body) => pipeline.process(req, url, body, record))
       .catch((err: unknown): Reply => {
         logger?.error({ err, method: record.method, path: record.path }, 'pivotal simulator: handler failed');
-        return { status: 500, body: JSON.stringify(new ApiError(500, 'internal_error', 'internal_error', 'Internal error').toBody()), headers: {} };
+        return {
+          status: 500,
+          body: JSON.stringify(new ApiError(500, 'internal_error', 'internal_error', 'Internal error').toBody()),
+          headers: {},
+        };
       })
       .then((reply) => {
         if (reply === 'hang') return;
         record.status = reply.status;
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body);
-        logger?.debug({ method: record.method, path: record.path, status: reply.status, keyPrefix: record.keyPrefix, ms: Date.now() - started }, 'pivotal simulator request');
+        logger?.debug(
+          {
+            method: record.method,
+            path: record.path,
+            status: reply.status,
+            keyPrefix: record.keyPrefix,
+            ms: Date.now() - started,
+          },
+          'pivotal simulator request',
+        );
       });
   });
 

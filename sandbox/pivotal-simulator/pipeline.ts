@@ -67,7 +67,8 @@ function faultReply(fault: Extract<Fault, { kind: 'fail' }>): Reply {
   const { status, spec } = fault;
   if (spec.rawBody) return { status, body: spec.rawBody.text, headers: { 'content-type': spec.rawBody.contentType } };
   const type = spec.type ?? errorTypeForStatus(status);
-  const code = spec.code ?? (status === 429 ? 'rate_limited' : type === 'internal_error' ? 'internal_error' : 'simulated_failure');
+  const code =
+    spec.code ?? (status === 429 ? 'rate_limited' : type === 'internal_error' ? 'internal_error' : 'simulated_failure');
   const reply = errorReply(new ApiError(status, type, code, spec.message ?? `Simulated ${status}`));
   return spec.retryAfterSec === undefined ? reply : withHeaders(reply, { 'retry-after': String(spec.retryAfterSec) });
 }
@@ -104,11 +105,19 @@ export class RequestPipeline {
     return reply;
   }
 
-  private async answer(req: IncomingMessage, url: URL, rawBody: string, record: RequestRecord, spendLatency: () => Promise<void>): Promise<Reply | 'hang'> {
-    if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) return errorReply(routeNotFound(record));
+  private async answer(
+    req: IncomingMessage,
+    url: URL,
+    rawBody: string,
+    record: RequestRecord,
+    spendLatency: () => Promise<void>,
+  ): Promise<Reply | 'hang'> {
+    if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`))
+      return errorReply(routeNotFound(record));
     const path = url.pathname.slice(API_PREFIX.length) || '/';
     // Liveness needs no key and costs no budget; faults are kept for the authenticated API.
-    if (record.method === 'GET' && path === '/health') return json(200, { status: 'ok', timestamp: this.deps.now().toISOString() });
+    if (record.method === 'GET' && path === '/health')
+      return json(200, { status: 'ok', timestamp: this.deps.now().toISOString() });
 
     let key: ApiKeyRecord;
     try {
@@ -123,12 +132,16 @@ export class RequestPipeline {
     const limit = this.deps.limits[key.mode];
     const fault = this.deps.faults.next(record.method, path);
     if (fault?.kind === 'hang') return 'hang';
-    if (fault && !fault.spec.afterHandler) return withHeaders(faultReply(fault), rateHeaders(this.deps.limiter.peek(key.id, limit)));
+    if (fault && !fault.spec.afterHandler)
+      return withHeaders(faultReply(fault), rateHeaders(this.deps.limiter.peek(key.id, limit)));
 
     const decision = this.deps.limiter.take(key.id, limit);
     if (!decision.allowed) {
       const message = `Rate limit exceeded. Retry after ${decision.retryAfterSec} seconds.`;
-      return withHeaders(errorReply(new ApiError(429, 'rate_limit_error', 'rate_limited', message)), rateHeaders(decision));
+      return withHeaders(
+        errorReply(new ApiError(429, 'rate_limit_error', 'rate_limited', message)),
+        rateHeaders(decision),
+      );
     }
 
     let reply: Reply;
@@ -156,7 +169,14 @@ export class RequestPipeline {
     const body = record.method === 'POST' || record.method === 'PATCH' ? parseJsonBody(rawBody) : undefined;
     record.body = body;
     const run = (): Reply => {
-      const result = route.handler({ state: this.deps.state, org: this.deps.state.org(key.orgId), key, params: route.params, query: record.query, body });
+      const result = route.handler({
+        state: this.deps.state,
+        org: this.deps.state.org(key.orgId),
+        key,
+        params: route.params,
+        query: record.query,
+        body,
+      });
       return json(result.status, this.deps.faults.serve(result.body));
     };
 
@@ -167,13 +187,23 @@ export class RequestPipeline {
     }
     record.idempotencyKey = idempotencyKey;
     if (Buffer.byteLength(idempotencyKey) > MAX_IDEMPOTENCY_KEY_BYTES) {
-      throw badRequest('too_big', `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_BYTES} bytes`, 'Idempotency-Key');
+      throw badRequest(
+        'too_big',
+        `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_BYTES} bytes`,
+        'Idempotency-Key',
+      );
     }
     const scope = `${key.orgId} ${record.method} ${path}`;
     const check = this.deps.idempotency.begin(scope, idempotencyKey, hashBody(rawBody), this.deps.now().getTime());
-    if (check.kind === 'mismatch') throw conflict('idempotency_key_mismatch', 'This Idempotency-Key was used with a different request body');
-    if (check.kind === 'in_flight') throw conflict('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly');
-    if (check.kind === 'replay') return { status: check.status, body: check.body, headers: { 'idempotent-replayed': 'true' } };
+    if (check.kind === 'mismatch')
+      throw conflict('idempotency_key_mismatch', 'This Idempotency-Key was used with a different request body');
+    if (check.kind === 'in_flight')
+      throw conflict(
+        'idempotency_key_in_use',
+        'A request with this Idempotency-Key is still being processed; retry shortly',
+      );
+    if (check.kind === 'replay')
+      return { status: check.status, body: check.body, headers: { 'idempotent-replayed': 'true' } };
 
     let reply: Reply;
     try {

@@ -22,7 +22,11 @@ export class SlidingWindowLimiter {
     const starts = this.window(keyId, now);
     if (starts.length >= limit) {
       const freesAt = starts[0]! + this.windowMs;
-      return { ...this.describe(starts, limit, now), allowed: false, retryAfterSec: Math.max(1, Math.ceil((freesAt - now) / 1000)) };
+      return {
+        ...this.describe(starts, limit, now),
+        allowed: false,
+        retryAfterSec: Math.max(1, Math.ceil((freesAt - now) / 1000)),
+      };
     }
     starts.push(now);
     return this.describe(starts, limit, now);
@@ -42,6 +46,11 @@ export class SlidingWindowLimiter {
 
   private describe(starts: number[], limit: number, now: number): RateDecision {
     const oldest = starts[0] ?? now;
-    return { allowed: true, limit, remaining: Math.max(0, limit - starts.length), resetAtSec: Math.ceil((oldest + this.windowMs) / 1000) };
+    return {
+      allowed: true,
+      limit,
+      remaining: Math.max(0, limit - starts.length),
+      resetAtSec: Math.ceil((oldest + this.windowMs) / 1000),
+    };
   }
 }

@@ -76,8 +76,13 @@ export interface RecordsByKind {
 
 /** Writable fields: what the validated request bodies (and the "Pivotal UI" test helpers) may set. */
 export type CustomerInput = Partial<Omit<CustomerRecord, keyof BaseRecord | 'object'>> & { name: string };
-export type ContactInput = Partial<Omit<ContactRecord, keyof BaseRecord | 'object' | 'customer_id'>> & { name: string; email: string };
-export type OnboardingInput = Partial<Omit<OnboardingRecord, keyof BaseRecord | 'object' | 'customer_id' | 'started_at' | 'completed_at'>> & {
+export type ContactInput = Partial<Omit<ContactRecord, keyof BaseRecord | 'object' | 'customer_id'>> & {
+  name: string;
+  email: string;
+};
+export type OnboardingInput = Partial<
+  Omit<OnboardingRecord, keyof BaseRecord | 'object' | 'customer_id' | 'started_at' | 'completed_at'>
+> & {
   customer_id: string;
 };
 export type OnboardingChanges = Partial<Omit<OnboardingInput, 'customer_id'>>;

@@ -44,7 +44,8 @@ const created = (body: unknown): RouteResult => ({ status: 201, body });
 /** Newest first, rows strictly older than the cursor. */
 function page<T extends { created_at: string }>(records: T[], query: Record<string, string>): ListPage<T> {
   const { limit, cursor } = validate(PageQuery, query);
-  const eligible = cursor === undefined ? records : records.filter((r) => Date.parse(r.created_at) < Date.parse(cursor));
+  const eligible =
+    cursor === undefined ? records : records.filter((r) => Date.parse(r.created_at) < Date.parse(cursor));
   const data = eligible.slice(0, limit);
   const hasMore = eligible.length > limit;
   return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.created_at : null };
@@ -71,8 +72,16 @@ function onboardingFilter(ctx: RouteContext, customerId: string | undefined): (o
 /** Reads and soft deletes look the same for every kind. */
 function readAndDelete(kind: RecordKind): Route[] {
   return [
-    { method: 'GET', segments: [kind, ':id'], handler: (ctx) => ok(ctx.state.require(ctx.org.id, kind, ctx.params[0]!)) },
-    { method: 'DELETE', segments: [kind, ':id'], handler: (ctx) => ok(ctx.state.delete(ctx.org.id, kind, ctx.params[0]!)) },
+    {
+      method: 'GET',
+      segments: [kind, ':id'],
+      handler: (ctx) => ok(ctx.state.require(ctx.org.id, kind, ctx.params[0]!)),
+    },
+    {
+      method: 'DELETE',
+      segments: [kind, ':id'],
+      handler: (ctx) => ok(ctx.state.delete(ctx.org.id, kind, ctx.params[0]!)),
+    },
   ];
 }
 
@@ -82,7 +91,14 @@ const ROUTES: Route[] = [
     segments: ['me'],
     // Exactly the shape the quickstart and the test-mode guide show, and nothing more.
     handler: ({ key, org }) =>
-      ok({ object: 'api_key_identity', key_name: key.name, key_prefix: key.prefix, org_id: org.id, org_slug: org.slug, mode: key.mode }),
+      ok({
+        object: 'api_key_identity',
+        key_name: key.name,
+        key_prefix: key.prefix,
+        org_id: org.id,
+        org_slug: org.slug,
+        mode: key.mode,
+      }),
   },
 
   {
@@ -90,11 +106,19 @@ const ROUTES: Route[] = [
     segments: ['customers'],
     handler: (ctx) => {
       const { status, slug } = ctx.query;
-      const matches = ctx.state.list(ctx.org.id, 'customers', (c) => (status === undefined || c.status === status) && (slug === undefined || c.slug === slug));
+      const matches = ctx.state.list(
+        ctx.org.id,
+        'customers',
+        (c) => (status === undefined || c.status === status) && (slug === undefined || c.slug === slug),
+      );
       return ok(page(matches, ctx.query));
     },
   },
-  { method: 'POST', segments: ['customers'], handler: (ctx) => created(ctx.state.createCustomer(ctx.org.id, validate(CustomerCreateBody, ctx.body))) },
+  {
+    method: 'POST',
+    segments: ['customers'],
+    handler: (ctx) => created(ctx.state.createCustomer(ctx.org.id, validate(CustomerCreateBody, ctx.body))),
+  },
   ...readAndDelete('customers'),
   {
     method: 'PATCH',
@@ -107,13 +131,19 @@ const ROUTES: Route[] = [
     segments: ['customers', ':id', 'contacts'],
     handler: (ctx) => {
       const customer = ctx.state.require(ctx.org.id, 'customers', ctx.params[0]!);
-      return ok(page(ctx.state.list(ctx.org.id, 'contacts', (c) => c.customer_id === customer.id), ctx.query));
+      return ok(
+        page(
+          ctx.state.list(ctx.org.id, 'contacts', (c) => c.customer_id === customer.id),
+          ctx.query,
+        ),
+      );
     },
   },
   {
     method: 'POST',
     segments: ['customers', ':id', 'contacts'],
-    handler: (ctx) => created(ctx.state.createContact(ctx.org.id, ctx.params[0]!, validate(ContactCreateBody, ctx.body))),
+    handler: (ctx) =>
+      created(ctx.state.createContact(ctx.org.id, ctx.params[0]!, validate(ContactCreateBody, ctx.body))),
   },
   ...readAndDelete('contacts'),
   {

@@ -38,7 +38,11 @@ export function seedDemo(state: SimulatorState, orgId: string, o: { customers?: 
     const round = Math.floor(i / DEMO_COMPANIES.length);
     const name = round === 0 ? company.name : `${company.name} ${round + 1}`;
     const createdAt = new Date(nowMs - (total - i) * 2 * DAY_MS);
-    const customer = state.createCustomer(orgId, { name, domain: company.domain, status: 'onboarding', metadata: { demo: true } }, { createdAt });
+    const customer = state.createCustomer(
+      orgId,
+      { name, domain: company.domain, status: 'onboarding', metadata: { demo: true } },
+      { createdAt },
+    );
     const [first, last] = company.contact.toLowerCase().split(' ');
     const emailLocal = round === 0 ? `${first}.${last}` : `${first}.${last}${round + 1}`;
     state.createContact(
@@ -51,7 +55,8 @@ export function seedDemo(state: SimulatorState, orgId: string, o: { customers?: 
     const phase = DOCUMENTED_PHASES[i % DOCUMENTED_PHASES.length]!;
     const finished = phase === 'completed';
     const overdue = !finished && i % 3 === 1;
-    const target = i === total - 1 && !finished ? null : dateOnly(overdue ? nowMs - (4 + i) * DAY_MS : nowMs + (7 + 3 * i) * DAY_MS);
+    const target =
+      i === total - 1 && !finished ? null : dateOnly(overdue ? nowMs - (4 + i) * DAY_MS : nowMs + (7 + 3 * i) * DAY_MS);
     state.createOnboarding(
       orgId,
       {
@@ -78,12 +83,20 @@ export function seedBulk(state: SimulatorState, orgId: string, n: number, now: D
   const batch = randomBytes(3).toString('hex');
   for (let i = 0; i < n; i++) {
     const createdAt = new Date(now.getTime() - (n - 1 - i) * 1000);
-    const customer = state.createCustomer(orgId, { name: `Bulk Customer ${batch} ${i + 1}`, slug: `bulk-${batch}-${i + 1}` }, { createdAt });
-    state.createOnboarding(orgId, {
-      customer_id: customer.id,
-      phase: DOCUMENTED_PHASES[i % DOCUMENTED_PHASES.length]!,
-      state: BULK_STATES[i % BULK_STATES.length]!,
-      csm_id: DEMO_CSMS[i % DEMO_CSMS.length]!,
-    }, { createdAt });
+    const customer = state.createCustomer(
+      orgId,
+      { name: `Bulk Customer ${batch} ${i + 1}`, slug: `bulk-${batch}-${i + 1}` },
+      { createdAt },
+    );
+    state.createOnboarding(
+      orgId,
+      {
+        customer_id: customer.id,
+        phase: DOCUMENTED_PHASES[i % DOCUMENTED_PHASES.length]!,
+        state: BULK_STATES[i % BULK_STATES.length]!,
+        csm_id: DEMO_CSMS[i % DEMO_CSMS.length]!,
+      },
+      { createdAt },
+    );
   }
 }

@@ -106,9 +106,14 @@ export class SimulatorState {
   }
 
   /** What the list endpoints see, newest first: no soft-deleted rows, nothing under a deleted customer. */
-  list<K extends RecordKind>(orgId: string, kind: K, filter: (record: RecordsByKind[K]) => boolean = () => true): RecordsByKind[K][] {
+  list<K extends RecordKind>(
+    orgId: string,
+    kind: K,
+    filter: (record: RecordsByKind[K]) => boolean = () => true,
+  ): RecordsByKind[K][] {
     const visible = (record: RecordsByKind[K]) =>
-      kind === 'customers' || this.get(orgId, 'customers', (record as ContactRecord | OnboardingRecord).customer_id) !== undefined;
+      kind === 'customers' ||
+      this.get(orgId, 'customers', (record as ContactRecord | OnboardingRecord).customer_id) !== undefined;
     return this.table(orgId, kind)
       .live()
       .filter((record) => visible(record) && filter(record))
@@ -271,12 +276,14 @@ export class SimulatorState {
 
   private claimSlug(data: OrgData, slug: string, ownerId: string | undefined): void {
     const holder = data.customerIdsBySlug.get(slug);
-    if (holder !== undefined && holder !== ownerId) throw conflict('slug_taken', `A customer with slug "${slug}" already exists`, 'slug');
+    if (holder !== undefined && holder !== ownerId)
+      throw conflict('slug_taken', `A customer with slug "${slug}" already exists`, 'slug');
   }
 
   private claimEmail(data: OrgData, email: string, ownerId: string | undefined): void {
     const holder = data.contactIdsByEmail.get(email);
-    if (holder !== undefined && holder !== ownerId) throw conflict('email_taken', `A contact with email ${email} already exists`, 'email');
+    if (holder !== undefined && holder !== ownerId)
+      throw conflict('email_taken', `A contact with email ${email} already exists`, 'email');
   }
 
   private demoteOtherPrimaries(data: OrgData, primary: ContactRecord): void {

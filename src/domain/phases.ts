@@ -18,7 +18,11 @@ const DEFAULT_NAMES: Record<(typeof KNOWN_PHASES)[number], string> = {
 };
 
 /** Until an admin changes it, a workspace follows the phase order of Pivotal's API guide. */
-export const DEFAULT_PHASES: readonly Phase[] = KNOWN_PHASES.map((key) => ({ key, name: DEFAULT_NAMES[key], archived: false }));
+export const DEFAULT_PHASES: readonly Phase[] = KNOWN_PHASES.map((key) => ({
+  key,
+  name: DEFAULT_NAMES[key],
+  archived: false,
+}));
 
 /** A phase string nobody configured is shown as it is, made readable, never an error. */
 export function readablePhase(key: string): string {

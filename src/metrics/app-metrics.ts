@@ -5,7 +5,16 @@ import type { Store } from '../store/database.js';
 import { registerStoreGauges } from './store-gauges.js';
 
 /** What Slack sends, as the metrics name it (see requestKind). */
-export type SlackRequestKind = 'command' | 'action' | 'view_submission' | 'view_closed' | 'block_suggestion' | 'event' | 'shortcut' | 'other' | 'undispatched';
+export type SlackRequestKind =
+  | 'command'
+  | 'action'
+  | 'view_submission'
+  | 'view_closed'
+  | 'block_suggestion'
+  | 'event'
+  | 'shortcut'
+  | 'other'
+  | 'undispatched';
 
 /** Slack allows 3 s for an ack; the buckets are dense below that and say plainly when it was missed. */
 const ACK_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];

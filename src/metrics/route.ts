@@ -26,7 +26,9 @@ export function metricsRoute(metrics: AppMetrics, token: string, logger: Logger)
     method: ['GET'],
     handler: (req, res) => {
       if (!bearerMatches(req, expected)) {
-        res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'text/plain' }).end('metrics need the bearer token (METRICS_TOKEN)');
+        res
+          .writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'text/plain' })
+          .end('metrics need the bearer token (METRICS_TOKEN)');
         return;
       }
       metrics

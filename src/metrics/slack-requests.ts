@@ -29,7 +29,9 @@ export class SlackRequestMetrics {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== endpoint) return;
       const timing: RequestTiming = { startedAt: performance.now(), kind: 'undispatched' };
       this.timings.set(req, timing);
-      res.once('finish', () => this.metrics.observeSlackRequest(timing.kind, res.statusCode, (performance.now() - timing.startedAt) / 1000));
+      res.once('finish', () =>
+        this.metrics.observeSlackRequest(timing.kind, res.statusCode, (performance.now() - timing.startedAt) / 1000),
+      );
     });
   }
 

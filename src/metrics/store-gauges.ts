@@ -10,7 +10,8 @@ import type { Store } from '../store/database.js';
 export function registerStoreGauges(registry: Registry, deps: { store: Store; logger: Logger; now: () => Date }): void {
   const registers = [registry];
   const { db } = deps.store;
-  const readFailed = (err: unknown, what: string) => deps.logger.warn({ err }, `metrics: could not read ${what} from the store`);
+  const readFailed = (err: unknown, what: string) =>
+    deps.logger.warn({ err }, `metrics: could not read ${what} from the store`);
 
   new Gauge({
     name: 'outbox_messages',
@@ -20,7 +21,12 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<string | number>().as('n')]).where('status', '!=', 'done').groupBy('status').execute();
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+          .where('status', '!=', 'done')
+          .groupBy('status')
+          .execute();
         for (const status of ['pending', 'held']) this.set({ status }, 0);
         for (const row of rows) this.set({ status: row.status }, Number(row.n));
       } catch (err) {
@@ -36,7 +42,11 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const row = await db.selectFrom('outbox').select((eb) => eb.fn.min<string | null>('created_at').as('oldest')).where('status', '=', 'pending').executeTakeFirst();
+        const row = await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.min<string | null>('created_at').as('oldest'))
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
         this.set(row?.oldest ? secondsSince(row.oldest, deps.now()) : 0);
       } catch (err) {
         readFailed(err, 'the outbox age');
@@ -52,7 +62,11 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db.selectFrom('sync_state').select(['workspace_id', 'last_sync_at']).where('last_sync_at', 'is not', null).execute();
+        const rows = await db
+          .selectFrom('sync_state')
+          .select(['workspace_id', 'last_sync_at'])
+          .where('last_sync_at', 'is not', null)
+          .execute();
         for (const row of rows) this.set({ workspace: row.workspace_id }, secondsSince(row.last_sync_at!, deps.now()));
       } catch (err) {
         readFailed(err, 'the sync state');
@@ -68,7 +82,11 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db.selectFrom('sync_state').select(['workspace_id', 'lag_ms']).where('lag_ms', 'is not', null).execute();
+        const rows = await db
+          .selectFrom('sync_state')
+          .select(['workspace_id', 'lag_ms'])
+          .where('lag_ms', 'is not', null)
+          .execute();
         for (const row of rows) this.set({ workspace: row.workspace_id }, row.lag_ms! / 1000);
       } catch (err) {
         readFailed(err, 'the sync state');

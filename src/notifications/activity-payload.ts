@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { ActivityEvent } from './activity.js';
 
-const actor = z.discriminatedUnion('type', [z.object({ type: z.literal('slack'), userId: z.string() }), z.object({ type: z.literal('pivotal') })]);
+const actor = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('slack'), userId: z.string() }),
+  z.object({ type: z.literal('pivotal') }),
+]);
 const optionalText = z.string().optional();
 
 /** Outbox payloads are read back with the same shape recordActivity wrote; anything else is a bug to hold, not to post. */
@@ -17,8 +20,22 @@ export const ActivityEventSchema: z.ZodType<ActivityEvent> = z.discriminatedUnio
     note: optionalText,
     actor,
   }),
-  z.object({ kind: z.literal('onboarding.state_changed'), onboardingId: z.string(), from: z.string(), to: z.string(), reason: optionalText, actor }),
-  z.object({ kind: z.literal('onboarding.target_changed'), onboardingId: z.string(), from: z.string().nullable(), to: z.string().nullable(), reason: optionalText, actor }),
+  z.object({
+    kind: z.literal('onboarding.state_changed'),
+    onboardingId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    reason: optionalText,
+    actor,
+  }),
+  z.object({
+    kind: z.literal('onboarding.target_changed'),
+    onboardingId: z.string(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    reason: optionalText,
+    actor,
+  }),
   z.object({ kind: z.literal('onboarding.removed'), onboardingId: z.string(), actor }),
 ]);
 

@@ -13,9 +13,25 @@ export type PhaseDirection = 'advance' | 'back' | 'skip' | 'set' | 'external';
 
 export type ActivityEvent =
   | { kind: 'onboarding.opened'; onboardingId: string; actor: Actor }
-  | { kind: 'onboarding.phase_changed'; onboardingId: string; from: string; to: string; direction: PhaseDirection; reason?: string; note?: string; actor: Actor }
+  | {
+      kind: 'onboarding.phase_changed';
+      onboardingId: string;
+      from: string;
+      to: string;
+      direction: PhaseDirection;
+      reason?: string;
+      note?: string;
+      actor: Actor;
+    }
   | { kind: 'onboarding.state_changed'; onboardingId: string; from: string; to: string; reason?: string; actor: Actor }
-  | { kind: 'onboarding.target_changed'; onboardingId: string; from: string | null; to: string | null; reason?: string; actor: Actor }
+  | {
+      kind: 'onboarding.target_changed';
+      onboardingId: string;
+      from: string | null;
+      to: string | null;
+      reason?: string;
+      actor: Actor;
+    }
   | { kind: 'onboarding.removed'; onboardingId: string; actor: Actor };
 
 export type ActivityKind = ActivityEvent['kind'];
@@ -44,7 +60,13 @@ export function activityDedupeKey(event: ActivityEvent): string {
  * (moved forward, back, forward again): pass what identifies this occurrence, e.g. the record's
  * updated_at or the Slack interaction id. Returns false when the same occurrence was queued before.
  */
-export async function recordActivity(db: Db, workspaceId: string, event: ActivityEvent, occurrence: string, now: string): Promise<boolean> {
+export async function recordActivity(
+  db: Db,
+  workspaceId: string,
+  event: ActivityEvent,
+  occurrence: string,
+  now: string,
+): Promise<boolean> {
   const result = await db
     .insertInto('outbox')
     .values({
@@ -68,7 +90,22 @@ export async function recordActivity(db: Db, workspaceId: string, event: Activit
  * A soft-deleted onboarding is announced only where it was posted: its parent message then says it
  * was removed, and a channel that never heard of it gets no post about it.
  */
-export async function recordRemoval(db: Db, workspaceId: string, onboardingId: string, actor: Actor, occurrence: string, now: string): Promise<boolean> {
-  const posted = await db.selectFrom('onboarding_posts').select('channel_id').where('workspace_id', '=', workspaceId).where('onboarding_id', '=', onboardingId).executeTakeFirst();
-  return posted !== undefined && recordActivity(db, workspaceId, { kind: 'onboarding.removed', onboardingId, actor }, occurrence, now);
+export async function recordRemoval(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  actor: Actor,
+  occurrence: string,
+  now: string,
+): Promise<boolean> {
+  const posted = await db
+    .selectFrom('onboarding_posts')
+    .select('channel_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('onboarding_id', '=', onboardingId)
+    .executeTakeFirst();
+  return (
+    posted !== undefined &&
+    recordActivity(db, workspaceId, { kind: 'onboarding.removed', onboardingId, actor }, occurrence, now)
+  );
 }

@@ -21,7 +21,9 @@ function alertText(alert: AdminAlert): string {
     case 'no_channel':
       return ':warning: I have onboarding updates to post, but this workspace has no notification channel. Pick one with `/pivotal channel #channel-name`; the updates are kept and go out as soon as it is set.';
     case 'not_member': {
-      const why = alert.isPrivate ? 'it is a private channel and I am not a member' : 'I am not a member and could not join it';
+      const why = alert.isPrivate
+        ? 'it is a private channel and I am not a member'
+        : 'I am not a member and could not join it';
       return `:lock: I can't post onboarding updates in <#${alert.channelId}>: ${why}. Invite me by typing \`/invite @pivotal\` in <#${alert.channelId}>; the updates are kept and go out once I'm in (or pick another channel with \`/pivotal channel #channel-name\`).`;
     }
     case 'channel_archived':
@@ -33,7 +35,9 @@ function alertText(alert: AdminAlert): string {
     case 'customer_channel_missing': {
       const what = alert.reason === 'customer_channel_archived' ? 'was archived' : 'no longer exists';
       const customer = alert.customerName ? `*${safeText(alert.customerName)}*` : 'a customer';
-      const instead = alert.fallbackChannelId ? `its updates go to <#${alert.fallbackChannelId}> instead` : 'its updates wait for a notification channel (`/pivotal channel #channel-name`)';
+      const instead = alert.fallbackChannelId
+        ? `its updates go to <#${alert.fallbackChannelId}> instead`
+        : 'its updates wait for a notification channel (`/pivotal channel #channel-name`)';
       return `:warning: The Slack channel Pivotal links to ${customer} (<#${alert.channelId}>) ${what}, so ${instead}. Fix the customer's Slack channel in Pivotal to route them back.`;
     }
   }
@@ -41,5 +45,8 @@ function alertText(alert: AdminAlert): string {
 
 export function adminAlert(alert: AdminAlert): SlackPost {
   const text = alertText(alert);
-  return { text: `${testKeyPrefix(alert.mode)}${text}`, blocks: [{ type: 'section', text: mrkdwn(text) }, ...testKeyLabelBlock(alert.mode)] };
+  return {
+    text: `${testKeyPrefix(alert.mode)}${text}`,
+    blocks: [{ type: 'section', text: mrkdwn(text) }, ...testKeyLabelBlock(alert.mode)],
+  };
 }

@@ -16,7 +16,11 @@ export function isFinished(o: Pick<RmOnboardingRow, 'completed_at' | 'phase' | '
 }
 
 /** The owner as Slack should show them: a mention when the CSM maps to a Slack user, else Pivotal's id. */
-export async function ownerOf(db: Db, workspaceId: string, o: Pick<RmOnboardingRow, 'csm_id' | 'metadata' | 'slack_owner_id'>): Promise<Owner> {
+export async function ownerOf(
+  db: Db,
+  workspaceId: string,
+  o: Pick<RmOnboardingRow, 'csm_id' | 'metadata' | 'slack_owner_id'>,
+): Promise<Owner> {
   if (o.csm_id) {
     const [slackUser] = await slackUsersFor(db, workspaceId, o.csm_id);
     if (slackUser) return { kind: 'slack', userId: slackUser };
@@ -33,7 +37,12 @@ export interface LoadedCard {
 }
 
 /** The card as the read model has it now, so every post and update shows the latest state. */
-export async function loadCard(ctx: AppContext, workspaceId: string, onboardingId: string, mode: KeyMode | null): Promise<LoadedCard | null> {
+export async function loadCard(
+  ctx: AppContext,
+  workspaceId: string,
+  onboardingId: string,
+  mode: KeyMode | null,
+): Promise<LoadedCard | null> {
   const db = ctx.store.db;
   const onboarding = await getOnboardingRow(db, workspaceId, onboardingId);
   if (!onboarding) return null;

@@ -9,7 +9,11 @@ import { releaseUndelivered } from './post-store.js';
  * Home settings): posts held for a missing, archived or private channel go out now, to the new one.
  * Null clears the choice (PIVOTAL_NOTIFY_CHANNEL applies again, if set). Returns how many posts were waiting.
  */
-export async function useNotifyChannel(ctx: AppContext, workspace: WorkspaceRef, channelId: string | null): Promise<number> {
+export async function useNotifyChannel(
+  ctx: AppContext,
+  workspace: WorkspaceRef,
+  channelId: string | null,
+): Promise<number> {
   const db = ctx.store.db;
   const id = workspaceId(workspace);
   await ensureWorkspace(db, workspace);

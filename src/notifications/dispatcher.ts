@@ -8,7 +8,15 @@ import type { OutboxRow } from '../store/schema-domain.js';
 import type { ActivityEvent } from './activity.js';
 import { parseActivityPayload } from './activity-payload.js';
 import { loadCard, type LoadedCard } from './card-data.js';
-import { dueRows, forgetParentPost, getParentPost, holdRow, markDelivered, saveParentPost, scheduleRetry } from './post-store.js';
+import {
+  dueRows,
+  forgetParentPost,
+  getParentPost,
+  holdRow,
+  markDelivered,
+  saveParentPost,
+  scheduleRetry,
+} from './post-store.js';
 import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { botTokenFor, workspaceMode } from './workspace-access.js';
@@ -66,7 +74,9 @@ interface RowProgress {
 
 function slackError(err: unknown): WebAPICallError | undefined {
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code) ? (err as WebAPICallError) : undefined;
+  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code)
+    ? (err as WebAPICallError)
+    : undefined;
 }
 
 function platformCode(err: unknown): string | undefined {
@@ -74,7 +84,13 @@ function platformCode(err: unknown): string | undefined {
   return e?.code === ErrorCode.PlatformError ? e.data.error : undefined;
 }
 
-const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
 
 const registry = new WeakMap<AppContext, OutboxDispatcher>();
 
@@ -184,7 +200,13 @@ export class OutboxDispatcher {
   /** Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay reads. */
   private async holdsLease(): Promise<boolean> {
     if (Date.now() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
-    const ok = await tryAcquireLease(this.ctx.store.db, OUTBOX_LEASE, this.holder, this.timings.leaseTtlMs, this.ctx.now());
+    const ok = await tryAcquireLease(
+      this.ctx.store.db,
+      OUTBOX_LEASE,
+      this.holder,
+      this.timings.leaseTtlMs,
+      this.ctx.now(),
+    );
     this.leaseRenewedAt = ok ? Date.now() : 0;
     return ok;
   }
@@ -198,7 +220,11 @@ export class OutboxDispatcher {
     this.wakeAt = undefined;
     if (!(await this.holdsLease())) return;
     const { batchSize, perWorkspaceBatch } = this.timings;
-    const rows = await dueRows(this.ctx.store.db, { now: this.ctx.now().toISOString(), limit: batchSize, perWorkspace: perWorkspaceBatch });
+    const rows = await dueRows(this.ctx.store.db, {
+      now: this.ctx.now().toISOString(),
+      limit: batchSize,
+      perWorkspace: perWorkspaceBatch,
+    });
     const started = this.progress;
     this.progress = new Map();
     for (const row of rows) {
@@ -240,7 +266,10 @@ export class OutboxDispatcher {
     if (outcome.kind === 'done') {
       await markDelivered(db, row.id, this.ctx.now().toISOString());
     } else if (outcome.kind === 'retry') {
-      this.ctx.logger.info({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'outbox: post not delivered yet, will retry');
+      this.ctx.logger.info(
+        { ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() },
+        'outbox: post not delivered yet, will retry',
+      );
       await scheduleRetry(db, row.id, new Date(outcome.at).toISOString(), outcome.error, outcome.countAttempt);
     } else {
       this.ctx.logger.warn({ ...log, error: outcome.error }, 'outbox: post held until an admin acts');
@@ -290,7 +319,9 @@ export class OutboxDispatcher {
 
     let joined = false;
     for (;;) {
-      const route = await routeFor(this.ctx, ws, loaded.customer?.slack_channel_id, (ch) => this.unusableChannels.has(`${ws}:${ch}`));
+      const route = await routeFor(this.ctx, ws, loaded.customer?.slack_channel_id, (ch) =>
+        this.unusableChannels.has(`${ws}:${ch}`),
+      );
       if (!route) {
         await this.alertOnce(client, ws, 'no_channel', { reason: 'no_channel', mode });
         return { kind: 'held', error: 'no notification channel' };
@@ -306,8 +337,18 @@ export class OutboxDispatcher {
           const refusal = await this.join(client, route.channelId);
           if (!refusal) continue;
           const isPrivate = refusal === 'method_not_supported_for_channel_type';
-          await this.alertOnce(client, ws, `invite:${route.channelId}`, { reason: 'not_member', isPrivate, channelId: route.channelId, mode });
-          return { kind: 'retry', at: Date.now() + this.timings.inviteRetryMs, error: `not_in_channel (join: ${refusal})`, countAttempt: true };
+          await this.alertOnce(client, ws, `invite:${route.channelId}`, {
+            reason: 'not_member',
+            isPrivate,
+            channelId: route.channelId,
+            mode,
+          });
+          return {
+            kind: 'retry',
+            at: Date.now() + this.timings.inviteRetryMs,
+            error: `not_in_channel (join: ${refusal})`,
+            countAttempt: true,
+          };
         }
         if ((code === 'channel_not_found' || code === 'is_archived') && route.source === 'customer') {
           this.unusableChannels.add(`${ws}:${route.channelId}`);
@@ -341,9 +382,12 @@ export class OutboxDispatcher {
       this.pausedUntil.set(laneOf(row.workspace_id, route.channelId), at);
       return { kind: 'retry', at, error: `ratelimited (Retry-After ${e.retryAfter}s)`, countAttempt: true };
     }
-    if (e?.code === ErrorCode.HTTPError) return { kind: 'retry', at: this.backoff(row.attempts), error: `HTTP ${e.statusCode}`, countAttempt: true };
-    if (e?.code === ErrorCode.RequestError) return { kind: 'retry', at: this.backoff(row.attempts), error: 'Slack unreachable', countAttempt: true };
-    if (code && TRANSIENT_PLATFORM_ERRORS.has(code)) return { kind: 'retry', at: this.backoff(row.attempts), error: code, countAttempt: true };
+    if (e?.code === ErrorCode.HTTPError)
+      return { kind: 'retry', at: this.backoff(row.attempts), error: `HTTP ${e.statusCode}`, countAttempt: true };
+    if (e?.code === ErrorCode.RequestError)
+      return { kind: 'retry', at: this.backoff(row.attempts), error: 'Slack unreachable', countAttempt: true };
+    if (code && TRANSIENT_PLATFORM_ERRORS.has(code))
+      return { kind: 'retry', at: this.backoff(row.attempts), error: code, countAttempt: true };
     return this.retryOrHold(row, code ?? 'unexpected error');
   }
 
@@ -366,7 +410,13 @@ export class OutboxDispatcher {
   }
 
   /** Sends the row's messages; a new parent and its first reply are two messages, so the reply may have to wait its turn. */
-  private async post(client: WebClient, row: OutboxRow, route: PostRoute, event: ActivityEvent, loaded: LoadedCard): Promise<Outcome> {
+  private async post(
+    client: WebClient,
+    row: OutboxRow,
+    route: PostRoute,
+    event: ActivityEvent,
+    loaded: LoadedCard,
+  ): Promise<Outcome> {
     const ws = row.workspace_id;
     const { card } = loaded;
     const channel = route.channelId;
@@ -401,7 +451,11 @@ export class OutboxDispatcher {
     return { kind: 'done' };
   }
 
-  private async send(client: WebClient, lane: string, message: SlackPost & { channel: string; thread_ts?: string }): Promise<string> {
+  private async send(
+    client: WebClient,
+    lane: string,
+    message: SlackPost & { channel: string; thread_ts?: string },
+  ): Promise<string> {
     try {
       const res = await client.chat.postMessage(message as ChatPostMessageArguments);
       if (!res.ts) throw new Error('chat.postMessage answered without a ts');
@@ -420,7 +474,10 @@ export class OutboxDispatcher {
       try {
         await client.chat.postMessage({ channel: admin, ...message });
       } catch (err) {
-        this.ctx.logger.warn({ err, admin, problem: alert.reason }, 'outbox: could not tell an admin about a channel problem');
+        this.ctx.logger.warn(
+          { err, admin, problem: alert.reason },
+          'outbox: could not tell an admin about a channel problem',
+        );
       }
     }
   }

@@ -6,7 +6,12 @@ import type { OnboardingPostRow } from '../store/schema-phases.js';
 
 /** What the dispatcher keeps: parent messages per onboarding and channel, per-channel threading, outbox progress. */
 
-export async function getParentPost(db: Db, workspaceId: string, onboardingId: string, channelId: string): Promise<OnboardingPostRow | undefined> {
+export async function getParentPost(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  channelId: string,
+): Promise<OnboardingPostRow | undefined> {
   return db
     .selectFrom('onboarding_posts')
     .selectAll()
@@ -16,15 +21,36 @@ export async function getParentPost(db: Db, workspaceId: string, onboardingId: s
     .executeTakeFirst();
 }
 
-export async function saveParentPost(db: Db, workspaceId: string, onboardingId: string, channelId: string, ts: string, now: string): Promise<void> {
+export async function saveParentPost(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  channelId: string,
+  ts: string,
+  now: string,
+): Promise<void> {
   await db
     .insertInto('onboarding_posts')
-    .values({ workspace_id: workspaceId, onboarding_id: onboardingId, channel_id: channelId, parent_ts: ts, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'onboarding_id', 'channel_id']).doUpdateSet({ parent_ts: ts, updated_at: now }))
+    .values({
+      workspace_id: workspaceId,
+      onboarding_id: onboardingId,
+      channel_id: channelId,
+      parent_ts: ts,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'onboarding_id', 'channel_id']).doUpdateSet({ parent_ts: ts, updated_at: now }),
+    )
     .execute();
 }
 
-export async function forgetParentPost(db: Db, workspaceId: string, onboardingId: string, channelId: string): Promise<void> {
+export async function forgetParentPost(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  channelId: string,
+): Promise<void> {
   await db
     .deleteFrom('onboarding_posts')
     .where('workspace_id', '=', workspaceId)
@@ -44,7 +70,14 @@ export async function isThreaded(db: Db, workspaceId: string, channelId: string)
   return row?.threaded !== 0;
 }
 
-export async function setThreaded(db: Db, workspaceId: string, channelId: string, threaded: boolean, by: string, now: string): Promise<void> {
+export async function setThreaded(
+  db: Db,
+  workspaceId: string,
+  channelId: string,
+  threaded: boolean,
+  by: string,
+  now: string,
+): Promise<void> {
   const values = { threaded: threaded ? (1 as const) : (0 as const), updated_by: by, updated_at: now };
   await db
     .insertInto('channel_settings')
@@ -54,14 +87,32 @@ export async function setThreaded(db: Db, workspaceId: string, channelId: string
 }
 
 /** Same-instant events of one change (a move that also shifts the date) go out in a readable order. */
-const KIND_ORDER = ['onboarding.opened', 'onboarding.phase_changed', 'onboarding.state_changed', 'onboarding.target_changed'];
+const KIND_ORDER = [
+  'onboarding.opened',
+  'onboarding.phase_changed',
+  'onboarding.state_changed',
+  'onboarding.target_changed',
+];
 
 const kindRank = sql<number>`case ${sql.join(
   KIND_ORDER.map((kind, i) => sql`when kind = ${sql.lit(kind)} then ${sql.lit(i)}`),
   sql` `,
 )} else ${sql.lit(KIND_ORDER.length)} end`;
 
-const OUTBOX_COLUMNS = ['id', 'workspace_id', 'dedupe_key', 'kind', 'onboarding_id', 'payload', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'done_at'] as const;
+const OUTBOX_COLUMNS = [
+  'id',
+  'workspace_id',
+  'dedupe_key',
+  'kind',
+  'onboarding_id',
+  'payload',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'created_at',
+  'done_at',
+] as const;
 
 export interface DueBatch {
   now: string;
@@ -84,8 +135,12 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
     .with('due', (qb) =>
       qb
         .selectFrom('outbox as row')
-        .leftJoin('rm_onboardings as ob', (join) => join.onRef('ob.workspace_id', '=', 'row.workspace_id').onRef('ob.id', '=', 'row.onboarding_id'))
-        .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'ob.workspace_id').onRef('c.id', '=', 'ob.customer_id'))
+        .leftJoin('rm_onboardings as ob', (join) =>
+          join.onRef('ob.workspace_id', '=', 'row.workspace_id').onRef('ob.id', '=', 'row.onboarding_id'),
+        )
+        .leftJoin('rm_customers as c', (join) =>
+          join.onRef('c.workspace_id', '=', 'ob.workspace_id').onRef('c.id', '=', 'ob.customer_id'),
+        )
         .select(OUTBOX_COLUMNS.map((column) => `row.${column}` as const))
         .select([sql<string>`coalesce(c.slack_channel_id, '')`.as('lane'), kindRank.as('kind_rank')])
         .where('row.status', '=', 'pending')
@@ -95,7 +150,9 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
             eb.exists(
               undeliveredOfSameOnboarding(eb)
                 .whereRef('other.created_at', '<=', 'row.created_at')
-                .where((other) => other.or([other('other.status', '=', 'held'), other('other.next_attempt_at', '>', batch.now)])),
+                .where((other) =>
+                  other.or([other('other.status', '=', 'held'), other('other.next_attempt_at', '>', batch.now)]),
+                ),
             ),
           ),
         ),
@@ -107,7 +164,9 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
         .select((eb) =>
           eb.fn
             .agg<number>('row_number')
-            .over((over) => over.partitionBy(['workspace_id', 'lane']).orderBy('created_at').orderBy('kind_rank').orderBy('id'))
+            .over((over) =>
+              over.partitionBy(['workspace_id', 'lane']).orderBy('created_at').orderBy('kind_rank').orderBy('id'),
+            )
             .as('lane_turn'),
         ),
     )
@@ -118,7 +177,14 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
         .select((eb) =>
           eb.fn
             .agg<number>('row_number')
-            .over((over) => over.partitionBy('workspace_id').orderBy('lane_turn').orderBy('created_at').orderBy('kind_rank').orderBy('id'))
+            .over((over) =>
+              over
+                .partitionBy('workspace_id')
+                .orderBy('lane_turn')
+                .orderBy('created_at')
+                .orderBy('kind_rank')
+                .orderBy('id'),
+            )
             .as('turn'),
         ),
     )
@@ -143,10 +209,20 @@ export async function markDelivered(db: Db, id: string, now: string): Promise<vo
     .execute();
 }
 
-export async function scheduleRetry(db: Db, id: string, at: string, error: string, countAttempt: boolean): Promise<void> {
+export async function scheduleRetry(
+  db: Db,
+  id: string,
+  at: string,
+  error: string,
+  countAttempt: boolean,
+): Promise<void> {
   await db
     .updateTable('outbox')
-    .set((eb) => ({ next_attempt_at: at, last_error: error, attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts') }))
+    .set((eb) => ({
+      next_attempt_at: at,
+      last_error: error,
+      attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+    }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();

@@ -5,7 +5,16 @@ import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-ke
 import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
 import type { ActivityEvent } from './activity.js';
 import { formatDay } from '../views/launch-date.js';
-import { describeShift, describeTarget, ownerText, phaseName, phaseProgress, safeText, stateName, type Owner } from './describe.js';
+import {
+  describeShift,
+  describeTarget,
+  ownerText,
+  phaseName,
+  phaseProgress,
+  safeText,
+  stateName,
+  type Owner,
+} from './describe.js';
 
 /**
  * Channel posts as pure functions of plain data (views are pure): the parent card of an onboarding,
@@ -67,7 +76,12 @@ function facts(card: OnboardingCard): SectionBlock {
 }
 
 export function moveButton(onboardingId: string): Button {
-  return { type: 'button', action_id: MOVE_OPEN_ACTION, text: plain('Move phase', LIMITS.buttonText), value: onboardingId };
+  return {
+    type: 'button',
+    action_id: MOVE_OPEN_ACTION,
+    text: plain('Move phase', LIMITS.buttonText),
+    value: onboardingId,
+  };
 }
 
 function actions(card: OnboardingCard): ActionsBlock {
@@ -77,7 +91,9 @@ function actions(card: OnboardingCard): ActionsBlock {
 /** One line for notifications and screen readers: who the post is about and where it stands. */
 function summary(card: OnboardingCard): string {
   const o = card.onboarding;
-  const who = card.customer ? `${safeText(card.customer.name)} — onboarding #${o.displayId}` : `Onboarding #${o.displayId}`;
+  const who = card.customer
+    ? `${safeText(card.customer.name)} — onboarding #${o.displayId}`
+    : `Onboarding #${o.displayId}`;
   const target = o.target ? `, target launch ${formatDay(o.target)}` : '';
   return `${who}: ${phaseName(card.phases, o.phase)}, ${safeText(stateName(o.state), 80)}${target}`;
 }
@@ -92,7 +108,16 @@ export function parentPost(card: OnboardingCard): SlackPost {
   if (card.onboarding.removed) {
     return {
       text: truncate(`${testKeyPrefix(card.mode)}${summary(card)} — removed from Pivotal`, 3000),
-      blocks: [{ type: 'section', text: mrkdwn(title(card)) }, { type: 'section', text: mrkdwn(':wastebasket: *Removed from Pivotal.* This onboarding was soft-deleted; Pivotal keeps it only for its audit log.') }, ...testKeyLabelBlock(card.mode)],
+      blocks: [
+        { type: 'section', text: mrkdwn(title(card)) },
+        {
+          type: 'section',
+          text: mrkdwn(
+            ':wastebasket: *Removed from Pivotal.* This onboarding was soft-deleted; Pivotal keeps it only for its audit log.',
+          ),
+        },
+        ...testKeyLabelBlock(card.mode),
+      ],
     };
   }
   return {
@@ -140,13 +165,17 @@ export function changeLine(event: ActivityEvent, phases: PhaseSequence): string 
     case 'onboarding.target_changed': {
       const { from, to } = event;
       const what =
-        from && to ? `*${formatDay(from)}* → *${formatDay(to)}* (${describeShift(from, to)})`
-        : to ? `set to *${formatDay(to)}*`
-        : `removed (was ${from ? formatDay(from) : 'none'})`;
+        from && to
+          ? `*${formatDay(from)}* → *${formatDay(to)}* (${describeShift(from, to)})`
+          : to
+            ? `set to *${formatDay(to)}*`
+            : `removed (was ${from ? formatDay(from) : 'none'})`;
       return `:calendar: ${by('changed the target launch', 'Target launch changed')}: ${what}${quoted('Reason', event.reason)}`;
     }
     case 'onboarding.removed':
-      return actor ? `:wastebasket: ${actor} removed this test onboarding from Pivotal (Remove test records).` : ':wastebasket: This onboarding was removed in Pivotal.';
+      return actor
+        ? `:wastebasket: ${actor} removed this test onboarding from Pivotal (Remove test records).`
+        : ':wastebasket: This onboarding was removed in Pivotal.';
   }
 }
 

@@ -27,7 +27,9 @@ export async function botTokenFor(ctx: AppContext, workspaceId: string): Promise
   const ref = workspaceRefFromId(workspaceId);
   const queries = [
     { teamId: ref.teamId, enterpriseId: ref.enterpriseId, isEnterpriseInstall: false as const },
-    ...(ref.enterpriseId ? [{ teamId: undefined, enterpriseId: ref.enterpriseId, isEnterpriseInstall: true as const }] : []),
+    ...(ref.enterpriseId
+      ? [{ teamId: undefined, enterpriseId: ref.enterpriseId, isEnterpriseInstall: true as const }]
+      : []),
   ];
   for (const query of queries) {
     try {

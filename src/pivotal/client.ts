@@ -109,7 +109,11 @@ export class PivotalClient {
       budgetShare: opts.budgetShare ?? 1,
       fetch: opts.fetch ?? globalThis.fetch,
       timeoutMs: opts.timeoutMs ?? 10_000,
-      retry: { maxAttempts: opts.maxAttempts ?? 4, maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000, random: opts.random ?? Math.random },
+      retry: {
+        maxAttempts: opts.maxAttempts ?? 4,
+        maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
+        random: opts.random ?? Math.random,
+      },
       sleep: opts.sleep ?? realSleep,
       logger: opts.logger,
       onResponse: opts.onResponse,
@@ -145,11 +149,21 @@ export class PivotalClient {
   }
 
   createCustomer(body: CustomerCreate, opts: IdempotentWrite): Promise<Customer> {
-    return this.create('customer', CustomerSchema, { method: 'POST', path: '/customers', body, idempotencyKey: opts.idempotencyKey });
+    return this.create('customer', CustomerSchema, {
+      method: 'POST',
+      path: '/customers',
+      body,
+      idempotencyKey: opts.idempotencyKey,
+    });
   }
 
   async updateCustomer(id: RecordRef, patch: CustomerPatch): Promise<Customer> {
-    return this.transport.send({ method: 'PATCH', path: `/customers/${pathId(id)}`, body: patch, schema: CustomerSchema });
+    return this.transport.send({
+      method: 'PATCH',
+      path: `/customers/${pathId(id)}`,
+      body: patch,
+      schema: CustomerSchema,
+    });
   }
 
   async deleteCustomer(id: RecordRef): Promise<Deleted> {
@@ -159,7 +173,11 @@ export class PivotalClient {
   // Contacts
 
   async listContacts(customerId: RecordRef, q: PageQuery = {}): Promise<Page<Contact>> {
-    return this.page('contact', ContactSchema, { method: 'GET', path: `/customers/${pathId(customerId)}/contacts`, query: q });
+    return this.page('contact', ContactSchema, {
+      method: 'GET',
+      path: `/customers/${pathId(customerId)}/contacts`,
+      query: q,
+    });
   }
 
   contacts(customerId: RecordRef, q: Omit<PageQuery, 'cursor'> = {}): AsyncIterable<Contact> {
@@ -167,7 +185,12 @@ export class PivotalClient {
   }
 
   async createContact(customerId: RecordRef, body: ContactCreate, opts: IdempotentWrite): Promise<Contact> {
-    return this.create('contact', ContactSchema, { method: 'POST', path: `/customers/${pathId(customerId)}/contacts`, body, idempotencyKey: opts.idempotencyKey });
+    return this.create('contact', ContactSchema, {
+      method: 'POST',
+      path: `/customers/${pathId(customerId)}/contacts`,
+      body,
+      idempotencyKey: opts.idempotencyKey,
+    });
   }
 
   async getContact(id: RecordRef): Promise<Contact> {
@@ -175,7 +198,12 @@ export class PivotalClient {
   }
 
   async updateContact(id: RecordRef, patch: ContactPatch): Promise<Contact> {
-    return this.transport.send({ method: 'PATCH', path: `/contacts/${pathId(id)}`, body: patch, schema: ContactSchema });
+    return this.transport.send({
+      method: 'PATCH',
+      path: `/contacts/${pathId(id)}`,
+      body: patch,
+      schema: ContactSchema,
+    });
   }
 
   async deleteContact(id: RecordRef): Promise<Deleted> {
@@ -194,13 +222,22 @@ export class PivotalClient {
   }
 
   async listCustomerOnboardings(customerId: RecordRef, q: PageQuery = {}): Promise<Page<Onboarding>> {
-    return this.page('onboarding', OnboardingSchema, { method: 'GET', path: `/customers/${pathId(customerId)}/onboardings`, query: q });
+    return this.page('onboarding', OnboardingSchema, {
+      method: 'GET',
+      path: `/customers/${pathId(customerId)}/onboardings`,
+      query: q,
+    });
   }
 
   createOnboarding(body: OnboardingCreate, opts: IdempotentWrite): Promise<Onboarding> {
     const withCustomer = { ...body, customer_id: stripHash(body.customer_id) };
     return this.withLaunchDate(withCustomer, (wire, variant) =>
-      this.create('onboarding', OnboardingSchema, { method: 'POST', path: '/onboardings', body: wire, idempotencyKey: opts.idempotencyKey + variant }),
+      this.create('onboarding', OnboardingSchema, {
+        method: 'POST',
+        path: '/onboardings',
+        body: wire,
+        idempotencyKey: opts.idempotencyKey + variant,
+      }),
     );
   }
 
@@ -210,7 +247,12 @@ export class PivotalClient {
 
   async updateOnboarding(id: RecordRef, patch: OnboardingPatch): Promise<Onboarding> {
     return this.withLaunchDate(patch, (wire) =>
-      this.transport.send({ method: 'PATCH', path: `/onboardings/${pathId(id)}`, body: wire, schema: OnboardingSchema }),
+      this.transport.send({
+        method: 'PATCH',
+        path: `/onboardings/${pathId(id)}`,
+        body: wire,
+        schema: OnboardingSchema,
+      }),
     );
   }
 
@@ -225,12 +267,22 @@ export class PivotalClient {
    */
   private async read<T>(kind: RecordKind, schema: z.ZodType<T>, path: string): Promise<T> {
     const answer = await this.transport.send({ method: 'GET', path, schema: deletedOr(schema) });
-    if (answer === DELETED) throw new PivotalNotFoundError({ status: 200, type: 'not_found', code: 'deleted', message: `The ${kind} was deleted in Pivotal` });
+    if (answer === DELETED)
+      throw new PivotalNotFoundError({
+        status: 200,
+        type: 'not_found',
+        code: 'deleted',
+        message: `The ${kind} was deleted in Pivotal`,
+      });
     return answer;
   }
 
   /** A list page, validated row by row: a row that does not fit is reported and left out, the rest is used. */
-  private async page<T>(kind: RecordKind, schema: z.ZodType<T>, request: Omit<RequestSpec<unknown>, 'schema'>): Promise<Page<T>> {
+  private async page<T>(
+    kind: RecordKind,
+    schema: z.ZodType<T>,
+    request: Omit<RequestSpec<unknown>, 'schema'>,
+  ): Promise<Page<T>> {
     const raw = await this.transport.send({ ...request, schema: RawPageSchema });
     const data: T[] = [];
     for (const row of raw.data) {
@@ -246,12 +298,20 @@ export class PivotalClient {
    * is taken from those and the fields that do fit, completed with what was sent: the creation
    * happened, and the caller must be able to record it.
    */
-  private async create<T>(kind: RecordKind, schema: RecordSchema<T>, request: Omit<RequestSpec<unknown>, 'schema'> & { body: object }): Promise<T> {
+  private async create<T>(
+    kind: RecordKind,
+    schema: RecordSchema<T>,
+    request: Omit<RequestSpec<unknown>, 'schema'> & { body: object },
+  ): Promise<T> {
     const answer = await this.transport.send({ ...request, schema: z.unknown() });
     const parsed = schema.safeParse(answer);
     if (parsed.success) return parsed.data;
     const kept = schema.safeParse(salvage(schema.shape, answer, request.body));
-    if (!kept.success) throw new PivotalProtocolError(201, `${request.method} ${request.path} answered a ${kind} without a usable id and display id`);
+    if (!kept.success)
+      throw new PivotalProtocolError(
+        201,
+        `${request.method} ${request.path} answered a ${kind} without a usable id and display id`,
+      );
     this.unfit(kind, answer, 'kept');
     return kept.data;
   }
@@ -261,7 +321,9 @@ export class PivotalClient {
     const id = typeof rawId === 'string' ? rawId : null;
     this.logger?.warn(
       { kind, id },
-      handling === 'skipped' ? 'a Pivotal record does not fit the documented shape; skipped' : 'the answer to a create does not fit the documented shape; kept its id',
+      handling === 'skipped'
+        ? 'a Pivotal record does not fit the documented shape; skipped'
+        : 'the answer to a create does not fit the documented shape; kept its id',
     );
     this.onUnfitRecord?.({ kind, id, handling });
   }
@@ -294,7 +356,8 @@ const DELETED = Symbol('deleted');
 /** `schema`, or DELETED for a deleted-object answer; a record that fits neither keeps the schema's own issues. */
 function deletedOr<T>(schema: z.ZodType<T>): z.ZodType<T | typeof DELETED> {
   return z.unknown().transform((answer, ctx) => {
-    const { object, deleted } = typeof answer === 'object' && answer !== null ? (answer as { object?: unknown; deleted?: unknown }) : {};
+    const { object, deleted } =
+      typeof answer === 'object' && answer !== null ? (answer as { object?: unknown; deleted?: unknown }) : {};
     if (object === 'deleted' || deleted === true) return DELETED;
     const parsed = schema.safeParse(answer);
     if (parsed.success) return parsed.data;
@@ -323,6 +386,12 @@ function stripHash(id: RecordRef): string {
 function pathId(id: RecordRef): string {
   const bare = stripHash(id);
   // The API would answer 404 for an id that matches nothing; an empty one gets that answer without a request.
-  if (bare === '') throw new PivotalNotFoundError({ status: 404, type: 'not_found', code: 'empty_id', message: 'No Pivotal id was given' });
+  if (bare === '')
+    throw new PivotalNotFoundError({
+      status: 404,
+      type: 'not_found',
+      code: 'empty_id',
+      message: 'No Pivotal id was given',
+    });
   return encodeURIComponent(bare);
 }

@@ -118,7 +118,12 @@ export class PivotalServerError extends PivotalError {
  */
 export class PivotalUpstreamError extends PivotalError {
   constructor(status: number) {
-    super({ status, type: 'upstream_error', code: `http_${status}`, message: `Something in front of Pivotal answered HTTP ${status} without Pivotal's error envelope` });
+    super({
+      status,
+      type: 'upstream_error',
+      code: `http_${status}`,
+      message: `Something in front of Pivotal answered HTTP ${status} without Pivotal's error envelope`,
+    });
   }
 
   override get retryable(): boolean {
@@ -130,7 +135,12 @@ export class PivotalNetworkError extends PivotalError {
   readonly timedOut: boolean;
 
   constructor(opts: { message: string; timedOut: boolean; cause?: unknown }) {
-    super({ status: 0, type: 'network_error', code: opts.timedOut ? 'timeout' : 'connection_failed', message: opts.message });
+    super({
+      status: 0,
+      type: 'network_error',
+      code: opts.timedOut ? 'timeout' : 'connection_failed',
+      message: opts.message,
+    });
     this.timedOut = opts.timedOut;
     if (opts.cause !== undefined) this.cause = opts.cause;
   }

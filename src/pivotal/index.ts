@@ -1,4 +1,11 @@
-export { PivotalClient, type PivotalClientOptions, type IdempotentWrite, type RecordKind, type RecordRef, type UnfitRecord } from './client.js';
+export {
+  PivotalClient,
+  type PivotalClientOptions,
+  type IdempotentWrite,
+  type RecordKind,
+  type RecordRef,
+  type UnfitRecord,
+} from './client.js';
 export * from './errors.js';
 export { normalizeIdentity, type Identity } from './identity.js';
 export { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';

@@ -1,6 +1,10 @@
 import type { RequestLine } from './errors.js';
 
-const SINGULAR: Record<string, string> = { customers: 'a customer', contacts: 'a contact', onboardings: 'an onboarding' };
+const SINGULAR: Record<string, string> = {
+  customers: 'a customer',
+  contacts: 'a contact',
+  onboardings: 'an onboarding',
+};
 
 /**
  * What a request asked of Pivotal, in the words a person reads after "Pivotal did not allow this

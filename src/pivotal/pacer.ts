@@ -159,7 +159,8 @@ export class RatePacer {
         released = true;
         this.inFlight--;
         if (outcome.rateLimit) this.record(outcome.rateLimit);
-        if (outcome.pauseMs !== undefined) this.pausedUntilMs = Math.max(this.pausedUntilMs, this.now() + outcome.pauseMs);
+        if (outcome.pauseMs !== undefined)
+          this.pausedUntilMs = Math.max(this.pausedUntilMs, this.now() + outcome.pauseMs);
         this.pump();
       },
     };
@@ -174,7 +175,8 @@ export class RatePacer {
     const incoming = { limit: info.limit, remaining: info.remaining, resetAtMs: info.resetAt.getTime() };
     const current = this.reported;
     if (!current || incoming.resetAtMs > current.resetAtMs) this.reported = incoming;
-    else if (incoming.resetAtMs === current.resetAtMs) this.reported = { ...incoming, remaining: Math.min(current.remaining, incoming.remaining) };
+    else if (incoming.resetAtMs === current.resetAtMs)
+      this.reported = { ...incoming, remaining: Math.min(current.remaining, incoming.remaining) };
   }
 
   private scheduleWake(now: number): void {

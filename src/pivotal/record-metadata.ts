@@ -13,7 +13,12 @@ export interface SlackRecordMetadata {
  * Every record the app creates says where it came from; test-key records also carry
  * `test: true`, the convention Pivotal's test-mode guide gives for filtering rehearsals out.
  */
-export function recordMetadata(opts: { workspace: WorkspaceRef; userId: string; mode: 'live' | 'test'; extra?: Record<string, unknown> }): SlackRecordMetadata {
+export function recordMetadata(opts: {
+  workspace: WorkspaceRef;
+  userId: string;
+  mode: 'live' | 'test';
+  extra?: Record<string, unknown>;
+}): SlackRecordMetadata {
   return {
     ...opts.extra,
     source: 'slack',

@@ -119,7 +119,10 @@ export function pageSchema<T extends z.ZodType>(item: T) {
     object: z.string().optional(),
     data: z.array(item),
     has_more: z.boolean(),
-    next_cursor: z.string().nullish().transform((cursor) => cursor ?? null),
+    next_cursor: z
+      .string()
+      .nullish()
+      .transform((cursor) => cursor ?? null),
   });
 }
 

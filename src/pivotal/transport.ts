@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { errorFromResponse, PivotalAuthError, PivotalError, PivotalNetworkError, PivotalProtocolError } from './errors.js';
+import {
+  errorFromResponse,
+  PivotalAuthError,
+  PivotalError,
+  PivotalNetworkError,
+  PivotalProtocolError,
+} from './errors.js';
 import { parseRateLimitHeaders, parseRetryAfter, type RateLimitInfo, type RatePacer } from './pacer.js';
 import { retryDelayMs, type RetryPolicy } from './retry.js';
 
@@ -69,14 +75,19 @@ export class PivotalTransport {
         if (err instanceof PivotalError) err.request ??= { method: spec.method, path: spec.path };
         const delay = err instanceof PivotalError ? retryDelayMs(err, attempt, this.opts.retry) : undefined;
         if (delay === undefined) throw err;
-        this.logger?.debug({ method: spec.method, path: spec.path, attempt, retryInMs: delay, code: (err as PivotalError).code }, 'pivotal request will be retried');
+        this.logger?.debug(
+          { method: spec.method, path: spec.path, attempt, retryInMs: delay, code: (err as PivotalError).code },
+          'pivotal request will be retried',
+        );
         await this.opts.sleep(delay);
       }
     }
   }
 
   private async attempt<T>(spec: RequestSpec<T>, url: string, body: string | undefined, attempt: number): Promise<T> {
-    const permit = spec.anonymous ? undefined : await this.opts.pacer.acquire({ share: this.opts.budgetShare, maxPauseMs: this.opts.retry.maxRetryAfterMs });
+    const permit = spec.anonymous
+      ? undefined
+      : await this.opts.pacer.acquire({ share: this.opts.budgetShare, maxPauseMs: this.opts.retry.maxRetryAfterMs });
     const started = performance.now();
     let response: Response;
     let text: string;
@@ -90,9 +101,18 @@ export class PivotalTransport {
 
     const rateLimit = parseRateLimitHeaders(response.headers);
     const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
-    permit?.release({ rateLimit, pauseMs: response.status === 429 ? (retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS) : undefined });
+    permit?.release({
+      rateLimit,
+      pauseMs: response.status === 429 ? (retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS) : undefined,
+    });
     const durationMs = this.log(spec, attempt, response.status, started, {});
-    this.opts.onResponse?.({ method: spec.method, path: spec.path, status: response.status, durationMs, ...(rateLimit ? { rateLimit } : {}) });
+    this.opts.onResponse?.({
+      method: spec.method,
+      path: spec.path,
+      status: response.status,
+      durationMs,
+      ...(rateLimit ? { rateLimit } : {}),
+    });
 
     const json = parseJson(text);
     if (!response.ok) {
@@ -101,21 +121,36 @@ export class PivotalTransport {
       if (err instanceof PivotalAuthError && err.rejectsKey) this.opts.onAuthError?.(err);
       throw err;
     }
-    if (json === undefined) throw new PivotalProtocolError(response.status, `${spec.method} ${spec.path} did not answer JSON`);
+    if (json === undefined)
+      throw new PivotalProtocolError(response.status, `${spec.method} ${spec.path} did not answer JSON`);
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {
-      const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-      throw new PivotalProtocolError(response.status, `${spec.method} ${spec.path} answered an unexpected shape (${where.join('; ')})`);
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new PivotalProtocolError(
+        response.status,
+        `${spec.method} ${spec.path} answered an unexpected shape (${where.join('; ')})`,
+      );
     }
     return parsed.data;
   }
 
   /** Sends and reads the body under one timeout, so a server that stalls mid-body also times out. */
-  private async exchange(spec: RequestSpec<unknown>, url: string, body: string | undefined): Promise<{ response: Response; text: string }> {
+  private async exchange(
+    spec: RequestSpec<unknown>,
+    url: string,
+    body: string | undefined,
+  ): Promise<{ response: Response; text: string }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
     try {
-      const response = await this.opts.fetch(url, { method: spec.method, headers: this.headers(spec), body, signal: controller.signal });
+      const response = await this.opts.fetch(url, {
+        method: spec.method,
+        headers: this.headers(spec),
+        body,
+        signal: controller.signal,
+      });
       return { response, text: await response.text() };
     } catch (cause) {
       const timedOut = controller.signal.aborted;
@@ -148,7 +183,10 @@ export class PivotalTransport {
 
   private log(spec: RequestSpec<unknown>, attempt: number, status: number, started: number, extra: object): number {
     const durationMs = Math.round(performance.now() - started);
-    this.logger?.debug({ method: spec.method, path: spec.path, status, durationMs, attempt, ...extra }, 'pivotal request');
+    this.logger?.debug(
+      { method: spec.method, path: spec.path, status, durationMs, attempt, ...extra },
+      'pivotal request',
+    );
     return durationMs;
   }
 }

@@ -29,12 +29,16 @@ interface NamedKey {
 export class KeyRing {
   private readonly byId: ReadonlyMap<string, Buffer>;
 
-  private constructor(private readonly current: NamedKey, previous: NamedKey[]) {
+  private constructor(
+    private readonly current: NamedKey,
+    previous: NamedKey[],
+  ) {
     const byId = new Map<string, Buffer>();
     for (const { id, key } of [current, ...previous]) {
       const known = byId.get(id);
       // Eight hex characters can collide; refusing to start beats decrypting with the wrong key.
-      if (known && !known.equals(key)) throw new Error(`Two different encryption keys share the key id ${id}; replace one of them`);
+      if (known && !known.equals(key))
+        throw new Error(`Two different encryption keys share the key id ${id}; replace one of them`);
       byId.set(id, key);
     }
     this.byId = byId;
@@ -59,7 +63,9 @@ export class KeyRing {
     cipher.setAAD(Buffer.from(header));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [header, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.') as EncryptedText;
+    return [header, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join(
+      '.',
+    ) as EncryptedText;
   }
 
   decrypt(token: string): string {
@@ -82,7 +88,9 @@ export class KeyRing {
       const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(`${version}.${keyId}`));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw tamperedError(keyId);
     }
@@ -101,7 +109,9 @@ function namedKey(encoded: string, label: string): NamedKey {
   }
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== KEY_BYTES) {
-    throw new Error(`${label} must be exactly ${KEY_BYTES} bytes once base64-decoded, but it is ${key.length} bytes; ${GENERATE_HINT}`);
+    throw new Error(
+      `${label} must be exactly ${KEY_BYTES} bytes once base64-decoded, but it is ${key.length} bytes; ${GENERATE_HINT}`,
+    );
   }
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
 }

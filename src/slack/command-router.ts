@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 
-export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs & {
-  /** The text after the subcommand word, trimmed. */
-  args: string;
-};
+export type CommandArgs = SlackCommandMiddlewareArgs &
+  AllMiddlewareArgs & {
+    /** The text after the subcommand word, trimmed. */
+    args: string;
+  };
 
 export interface Subcommand {
   name: string;

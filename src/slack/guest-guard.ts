@@ -11,7 +11,13 @@ const ENTERPRISE_CACHE_MS = 10 * 60_000;
 const ENTERPRISE_CACHE_MAX = 5_000;
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
-type Body = Record<string, unknown> & { type?: string; command?: string; response_url?: string; container?: { type?: string }; view?: { id?: string; type?: string } };
+type Body = Record<string, unknown> & {
+  type?: string;
+  command?: string;
+  response_url?: string;
+  container?: { type?: string };
+  view?: { id?: string; type?: string };
+};
 
 /** The line every refused person reads: it names the host and shows nothing of its data. */
 export function guestRefusal(workspaceName: string | undefined): string {
@@ -19,7 +25,12 @@ export function guestRefusal(workspaceName: string | undefined): string {
 }
 
 function refusalModal(line: string): ModalView {
-  return { type: 'modal', title: plain('Pivotal', LIMITS.modalTitle), close: plain('Close', LIMITS.modalTitle), blocks: [{ type: 'section', text: mrkdwn(line) }] };
+  return {
+    type: 'modal',
+    title: plain('Pivotal', LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalTitle),
+    blocks: [{ type: 'section', text: mrkdwn(line) }],
+  };
 }
 
 /**
@@ -38,9 +49,13 @@ export function guestGuard(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
     let value: string | undefined;
     try {
       const res = await client.users.info({ user: userId });
-      value = (res.user as { enterprise_user?: { enterprise_id?: string } } | undefined)?.enterprise_user?.enterprise_id;
+      value = (res.user as { enterprise_user?: { enterprise_id?: string } } | undefined)?.enterprise_user
+        ?.enterprise_id;
     } catch (err) {
-      ctx.logger.warn({ err, userId }, 'users.info failed while checking whether a person belongs to this organisation');
+      ctx.logger.warn(
+        { err, userId },
+        'users.info failed while checking whether a person belongs to this organisation',
+      );
       return undefined;
     }
     if (enterprises.size >= ENTERPRISE_CACHE_MAX) enterprises.clear();
@@ -51,13 +66,18 @@ export function guestGuard(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const a = args as Args;
     const host: Host = { teamId: a.context.teamId, enterpriseId: a.context.enterpriseId };
-    const hostId = host.teamId ? workspaceId({ teamId: host.teamId, enterpriseId: host.enterpriseId }) : (host.enterpriseId ?? '');
+    const hostId = host.teamId
+      ? workspaceId({ teamId: host.teamId, enterpriseId: host.enterpriseId })
+      : (host.enterpriseId ?? '');
     const actor = actorOf(a.body);
     if (!(await isGuest(actor, host, (userId) => enterpriseOf(a.client, hostId, userId)))) {
       await a.next();
       return;
     }
-    ctx.logger.info({ kind: (a.body as Body).type ?? 'command', actorTeam: actor.teamId, externalChannel: actor.inExternalChannel }, 'refused a request from outside the workspace');
+    ctx.logger.info(
+      { kind: (a.body as Body).type ?? 'command', actorTeam: actor.teamId, externalChannel: actor.inExternalChannel },
+      'refused a request from outside the workspace',
+    );
     await refuse(a, guestRefusal(await workspaceName(ctx, a, hostId)));
   };
 }

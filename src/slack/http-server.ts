@@ -52,11 +52,13 @@ export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
   async function handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers['x-slack-signature'];
     const digest = signatureDigest(header);
-    if (header !== undefined && !digest) return refuse(res, 401, 'signature header not shaped as v0=<64 lowercase hex>');
+    if (header !== undefined && !digest)
+      return refuse(res, 401, 'signature header not shaped as v0=<64 lowercase hex>');
     const contentType = req.headers['content-type'];
     if (!digest && contentType !== FORM_CONTENT_TYPE) return refuse(res, 401, 'unsigned');
     const timestamp = digest ? freshTimestamp(req.headers['x-slack-request-timestamp'], now()) : undefined;
-    if (digest && timestamp === undefined) return refuse(res, 401, 'timestamp missing, malformed, or more than five minutes from now');
+    if (digest && timestamp === undefined)
+      return refuse(res, 401, 'timestamp missing, malformed, or more than five minutes from now');
 
     const rawBody = await readBodyUpTo(req, BODY_LIMIT_BYTES);
     if (!rawBody) return refuse(res, 413, 'body too large');
@@ -75,7 +77,10 @@ export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
     if (body.type === 'app_rate_limited') {
       // Slack stopped sending this team's events for a minute; Bolt has no route for the notice and
       // would leave it unanswered for three seconds.
-      opts.logger.warn({ team: body.team_id, minute: body.minute_rate_limited }, 'Slack is dropping Events API deliveries to this app for a minute (app_rate_limited)');
+      opts.logger.warn(
+        { team: body.team_id, minute: body.minute_rate_limited },
+        'Slack is dropping Events API deliveries to this app for a minute (app_rate_limited)',
+      );
       return void res.writeHead(200).end();
     }
     // Recorded before Bolt runs, in the same tick as the check: two copies sent at once cannot both pass.

@@ -22,16 +22,20 @@ interface Entry {
   listener: AnyListener;
 }
 
-const matches = (m: Matcher, value: unknown) => typeof value === 'string' && (typeof m === 'string' ? m === value : m.test(value));
+const matches = (m: Matcher, value: unknown) =>
+  typeof value === 'string' && (typeof m === 'string' ? m === value : m.test(value));
 const fieldsOf = (constraint: unknown, idField: string): Record<string, Matcher> =>
-  typeof constraint === 'string' || constraint instanceof RegExp ? { [idField]: constraint } : { ...(constraint as Record<string, Matcher>) };
+  typeof constraint === 'string' || constraint instanceof RegExp
+    ? { [idField]: constraint }
+    : { ...(constraint as Record<string, Matcher>) };
 
 function find(entries: readonly Entry[], subject: Record<string, unknown>): Entry | undefined {
   return entries.find((e) => Object.entries(e.fields).every(([field, m]) => matches(m, subject[field])));
 }
 
 function single(listeners: unknown[], what: string): AnyListener {
-  if (listeners.length !== 1 || typeof listeners[0] !== 'function') throw new Error(`${what}: register exactly one listener`);
+  if (listeners.length !== 1 || typeof listeners[0] !== 'function')
+    throw new Error(`${what}: register exactly one listener`);
   return listeners[0] as AnyListener;
 }
 
@@ -52,7 +56,11 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
     logger.warn({ actionId: action.action_id }, 'an action nobody handles was acked');
     // Link buttons send an action too: only a real button or menu without a handler says something.
     if (!action.url && args.respond) {
-      await args.respond({ response_type: 'ephemeral', replace_original: false, text: 'That control is out of date. Run the command again to get a fresh one.' });
+      await args.respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That control is out of date. Run the command again to get a fresh one.',
+      });
     }
   });
 

@@ -22,8 +22,10 @@ export interface Host {
   enterpriseId: string | undefined;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
-const record = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 
 /**
  * Where each kind of payload names the acting person's team:
@@ -58,7 +60,11 @@ export function actorOf(body: unknown): Actor {
  * of the person) is asked only when the teams differ inside a Grid: the enterprise ids in payloads
  * describe where the request happened, not whom it came from, so trusting them could let a guest in.
  */
-export async function isGuest(actor: Actor, host: Host, enterpriseOf: (userId: string) => Promise<string | undefined>): Promise<boolean> {
+export async function isGuest(
+  actor: Actor,
+  host: Host,
+  enterpriseOf: (userId: string) => Promise<string | undefined>,
+): Promise<boolean> {
   if (actor.inExternalChannel) return true;
   if (!actor.teamId || actor.teamId === host.teamId) return false;
   if (!host.enterpriseId) return true;

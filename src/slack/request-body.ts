@@ -6,7 +6,9 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /** Slack's unsigned `ssl_check=1`, recognised exactly as Bolt recognises it (Bolt answers it, unverified). */
 export function isSslCheck(rawBody: Buffer, contentType: string | undefined): boolean {
-  return contentType === FORM_CONTENT_TYPE && rawBody.includes('ssl_check') && parse(rawBody.toString()).ssl_check === '1';
+  return (
+    contentType === FORM_CONTENT_TYPE && rawBody.includes('ssl_check') && parse(rawBody.toString()).ssl_check === '1'
+  );
 }
 
 /** The body as Bolt will read it (a form's `payload` field is JSON), or undefined when it is not an object. */
@@ -22,7 +24,9 @@ export function parseSlackBody(rawBody: Buffer, contentType: string | undefined)
   } catch {
     return undefined;
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 const id = z.string().min(1);
@@ -35,11 +39,36 @@ const user = z.object({ id });
  */
 function slackBodySchema(isSlackUrl: (url: string) => boolean) {
   const responseUrl = z.string().refine(isSlackUrl, 'response_url is not on a Slack host');
-  const command = z.object({ command: z.string().startsWith('/'), text: z.string().optional(), user_id: id, team_id: id, channel_id: id, trigger_id: id, response_url: responseUrl });
+  const command = z.object({
+    command: z.string().startsWith('/'),
+    text: z.string().optional(),
+    user_id: id,
+    team_id: id,
+    channel_id: id,
+    trigger_id: id,
+    response_url: responseUrl,
+  });
   const payload = z.discriminatedUnion('type', [
-    z.object({ type: z.literal('block_actions'), user, trigger_id: id, actions: z.array(z.object({ action_id: z.string(), type: z.string() })).min(1), response_url: responseUrl.optional() }),
-    z.object({ type: z.literal('block_suggestion'), user, action_id: z.string(), block_id: z.string(), value: z.string() }),
-    z.object({ type: z.literal('view_submission'), user, view: z.object({ id, callback_id: z.string().optional() }), response_urls: z.array(z.object({ response_url: responseUrl })).optional() }),
+    z.object({
+      type: z.literal('block_actions'),
+      user,
+      trigger_id: id,
+      actions: z.array(z.object({ action_id: z.string(), type: z.string() })).min(1),
+      response_url: responseUrl.optional(),
+    }),
+    z.object({
+      type: z.literal('block_suggestion'),
+      user,
+      action_id: z.string(),
+      block_id: z.string(),
+      value: z.string(),
+    }),
+    z.object({
+      type: z.literal('view_submission'),
+      user,
+      view: z.object({ id, callback_id: z.string().optional() }),
+      response_urls: z.array(z.object({ response_url: responseUrl })).optional(),
+    }),
     z.object({ type: z.literal('view_closed'), user, view: z.object({ id }) }),
   ]);
   const envelope = z.discriminatedUnion('type', [
@@ -54,7 +83,9 @@ function slackBodySchema(isSlackUrl: (url: string) => boolean) {
  * Checks a verified body against what its kind requires; returns what is wrong, or undefined.
  * Form bodies are commands (no `type`) or interaction payloads; JSON bodies are Events API envelopes.
  */
-export function slackBodyChecker(isSlackUrl: (url: string) => boolean): (body: Record<string, unknown>, form: boolean) => string | undefined {
+export function slackBodyChecker(
+  isSlackUrl: (url: string) => boolean,
+): (body: Record<string, unknown>, form: boolean) => string | undefined {
   const schema = slackBodySchema(isSlackUrl);
   return (body, form) => {
     const which = !form ? schema.envelope : 'type' in body ? schema.payload : schema.command;

@@ -88,7 +88,8 @@ async function openPostgres(databaseUrl: string, { logger, schema }: DatabaseOpt
   // An idle connection the server drops (restart, failover, idle timeout) is reported here; with no
   // listener Node treats it as an uncaught error and exits. The pool replaces it on the next query.
   // Only the message is logged: pg attaches the client, password included, to the error.
-  const dropped = (error: Error) => logger?.warn({ reason: error.message, location }, 'Postgres connection dropped; reconnecting on next query');
+  const dropped = (error: Error) =>
+    logger?.warn({ reason: error.message, location }, 'Postgres connection dropped; reconnecting on next query');
   pool.on('error', dropped);
   // A connection that is checked out (between the statements of a transaction, say) reports its loss
   // on the client itself, where the pool's listener is not attached: without this it would crash us.
@@ -100,9 +101,12 @@ async function openPostgres(databaseUrl: string, { logger, schema }: DatabaseOpt
     else await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy();
-    throw new Error(`Cannot use the Postgres database at ${location}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Cannot use the Postgres database at ${location}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return { db, dialect: 'postgres', location };
 }
@@ -115,7 +119,9 @@ function describePostgresUrl(databaseUrl: string): string {
     throw new Error('The database URL is not a valid URL; expected postgres://user:password@host:5432/database');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new Error(`The database URL must start with postgres:// (got ${url.protocol}//); leave it unset to use the embedded SQLite database`);
+    throw new Error(
+      `The database URL must start with postgres:// (got ${url.protocol}//); leave it unset to use the embedded SQLite database`,
+    );
   }
   return `${url.host}${url.pathname}`;
 }

@@ -13,7 +13,11 @@ export function createInstallationStore(db: Db, keyRing: KeyRing): InstallationS
     // Bolt calls this on every install and again after refreshing rotated tokens, so it upserts.
     async storeInstallation(installation) {
       const isEnterpriseInstall = installation.isEnterpriseInstall === true;
-      const owner: InstallationOwner = { isEnterpriseInstall, enterpriseId: installation.enterprise?.id, teamId: installation.team?.id };
+      const owner: InstallationOwner = {
+        isEnterpriseInstall,
+        enterpriseId: installation.enterprise?.id,
+        teamId: installation.team?.id,
+      };
       const now = new Date().toISOString();
       const changes = {
         team_id: owner.teamId ?? null,
@@ -48,7 +52,10 @@ export function createInstallationStore(db: Db, keyRing: KeyRing): InstallationS
     },
 
     async deleteInstallation(query) {
-      await db.deleteFrom('slack_installations').where('id', '=', installationId(ownerOf(query))).execute();
+      await db
+        .deleteFrom('slack_installations')
+        .where('id', '=', installationId(ownerOf(query)))
+        .execute();
     },
   };
 }

@@ -11,7 +11,13 @@ import type { Db } from './database.js';
  * Expiry is judged by the caller's clock, so replicas need synchronised clocks (NTP) and a ttl far
  * above their skew.
  */
-export async function tryAcquireLease(db: Db, name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
+export async function tryAcquireLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<boolean> {
   const acquired = await db
     .insertInto('leases')
     .values({ name, holder, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
@@ -19,7 +25,12 @@ export async function tryAcquireLease(db: Db, name: string, holder: string, ttlM
       conflict
         .column('name')
         .doUpdateSet((eb) => ({ holder: eb.ref('excluded.holder'), expires_at: eb.ref('excluded.expires_at') }))
-        .where((eb) => eb.or([eb('leases.holder', '=', eb.ref('excluded.holder')), eb('leases.expires_at', '<=', now.toISOString())])),
+        .where((eb) =>
+          eb.or([
+            eb('leases.holder', '=', eb.ref('excluded.holder')),
+            eb('leases.expires_at', '<=', now.toISOString()),
+          ]),
+        ),
     )
     .returning('name')
     .executeTakeFirst();

@@ -21,7 +21,9 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
   const failed = results.find((result) => result.status === 'Error');
   if (error) {
     const which = failed ? `migration ${failed.migrationName}` : 'migrations';
-    throw new Error(`Database ${which} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Database ${which} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const applied = results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
   if (applied.length > 0) logger?.info({ applied }, 'database migrated');
@@ -31,6 +33,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
 async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
-  if (!schema) throw new Error('Postgres has no schema to create tables in: check the search_path of the database user');
+  if (!schema)
+    throw new Error('Postgres has no schema to create tables in: check the search_path of the database user');
   return schema;
 }

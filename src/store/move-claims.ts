@@ -16,7 +16,10 @@ export interface MoveClaim {
  * copies at once cannot both get true. Claims past their day are pruned on the way.
  */
 export async function claimMoveSubmission(db: Db, claim: MoveClaim, now: Date): Promise<boolean> {
-  await db.deleteFrom('move_claims').where('claimed_at', '<', new Date(now.getTime() - KEEP_MS).toISOString()).execute();
+  await db
+    .deleteFrom('move_claims')
+    .where('claimed_at', '<', new Date(now.getTime() - KEEP_MS).toISOString())
+    .execute();
   const inserted = await db
     .insertInto('move_claims')
     .values({
@@ -35,7 +38,13 @@ export async function claimMoveSubmission(db: Db, claim: MoveClaim, now: Date): 
 }
 
 /** Keeps what the claiming copy answered, for the copies that come after it. */
-export async function recordMoveAnswer(db: Db, workspaceId: string, submission: string, answer: string, now: Date): Promise<void> {
+export async function recordMoveAnswer(
+  db: Db,
+  workspaceId: string,
+  submission: string,
+  answer: string,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('move_claims')
     .set({ answer, answered_at: now.toISOString() })
@@ -46,6 +55,11 @@ export async function recordMoveAnswer(db: Db, workspaceId: string, submission: 
 
 /** The answer a claimed submission got: undefined when unclaimed, null while its save runs. */
 export async function moveAnswer(db: Db, workspaceId: string, submission: string): Promise<string | null | undefined> {
-  const row = await db.selectFrom('move_claims').select('answer').where('workspace_id', '=', workspaceId).where('submission', '=', submission).executeTakeFirst();
+  const row = await db
+    .selectFrom('move_claims')
+    .select('answer')
+    .where('workspace_id', '=', workspaceId)
+    .where('submission', '=', submission)
+    .executeTakeFirst();
   return row?.answer;
 }

@@ -22,7 +22,10 @@ export function slackOwnerFromMetadata(metadata: unknown): string | null {
       return null;
     }
   }
-  const owner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[SLACK_OWNER_METADATA_KEY] : undefined;
+  const owner =
+    typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)[SLACK_OWNER_METADATA_KEY]
+      : undefined;
   return typeof owner === 'string' && SLACK_USER_ID.test(owner) ? owner : null;
 }
 
@@ -32,6 +35,16 @@ export function slackOwnerOf(row: Pick<RmOnboardingRow, 'slack_owner_id' | 'meta
 }
 
 /** Written with the onboarding the app just created, in the same transaction. */
-export async function setSlackOwner(db: Db, workspaceId: string, onboardingId: string, slackUserId: string): Promise<void> {
-  await db.updateTable('rm_onboardings').set({ slack_owner_id: slackUserId }).where('workspace_id', '=', workspaceId).where('id', '=', onboardingId).execute();
+export async function setSlackOwner(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  slackUserId: string,
+): Promise<void> {
+  await db
+    .updateTable('rm_onboardings')
+    .set({ slack_owner_id: slackUserId })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', onboardingId)
+    .execute();
 }

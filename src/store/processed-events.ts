@@ -22,7 +22,15 @@ export async function markEventProcessed(db: Db, eventId: string, now: Date): Pr
 export async function pruneProcessedEvents(db: Db, olderThan: Date, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('processed_events')
-    .where('event_id', 'in', db.selectFrom('processed_events').select('event_id').where('received_at', '<', olderThan.toISOString()).limit(limit))
+    .where(
+      'event_id',
+      'in',
+      db
+        .selectFrom('processed_events')
+        .select('event_id')
+        .where('received_at', '<', olderThan.toISOString())
+        .limit(limit),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

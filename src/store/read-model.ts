@@ -48,7 +48,12 @@ export async function upsertCustomer(db: Db, workspaceId: string, c: Customer, n
 }
 
 /** Only the primary contact is kept: it is the one the pipeline and the customer card show. */
-export async function setPrimaryContact(db: Db, workspaceId: string, customerId: string, contact: Contact | null): Promise<void> {
+export async function setPrimaryContact(
+  db: Db,
+  workspaceId: string,
+  customerId: string,
+  contact: Contact | null,
+): Promise<void> {
   await db
     .updateTable('rm_customers')
     .set({
@@ -66,21 +71,41 @@ export async function setPrimaryContact(db: Db, workspaceId: string, customerId:
 export async function forgetContact(db: Db, workspaceId: string, contactId: string): Promise<void> {
   await db
     .updateTable('rm_customers')
-    .set({ primary_contact_id: null, primary_contact_name: null, primary_contact_email: null, primary_contact_title: null })
+    .set({
+      primary_contact_id: null,
+      primary_contact_name: null,
+      primary_contact_email: null,
+      primary_contact_title: null,
+    })
     .where('workspace_id', '=', workspaceId)
     .where('primary_contact_id', '=', contactId)
     .execute();
 }
 
 export async function markCustomerDeleted(db: Db, workspaceId: string, id: string): Promise<void> {
-  await db.updateTable('rm_customers').set({ deleted: 1 }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await db
+    .updateTable('rm_customers')
+    .set({ deleted: 1 })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function getOnboardingRow(db: Db, workspaceId: string, id: string): Promise<RmOnboardingRow | undefined> {
-  return db.selectFrom('rm_onboardings').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('rm_onboardings')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
-export async function upsertOnboarding(db: Db, workspaceId: string, o: Onboarding, now: string): Promise<OnboardingChanges> {
+export async function upsertOnboarding(
+  db: Db,
+  workspaceId: string,
+  o: Onboarding,
+  now: string,
+): Promise<OnboardingChanges> {
   const before = await getOnboardingRow(db, workspaceId, o.id);
   const target = o.target_launch_date ?? null;
   const phaseChanged = before !== undefined && before.phase !== o.phase;
@@ -102,7 +127,8 @@ export async function upsertOnboarding(db: Db, workspaceId: string, o: Onboardin
     pivotal_updated_at: o.updated_at ?? null,
     deleted: 0 as const,
     synced_at: now,
-    phase_entered_at: before && !phaseChanged ? before.phase_entered_at : before ? now : (o.started_at ?? o.created_at ?? now),
+    phase_entered_at:
+      before && !phaseChanged ? before.phase_entered_at : before ? now : (o.started_at ?? o.created_at ?? now),
   };
   await db
     .insertInto('rm_onboardings')
@@ -120,11 +146,21 @@ export async function upsertOnboarding(db: Db, workspaceId: string, o: Onboardin
 }
 
 export async function markOnboardingDeleted(db: Db, workspaceId: string, id: string): Promise<void> {
-  await db.updateTable('rm_onboardings').set({ deleted: 1 }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await db
+    .updateTable('rm_onboardings')
+    .set({ deleted: 1 })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function getCustomerRow(db: Db, workspaceId: string, id: string): Promise<RmCustomerRow | undefined> {
-  return db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('rm_customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
@@ -133,27 +169,44 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
  * Customer references accept a display id (`245`, `#245`), a cuid, a slug or a name.
  * An exact hit on id, display id or slug wins; otherwise names containing the text, best first.
  */
-export async function findCustomers(db: Db, workspaceId: string, reference: string, limit = 10): Promise<RmCustomerRow[]> {
+export async function findCustomers(
+  db: Db,
+  workspaceId: string,
+  reference: string,
+  limit = 10,
+): Promise<RmCustomerRow[]> {
   const ref = reference.trim();
   if (!ref) return [];
-  const base = db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', workspaceId).where('deleted', '=', 0);
+  const base = db
+    .selectFrom('rm_customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0);
   const digits = /^#?(\d{1,12})$/.exec(ref)?.[1];
   if (digits) {
     const hit = await base.where('display_id', '=', Number(digits)).executeTakeFirst();
     if (hit) return [hit];
   }
-  const exact = await base.where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref.toLowerCase())])).executeTakeFirst();
+  const exact = await base
+    .where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref.toLowerCase())]))
+    .executeTakeFirst();
   if (exact) return [exact];
   const needle = ref.toLowerCase();
   return base
     .where(sql<boolean>`name_lower like ${`%${escapeLike(needle)}%`} escape '\\'`)
-    .orderBy(sql`case when name_lower = ${needle} then 0 when name_lower like ${`${escapeLike(needle)}%`} escape '\\' then 1 else 2 end`)
+    .orderBy(
+      sql`case when name_lower = ${needle} then 0 when name_lower like ${`${escapeLike(needle)}%`} escape '\\' then 1 else 2 end`,
+    )
     .orderBy('name_lower')
     .limit(limit)
     .execute();
 }
 
-export async function onboardingsOfCustomer(db: Db, workspaceId: string, customerId: string): Promise<RmOnboardingRow[]> {
+export async function onboardingsOfCustomer(
+  db: Db,
+  workspaceId: string,
+  customerId: string,
+): Promise<RmOnboardingRow[]> {
   return db
     .selectFrom('rm_onboardings')
     .selectAll()
@@ -165,15 +218,30 @@ export async function onboardingsOfCustomer(db: Db, workspaceId: string, custome
 }
 
 /** An onboarding by cuid or display id (`#12`). */
-export async function findOnboarding(db: Db, workspaceId: string, reference: string): Promise<RmOnboardingRow | undefined> {
+export async function findOnboarding(
+  db: Db,
+  workspaceId: string,
+  reference: string,
+): Promise<RmOnboardingRow | undefined> {
   const ref = reference.trim();
   const digits = /^#?(\d{1,12})$/.exec(ref)?.[1];
-  const q = db.selectFrom('rm_onboardings').selectAll().where('workspace_id', '=', workspaceId).where('deleted', '=', 0);
-  return digits ? q.where('display_id', '=', Number(digits)).executeTakeFirst() : q.where('id', '=', ref).executeTakeFirst();
+  const q = db
+    .selectFrom('rm_onboardings')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0);
+  return digits
+    ? q.where('display_id', '=', Number(digits)).executeTakeFirst()
+    : q.where('id', '=', ref).executeTakeFirst();
 }
 
 /** The distinct phases or states the workspace's onboardings carry (filter menus, the phase editor). */
-export async function valuesInUse(db: Db, workspaceId: string, column: 'phase' | 'state', limit = 200): Promise<string[]> {
+export async function valuesInUse(
+  db: Db,
+  workspaceId: string,
+  column: 'phase' | 'state',
+  limit = 200,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('rm_onboardings')
     .select(column)

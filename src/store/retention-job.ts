@@ -54,7 +54,10 @@ export class RetentionJob {
     clearTimeout(this.timer);
     await this.run;
     await releaseLease(this.deps.db, RETENTION_LEASE, this.holder).catch((err: unknown) =>
-      this.deps.logger.warn({ err }, 'retention: could not release the lease; another replica takes over when it expires'),
+      this.deps.logger.warn(
+        { err },
+        'retention: could not release the lease; another replica takes over when it expires',
+      ),
     );
   }
 
@@ -63,14 +66,17 @@ export class RetentionJob {
     const { db, logger, now, policy } = this.deps;
     if (!(await tryAcquireLease(db, RETENTION_LEASE, this.holder, this.timings.intervalMs, now()))) return null;
     const counts = await pruneExpired(db, policy, now());
-    if (counts.processedEvents > 0 || counts.deliveredPosts > 0) logger.info({ ...counts, policy }, 'retention: pruned old rows');
+    if (counts.processedEvents > 0 || counts.deliveredPosts > 0)
+      logger.info({ ...counts, policy }, 'retention: pruned old rows');
     return counts;
   }
 
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.run = this.runOnce()
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'retention: pruning failed; trying again at the next run'))
+        .catch((err: unknown) =>
+          this.deps.logger.error({ err }, 'retention: pruning failed; trying again at the next run'),
+        )
         .finally(() => {
           this.run = undefined;
           if (!this.stopped) this.schedule(this.timings.intervalMs);

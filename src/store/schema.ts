@@ -15,7 +15,14 @@ import type { MoveTables } from './schema-moves.js';
  * - booleans are integers 0/1 (better-sqlite3 cannot bind JavaScript booleans);
  * - JSON and ids are text.
  */
-export interface Database extends DomainTables, OnboardTables, PhasesPostsTables, SyncTables, ConnectTables, TestRecordTables, MoveTables {
+export interface Database
+  extends DomainTables,
+    OnboardTables,
+    PhasesPostsTables,
+    SyncTables,
+    ConnectTables,
+    TestRecordTables,
+    MoveTables {
   slack_installations: SlackInstallationsTable;
   workspaces: WorkspacesTable;
   processed_events: ProcessedEventsTable;

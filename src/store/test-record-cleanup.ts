@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import type { CleanupItemStatus, CleanupKind, CleanupStatus, TestCleanupItemRow, TestCleanupJobRow } from './schema-test-records.js';
+import type {
+  CleanupItemStatus,
+  CleanupKind,
+  CleanupStatus,
+  TestCleanupItemRow,
+  TestCleanupJobRow,
+} from './schema-test-records.js';
 
 /** Jobs and items of "Remove test records"; the runner's lease (leases.ts) decides who may change them. */
 
@@ -16,7 +22,11 @@ export type CleanupCounts = Record<CleanupKind, { total: number; finished: numbe
 
 const UNFINISHED: CleanupStatus[] = ['counting', 'ready', 'deleting'];
 
-export async function createCleanupJob(db: Db, job: { workspaceId: string; requestedBy: string; keyPrefix: string }, now: string): Promise<TestCleanupJobRow> {
+export async function createCleanupJob(
+  db: Db,
+  job: { workspaceId: string; requestedBy: string; keyPrefix: string },
+  now: string,
+): Promise<TestCleanupJobRow> {
   const row: TestCleanupJobRow = {
     id: randomUUID(),
     workspace_id: job.workspaceId,
@@ -49,12 +59,29 @@ export async function unfinishedCleanupJob(db: Db, workspaceId: string): Promise
 
 /** Jobs a runner has work in: counting or deleting (a job waiting for confirmation needs nobody). */
 export async function activeCleanupJobs(db: Db): Promise<TestCleanupJobRow[]> {
-  return db.selectFrom('test_cleanup_jobs').selectAll().where('status', 'in', ['counting', 'deleting']).orderBy('created_at').execute();
+  return db
+    .selectFrom('test_cleanup_jobs')
+    .selectAll()
+    .where('status', 'in', ['counting', 'deleting'])
+    .orderBy('created_at')
+    .execute();
 }
 
 /** Moves a job on, only from one of `from`: a confirmation clicked twice, or racing a failure, changes it once. */
-export async function setCleanupStatus(db: Db, id: string, from: readonly CleanupStatus[], to: CleanupStatus, now: string, problem: string | null = null): Promise<boolean> {
-  const result = await db.updateTable('test_cleanup_jobs').set({ status: to, problem, updated_at: now }).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+export async function setCleanupStatus(
+  db: Db,
+  id: string,
+  from: readonly CleanupStatus[],
+  to: CleanupStatus,
+  now: string,
+  problem: string | null = null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('test_cleanup_jobs')
+    .set({ status: to, problem, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -101,7 +128,12 @@ export async function nextCleanupItem(db: Db, jobId: string): Promise<TestCleanu
     .executeTakeFirst();
 }
 
-export async function setCleanupItemStatus(db: Db, item: Pick<TestCleanupItemRow, 'job_id' | 'kind' | 'record_id'>, status: CleanupItemStatus, now: string): Promise<void> {
+export async function setCleanupItemStatus(
+  db: Db,
+  item: Pick<TestCleanupItemRow, 'job_id' | 'kind' | 'record_id'>,
+  status: CleanupItemStatus,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('test_cleanup_items')
     .set({ status, done_at: status === 'done' || status === 'gone' ? now : null })
@@ -118,7 +150,11 @@ export async function cleanupCounts(db: Db, jobId: string): Promise<CleanupCount
     .where('job_id', '=', jobId)
     .groupBy(['kind', 'status'])
     .execute();
-  const counts: CleanupCounts = { onboarding: { total: 0, finished: 0 }, contact: { total: 0, finished: 0 }, customer: { total: 0, finished: 0 } };
+  const counts: CleanupCounts = {
+    onboarding: { total: 0, finished: 0 },
+    contact: { total: 0, finished: 0 },
+    customer: { total: 0, finished: 0 },
+  };
   for (const row of rows) {
     const n = Number(row.n);
     counts[row.kind].total += n;
@@ -126,4 +162,3 @@ export async function cleanupCounts(db: Db, jobId: string): Promise<CleanupCount
   }
   return counts;
 }
-

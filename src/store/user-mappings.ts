@@ -24,18 +24,38 @@ export async function slackUsersFor(db: Db, workspaceId: string, pivotalUserId: 
   return rows.map((r) => r.slack_user_id);
 }
 
-export async function listUserMappings(db: Db, workspaceId: string): Promise<Array<{ slack_user_id: string; pivotal_user_id: string }>> {
-  return db.selectFrom('user_mappings').select(['slack_user_id', 'pivotal_user_id']).where('workspace_id', '=', workspaceId).orderBy('slack_user_id').execute();
+export async function listUserMappings(
+  db: Db,
+  workspaceId: string,
+): Promise<Array<{ slack_user_id: string; pivotal_user_id: string }>> {
+  return db
+    .selectFrom('user_mappings')
+    .select(['slack_user_id', 'pivotal_user_id'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('slack_user_id')
+    .execute();
 }
 
-export async function setUserMapping(db: Db, workspaceId: string, slackUserId: string, pivotalUserId: string | null, now: string): Promise<void> {
+export async function setUserMapping(
+  db: Db,
+  workspaceId: string,
+  slackUserId: string,
+  pivotalUserId: string | null,
+  now: string,
+): Promise<void> {
   if (!pivotalUserId) {
-    await db.deleteFrom('user_mappings').where('workspace_id', '=', workspaceId).where('slack_user_id', '=', slackUserId).execute();
+    await db
+      .deleteFrom('user_mappings')
+      .where('workspace_id', '=', workspaceId)
+      .where('slack_user_id', '=', slackUserId)
+      .execute();
     return;
   }
   await db
     .insertInto('user_mappings')
     .values({ workspace_id: workspaceId, slack_user_id: slackUserId, pivotal_user_id: pivotalUserId, updated_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'slack_user_id']).doUpdateSet({ pivotal_user_id: pivotalUserId, updated_at: now }))
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'slack_user_id']).doUpdateSet({ pivotal_user_id: pivotalUserId, updated_at: now }),
+    )
     .execute();
 }

@@ -27,7 +27,14 @@ export async function ensureWorkspace(db: Db, ref: WorkspaceRef, teamName?: stri
   const now = new Date().toISOString();
   await db
     .insertInto('workspaces')
-    .values({ id, team_id: ref.teamId, enterprise_id: ref.enterpriseId ?? null, team_name: teamName ?? null, created_at: now, updated_at: now })
+    .values({
+      id,
+      team_id: ref.teamId,
+      enterprise_id: ref.enterpriseId ?? null,
+      team_name: teamName ?? null,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((conflict) =>
       teamName === undefined
         ? conflict.column('id').doNothing()
@@ -65,7 +72,8 @@ export async function saveConnection(db: Db, id: string, connection: PivotalConn
     .where('id', '=', id)
     .executeTakeFirst();
   // An admin is about to be told "connected"; a key saved nowhere must not pass silently.
-  if (result.numUpdatedRows === 0n) throw new Error(`Cannot save the Pivotal connection: workspace ${id} does not exist`);
+  if (result.numUpdatedRows === 0n)
+    throw new Error(`Cannot save the Pivotal connection: workspace ${id} does not exist`);
 }
 
 /** Forgets the key and everything learned through it; the workspace's own settings stay. */
@@ -98,19 +106,33 @@ export async function clearConnection(db: Db, id: string): Promise<void> {
  * With `forKey` (a stored key's ciphertext, or null for "no stored key": the bootstrap key) nothing
  * is marked once that key is no longer the workspace's, so a late failure of a replaced key is moot.
  */
-export async function markNeedsAttention(db: Db, id: string, reason: string, now = new Date(), forKey?: string | null): Promise<boolean> {
+export async function markNeedsAttention(
+  db: Db,
+  id: string,
+  reason: string,
+  now = new Date(),
+  forKey?: string | null,
+): Promise<boolean> {
   let update = db
     .updateTable('workspaces')
     .set({ needs_attention: reason, attention_since: now.toISOString(), updated_at: now.toISOString() })
     .where('id', '=', id)
     .where('needs_attention', 'is', null);
-  if (forKey !== undefined) update = forKey === null ? update.where('pivotal_key_ciphertext', 'is', null) : update.where('pivotal_key_ciphertext', '=', forKey);
+  if (forKey !== undefined)
+    update =
+      forKey === null
+        ? update.where('pivotal_key_ciphertext', 'is', null)
+        : update.where('pivotal_key_ciphertext', '=', forKey);
   const result = await update.executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 export async function setNotifyChannel(db: Db, id: string, channelId: string | null): Promise<void> {
-  await db.updateTable('workspaces').set({ notify_channel: channelId, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+  await db
+    .updateTable('workspaces')
+    .set({ notify_channel: channelId, updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
 }
 
 // Written on every successful sync, so it leaves updated_at alone: that tracks changes people made.
@@ -119,7 +141,12 @@ export async function touchLastSuccess(db: Db, id: string, at: Date): Promise<vo
 }
 
 export async function listConnectedWorkspaces(db: Db): Promise<WorkspaceRow[]> {
-  return db.selectFrom('workspaces').selectAll().where('pivotal_key_ciphertext', 'is not', null).orderBy('id').execute();
+  return db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where('pivotal_key_ciphertext', 'is not', null)
+    .orderBy('id')
+    .execute();
 }
 
 /** The workspaces of an Enterprise Grid org, e.g. when its org-wide install is removed. */

@@ -36,19 +36,34 @@ const PIVOTAL = { type: 'pivotal' } as const;
 /** A newly seen onboarding is opened once, whichever path (poll or webhook) saw it first. */
 const FIRST_SEEN = 'first-seen';
 
-export async function applyOnboardings(db: Db, records: readonly Onboarding[], opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyOnboardings(
+  db: Db,
+  records: readonly Onboarding[],
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const result: ApplyResult = { changed: 0, announced: 0 };
   const nowIso = opts.now.toISOString();
   for (const record of records) {
     if (opts.dialect === 'postgres') {
       // A webhook and a poll may carry the same change at once: the second to lock sees it applied.
-      await db.selectFrom('rm_onboardings').select('id').where('workspace_id', '=', opts.workspaceId).where('id', '=', record.id).forUpdate().execute();
+      await db
+        .selectFrom('rm_onboardings')
+        .select('id')
+        .where('workspace_id', '=', opts.workspaceId)
+        .where('id', '=', record.id)
+        .forUpdate()
+        .execute();
     }
     const before = await getOnboardingRow(db, opts.workspaceId, record.id);
     if (before && isOlder(record.updated_at, before.pivotal_updated_at)) {
       // Read before a newer version arrived (by webhook or the app's own write): keep the newer one,
       // but note the record still exists so a full walk does not take it for deleted.
-      await db.updateTable('rm_onboardings').set({ synced_at: nowIso, deleted: 0 }).where('workspace_id', '=', opts.workspaceId).where('id', '=', record.id).execute();
+      await db
+        .updateTable('rm_onboardings')
+        .set({ synced_at: nowIso, deleted: 0 })
+        .where('workspace_id', '=', opts.workspaceId)
+        .where('id', '=', record.id)
+        .execute();
       continue;
     }
     const changes = await upsertOnboarding(db, opts.workspaceId, record, nowIso);
@@ -58,11 +73,30 @@ export async function applyOnboardings(db: Db, records: readonly Onboarding[], o
     const occurrence = record.updated_at ?? nowIso;
     const events: Array<[ActivityEvent, string]> = [];
     if (changes.isNew) {
-      if (opts.announceNew) events.push([{ kind: 'onboarding.opened', onboardingId: record.id, actor: PIVOTAL }, FIRST_SEEN]);
+      if (opts.announceNew)
+        events.push([{ kind: 'onboarding.opened', onboardingId: record.id, actor: PIVOTAL }, FIRST_SEEN]);
     } else {
-      if (changes.phase) events.push([{ kind: 'onboarding.phase_changed', onboardingId: record.id, ...changes.phase, direction: 'external', actor: PIVOTAL }, occurrence]);
-      if (changes.state) events.push([{ kind: 'onboarding.state_changed', onboardingId: record.id, ...changes.state, actor: PIVOTAL }, occurrence]);
-      if (changes.target) events.push([{ kind: 'onboarding.target_changed', onboardingId: record.id, ...changes.target, actor: PIVOTAL }, occurrence]);
+      if (changes.phase)
+        events.push([
+          {
+            kind: 'onboarding.phase_changed',
+            onboardingId: record.id,
+            ...changes.phase,
+            direction: 'external',
+            actor: PIVOTAL,
+          },
+          occurrence,
+        ]);
+      if (changes.state)
+        events.push([
+          { kind: 'onboarding.state_changed', onboardingId: record.id, ...changes.state, actor: PIVOTAL },
+          occurrence,
+        ]);
+      if (changes.target)
+        events.push([
+          { kind: 'onboarding.target_changed', onboardingId: record.id, ...changes.target, actor: PIVOTAL },
+          occurrence,
+        ]);
     }
     for (const [event, occ] of events) {
       if (await recordActivity(db, opts.workspaceId, event, occ, nowIso)) result.announced++;
@@ -71,7 +105,11 @@ export async function applyOnboardings(db: Db, records: readonly Onboarding[], o
   return result;
 }
 
-export async function applyCustomers(db: Db, records: readonly Customer[], opts: Pick<ApplyOptions, 'workspaceId' | 'now'>): Promise<number> {
+export async function applyCustomers(
+  db: Db,
+  records: readonly Customer[],
+  opts: Pick<ApplyOptions, 'workspaceId' | 'now'>,
+): Promise<number> {
   const nowIso = opts.now.toISOString();
   for (const record of records) await upsertCustomer(db, opts.workspaceId, record, nowIso);
   return records.length;
@@ -83,7 +121,13 @@ export async function applyCustomers(db: Db, records: readonly Customer[], opts:
  * Pivotal's answer to a GET by id decides. An onboarding also vanishes from the lists with its
  * customer, so it comes with whether the read model has that customer as deleted.
  */
-export async function unseenSince(db: Db, workspaceId: string, kind: WalkKind, walkStartedAt: string, limit: number): Promise<Array<{ id: string; customerDeleted: boolean }>> {
+export async function unseenSince(
+  db: Db,
+  workspaceId: string,
+  kind: WalkKind,
+  walkStartedAt: string,
+  limit: number,
+): Promise<Array<{ id: string; customerDeleted: boolean }>> {
   const rows = await db
     .selectFrom(kind === 'customers' ? 'rm_customers' : 'rm_onboardings')
     .select('id')
@@ -96,10 +140,16 @@ export async function unseenSince(db: Db, workspaceId: string, kind: WalkKind, w
   if (kind === 'customers' || rows.length === 0) return rows.map((r) => ({ id: r.id, customerDeleted: false }));
   const orphaned = await db
     .selectFrom('rm_onboardings as o')
-    .innerJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
+    .innerJoin('rm_customers as c', (join) =>
+      join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'),
+    )
     .select('o.id')
     .where('o.workspace_id', '=', workspaceId)
-    .where('o.id', 'in', rows.map((r) => r.id))
+    .where(
+      'o.id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .where('c.deleted', '=', 1)
     .execute();
   const gone = new Set(orphaned.map((r) => r.id));

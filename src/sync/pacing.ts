@@ -35,7 +35,12 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function waitForSyncTurn(rateLimit: () => RateLimitSnapshot, share: number, signal: AbortSignal, now: () => number = Date.now): Promise<void> {
+export async function waitForSyncTurn(
+  rateLimit: () => RateLimitSnapshot,
+  share: number,
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): Promise<void> {
   for (;;) {
     if (signal.aborted) return;
     const wait = syncWaitMs(rateLimit(), share, now());

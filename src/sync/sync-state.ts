@@ -17,7 +17,12 @@ export async function ensureSyncState(db: Db, workspaceId: string, now: Date): P
   return (await getSyncState(db, workspaceId))!;
 }
 
-export async function updateSyncState(db: Db, workspaceId: string, changes: Updateable<SyncStateTable>, now: Date): Promise<void> {
+export async function updateSyncState(
+  db: Db,
+  workspaceId: string,
+  changes: Updateable<SyncStateTable>,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('sync_state')
     .set({ ...changes, updated_at: now.toISOString() })
@@ -40,7 +45,12 @@ export function restartedSync(org: { id: string; name: string | null }): Updatea
   };
 }
 
-export async function markContactsRead(db: Db, workspaceId: string, customerIds: readonly string[], now: Date): Promise<void> {
+export async function markContactsRead(
+  db: Db,
+  workspaceId: string,
+  customerIds: readonly string[],
+  now: Date,
+): Promise<void> {
   if (customerIds.length === 0) return;
   const at = now.toISOString();
   await db
@@ -57,7 +67,9 @@ export async function markContactsRead(db: Db, workspaceId: string, customerIds:
 export async function customersAwaitingContacts(db: Db, workspaceId: string, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('rm_customers as c')
-    .leftJoin('sync_contact_reads as r', (join) => join.onRef('r.workspace_id', '=', 'c.workspace_id').onRef('r.customer_id', '=', 'c.id'))
+    .leftJoin('sync_contact_reads as r', (join) =>
+      join.onRef('r.workspace_id', '=', 'c.workspace_id').onRef('r.customer_id', '=', 'c.id'),
+    )
     .select('c.id')
     .where('c.workspace_id', '=', workspaceId)
     .where('c.deleted', '=', 0)

@@ -58,7 +58,9 @@ export class SyncWorker {
     await this.ticking;
     await Promise.allSettled([...this.running.values()]);
     for (const ws of this.held) {
-      await releaseLease(this.ctx.store.db, leaseName(ws), this.holder).catch((err: unknown) => this.ctx.logger.warn({ err, workspace: ws }, 'could not release a sync lease'));
+      await releaseLease(this.ctx.store.db, leaseName(ws), this.holder).catch((err: unknown) =>
+        this.ctx.logger.warn({ err, workspace: ws }, 'could not release a sync lease'),
+      );
     }
     this.held.clear();
   }
@@ -67,7 +69,12 @@ export class SyncWorker {
   async kick(ws: string, delayMs = 0): Promise<void> {
     const now = this.ctx.now();
     await ensureSyncState(this.ctx.store.db, ws, now);
-    await updateSyncState(this.ctx.store.db, ws, { next_sync_at: new Date(now.getTime() + delayMs).toISOString() }, now);
+    await updateSyncState(
+      this.ctx.store.db,
+      ws,
+      { next_sync_at: new Date(now.getTime() + delayMs).toISOString() },
+      now,
+    );
     this.schedule(delayMs);
   }
 
@@ -106,7 +113,9 @@ export class SyncWorker {
   private async candidates(): Promise<WorkspaceRow[]> {
     const { config } = this.ctx;
     const bootstrap = Boolean(config.pivotalApiKey) && config.slack.kind !== 'oauth';
-    const rows = bootstrap ? await this.ctx.store.db.selectFrom('workspaces').selectAll().orderBy('id').execute() : await listConnectedWorkspaces(this.ctx.store.db);
+    const rows = bootstrap
+      ? await this.ctx.store.db.selectFrom('workspaces').selectAll().orderBy('id').execute()
+      : await listConnectedWorkspaces(this.ctx.store.db);
     // A refused key is an admin's to fix; polling it meanwhile would only earn more 401s.
     return rows.filter((row) => row.needs_attention === null);
   }
@@ -124,7 +133,9 @@ export class SyncWorker {
       this.held.add(row.id);
       if (!this.running.has(row.id) && (await this.isDue(row.id, now))) this.startCycle(row);
       for (const listener of this.heldListeners) {
-        await listener(row.id).catch((err: unknown) => this.ctx.logger.warn({ err, workspace: row.id }, 'a per-workspace chore failed'));
+        await listener(row.id).catch((err: unknown) =>
+          this.ctx.logger.warn({ err, workspace: row.id }, 'a per-workspace chore failed'),
+        );
       }
     }
     const current = new Set(candidates.map((r) => r.id));
@@ -151,7 +162,10 @@ export class SyncWorker {
   private async cycle(row: WorkspaceRow): Promise<void> {
     const { ctx, options } = this;
     const db = ctx.store.db;
-    const connection = await ctx.pivotal.forWorkspace({ teamId: row.team_id, enterpriseId: row.enterprise_id ?? undefined });
+    const connection = await ctx.pivotal.forWorkspace({
+      teamId: row.team_id,
+      enterpriseId: row.enterprise_id ?? undefined,
+    });
     if (!connection) return;
     const started = ctx.now();
     try {
@@ -168,20 +182,48 @@ export class SyncWorker {
       if (result.stopped) return;
       const now = ctx.now();
       const state = await getSyncState(db, row.id);
-      const webhooksFlowing = state?.webhook_last_seen_at ? now.getTime() - Date.parse(state.webhook_last_seen_at) < options.webhookQuietMs : false;
+      const webhooksFlowing = state?.webhook_last_seen_at
+        ? now.getTime() - Date.parse(state.webhook_last_seen_at) < options.webhookQuietMs
+        : false;
       const intervalMs = options.intervalMs * (webhooksFlowing ? options.webhookSlowdown : 1);
       const next = result.walkPending ? now : new Date(now.getTime() + intervalMs);
-      await updateSyncState(db, row.id, { last_sync_at: now.toISOString(), next_sync_at: next.toISOString(), last_error: null, last_error_at: null }, now);
+      await updateSyncState(
+        db,
+        row.id,
+        { last_sync_at: now.toISOString(), next_sync_at: next.toISOString(), last_error: null, last_error_at: null },
+        now,
+      );
       ctx.logger.debug(
-        { workspace: row.id, holder: this.holder, requests: result.requests, changed: result.changed, announced: result.announced, walkComplete: result.walkComplete, ms: now.getTime() - started.getTime() },
+        {
+          workspace: row.id,
+          holder: this.holder,
+          requests: result.requests,
+          changed: result.changed,
+          announced: result.announced,
+          walkComplete: result.walkComplete,
+          ms: now.getTime() - started.getTime(),
+        },
         'sync cycle finished',
       );
       if (result.walkPending) this.schedule(0);
     } catch (err) {
       const now = ctx.now();
-      const retryInMs = err instanceof PivotalRateLimitError && err.retryAfterMs !== undefined ? err.retryAfterMs : options.intervalMs;
-      const reason = err instanceof PivotalError ? explainPivotalError(err) : 'The sync failed on our side; the log has the details.';
-      await updateSyncState(db, row.id, { last_error: reason, last_error_at: now.toISOString(), next_sync_at: new Date(now.getTime() + retryInMs).toISOString() }, now);
+      const retryInMs =
+        err instanceof PivotalRateLimitError && err.retryAfterMs !== undefined ? err.retryAfterMs : options.intervalMs;
+      const reason =
+        err instanceof PivotalError
+          ? explainPivotalError(err)
+          : 'The sync failed on our side; the log has the details.';
+      await updateSyncState(
+        db,
+        row.id,
+        {
+          last_error: reason,
+          last_error_at: now.toISOString(),
+          next_sync_at: new Date(now.getTime() + retryInMs).toISOString(),
+        },
+        now,
+      );
       ctx.logger.warn({ err, workspace: row.id }, 'sync cycle failed; will retry');
     }
   }

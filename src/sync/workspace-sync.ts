@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { PivotalNotFoundError, PivotalProtocolError, type Customer, type Onboarding, type Page } from '../pivotal/index.js';
+import {
+  PivotalNotFoundError,
+  PivotalProtocolError,
+  type Customer,
+  type Onboarding,
+  type Page,
+} from '../pivotal/index.js';
 import type { Store } from '../store/database.js';
 import { markCustomerDeleted, markOnboardingDeleted, setPrimaryContact } from '../store/read-model.js';
 import type { SyncStateRow, WalkKind } from '../store/schema-sync.js';
@@ -7,7 +13,14 @@ import type { PivotalConnection } from '../workspace/pivotal-gateway.js';
 import { applyCustomers, applyOnboardings, markAllDeleted, unseenSince } from './apply.js';
 import type { SyncOptions } from './options.js';
 import { waitForSyncTurn } from './pacing.js';
-import { customersAwaitingContacts, ensureSyncState, getSyncState, markContactsRead, restartedSync, updateSyncState } from './sync-state.js';
+import {
+  customersAwaitingContacts,
+  ensureSyncState,
+  getSyncState,
+  markContactsRead,
+  restartedSync,
+  updateSyncState,
+} from './sync-state.js';
 
 /**
  * One sync cycle of one workspace. The documented API has no `updated_since` and lists only newest
@@ -56,7 +69,14 @@ export async function runSyncCycle(input: CycleInput): Promise<CycleResult> {
   const { store, connection, options, signal } = input;
   const db = store.db;
   const ws = input.workspace.id;
-  const result: CycleResult = { requests: 0, changed: 0, announced: 0, walkComplete: false, walkPending: false, stopped: false };
+  const result: CycleResult = {
+    requests: 0,
+    changed: 0,
+    announced: 0,
+    walkComplete: false,
+    walkPending: false,
+    stopped: false,
+  };
 
   const request = async <T>(call: () => Promise<T>): Promise<T> => {
     if (signal.aborted || !(await input.stillHolder())) throw new Stopped();
@@ -100,14 +120,18 @@ async function settleOrg(input: CycleInput, state: SyncStateRow, request: Reques
   const db = input.store.db;
   const ws = input.workspace.id;
   let org: { id: string; name: string | null };
-  if (input.workspace.pivotal_org_id) org = { id: input.workspace.pivotal_org_id, name: input.workspace.pivotal_org_name };
+  if (input.workspace.pivotal_org_id)
+    org = { id: input.workspace.pivotal_org_id, name: input.workspace.pivotal_org_name };
   else if (state.org_id) return state;
   else {
     // PIVOTAL_API_KEY of a single-workspace install: /me once tells which org it reads.
     const me = await request(() => input.connection.client.me());
     // An identity without an org id still names one org per key: the key prefix stands in.
     // The documented /me names the org by slug alone; a name is only there in the nested shape.
-    org = { id: me.organization?.id ?? `key:${input.connection.keyPrefix}`, name: me.organization?.name ?? me.organization?.slug ?? null };
+    org = {
+      id: me.organization?.id ?? `key:${input.connection.keyPrefix}`,
+      name: me.organization?.name ?? me.organization?.slug ?? null,
+    };
   }
   if (state.org_id === org.id && state.org_name === org.name) return state;
   if (state.org_id && state.org_id !== org.id) {
@@ -126,7 +150,10 @@ function createdMs(record: { created_at?: string | undefined }): number {
   return record.created_at ? Date.parse(record.created_at) : Number.NaN;
 }
 
-function newestCreatedAt(records: ReadonlyArray<{ created_at?: string | undefined }>, current: string | null): string | null {
+function newestCreatedAt(
+  records: ReadonlyArray<{ created_at?: string | undefined }>,
+  current: string | null,
+): string | null {
   let newest = current;
   for (const r of records) {
     if (r.created_at && (newest === null || Date.parse(r.created_at) > Date.parse(newest))) newest = r.created_at;
@@ -142,12 +169,17 @@ function newestCreatedAt(records: ReadonlyArray<{ created_at?: string | undefine
  * Only a page whose rows all fall in that last millisecond cannot be got past this way: then Pivotal's
  * cursor is the only way on (`crowded`), and what else shares that instant is out of a walk's reach.
  */
-export function nextPageCursor(page: Page<{ created_at?: string | undefined }>, cursor: string | null): { next: string | null; crowded: boolean } {
+export function nextPageCursor(
+  page: Page<{ created_at?: string | undefined }>,
+  cursor: string | null,
+): { next: string | null; crowded: boolean } {
   if (!page.has_more || !page.next_cursor) return { next: null, crowded: false };
   const edgeMs = Math.floor(createdMs(page.data.at(-1) ?? {}));
   const bound = cursor === null ? Number.POSITIVE_INFINITY : Date.parse(cursor);
-  if (Number.isFinite(edgeMs) && edgeMs + 1 < bound) return { next: new Date(edgeMs + 1).toISOString(), crowded: false };
-  if (page.next_cursor === cursor) throw new PivotalProtocolError(200, `pagination did not advance past cursor ${cursor}`);
+  if (Number.isFinite(edgeMs) && edgeMs + 1 < bound)
+    return { next: new Date(edgeMs + 1).toISOString(), crowded: false };
+  if (page.next_cursor === cursor)
+    throw new PivotalProtocolError(200, `pagination did not advance past cursor ${cursor}`);
   return { next: page.next_cursor, crowded: true };
 }
 
@@ -164,7 +196,14 @@ const cursorColumn = (kind: WalkKind) => (kind === 'customers' ? 'customers_curs
  * New records: newest first down to the newest created_at already known. Records of that very instant
  * are read too (another one may have been made in it since), so a tie at the top loses nothing.
  */
-async function headWalk(input: CycleInput, kind: WalkKind, known: string, announce: boolean, list: List, result: CycleResult): Promise<void> {
+async function headWalk(
+  input: CycleInput,
+  kind: WalkKind,
+  known: string,
+  announce: boolean,
+  list: List,
+  result: CycleResult,
+): Promise<void> {
   const knownMs = Date.parse(known);
   let cursor: string | null = null;
   for (;;) {
@@ -174,7 +213,8 @@ async function headWalk(input: CycleInput, kind: WalkKind, known: string, announ
     await input.store.db.transaction().execute(async (trx) => {
       await apply(trx, input, kind, fresh, { announce, knownUntil: known }, result);
       const newest = newestCreatedAt(fresh, known);
-      if (newest !== known) await updateSyncState(trx, input.workspace.id, { [cursorColumn(kind)]: newest }, input.now());
+      if (newest !== known)
+        await updateSyncState(trx, input.workspace.id, { [cursorColumn(kind)]: newest }, input.now());
     });
     if (fresh.length < page.data.length) return;
     const { next, crowded } = nextPageCursor(page, cursor);
@@ -185,13 +225,27 @@ async function headWalk(input: CycleInput, kind: WalkKind, known: string, announ
 }
 
 /** Returns the lists whose first page it read. */
-async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolean, known: Cursors, list: List, request: Request, result: CycleResult): Promise<Set<WalkKind>> {
+async function fullWalk(
+  input: CycleInput,
+  state: SyncStateRow,
+  announce: boolean,
+  known: Cursors,
+  list: List,
+  request: Request,
+  result: CycleResult,
+): Promise<Set<WalkKind>> {
   const topRead = new Set<WalkKind>();
   const ws = input.workspace.id;
   let kind: WalkKind = state.walk_kind ?? 'customers';
   let cursor = state.walk_kind ? state.walk_cursor : null;
   const startedAt = state.walk_kind && state.walk_started_at ? state.walk_started_at : input.now().toISOString();
-  if (!state.walk_kind) await updateSyncState(input.store.db, ws, { walk_kind: kind, walk_cursor: null, walk_started_at: startedAt }, input.now());
+  if (!state.walk_kind)
+    await updateSyncState(
+      input.store.db,
+      ws,
+      { walk_kind: kind, walk_cursor: null, walk_started_at: startedAt },
+      input.now(),
+    );
   let headCursors = { customers: state.customers_cursor, onboardings: state.onboardings_cursor };
   let checksLeft = input.options.unseenChecksPerCycle;
 
@@ -227,7 +281,18 @@ async function fullWalk(input: CycleInput, state: SyncStateRow, announce: boolea
       continue;
     }
     result.walkComplete = true;
-    await updateSyncState(input.store.db, ws, { last_full_walk_at: now.toISOString(), lag_ms: now.getTime() - Date.parse(startedAt), walk_kind: null, walk_cursor: null, walk_started_at: null }, now);
+    await updateSyncState(
+      input.store.db,
+      ws,
+      {
+        last_full_walk_at: now.toISOString(),
+        lag_ms: now.getTime() - Date.parse(startedAt),
+        walk_kind: null,
+        walk_cursor: null,
+        walk_started_at: null,
+      },
+      now,
+    );
     return topRead;
   }
   result.walkPending = true;
@@ -265,13 +330,15 @@ async function settleUnseen(
       }
       if (checked >= budget) return { checked, done: false };
       checked++;
-      const record = await request<Customer | Onboarding>(() => (kind === 'customers' ? input.connection.client.getCustomer(row.id) : input.connection.client.getOnboarding(row.id))).catch(
-        (err: unknown) => {
-          // A 404, or a deleted object in its place (the client reads both as not found).
-          if (err instanceof PivotalNotFoundError) return null;
-          throw err;
-        },
-      );
+      const record = await request<Customer | Onboarding>(() =>
+        kind === 'customers'
+          ? input.connection.client.getCustomer(row.id)
+          : input.connection.client.getOnboarding(row.id),
+      ).catch((err: unknown) => {
+        // A 404, or a deleted object in its place (the client reads both as not found).
+        if (err instanceof PivotalNotFoundError) return null;
+        throw err;
+      });
       await db.transaction().execute(async (trx) => {
         if (record) await apply(trx, input, kind, [record], { announce, knownUntil: null }, result);
         else if (kind === 'customers') await markCustomerDeleted(trx, ws, row.id);
@@ -292,7 +359,12 @@ async function apply(
   result: CycleResult,
 ): Promise<void> {
   if (records.length === 0) return;
-  const opts = { workspaceId: input.workspace.id, dialect: input.store.dialect, now: input.now(), announce: flags.announce };
+  const opts = {
+    workspaceId: input.workspace.id,
+    dialect: input.store.dialect,
+    now: input.now(),
+    announce: flags.announce,
+  };
   if (kind === 'customers') {
     await applyCustomers(db, records as Customer[], opts);
     return;
@@ -303,7 +375,10 @@ async function apply(
   // completed, every onboarding is news.
   const knownMs = flags.knownUntil ? Date.parse(flags.knownUntil) : Number.NEGATIVE_INFINITY;
   const isNew = (r: Onboarding) => !(createdMs(r) < knownMs);
-  for (const [part, announceNew] of [[records.filter((r) => isNew(r as Onboarding)), true], [records.filter((r) => !isNew(r as Onboarding)), false]] as const) {
+  for (const [part, announceNew] of [
+    [records.filter((r) => isNew(r as Onboarding)), true],
+    [records.filter((r) => !isNew(r as Onboarding)), false],
+  ] as const) {
     const applied = await applyOnboardings(db, part as Onboarding[], { ...opts, announceNew });
     result.changed += applied.changed;
     result.announced += applied.announced;
@@ -316,7 +391,9 @@ async function readSomeContacts(input: CycleInput, request: Request): Promise<vo
   for (const customerId of customerIds) {
     let primary = null;
     try {
-      const page = await request(() => input.connection.client.listContacts(customerId, { limit: input.options.pageSize }));
+      const page = await request(() =>
+        input.connection.client.listContacts(customerId, { limit: input.options.pageSize }),
+      );
       primary = page.data.find((c) => c.is_primary) ?? null;
     } catch (err) {
       // A customer deleted since the walk: nothing to read, and nothing to ask again.

@@ -24,7 +24,9 @@ export function targetInWords(target: string, today: string): string {
   if (days === 0) return 'due today';
   // Days read better than "2 months" while a launch is near enough to plan around.
   const unit = Math.abs(days) < 60 ? ('day' as const) : undefined;
-  return days > 0 ? formatDistanceStrict(t, d, { addSuffix: true, ...(unit ? { unit } : {}) }) : `${formatDistanceStrict(t, d, unit ? { unit } : {})} overdue`;
+  return days > 0
+    ? formatDistanceStrict(t, d, { addSuffix: true, ...(unit ? { unit } : {}) })
+    : `${formatDistanceStrict(t, d, unit ? { unit } : {})} overdue`;
 }
 
 export function isOverdueTarget(target: string | null, today: string): boolean {

@@ -14,7 +14,12 @@ export function testKeyLabelBlock(mode: KeyMode | null | undefined): ContextBloc
     {
       type: 'context',
       block_id: 'test_key_label',
-      elements: [{ type: 'mrkdwn', text: `*${TEST_KEY_BADGE}* — connected with a Pivotal test key (\`pivotal_test_…\`): records are real but flagged as tests, and Pivotal sends no customer notifications.` }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `*${TEST_KEY_BADGE}* — connected with a Pivotal test key (\`pivotal_test_…\`): records are real but flagged as tests, and Pivotal sends no customer notifications.`,
+        },
+      ],
     },
   ];
 }

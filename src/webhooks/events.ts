@@ -29,11 +29,17 @@ const EVENT_ID_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
  * same id), then the read model is updated and changes announced exactly as the sync would, in one
  * transaction, so a failure leaves the event unrecorded and Pivotal's retry applies it later.
  */
-export async function receiveWebhookEvent(ctx: AppContext, workspaceId: string, event: WebhookEnvelope): Promise<WebhookOutcome> {
+export async function receiveWebhookEvent(
+  ctx: AppContext,
+  workspaceId: string,
+  event: WebhookEnvelope,
+): Promise<WebhookOutcome> {
   const now = ctx.now();
   const workspace = await getWorkspace(ctx.store.db, workspaceId);
   const state = await ensureSyncState(ctx.store.db, workspaceId, now);
-  const connection = workspace ? await ctx.pivotal.forWorkspace({ teamId: workspace.team_id, enterpriseId: workspace.enterprise_id ?? undefined }) : null;
+  const connection = workspace
+    ? await ctx.pivotal.forWorkspace({ teamId: workspace.team_id, enterpriseId: workspace.enterprise_id ?? undefined })
+    : null;
   const orgId = workspace?.pivotal_org_id ?? state.org_id;
   // Dashboard "Send test event" deliveries carry livemode:false and made-up ids: not for a live workspace.
   const testEventForLiveWorkspace = event.livemode === false && connection?.mode !== 'test';
@@ -48,17 +54,28 @@ export async function receiveWebhookEvent(ctx: AppContext, workspaceId: string, 
       .executeTakeFirst();
     if (!fresh) return 'duplicate';
     // Pivotal replays for at most a day and asks receivers to remember ids for a week.
-    await trx.deleteFrom('webhook_events').where('workspace_id', '=', workspaceId).where('received_at', '<', new Date(now.getTime() - EVENT_ID_RETENTION_MS).toISOString()).execute();
+    await trx
+      .deleteFrom('webhook_events')
+      .where('workspace_id', '=', workspaceId)
+      .where('received_at', '<', new Date(now.getTime() - EVENT_ID_RETENTION_MS).toISOString())
+      .execute();
     await updateSyncState(trx, workspaceId, { webhook_last_seen_at: now.toISOString() }, now);
     if (testEventForLiveWorkspace || otherOrg) {
-      ctx.logger.info({ workspace: workspaceId, eventId: event.id, type: event.type, testEventForLiveWorkspace, otherOrg }, 'webhook event ignored');
+      ctx.logger.info(
+        { workspace: workspaceId, eventId: event.id, type: event.type, testEventForLiveWorkspace, otherOrg },
+        'webhook event ignored',
+      );
       return 'ignored';
     }
     const occurredAt = event.created_at ?? now.toISOString();
     const [resource] = event.type.split('.');
     const object = event.data.object;
     if (resource === 'onboarding') {
-      const record = mergeOnboarding(await getOnboardingRow(trx, workspaceId, String(object.id ?? '')), object, occurredAt);
+      const record = mergeOnboarding(
+        await getOnboardingRow(trx, workspaceId, String(object.id ?? '')),
+        object,
+        occurredAt,
+      );
       if (!record) return 'ignored';
       await applyOnboardings(trx, [record], {
         workspaceId,
@@ -76,7 +93,8 @@ export async function receiveWebhookEvent(ctx: AppContext, workspaceId: string, 
       await applyCustomers(trx, [record], { workspaceId, now });
       return 'applied';
     }
-    if (event.type === 'contact.created') return (await applyContact(trx, workspaceId, object, now)) ? 'applied' : 'ignored';
+    if (event.type === 'contact.created')
+      return (await applyContact(trx, workspaceId, object, now)) ? 'applied' : 'ignored';
     return 'ignored';
   });
 }
@@ -86,7 +104,11 @@ export async function receiveWebhookEvent(ctx: AppContext, workspaceId: string, 
  * so what the event leaves out keeps the value the read model has. A payload without updated_at is
  * stamped with the event time, which orders it against later poll results.
  */
-function mergeOnboarding(row: RmOnboardingRow | undefined, object: Record<string, unknown>, occurredAt: string): Onboarding | undefined {
+function mergeOnboarding(
+  row: RmOnboardingRow | undefined,
+  object: Record<string, unknown>,
+  occurredAt: string,
+): Onboarding | undefined {
   const base = row
     ? {
         id: row.id,
@@ -108,7 +130,11 @@ function mergeOnboarding(row: RmOnboardingRow | undefined, object: Record<string
   return parsed.success ? parsed.data : undefined;
 }
 
-function mergeCustomer(row: RmCustomerRow | undefined, object: Record<string, unknown>, occurredAt: string): Customer | undefined {
+function mergeCustomer(
+  row: RmCustomerRow | undefined,
+  object: Record<string, unknown>,
+  occurredAt: string,
+): Customer | undefined {
   const base = row
     ? {
         id: row.id,

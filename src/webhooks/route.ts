@@ -51,13 +51,23 @@ export function webhookRoutes(ctx: AppContext): CustomRoute[] {
   ];
 }
 
-async function handleDelivery(ctx: AppContext, workspaceId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleDelivery(
+  ctx: AppContext,
+  workspaceId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const raw = await readBodyUpTo(req, MAX_BODY_BYTES);
   if (!raw) return reply(res, 413, { error: 'payload_too_large' });
   // A workspace without a secret is checked against a decoy, which nothing matches: the answer,
   // and the work before it, are those of a bad signature, so nobody learns which teams set one.
   const secret = await loadWebhookSecret(ctx, workspaceId);
-  const verdict = verifyWebhook(secret ?? DECOY_SECRET, { id: header(req, 'svix-id'), timestamp: header(req, 'svix-timestamp'), signature: header(req, 'svix-signature') }, raw, ctx.now().getTime());
+  const verdict = verifyWebhook(
+    secret ?? DECOY_SECRET,
+    { id: header(req, 'svix-id'), timestamp: header(req, 'svix-timestamp'), signature: header(req, 'svix-signature') },
+    raw,
+    ctx.now().getTime(),
+  );
   const refusal = !secret ? 'no_webhook_secret' : verdict.ok ? undefined : verdict.reason;
   if (refusal) {
     ctx.logger.warn({ workspace: workspaceId, reason: refusal }, 'webhook refused');
@@ -72,6 +82,9 @@ async function handleDelivery(ctx: AppContext, workspaceId: string, req: Incomin
   const envelope = WebhookEnvelopeSchema.safeParse(json);
   if (!envelope.success) return reply(res, 400, { error: 'not_an_event' });
   const outcome = await receiveWebhookEvent(ctx, workspaceId, envelope.data);
-  ctx.logger.info({ workspace: workspaceId, eventId: envelope.data.id, type: envelope.data.type, outcome }, 'webhook received');
+  ctx.logger.info(
+    { workspace: workspaceId, eventId: envelope.data.id, type: envelope.data.type, outcome },
+    'webhook received',
+  );
   reply(res, 200, { received: true, outcome });
 }

@@ -6,7 +6,12 @@ import { webhookSecretKey } from './signature.js';
 export async function saveWebhookSecret(ctx: AppContext, workspaceId: string, secret: string | null): Promise<void> {
   const now = ctx.now();
   await ensureSyncState(ctx.store.db, workspaceId, now);
-  await updateSyncState(ctx.store.db, workspaceId, { webhook_secret_ciphertext: secret ? ctx.keyRing.encrypt(secret.trim()) : null }, now);
+  await updateSyncState(
+    ctx.store.db,
+    workspaceId,
+    { webhook_secret_ciphertext: secret ? ctx.keyRing.encrypt(secret.trim()) : null },
+    now,
+  );
 }
 
 export async function loadWebhookSecret(ctx: AppContext, workspaceId: string): Promise<string | undefined> {
@@ -19,7 +24,9 @@ export async function loadWebhookSecret(ctx: AppContext, workspaceId: string): P
 
 /** Why a pasted secret cannot be used, or undefined when it can. */
 export function webhookSecretProblem(secret: string): string | undefined {
-  if (!secret.trim().startsWith('whsec_')) return 'Paste the signing secret exactly as Pivotal shows it: it starts with `whsec_`.';
-  if (!webhookSecretKey(secret)) return 'That does not look like a complete signing secret: after `whsec_` comes a long base64 text. Copy it again from Pivotal.';
+  if (!secret.trim().startsWith('whsec_'))
+    return 'Paste the signing secret exactly as Pivotal shows it: it starts with `whsec_`.';
+  if (!webhookSecretKey(secret))
+    return 'That does not look like a complete signing secret: after `whsec_` comes a long base64 text. Copy it again from Pivotal.';
   return undefined;
 }

@@ -9,7 +9,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_TOLERANCE_SEC = 5 * 60;
 
-export type SignatureVerdict = { ok: true } | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature' };
+export type SignatureVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature' };
 
 export interface SvixHeaders {
   id: string | undefined;
@@ -43,7 +45,8 @@ export function verifyWebhook(secret: string, headers: SvixHeaders, rawBody: Buf
   if (!id || !timestamp || !signature) return { ok: false, reason: 'missing_headers' };
   const ts = Number(timestamp);
   // Old deliveries are replays; ones from the future too (the same rule the Slack side keeps).
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - ts) > WEBHOOK_TOLERANCE_SEC) return { ok: false, reason: 'stale_timestamp' };
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - ts) > WEBHOOK_TOLERANCE_SEC)
+    return { ok: false, reason: 'stale_timestamp' };
   const key = webhookSecretKey(secret);
   if (!key) return { ok: false, reason: 'bad_signature' };
   const expected = Buffer.from(hmac(key, id, timestamp, rawBody));

@@ -105,10 +105,16 @@ export class PivotalGateway {
   /** Forget cached clients of a workspace, after its key was rotated or removed. */
   forget(ref: WorkspaceRef | string): void {
     const id = typeof ref === 'string' ? ref : workspaceId(ref);
-    for (const cacheKey of [...this.clients.keys()]) if (cacheKey.startsWith(`${id}\u0000`)) this.clients.delete(cacheKey);
+    for (const cacheKey of [...this.clients.keys()])
+      if (cacheKey.startsWith(`${id}\u0000`)) this.clients.delete(cacheKey);
   }
 
-  private connection(ref: WorkspaceRef, keyCiphertext: string | null, source: PivotalConnection['source'], key: () => string): PivotalConnection {
+  private connection(
+    ref: WorkspaceRef,
+    keyCiphertext: string | null,
+    source: PivotalConnection['source'],
+    key: () => string,
+  ): PivotalConnection {
     const id = workspaceId(ref);
     const cacheKey = `${id}\u0000${keyCiphertext ?? 'bootstrap'}`;
     let client = this.clients.get(cacheKey);
@@ -121,7 +127,9 @@ export class PivotalGateway {
 
   private newClient(
     apiKey: string,
-    owner: { id: string; ref: WorkspaceRef; source: PivotalConnection['source']; keyCiphertext: string | null } | undefined,
+    owner:
+      | { id: string; ref: WorkspaceRef; source: PivotalConnection['source']; keyCiphertext: string | null }
+      | undefined,
     limits: ClientLimits = {},
   ): PivotalClient {
     const now = this.deps.now ?? (() => new Date());
@@ -135,7 +143,13 @@ export class PivotalGateway {
       ...(owner
         ? {
             onAuthError: (err: PivotalAuthError) => {
-              const info: AuthFailureInfo = { ref: owner.ref, source: owner.source, keyCiphertext: owner.keyCiphertext, keyPrefix: keyDisplayPrefix(apiKey), mode: keyMode(apiKey) };
+              const info: AuthFailureInfo = {
+                ref: owner.ref,
+                source: owner.source,
+                keyCiphertext: owner.keyCiphertext,
+                keyPrefix: keyDisplayPrefix(apiKey),
+                mode: keyMode(apiKey),
+              };
               for (const listener of this.authListeners) listener(owner.id, err, info);
             },
             onUnfitRecord: (record: UnfitRecord) => {
@@ -145,7 +159,10 @@ export class PivotalGateway {
               for (const listener of this.responseListeners) listener(owner.id, info);
               if (info.status < 400) {
                 touchLastSuccess(this.deps.store.db, owner.id, now()).catch((err: unknown) =>
-                  this.deps.logger.warn({ err, workspace: owner.id }, 'could not record the last successful Pivotal call'),
+                  this.deps.logger.warn(
+                    { err, workspace: owner.id },
+                    'could not record the last successful Pivotal call',
+                  ),
                 );
               }
             },
@@ -158,7 +175,9 @@ export class PivotalGateway {
 function tightened(configured: Partial<PivotalClientOptions>, limits: ClientLimits): Partial<PivotalClientOptions> {
   const out: Partial<PivotalClientOptions> = {};
   if (limits.timeoutMs !== undefined) out.timeoutMs = Math.min(limits.timeoutMs, configured.timeoutMs ?? Infinity);
-  if (limits.maxAttempts !== undefined) out.maxAttempts = Math.min(limits.maxAttempts, configured.maxAttempts ?? Infinity);
-  if (limits.maxRetryAfterMs !== undefined) out.maxRetryAfterMs = Math.min(limits.maxRetryAfterMs, configured.maxRetryAfterMs ?? Infinity);
+  if (limits.maxAttempts !== undefined)
+    out.maxAttempts = Math.min(limits.maxAttempts, configured.maxAttempts ?? Infinity);
+  if (limits.maxRetryAfterMs !== undefined)
+    out.maxRetryAfterMs = Math.min(limits.maxRetryAfterMs, configured.maxRetryAfterMs ?? Infinity);
   return out;
 }

@@ -62,17 +62,31 @@ describe('sandbox page server, against a scripted app', () => {
         else {
           expect(type).toBe('application/x-www-form-urlencoded');
           const form = Object.fromEntries(new URLSearchParams(raw));
-          r = form.payload ? { kind: 'interaction', body: JSON.parse(form.payload) as Json } : { kind: 'command', body: form };
+          r = form.payload
+            ? { kind: 'interaction', body: JSON.parse(form.payload) as Json }
+            : { kind: 'command', body: form };
         }
         received.push(r);
         void Promise.resolve(answer(r)).then((a) => {
-          res.writeHead(a.status ?? 200, { 'content-type': 'application/json' }).end(a.body === undefined ? '' : JSON.stringify(a.body));
+          res
+            .writeHead(a.status ?? 200, { 'content-type': 'application/json' })
+            .end(a.body === undefined ? '' : JSON.stringify(a.body));
         });
       });
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-    const sender = new SlackRequestSender(`http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`, secret);
-    page = mountSandboxPage({ slack, team: { id: 'T0SANDBOX', domain: 'sandbox' }, users: USERS, channel: CHANNEL, sender: () => sender, longPollMs: 300 });
+    const sender = new SlackRequestSender(
+      `http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`,
+      secret,
+    );
+    page = mountSandboxPage({
+      slack,
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      users: USERS,
+      channel: CHANNEL,
+      sender: () => sender,
+      longPollMs: 300,
+    });
   });
 
   afterEach(() => {
@@ -90,11 +104,18 @@ describe('sandbox page server, against a scripted app', () => {
     const res = await fetch(`${slack.url}/sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
     return (await res.json()) as Json;
   };
-  const state = async (user: string): Promise<PageState> => (await (await fetch(`${slack.url}/sandbox/state?user=${user}`)).json()) as PageState;
+  const state = async (user: string): Promise<PageState> =>
+    (await (await fetch(`${slack.url}/sandbox/state?user=${user}`)).json()) as PageState;
   /** The app's own Web API calls, as the app would make them. */
   const api = async (method: string, args: Json): Promise<Json> => {
-    const body = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-    const res = await fetch(`${slack.apiUrl}${method}`, { method: 'POST', headers: { authorization: 'Bearer xoxb-scripted', 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const body = new URLSearchParams(
+      Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+    const res = await fetch(`${slack.apiUrl}${method}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer xoxb-scripted', 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     return (await res.json()) as Json;
   };
   const lastTrigger = () => String((received.at(-1)!.body as { trigger_id: string }).trigger_id);
@@ -103,7 +124,9 @@ describe('sandbox page server, against a scripted app', () => {
     callback_id: callbackId,
     title: pt(callbackId),
     submit: pt('Save'),
-    blocks: [{ type: 'input', block_id: 'name', label: pt('Name'), element: { type: 'plain_text_input', action_id: 'v' } }],
+    blocks: [
+      { type: 'input', block_id: 'name', label: pt('Name'), element: { type: 'plain_text_input', action_id: 'v' } },
+    ],
     ...extra,
   });
   /** Opens a modal for `user` the way an app does: a command, then views.open with its trigger. */
@@ -122,10 +145,26 @@ describe('sandbox page server, against a scripted app', () => {
   });
 
   it('signs a slash command as Slack does, and shows its ack body only to the person who typed it', async () => {
-    answer = () => ({ body: { response_type: 'ephemeral', text: 'fallback', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Hello *<@U0CSM>*' } }] } });
+    answer = () => ({
+      body: {
+        response_type: 'ephemeral',
+        text: 'fallback',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Hello *<@U0CSM>*' } }],
+      },
+    });
     const res = await post('command', { user: 'U0CSM', text: 'help me' });
     expect(res.status).toBe(200);
-    expect(received[0]).toMatchObject({ kind: 'command', body: { command: '/pivotal', text: 'help me', user_id: 'U0CSM', user_name: 'casey', channel_id: 'C0ONBOARD', team_id: 'T0SANDBOX' } });
+    expect(received[0]).toMatchObject({
+      kind: 'command',
+      body: {
+        command: '/pivotal',
+        text: 'help me',
+        user_id: 'U0CSM',
+        user_name: 'casey',
+        channel_id: 'C0ONBOARD',
+        team_id: 'T0SANDBOX',
+      },
+    });
     expect(String(received[0]!.body.response_url)).toMatch(new RegExp(`^${slack.url}/response/`));
 
     const mine = await state('U0CSM');
@@ -152,9 +191,23 @@ describe('sandbox page server, against a scripted app', () => {
     expect(textOf((await state('U0CSM')).timeline)).toContain('Done later, privately');
     expect(textOf((await state('U0ADMIN')).timeline)).not.toContain('Done later');
 
-    const posted = await api('chat.postMessage', { channel: 'C0ONBOARD', text: 'x', blocks: [{ type: 'actions', block_id: 'a', elements: [{ type: 'button', action_id: 'ack', value: 'v1', text: pt('Acknowledge') }] }] });
+    const posted = await api('chat.postMessage', {
+      channel: 'C0ONBOARD',
+      text: 'x',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'a',
+          elements: [{ type: 'button', action_id: 'ack', value: 'v1', text: pt('Acknowledge') }],
+        },
+      ],
+    });
     const ts = String(posted.ts);
-    const clicked = await post('action', { user: 'U0ADMIN', where: { kind: 'message', channel: 'C0ONBOARD', ts }, action: { block_id: 'a', action_id: 'ack' } });
+    const clicked = await post('action', {
+      user: 'U0ADMIN',
+      where: { kind: 'message', channel: 'C0ONBOARD', ts },
+      action: { block_id: 'a', action_id: 'ack' },
+    });
     expect(clicked).toEqual({ ok: true });
     const payload = received.at(-1)!.body;
     expect(payload).toMatchObject({
@@ -164,7 +217,10 @@ describe('sandbox page server, against a scripted app', () => {
       message: { ts, blocks: [{ block_id: 'a' }] },
       actions: [{ type: 'button', action_id: 'ack', block_id: 'a', value: 'v1', text: { text: 'Acknowledge' } }],
     });
-    await fetch(String(payload.response_url), { method: 'POST', body: JSON.stringify({ replace_original: true, text: 'Acknowledged by Ada' }) });
+    await fetch(String(payload.response_url), {
+      method: 'POST',
+      body: JSON.stringify({ replace_original: true, text: 'Acknowledged by Ada' }),
+    });
     const shown = byAttr((await state('U0CSM')).timeline, 'data-ts', ts)[0]!;
     expect(textOf(shown)).toContain('Acknowledged by Ada');
     expect(byAttr(shown, 'data-action-id', 'ack')).toHaveLength(0);
@@ -180,12 +236,20 @@ describe('sandbox page server, against a scripted app', () => {
     expect(csm.modal?.node.attrs?.['data-callback-id']).toBe('first');
     expect((await state('U0ADMIN')).modal).toBeNull();
 
-    answer = () => ({ body: { response_action: 'errors', errors: { name: 'A customer called Acme already exists.' } } });
+    answer = () => ({
+      body: { response_action: 'errors', errors: { name: 'A customer called Acme already exists.' } },
+    });
     await post('submit', { user: 'U0CSM', viewId, inputs: [{ block_id: 'name', action_id: 'v', value: 'Acme' }] });
     expect(received.at(-1)!.body).toMatchObject({
       type: 'view_submission',
       user: { id: 'U0CSM' },
-      view: { id: viewId, callback_id: 'first', private_metadata: '{"onb":"1"}', root_view_id: viewId, state: { values: { name: { v: { type: 'plain_text_input', value: 'Acme' } } } } },
+      view: {
+        id: viewId,
+        callback_id: 'first',
+        private_metadata: '{"onb":"1"}',
+        root_view_id: viewId,
+        state: { values: { name: { v: { type: 'plain_text_input', value: 'Acme' } } } },
+      },
     });
     const withError = (await state('U0CSM')).modal!;
     const error = byAttr(withError.node, 'data-error-for', 'name')[0]!;
@@ -206,7 +270,11 @@ describe('sandbox page server, against a scripted app', () => {
     expect(pushed.node.attrs).toMatchObject({ 'data-callback-id': 'pushed', 'data-depth': '2' });
 
     await post('close', { user: 'U0CSM', viewId: pushed.viewId });
-    expect(received.at(-1)!.body).toMatchObject({ type: 'view_closed', is_cleared: false, view: { id: pushed.viewId, callback_id: 'pushed' } });
+    expect(received.at(-1)!.body).toMatchObject({
+      type: 'view_closed',
+      is_cleared: false,
+      view: { id: pushed.viewId, callback_id: 'pushed' },
+    });
     expect((await state('U0CSM')).modal?.viewId).toBe(viewId);
 
     answer = () => ({});
@@ -267,30 +335,77 @@ describe('sandbox page server, against a scripted app', () => {
       ...form('acts'),
       blocks: [
         { type: 'input', block_id: 'name', label: pt('Name'), element: { type: 'plain_text_input', action_id: 'v' } },
-        { type: 'actions', block_id: 'row', elements: [{ type: 'static_select', action_id: 'phase', options: [{ text: pt('Review'), value: 'review' }] }] },
+        {
+          type: 'actions',
+          block_id: 'row',
+          elements: [{ type: 'static_select', action_id: 'phase', options: [{ text: pt('Review'), value: 'review' }] }],
+        },
       ],
     });
-    await post('action', { user: 'U0CSM', where: { kind: 'view', viewId }, action: { block_id: 'row', action_id: 'phase', value: 'review' }, inputs: [{ block_id: 'name', action_id: 'v', value: 'typed so far' }] });
+    await post('action', {
+      user: 'U0CSM',
+      where: { kind: 'view', viewId },
+      action: { block_id: 'row', action_id: 'phase', value: 'review' },
+      inputs: [{ block_id: 'name', action_id: 'v', value: 'typed so far' }],
+    });
     expect(received.at(-1)!.body).toMatchObject({
       type: 'block_actions',
       container: { type: 'view', view_id: viewId },
-      view: { id: viewId, state: { values: { name: { v: { value: 'typed so far' } }, row: { phase: { selected_option: { value: 'review' } } } } } },
-      actions: [{ type: 'static_select', action_id: 'phase', selected_option: { value: 'review', text: { text: 'Review' } } }],
+      view: {
+        id: viewId,
+        state: {
+          values: { name: { v: { value: 'typed so far' } }, row: { phase: { selected_option: { value: 'review' } } } },
+        },
+      },
+      actions: [
+        { type: 'static_select', action_id: 'phase', selected_option: { value: 'review', text: { text: 'Review' } } },
+      ],
     });
     expect(String(received.at(-1)!.body.trigger_id)).not.toBe('');
 
-    answer = () => ({ body: { text: 'x', blocks: [{ type: 'actions', block_id: 'e', elements: [{ type: 'button', action_id: 'undo', text: pt('Undo') }] }] } });
+    answer = () => ({
+      body: {
+        text: 'x',
+        blocks: [
+          { type: 'actions', block_id: 'e', elements: [{ type: 'button', action_id: 'undo', text: pt('Undo') }] },
+        ],
+      },
+    });
     await post('command', { user: 'U0CSM', text: 'eph' });
     answer = () => ({});
     const ephemeral = byAttr((await state('U0CSM')).timeline, 'data-surface', 'ephemeral').at(-1)!;
-    await post('action', { user: 'U0CSM', where: { kind: 'ephemeral', id: ephemeral.attrs!['data-ephemeral-id'] }, action: { block_id: 'e', action_id: 'undo' } });
-    expect(received.at(-1)!.body).toMatchObject({ type: 'block_actions', container: { type: 'message', is_ephemeral: true }, actions: [{ action_id: 'undo' }] });
+    await post('action', {
+      user: 'U0CSM',
+      where: { kind: 'ephemeral', id: ephemeral.attrs!['data-ephemeral-id'] },
+      action: { block_id: 'e', action_id: 'undo' },
+    });
+    expect(received.at(-1)!.body).toMatchObject({
+      type: 'block_actions',
+      container: { type: 'message', is_ephemeral: true },
+      actions: [{ action_id: 'undo' }],
+    });
     // Another person cannot use a reply only the first one sees.
-    expect(await post('action', { user: 'U0ADMIN', where: { kind: 'ephemeral', id: ephemeral.attrs!['data-ephemeral-id'] }, action: { block_id: 'e', action_id: 'undo' } })).toMatchObject({ ok: false });
+    expect(
+      await post('action', {
+        user: 'U0ADMIN',
+        where: { kind: 'ephemeral', id: ephemeral.attrs!['data-ephemeral-id'] },
+        action: { block_id: 'e', action_id: 'undo' },
+      }),
+    ).toMatchObject({ ok: false });
   });
 
   it('answers typing in an external_select with the options the app acked', async () => {
-    const viewId = await openModal('U0CSM', { ...form('pick'), blocks: [{ type: 'input', block_id: 'customer', label: pt('Customer'), element: { type: 'external_select', action_id: 'find', min_query_length: 1 } }] });
+    const viewId = await openModal('U0CSM', {
+      ...form('pick'),
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'customer',
+          label: pt('Customer'),
+          element: { type: 'external_select', action_id: 'find', min_query_length: 1 },
+        },
+      ],
+    });
     answer = (r) => ({
       body: {
         option_groups: [
@@ -300,7 +415,13 @@ describe('sandbox page server, against a scripted app', () => {
       },
     });
     const res = await post('suggest', { user: 'U0CSM', viewId, block_id: 'customer', action_id: 'find', value: 'Acm' });
-    expect(received.at(-1)!.body).toMatchObject({ type: 'block_suggestion', action_id: 'find', block_id: 'customer', value: 'Acm', view: { id: viewId } });
+    expect(received.at(-1)!.body).toMatchObject({
+      type: 'block_suggestion',
+      action_id: 'find',
+      block_id: 'customer',
+      value: 'Acm',
+      view: { id: viewId },
+    });
     expect(res).toEqual({
       ok: true,
       options: [
@@ -312,19 +433,46 @@ describe('sandbox page server, against a scripted app', () => {
 
   it('sends app_home_opened when Home is opened, and shows each user their own Home', async () => {
     await post('home', { user: 'U0ADMIN' });
-    expect(received.at(-1)).toMatchObject({ kind: 'event', body: { type: 'event_callback', team_id: 'T0SANDBOX', event: { type: 'app_home_opened', user: 'U0ADMIN', tab: 'home' } } });
+    expect(received.at(-1)).toMatchObject({
+      kind: 'event',
+      body: {
+        type: 'event_callback',
+        team_id: 'T0SANDBOX',
+        event: { type: 'app_home_opened', user: 'U0ADMIN', tab: 'home' },
+      },
+    });
     expect(received.at(-1)!.body.event).not.toHaveProperty('view');
-    await api('views.publish', { user_id: 'U0ADMIN', view: { type: 'home', blocks: [{ type: 'header', text: pt('Pipeline for Ada') }] } });
+    await api('views.publish', {
+      user_id: 'U0ADMIN',
+      view: { type: 'home', blocks: [{ type: 'header', text: pt('Pipeline for Ada') }] },
+    });
     expect(textOf((await state('U0ADMIN')).home)).toBe('Pipeline for Ada');
     expect(textOf((await state('U0CSM')).home)).toContain('has not published a Home tab');
     await post('home', { user: 'U0ADMIN' });
-    expect((received.at(-1)!.body.event as Json).view).toMatchObject({ type: 'home', id: expect.any(String), hash: expect.any(String) });
+    expect((received.at(-1)!.body.event as Json).view).toMatchObject({
+      type: 'home',
+      id: expect.any(String),
+      hash: expect.any(String),
+    });
   });
 
   it('folds thread replies under their parent, marks edits, and shows the app’s DMs under Messages', async () => {
-    const parent = await api('chat.postMessage', { channel: 'C0ONBOARD', text: 'Acme Rockets onboarding', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Acme Rockets* — Program design' } }] });
-    await api('chat.postMessage', { channel: 'C0ONBOARD', thread_ts: String(parent.ts), text: 'Moved to Review by <@U0CSM>' });
-    await api('chat.update', { channel: 'C0ONBOARD', ts: String(parent.ts), text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Acme Rockets* — Review' } }] });
+    const parent = await api('chat.postMessage', {
+      channel: 'C0ONBOARD',
+      text: 'Acme Rockets onboarding',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Acme Rockets* — Program design' } }],
+    });
+    await api('chat.postMessage', {
+      channel: 'C0ONBOARD',
+      thread_ts: String(parent.ts),
+      text: 'Moved to Review by <@U0CSM>',
+    });
+    await api('chat.update', {
+      channel: 'C0ONBOARD',
+      ts: String(parent.ts),
+      text: 'x',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Acme Rockets* — Review' } }],
+    });
     await api('chat.postMessage', { channel: 'U0CSM', text: 'A DM for Casey' });
 
     const s = await state('U0CSM');
@@ -340,7 +488,9 @@ describe('sandbox page server, against a scripted app', () => {
 
   it('answers a waiting page as soon as something changes, and after the long-poll time otherwise', async () => {
     const { version } = await state('U0CSM');
-    const waiting = fetch(`${slack.url}/sandbox/state?user=U0CSM&since=${version}`).then((r) => r.json() as Promise<PageState>);
+    const waiting = fetch(`${slack.url}/sandbox/state?user=U0CSM&since=${version}`).then(
+      (r) => r.json() as Promise<PageState>,
+    );
     await new Promise((r) => setTimeout(r, 50));
     await api('chat.postMessage', { channel: 'C0ONBOARD', text: 'news' });
     const next = await waiting;
@@ -348,7 +498,9 @@ describe('sandbox page server, against a scripted app', () => {
     expect(next.version).toBeGreaterThan(version);
 
     const idleStart = Date.now();
-    const idle = (await (await fetch(`${slack.url}/sandbox/state?user=U0CSM&since=${next.version}`)).json()) as PageState;
+    const idle = (await (
+      await fetch(`${slack.url}/sandbox/state?user=U0CSM&since=${next.version}`)
+    ).json()) as PageState;
     expect(idle.version).toBe(next.version);
     expect(Date.now() - idleStart).toBeGreaterThanOrEqual(250);
   });
@@ -359,17 +511,32 @@ describe('sandbox page server, against a scripted app', () => {
     expect(String(((await res.json()) as Json).error)).toContain('viewId');
     const notJson = await fetch(`${slack.url}/sandbox/command`, { method: 'POST', body: 'text=help' });
     expect(notJson.status).toBe(400);
-    expect(await post('submit', { user: 'U0CSM', viewId: 'VNOPE', inputs: [] })).toEqual({ ok: false, error: 'That modal is no longer open.' });
+    expect(await post('submit', { user: 'U0CSM', viewId: 'VNOPE', inputs: [] })).toEqual({
+      ok: false,
+      error: 'That modal is no longer open.',
+    });
   });
 
   it('acts only for the page itself or a tool such as curl, never for another web site', async () => {
     const before = received.length;
-    const forged = await fetch(`${slack.url}/sandbox/command`, { method: 'POST', headers: { origin: 'https://evil.example' }, body: JSON.stringify({ user: 'U0ADMIN', text: 'disconnect' }) });
+    const forged = await fetch(`${slack.url}/sandbox/command`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      body: JSON.stringify({ user: 'U0ADMIN', text: 'disconnect' }),
+    });
     expect(forged.status).toBe(403);
-    const opaque = await fetch(`${slack.url}/sandbox/command`, { method: 'POST', headers: { origin: 'null' }, body: JSON.stringify({ text: 'help' }) });
+    const opaque = await fetch(`${slack.url}/sandbox/command`, {
+      method: 'POST',
+      headers: { origin: 'null' },
+      body: JSON.stringify({ text: 'help' }),
+    });
     expect(opaque.status).toBe(403);
     expect(received.length).toBe(before);
-    const own = await fetch(`${slack.url}/sandbox/command`, { method: 'POST', headers: { origin: slack.url }, body: JSON.stringify({ text: 'help' }) });
+    const own = await fetch(`${slack.url}/sandbox/command`, {
+      method: 'POST',
+      headers: { origin: slack.url },
+      body: JSON.stringify({ text: 'help' }),
+    });
     expect(own.status).toBe(200);
   });
 });
@@ -377,9 +544,19 @@ describe('sandbox page server, against a scripted app', () => {
 describe('sandbox page server, against the real app', () => {
   it('shows `/pivotal help` from the real app as a reply only the typist sees', async () => {
     const h = await startHarness();
-    const page = mountSandboxPage({ slack: h.slack, team: TEAM, users: [CSM, ADMIN], channel: { id: NOTIFY_CHANNEL, name: 'onboarding' }, sender: () => h.sender, longPollMs: 200 });
+    const page = mountSandboxPage({
+      slack: h.slack,
+      team: TEAM,
+      users: [CSM, ADMIN],
+      channel: { id: NOTIFY_CHANNEL, name: 'onboarding' },
+      sender: () => h.sender,
+      longPollMs: 200,
+    });
     try {
-      const res = await fetch(`${h.slack.url}/sandbox/command`, { method: 'POST', body: JSON.stringify({ user: CSM.id, text: 'help' }) });
+      const res = await fetch(`${h.slack.url}/sandbox/command`, {
+        method: 'POST',
+        body: JSON.stringify({ user: CSM.id, text: 'help' }),
+      });
       expect(((await res.json()) as Json).status).toBe(200);
       await h.idle();
       const s = (await (await fetch(`${h.slack.url}/sandbox/state?user=${CSM.id}`)).json()) as PageState;

@@ -17,8 +17,12 @@ import { waitFor } from '../harness/wait.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}: CI must run the browser test (install Debian's chromium package).`);
-if (!haveChromium) console.warn(`[sandbox page] skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install chromium)`);
+if (!haveChromium && process.env.CI)
+  throw new Error(
+    `Chromium is missing at ${CHROMIUM}: CI must run the browser test (install Debian's chromium package).`,
+  );
+if (!haveChromium)
+  console.warn(`[sandbox page] skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install chromium)`);
 
 describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
   let sandbox: RunningSandbox;
@@ -33,7 +37,12 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     dirs.push(dataDir, profile);
     await mkdir(ARTIFACTS, { recursive: true });
     sandbox = await startSandbox(
-      { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PIVOTAL_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+      {
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        PIVOTAL_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
       // Home follows Pivotal through the sync worker: polled every second here instead of every minute.
       { sync: { tickMs: 200, intervalMs: 1_000, homeRefreshMs: 300 } },
     );
@@ -41,7 +50,16 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       // No network on these machines: without these flags Chromium keeps dialling out and waiting.
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -66,12 +84,20 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
   };
   const switchTo = async (userId: string) => {
     await page.selectOption('[data-testid=user-switcher]', userId);
-    await page.waitForFunction((id) => new URL(location.href).searchParams.get('user') === id && document.body.dataset.version !== undefined, userId);
+    await page.waitForFunction(
+      (id) => new URL(location.href).searchParams.get('user') === id && document.body.dataset.version !== undefined,
+      userId,
+    );
   };
   const channel = () => page.locator('#channel-timeline');
   /** A screenshot tall enough for the whole visible pane or modal (they scroll inside the window). */
   const shoot = async (name: string) => {
-    const height = await page.evaluate(() => Math.max(900, ...Array.from(document.querySelectorAll('.scroll, #modal-layer')).map((el) => el.scrollHeight + 160)));
+    const height = await page.evaluate(() =>
+      Math.max(
+        900,
+        ...Array.from(document.querySelectorAll('.scroll, #modal-layer')).map((el) => el.scrollHeight + 160),
+      ),
+    );
     await page.setViewportSize({ width: 1280, height: Math.min(height, 6000) });
     await page.screenshot({ path: join(ARTIFACTS, name) });
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -85,7 +111,9 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     expect(await reply.locator('code', { hasText: '/pivotal help' }).count()).toBeGreaterThan(0);
 
     await switchTo('U0ADMIN');
-    await page.waitForFunction(() => !document.querySelector('#channel-timeline')?.textContent?.includes('Here is what I can do'));
+    await page.waitForFunction(
+      () => !document.querySelector('#channel-timeline')?.textContent?.includes('Here is what I can do'),
+    );
     await switchTo('U0CSM');
     await reply.waitFor();
   });
@@ -125,7 +153,9 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     await shoot('sandbox-home.png');
 
     // Move it one phase on from its Home row.
-    const row = home.locator('xpath=.//div[contains(@class,"bk-section")][contains(., "Acme Rockets")]/following-sibling::div[contains(@class,"bk-actions")][1]');
+    const row = home.locator(
+      'xpath=.//div[contains(@class,"bk-section")][contains(., "Acme Rockets")]/following-sibling::div[contains(@class,"bk-actions")][1]',
+    );
     await row.locator('[data-action-id=move_open]').click();
     const move = page.locator('.modal[data-callback-id=move_submit]');
     await move.waitFor();
@@ -183,7 +213,10 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     await waitFor(
       async () => {
         await pick.fill('Auro');
-        return aurora.waitFor({ timeout: 1_000 }).then(() => true, () => false);
+        return aurora.waitFor({ timeout: 1_000 }).then(
+          () => true,
+          () => false,
+        );
       },
       { timeoutMs: 15_000, what: 'Aurora Analytics among the suggestions' },
     );

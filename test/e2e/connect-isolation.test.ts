@@ -49,7 +49,13 @@ describe('two workspaces, two keys', () => {
 
     const names = ['Acme Onboarding', 'Globex', 'Grid Acme', 'Grid Other'];
     for (const [i, team] of [TEAM, SECOND, IN_GRID, OTHER_IN_GRID].entries()) {
-      const org = i === 0 ? h.orgId : h.pivotal.createOrg({ name: names[i]!, slug: `${names[i]!.toLowerCase().replace(' ', '-')}-${randomBytes(2).toString('hex')}` }).id;
+      const org =
+        i === 0
+          ? h.orgId
+          : h.pivotal.createOrg({
+              name: names[i]!,
+              slug: `${names[i]!.toLowerCase().replace(' ', '-')}-${randomBytes(2).toString('hex')}`,
+            }).id;
       const key = h.newKey(i === 1 ? 'test' : 'live', org);
       await connectWorkspace(h, key, { team });
       workspaces.push({ team, id: team.enterpriseId ? `${team.enterpriseId}:${team.id}` : team.id, org, key });
@@ -60,7 +66,11 @@ describe('two workspaces, two keys', () => {
   });
 
   it('stores one row per workspace, each with its own key', async () => {
-    const rows = await h.app.ctx.store.db.selectFrom('workspaces').select(['id', 'pivotal_key_prefix', 'pivotal_org_id']).orderBy('id').execute();
+    const rows = await h.app.ctx.store.db
+      .selectFrom('workspaces')
+      .select(['id', 'pivotal_key_prefix', 'pivotal_org_id'])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual(
       workspaces
         .map((w) => ({ id: w.id, pivotal_key_prefix: keyDisplayPrefix(w.key), pivotal_org_id: w.org }))
@@ -99,15 +109,24 @@ describe('two workspaces, two keys', () => {
     h.pivotal.revokeKey(second.key);
     await h.command('status', { team: SECOND, user: CSM });
     await h.idle();
-    const flagged = await Promise.all(workspaces.map(async (w) => (await getWorkspace(h.app.ctx.store.db, w.id))?.needs_attention ?? null));
+    const flagged = await Promise.all(
+      workspaces.map(async (w) => (await getWorkspace(h.app.ctx.store.db, w.id))?.needs_attention ?? null),
+    );
     expect(flagged).toEqual([null, 'api_key_revoked', null, null]);
   });
 
   it('forgets the keys of every workspace of an Enterprise Grid org when its org-wide install is removed, and only those', async () => {
     const envelope = eventEnvelope(IN_GRID, { type: 'app_uninstalled' });
-    await h.sender.sendEvent({ ...envelope, authorizations: [{ enterprise_id: GRID, team_id: null, user_id: 'UBOT', is_bot: true, is_enterprise_install: true }] });
+    await h.sender.sendEvent({
+      ...envelope,
+      authorizations: [
+        { enterprise_id: GRID, team_id: null, user_id: 'UBOT', is_bot: true, is_enterprise_install: true },
+      ],
+    });
     await h.idle();
-    const keys = await Promise.all(workspaces.map(async (w) => (await getWorkspace(h.app.ctx.store.db, w.id))?.pivotal_key_prefix ?? null));
+    const keys = await Promise.all(
+      workspaces.map(async (w) => (await getWorkspace(h.app.ctx.store.db, w.id))?.pivotal_key_prefix ?? null),
+    );
     expect(keys).toEqual([keyDisplayPrefix(workspaces[0]!.key), keyDisplayPrefix(workspaces[1]!.key), null, null]);
   });
 });

@@ -57,7 +57,9 @@ describe('a key revoked in Pivotal while in use', () => {
     for (const reply of replies) {
       const text = visibleText(reply.blocks);
       expect(text).toContain(":x: Pivotal refused this workspace's API key: it has been revoked.");
-      expect(text).toContain(`<@${LISTED.id}>, <@${ADMIN.id}> or <@${OWNER.id}> can connect a new key with \`/pivotal connect\``);
+      expect(text).toContain(
+        `<@${LISTED.id}>, <@${ADMIN.id}> or <@${OWNER.id}> can connect a new key with \`/pivotal connect\``,
+      );
       expect(text).toContain(':red_circle: not working');
     }
 
@@ -65,7 +67,9 @@ describe('a key revoked in Pivotal while in use', () => {
     const dm = h.slack.callsTo('chat.postMessage')[0]!.args;
     expect(JSON.stringify(dm.blocks)).toContain('"block_id":"test_key_label"');
     expect(String(dm.text)).toMatch(/^\[:test_tube: TEST MODE\] Pivotal stopped accepting/);
-    expect(visibleText(dm.blocks)).toContain(`\`${keyDisplayPrefix(key)}…\` for \`${h.pivotal.state.org(h.orgId).slug}\``);
+    expect(visibleText(dm.blocks)).toContain(
+      `\`${keyDisplayPrefix(key)}…\` for \`${h.pivotal.state.org(h.orgId).slug}\``,
+    );
     expect(visibleText(dm.blocks)).toContain('the key was revoked in Pivotal');
     expect(JSON.stringify(dm.blocks)).toContain('"action_id":"connect_open"');
 
@@ -76,7 +80,9 @@ describe('a key revoked in Pivotal while in use', () => {
     // An admin opening Home sees the banner, with the button that opens the connect modal.
     const home = await openHome(h, ADMIN);
     expect(homeText(home)).toContain('The Pivotal connection needs attention');
-    expect(JSON.stringify(homeBlocks(home).find((b) => b.block_id === 'connect_attention'))).toContain('"action_id":"connect_open"');
+    expect(JSON.stringify(homeBlocks(home).find((b) => b.block_id === 'connect_attention'))).toContain(
+      '"action_id":"connect_open"',
+    );
 
     // More failures: no more DMs, and the status now carries the banner.
     const later = await statusOf(h, CSM);
@@ -133,7 +139,9 @@ describe('a key revoked while people are in the middle of a move, an onboarding 
     onboardView = await openOnboard(h, 'Halfway Holdings');
     const opened = new Set(h.slack.views.keys());
     await h.command(`contact ${customer.name}`);
-    contactView = await waitFor(() => [...h.slack.views.keys()].find((k) => !opened.has(k)), { what: 'the contact modal' });
+    contactView = await waitFor(() => [...h.slack.views.keys()].find((k) => !opened.has(k)), {
+      what: 'the contact modal',
+    });
     h.pivotal.revokeKey(key);
   });
   afterAll(async () => {
@@ -156,7 +164,9 @@ describe('a key revoked while people are in the middle of a move, an onboarding 
   });
 
   it('the contact modal comes back with the same explanation above the form', async () => {
-    await h.submit(echoView(currentView(h.slack, contactView), { contact_name: 'Nina Late', contact_email: 'nina@halfway.example' }));
+    await h.submit(
+      echoView(currentView(h.slack, contactView), { contact_name: 'Nina Late', contact_email: 'nina@halfway.example' }),
+    );
     await h.idle();
     const blocks = currentView(h.slack, contactView).view.blocks as Array<{ block_id?: string }>;
     expect(visibleText(blocks.find((b) => b.block_id === 'form_banner'))).toContain(fixers);
@@ -191,22 +201,33 @@ describe('single-workspace mode with PIVOTAL_API_KEY', () => {
     // Disconnecting falls back to the bootstrap key, and says so.
     const confirm = await h.command('disconnect', { user: ADMIN });
     await h.idle();
-    const value = JSON.stringify(h.slack.responseUrlPosts.find((p) => p.id === confirm.responseUrlId)!.body).match(/"value":"([^"]+)"/)![1]!;
-    await h.action({ action_id: 'connect_disconnect_confirm', value }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: h.slack.responseUrl('fallback') }, { user: ADMIN });
+    const value = JSON.stringify(h.slack.responseUrlPosts.find((p) => p.id === confirm.responseUrlId)!.body).match(
+      /"value":"([^"]+)"/,
+    )![1]!;
+    await h.action(
+      { action_id: 'connect_disconnect_confirm', value },
+      { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: h.slack.responseUrl('fallback') },
+      { user: ADMIN },
+    );
     await h.idle();
     expect(visibleText(h.slack.responseUrlPosts.find((p) => p.id === 'fallback')!.body.blocks)).toContain(
       `now uses that key; remove the variable to disconnect completely`,
     );
     const bootstrapOnly = await h.command('disconnect', { user: ADMIN });
     await h.idle();
-    expect(JSON.stringify(h.slack.responseUrlPosts.find((p) => p.id === bootstrapOnly.responseUrlId)!.body)).toContain('No key was connected in Slack');
+    expect(JSON.stringify(h.slack.responseUrlPosts.find((p) => p.id === bootstrapOnly.responseUrlId)!.body)).toContain(
+      'No key was connected in Slack',
+    );
   });
 
   it('flags a revoked bootstrap key once, though the workspace never had a row', async () => {
     h.pivotal.revokeKey(h.apiKey!);
     await Promise.all([statusOf(h, CSM), statusOf(h, ADMIN)]);
     expect(dmsTo(h)).toEqual([ADMIN.id]);
-    expect(await getWorkspace(h.app.ctx.store.db, TEAM.id)).toMatchObject({ needs_attention: 'api_key_revoked', pivotal_key_ciphertext: null });
+    expect(await getWorkspace(h.app.ctx.store.db, TEAM.id)).toMatchObject({
+      needs_attention: 'api_key_revoked',
+      pivotal_key_ciphertext: null,
+    });
   });
 });
 
@@ -266,7 +287,9 @@ describe('uninstalling with OAuth distribution', () => {
     await connectWorkspace(h, key);
     h.pivotal.revokeKey(key);
     await statusOf(h, CSM);
-    expect(h.slack.callsTo('chat.postMessage').map((c) => [c.args.channel, c.tokenKind])).toEqual([[ADMIN.id, 'xoxb-']]);
+    expect(h.slack.callsTo('chat.postMessage').map((c) => [c.args.channel, c.tokenKind])).toEqual([
+      [ADMIN.id, 'xoxb-'],
+    ]);
 
     await h.event({ type: 'app_uninstalled' });
     await h.idle();

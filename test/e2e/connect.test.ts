@@ -23,12 +23,15 @@ interface Reply {
   blocks: Array<{ block_id?: string; type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
 }
 
-
 let h: Harness;
 
 beforeAll(async () => {
   // A short client timeout so the "Pivotal did not answer" case takes a fraction of a second.
-  h = await startHarness({ bootstrapKey: false, env: { PIVOTAL_ADMIN_SLACK_IDS: LISTED.id }, pivotalClientOptions: { timeoutMs: 800 } });
+  h = await startHarness({
+    bootstrapKey: false,
+    env: { PIVOTAL_ADMIN_SLACK_IDS: LISTED.id },
+    pivotalClientOptions: { timeoutMs: 800 },
+  });
   h.slack.addUser(LISTED);
 });
 afterAll(async () => {
@@ -82,7 +85,9 @@ describe('connecting with a key', () => {
     h.pivotal.resetRequests();
 
     const view = await connect(key);
-    expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.keyPrefix}`)).toEqual([`GET /api/v1/me ${keyDisplayPrefix(key)}`]);
+    expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.keyPrefix}`)).toEqual([
+      `GET /api/v1/me ${keyDisplayPrefix(key)}`,
+    ]);
     const text = visibleText(view.blocks);
     expect(text).toContain('Connected to Pivotal');
     // The documented /me names the organization by slug only; no name is invented.
@@ -95,7 +100,13 @@ describe('connecting with a key', () => {
     expect(holdsKey(JSON.stringify(view), key)).toBe(false);
 
     const saved = await row();
-    expect(saved).toMatchObject({ pivotal_key_prefix: keyDisplayPrefix(key), pivotal_key_name: 'live-key', pivotal_mode: 'live', pivotal_org_id: h.orgId, connected_by: ADMIN.id });
+    expect(saved).toMatchObject({
+      pivotal_key_prefix: keyDisplayPrefix(key),
+      pivotal_key_name: 'live-key',
+      pivotal_mode: 'live',
+      pivotal_org_id: h.orgId,
+      connected_by: ADMIN.id,
+    });
     expect(holdsKey(JSON.stringify(saved), key)).toBe(false);
     expect(h.app.ctx.keyRing.decrypt(saved!.pivotal_key_ciphertext!)).toBe(key);
   });
@@ -132,7 +143,11 @@ describe('connecting with a key', () => {
   it.each([
     ['a malformed key (space inside)', 'pivotal_abcd efghijklmnopqrstuvwxyz', 'space or a line break in the middle'],
     ['a Slack token', 'xoxb-1234-5678-abcdefghijklmnop', 'That is a Slack token, not a Pivotal API key'],
-    ['something that is not a key at all', 'hunter2-password', 'That is not a Pivotal API key. Pivotal keys start with `pivotal_` (live) or `pivotal_test_` (test)'],
+    [
+      'something that is not a key at all',
+      'hunter2-password',
+      'That is not a Pivotal API key. Pivotal keys start with `pivotal_` (live) or `pivotal_test_` (test)',
+    ],
     ['the shortened key from the key list', 'pivotal_K8s9…', "shortened key from Pivotal's key list"],
     ['a character no HTTP header can carry', 'pivotal_abcdefghijklmnöpqrstuvwx', 'cannot be sent to Pivotal'],
     ['nothing but quotes', ' "" ', 'Paste a Pivotal API key here'],
@@ -151,7 +166,9 @@ describe('connecting with a key', () => {
       h.pivotal.resetRequests();
       const { answer } = await paste(pasted);
       expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/v1/me 401']);
-      expect(answer.errors?.api_key).toContain('the prefix shown in the key list (such as `pivotal_K8s9`) is only its start');
+      expect(answer.errors?.api_key).toContain(
+        'the prefix shown in the key list (such as `pivotal_K8s9`) is only its start',
+      );
     }
     expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();
   });
@@ -174,8 +191,16 @@ describe('connecting with a key', () => {
 
   it.each([
     ['does not answer', () => h.pivotal.faults.hangNext(1), 'Pivotal did not answer in time'],
-    ['fails with a 500', () => h.pivotal.faults.failNext(1, 500), 'Pivotal had an internal error while checking the key'],
-    ['rate-limits the key', () => h.pivotal.faults.failNext(1, 429, { retryAfterSec: 20 }), 'Pivotal is rate-limiting this key'],
+    [
+      'fails with a 500',
+      () => h.pivotal.faults.failNext(1, 500),
+      'Pivotal had an internal error while checking the key',
+    ],
+    [
+      'rate-limits the key',
+      () => h.pivotal.faults.failNext(1, 429, { retryAfterSec: 20 }),
+      'Pivotal is rate-limiting this key',
+    ],
   ])('keeps the modal and the key in it when Pivotal %s, and saves nothing', async (_what, fault, message) => {
     const key = h.newKey('live');
     fault();
@@ -186,7 +211,11 @@ describe('connecting with a key', () => {
 
   it('shows a disagreement between the prefix and /me instead of picking one, and DMs the other admins', async () => {
     // A pivotal_test_… key that Pivotal holds as live: its /me says `mode: "live"`.
-    const key = h.pivotal.createKey(h.orgId, { mode: 'live', name: 'mislabelled', secret: `pivotal_test_${randomBytes(16).toString('hex')}` });
+    const key = h.pivotal.createKey(h.orgId, {
+      mode: 'live',
+      name: 'mislabelled',
+      secret: `pivotal_test_${randomBytes(16).toString('hex')}`,
+    });
     h.secrets.push(key);
     const dmsBefore = h.slack.callsTo('chat.postMessage').length;
 
@@ -198,7 +227,10 @@ describe('connecting with a key', () => {
     expect((await row())?.pivotal_mode).toBe('test');
 
     await h.idle();
-    const dms = h.slack.callsTo('chat.postMessage').slice(dmsBefore).map((c) => c.args as { channel: string; text: string; blocks: unknown[] });
+    const dms = h.slack
+      .callsTo('chat.postMessage')
+      .slice(dmsBefore)
+      .map((c) => c.args as { channel: string; text: string; blocks: unknown[] });
     // The admin who connected saw it in the modal; the other admin is told by DM.
     expect(dms.map((dm) => dm.channel)).toEqual([LISTED.id]);
     expect(visibleText(dms[0]!.blocks)).toContain(`reports the key connected in Slack \`${keyDisplayPrefix(key)}…\``);
@@ -210,7 +242,10 @@ describe('connecting with a key', () => {
     await connect(h.newKey('test'));
     const connection = await h.app.ctx.pivotal.forWorkspace({ teamId: TEAM.id });
     const customer = await connection!.client.createCustomer(
-      { name: 'Metadata Check', metadata: recordMetadata({ workspace: { teamId: TEAM.id }, userId: CSM.id, mode: connection!.mode }) },
+      {
+        name: 'Metadata Check',
+        metadata: recordMetadata({ workspace: { teamId: TEAM.id }, userId: CSM.id, mode: connection!.mode }),
+      },
       { idempotencyKey: `connect-test-${Date.now()}` },
     );
     const stored = h.pivotal.state.get(h.orgId, 'customers', customer.id);
@@ -236,7 +271,9 @@ describe('who may connect', () => {
 
   it('refuses a submission from someone who is not an admin (a stale or forged modal)', async () => {
     const modal = await openConnect();
-    const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: h.newKey('live') } })), { user: CSM });
+    const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: h.newKey('live') } })), {
+      user: CSM,
+    });
     const answer = res.json as ModalAnswer;
     expect(answer.response_action).toBe('update');
     expect(visibleText(answer.view?.blocks)).toContain('Only Slack workspace admins and owners');
@@ -250,16 +287,39 @@ describe('who may connect', () => {
     expect(visibleText(notConnected.blocks)).toContain('not connected to Pivotal yet');
 
     const opened = h.slack.callsTo('views.open').length;
-    const message = { kind: 'message' as const, channelId: 'C0GENERAL', messageTs: '1.000001', responseUrl: h.slack.responseUrl('connect-open') };
+    const message = {
+      kind: 'message' as const,
+      channelId: 'C0GENERAL',
+      messageTs: '1.000001',
+      responseUrl: h.slack.responseUrl('connect-open'),
+    };
     await h.action({ action_id: 'connect_open', block_id: 'connect_not_connected' }, message, { user: ADMIN });
-    await h.action({ action_id: 'connect_open' }, { kind: 'view', view: { id: 'VHOME1', type: 'home' } }, { user: ADMIN });
+    await h.action(
+      { action_id: 'connect_open' },
+      { kind: 'view', view: { id: 'VHOME1', type: 'home' } },
+      { user: ADMIN },
+    );
     await h.idle();
-    expect(h.slack.callsTo('views.open').slice(opened).map((c) => (c.args.view as { callback_id: string }).callback_id)).toEqual(['connect_submit', 'connect_submit']);
+    expect(
+      h.slack
+        .callsTo('views.open')
+        .slice(opened)
+        .map((c) => (c.args.view as { callback_id: string }).callback_id),
+    ).toEqual(['connect_submit', 'connect_submit']);
 
     const pushed = h.slack.callsTo('views.push').length;
-    await h.action({ action_id: 'connect_open' }, { kind: 'view', view: { id: 'VMODAL1', type: 'modal' } }, { user: ADMIN });
+    await h.action(
+      { action_id: 'connect_open' },
+      { kind: 'view', view: { id: 'VMODAL1', type: 'modal' } },
+      { user: ADMIN },
+    );
     await h.idle();
-    expect(h.slack.callsTo('views.push').slice(pushed).map((c) => (c.args.view as { callback_id: string }).callback_id)).toEqual(['connect_submit']);
+    expect(
+      h.slack
+        .callsTo('views.push')
+        .slice(pushed)
+        .map((c) => (c.args.view as { callback_id: string }).callback_id),
+    ).toEqual(['connect_submit']);
 
     // Someone who is no admin, clicking a stale button: told, never silence.
     const nonAdminReply = h.slack.responseUrl('connect-open-csm');
@@ -268,9 +328,15 @@ describe('who may connect', () => {
     const told = h.slack.responseUrlPosts.find((p) => p.id === 'connect-open-csm')?.body as unknown as Reply;
     expect(told.text).toContain(`Ask <@${LISTED.id}> or <@${ADMIN.id}>`);
     const homeOpened = h.slack.callsTo('views.open').length;
-    await h.action({ action_id: 'connect_open' }, { kind: 'view', view: { id: 'VHOME2', type: 'home' } }, { user: CSM });
+    await h.action(
+      { action_id: 'connect_open' },
+      { kind: 'view', view: { id: 'VHOME2', type: 'home' } },
+      { user: CSM },
+    );
     await h.idle();
-    expect(visibleText(h.slack.callsTo('views.open')[homeOpened]?.args.view)).toContain('Only Slack workspace admins and owners');
+    expect(visibleText(h.slack.callsTo('views.open')[homeOpened]?.args.view)).toContain(
+      'Only Slack workspace admins and owners',
+    );
   });
 });
 
@@ -321,8 +387,15 @@ describe('rotating the key', () => {
     const confirmView = echoViewWithState({ id: modal.id, view: answer.view! });
     const confirmed = (await h.submit(confirmView, { user: ADMIN })).json as ModalAnswer;
     expect(confirmed.response_action).toBe('update');
-    expect(visibleText(confirmed.view?.blocks)).toContain(`*Switched* from \`${h.pivotal.state.org(h.orgId).slug}\` to \`${other.slug}\``);
-    expect(await row()).toMatchObject({ pivotal_org_id: other.id, pivotal_mode: 'test', pivotal_org_slug: other.slug, pivotal_org_name: null });
+    expect(visibleText(confirmed.view?.blocks)).toContain(
+      `*Switched* from \`${h.pivotal.state.org(h.orgId).slug}\` to \`${other.slug}\``,
+    );
+    expect(await row()).toMatchObject({
+      pivotal_org_id: other.id,
+      pivotal_mode: 'test',
+      pivotal_org_slug: other.slug,
+      pivotal_org_name: null,
+    });
     expect(await h.app.ctx.store.db.selectFrom('pending_key_switches').selectAll().execute()).toEqual([]);
 
     // A second click on the same confirmation changes nothing.
@@ -347,7 +420,8 @@ describe('rotating the key', () => {
     await connect(h.newKey('live'));
     const other = h.pivotal.createOrg({ name: 'Umbrella', slug: `umbrella-${Date.now()}` });
     const { modal, answer } = await paste(h.newKey('live', other.id));
-    const byOther = (await h.submit(echoViewWithState({ id: modal.id, view: answer.view! }), { user: LISTED })).json as ModalAnswer;
+    const byOther = (await h.submit(echoViewWithState({ id: modal.id, view: answer.view! }), { user: LISTED }))
+      .json as ModalAnswer;
     expect(visibleText(byOther.view?.blocks)).toContain('no longer valid');
     expect((await row())?.pivotal_org_id).toBe(h.orgId);
   });
@@ -372,7 +446,9 @@ describe('status and disconnect', () => {
 
   it('tells a non-admin who can connect when the workspace is not connected, without a button', async () => {
     const reply = await replyTo(await h.command('status', { user: CSM }));
-    expect(visibleText(reply.blocks)).toContain(`Ask <@${LISTED.id}> or <@${ADMIN.id}> to connect it with \`/pivotal connect\``);
+    expect(visibleText(reply.blocks)).toContain(
+      `Ask <@${LISTED.id}> or <@${ADMIN.id}> to connect it with \`/pivotal connect\``,
+    );
     expect(JSON.stringify(reply.blocks)).not.toContain('connect_open');
   });
 
@@ -383,8 +459,12 @@ describe('status and disconnect', () => {
     expect(refused.text).toContain('can disconnect Pivotal');
 
     const confirm = await replyTo(await h.command('disconnect', { user: ADMIN }));
-    expect(visibleText(confirm.blocks)).toContain(`Disconnect this Slack workspace from \`${h.pivotal.state.org(h.orgId).slug}\``);
-    const button = confirm.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'connect_disconnect_confirm')!;
+    expect(visibleText(confirm.blocks)).toContain(
+      `Disconnect this Slack workspace from \`${h.pivotal.state.org(h.orgId).slug}\``,
+    );
+    const button = confirm.blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'connect_disconnect_confirm')!;
     expect((await row())?.pivotal_key_ciphertext).not.toBeNull();
 
     const clickedBy = (user: FakeUser, id: string) =>
@@ -411,11 +491,22 @@ describe('status and disconnect', () => {
   it('does not disconnect a key connected after the confirmation was shown', async () => {
     await connect(h.newKey('live'));
     const confirm = await replyTo(await h.command('disconnect', { user: ADMIN }));
-    const value = confirm.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'connect_disconnect_confirm')!.value!;
+    const value = confirm.blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'connect_disconnect_confirm')!.value!;
     await new Promise((r) => setTimeout(r, 5));
     await connect(h.newKey('live'));
 
-    await h.action({ action_id: 'connect_disconnect_confirm', value }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '3.000001', responseUrl: h.slack.responseUrl('late-click') }, { user: ADMIN });
+    await h.action(
+      { action_id: 'connect_disconnect_confirm', value },
+      {
+        kind: 'message',
+        channelId: 'C0GENERAL',
+        messageTs: '3.000001',
+        responseUrl: h.slack.responseUrl('late-click'),
+      },
+      { user: ADMIN },
+    );
     await h.idle();
     const answer = h.slack.responseUrlPosts.find((p) => p.id === 'late-click')?.body as unknown as Reply;
     expect(answer.text).toContain('changed after this confirmation was shown');
@@ -425,7 +516,11 @@ describe('status and disconnect', () => {
   it('says there is nothing to disconnect when nothing is connected, and removes the prompt on "Keep it"', async () => {
     const nothing = await replyTo(await h.command('disconnect', { user: ADMIN }));
     expect(nothing.text).toContain('nothing to disconnect');
-    await h.action({ action_id: 'connect_disconnect_cancel' }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '4.000001', responseUrl: h.slack.responseUrl('keep-it') }, { user: ADMIN });
+    await h.action(
+      { action_id: 'connect_disconnect_cancel' },
+      { kind: 'message', channelId: 'C0GENERAL', messageTs: '4.000001', responseUrl: h.slack.responseUrl('keep-it') },
+      { user: ADMIN },
+    );
     await h.idle();
     expect(h.slack.responseUrlPosts.find((p) => p.id === 'keep-it')?.body).toEqual({ delete_original: true });
   });
@@ -438,7 +533,10 @@ describe('secrets at rest and in logs', () => {
     const dir = h.app.config.dataDir;
     let onDisk = '';
     for (const file of ['pivotal-slack.sqlite', 'pivotal-slack.sqlite-wal']) {
-      onDisk += await readFile(path.join(dir, file)).then((b) => b.toString('latin1'), () => '');
+      onDisk += await readFile(path.join(dir, file)).then(
+        (b) => b.toString('latin1'),
+        () => '',
+      );
     }
     expect(onDisk.length).toBeGreaterThan(0);
     expect(onDisk).toContain(keyDisplayPrefix(keys[1]!));

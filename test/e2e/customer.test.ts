@@ -8,7 +8,12 @@ interface Message {
   response_type?: string;
   replace_original?: boolean;
   text: string;
-  blocks: Array<{ type: string; block_id?: string; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id?: string; value?: string; url?: string }> }>;
+  blocks: Array<{
+    type: string;
+    block_id?: string;
+    accessory?: { action_id: string; value: string };
+    elements?: Array<{ action_id?: string; value?: string; url?: string }>;
+  }>;
 }
 
 /** The command's answer: in the ack when the read model knows, else posted to response_url. */
@@ -25,7 +30,9 @@ async function ask(h: Harness, text: string): Promise<Message> {
 async function openModal(h: Harness, text: string): Promise<string> {
   const before = new Set(h.slack.views.keys());
   await h.command(text);
-  return waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: `the modal of /pivotal ${text}` });
+  return waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), {
+    what: `the modal of /pivotal ${text}`,
+  });
 }
 
 describe('/pivotal customer and /pivotal contact', () => {
@@ -57,10 +64,17 @@ describe('/pivotal customer and /pivotal contact', () => {
     expect(text).toContain('*Domain*\nacme.example');
     expect(text).toContain('*Status*\nactive');
     expect(text).toContain('Jane Doe, CTO\njane@acme.example');
-    expect(text).toMatch(/\*#\d+\* · Program design \(2\/7\) · active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/);
-    const buttons: Array<{ action_id?: string; url?: string }> = reply.blocks.flatMap((b) => [...(b.accessory ? [b.accessory] : []), ...(b.elements ?? [])]);
+    expect(text).toMatch(
+      /\*#\d+\* · Program design \(2\/7\) · active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/,
+    );
+    const buttons: Array<{ action_id?: string; url?: string }> = reply.blocks.flatMap((b) => [
+      ...(b.accessory ? [b.accessory] : []),
+      ...(b.elements ?? []),
+    ]);
     expect(buttons.map((b) => b.action_id)).toEqual(['move_open', 'customer_card_add_contact', 'customer_card_open']);
-    expect(buttons.find((b) => b.action_id === 'customer_card_open')?.url).toBe(`https://my.pivotal.app/customers/${acme.display_id}`);
+    expect(buttons.find((b) => b.action_id === 'customer_card_open')?.url).toBe(
+      `https://my.pivotal.app/customers/${acme.display_id}`,
+    );
   });
 
   it.each([
@@ -79,9 +93,21 @@ describe('/pivotal customer and /pivotal contact', () => {
   });
 
   it('asks Pivotal when the read model does not know the customer, with overdue onboardings and the primary contact', async () => {
-    const c = h.pivotal.state.createCustomer(h.orgId, { name: 'Oldtimer Outfitters', slug: 'oldtimer', domain: 'oldtimer.example' });
-    h.pivotal.state.createContact(h.orgId, c.id, { name: 'Olga Old', email: 'olga@oldtimer.example', is_primary: true });
-    h.pivotal.state.createOnboarding(h.orgId, { customer_id: c.id, phase: 'launch', target_launch_date: `${daysFromNow(-3)}T00:00:00.000Z` });
+    const c = h.pivotal.state.createCustomer(h.orgId, {
+      name: 'Oldtimer Outfitters',
+      slug: 'oldtimer',
+      domain: 'oldtimer.example',
+    });
+    h.pivotal.state.createContact(h.orgId, c.id, {
+      name: 'Olga Old',
+      email: 'olga@oldtimer.example',
+      is_primary: true,
+    });
+    h.pivotal.state.createOnboarding(h.orgId, {
+      customer_id: c.id,
+      phase: 'launch',
+      target_launch_date: `${daysFromNow(-3)}T00:00:00.000Z`,
+    });
     h.pivotal.state.createOnboarding(h.orgId, { customer_id: c.id, phase: 'completed' });
     const reply = await ask(h, 'customer oldtimer outfitters');
     const text = textOf(reply.blocks);
@@ -102,7 +128,10 @@ describe('/pivotal customer and /pivotal contact', () => {
     const show = reply.blocks.find((b) => textOf(b).includes('Wayne Foods'))!.accessory!;
     expect(show.action_id).toBe('customer_card_show');
     const responseUrl = h.slack.responseUrl('pick-list');
-    await h.action({ action_id: show.action_id, value: show.value }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.2', responseUrl });
+    await h.action(
+      { action_id: show.action_id, value: show.value },
+      { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.2', responseUrl },
+    );
     await h.idle();
     const card = h.slack.responseUrlPosts.find((p) => p.id === 'pick-list')!.body as unknown as Message;
     expect(card.replace_original).toBe(true);
@@ -124,7 +153,10 @@ describe('/pivotal customer and /pivotal contact', () => {
     const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.customer_id === acme.id)!;
     expect(move.value).toBe(onboarding.id);
     const before = h.slack.callsTo('views.open').length;
-    await h.action({ action_id: move.action_id, value: move.value }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.3', responseUrl: h.slack.responseUrl('move') });
+    await h.action(
+      { action_id: move.action_id, value: move.value },
+      { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.3', responseUrl: h.slack.responseUrl('move') },
+    );
     await h.idle();
     const opened = h.slack.callsTo('views.open').slice(before);
     const final = h.slack.callsTo('views.update').at(-1) ?? opened.at(-1);
@@ -135,9 +167,17 @@ describe('/pivotal customer and /pivotal contact', () => {
   it('suggests customers for the picker from the read model, and from Pivotal when the read model has none', async () => {
     const local = await h.suggest({ action_id: 'customer_pick', block_id: 'contact_customer', value: 'acm' });
     const options = (local.json as { options: Array<{ text: { text: string }; value: string }> }).options;
-    expect(options).toEqual([{ text: { type: 'plain_text', text: `Acme Corp · #${acme.display_id} · acme-corp`, emoji: true }, value: acme.id }]);
+    expect(options).toEqual([
+      {
+        text: { type: 'plain_text', text: `Acme Corp · #${acme.display_id} · acme-corp`, emoji: true },
+        value: acme.id,
+      },
+    ]);
 
-    const long = h.pivotal.state.createCustomer(h.orgId, { name: `Zebra ${'Very Long Name '.repeat(8)}`, slug: 'zebra' });
+    const long = h.pivotal.state.createCustomer(h.orgId, {
+      name: `Zebra ${'Very Long Name '.repeat(8)}`,
+      slug: 'zebra',
+    });
     const remote = await h.suggest({ action_id: 'customer_pick', block_id: 'contact_customer', value: 'zebra' });
     const found = (remote.json as { options: Array<{ text: { text: string }; value: string }> }).options;
     expect(found.map((o) => o.value)).toEqual([long.id]);
@@ -170,7 +210,9 @@ describe('/pivotal customer and /pivotal contact', () => {
       expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
       expect(textOf(view.blocks)).toContain('Current primary contact: Jane Doe, CTO · jane@acme.example');
 
-      const ack = await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Rui Novo', contact_email: 'rui@acme.example' }));
+      const ack = await h.submit(
+        echoView(currentView(h.slack, viewId), { contact_name: 'Rui Novo', contact_email: 'rui@acme.example' }),
+      );
       expect((ack.json as { response_action: string }).response_action).toBe('update');
       await h.idle();
       const contacts = h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === acme.id);
@@ -188,7 +230,13 @@ describe('/pivotal customer and /pivotal contact', () => {
 
     it('adds an ordinary contact when "primary" is unticked', async () => {
       const viewId = await openModal(h, `contact #${acme.display_id}`);
-      await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Tom Extra', contact_email: 'tom@acme.example', contact_primary: [] }));
+      await h.submit(
+        echoView(currentView(h.slack, viewId), {
+          contact_name: 'Tom Extra',
+          contact_email: 'tom@acme.example',
+          contact_primary: [],
+        }),
+      );
       await h.idle();
       const tom = h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tom@acme.example');
       expect(tom?.is_primary).toBe(false);
@@ -197,17 +245,33 @@ describe('/pivotal customer and /pivotal contact', () => {
 
     it('checks the fields at once', async () => {
       const viewId = await openModal(h, 'contact acme-corp');
-      const res = await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'No Mail', contact_email: 'nomail' }));
-      expect(res.json).toEqual({ response_action: 'errors', errors: { contact_email: expect.stringContaining('not an email address') as unknown } });
+      const res = await h.submit(
+        echoView(currentView(h.slack, viewId), { contact_name: 'No Mail', contact_email: 'nomail' }),
+      );
+      expect(res.json).toEqual({
+        response_action: 'errors',
+        errors: { contact_email: expect.stringContaining('not an email address') as unknown },
+      });
     });
 
     it('brings the form back with the email marked when Pivotal says it is taken, keeping what was typed', async () => {
       const viewId = await openModal(h, 'contact acme-corp');
-      await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Copy Cat', contact_email: 'rui@acme.example', contact_title: 'Twin' }));
+      await h.submit(
+        echoView(currentView(h.slack, viewId), {
+          contact_name: 'Copy Cat',
+          contact_email: 'rui@acme.example',
+          contact_title: 'Twin',
+        }),
+      );
       await h.idle();
       const view = currentView(h.slack, viewId).view;
-      const blocks = view.blocks as Array<{ block_id?: string; element?: { initial_value?: string; initial_option?: { value: string } } }>;
-      expect(textOf(blocks.find((b) => b.block_id === 'contact_email__error'))).toContain('already uses this email address');
+      const blocks = view.blocks as Array<{
+        block_id?: string;
+        element?: { initial_value?: string; initial_option?: { value: string } };
+      }>;
+      expect(textOf(blocks.find((b) => b.block_id === 'contact_email__error'))).toContain(
+        'already uses this email address',
+      );
       expect(blocks.find((b) => b.block_id === 'contact_title')?.element?.initial_value).toBe('Twin');
       expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
     });
@@ -216,16 +280,25 @@ describe('/pivotal customer and /pivotal contact', () => {
       const viewId = await openModal(h, 'contact nobody-like-this');
       const view = currentView(h.slack, viewId).view;
       expect(textOf(view.blocks)).toContain('No single customer matches `nobody-like-this`');
-      const res = await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'X', contact_email: 'x@example.com' }));
+      const res = await h.submit(
+        echoView(currentView(h.slack, viewId), { contact_name: 'X', contact_email: 'x@example.com' }),
+      );
       expect((res.json as { errors: Record<string, string> }).errors.contact_customer).toContain('Pick the customer');
     });
 
     it('"Add contact" on the card opens the same modal for that customer', async () => {
       const reply = await ask(h, 'customer acme');
-      const add = reply.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'customer_card_add_contact')!;
+      const add = reply.blocks
+        .flatMap((b) => b.elements ?? [])
+        .find((e) => e.action_id === 'customer_card_add_contact')!;
       const before = new Set(h.slack.views.keys());
-      await h.action({ action_id: add.action_id!, value: add.value! }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.4', responseUrl: h.slack.responseUrl('add') });
-      const viewId = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: 'the contact modal' });
+      await h.action(
+        { action_id: add.action_id!, value: add.value! },
+        { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.4', responseUrl: h.slack.responseUrl('add') },
+      );
+      const viewId = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), {
+        what: 'the contact modal',
+      });
       expect(currentView(h.slack, viewId).view.callback_id).toBe('contact_add');
     });
   });
@@ -264,10 +337,14 @@ describe('/pivotal customer and /pivotal contact with a test key', () => {
     const viewId = await openModal(h, 'contact trial-widgets');
     const label = (id: string) => (currentView(h.slack, id).view.blocks as Array<{ block_id?: string }>)[0]?.block_id;
     expect(label(viewId)).toBe('test_key_label');
-    await h.submit(echoView(currentView(h.slack, viewId), { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' }));
+    await h.submit(
+      echoView(currentView(h.slack, viewId), { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' }),
+    );
     await h.idle();
     expect(textOf(currentView(h.slack, viewId).view.blocks)).toContain('as the *primary contact*');
     expect(label(viewId)).toBe('test_key_label');
-    expect(h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tina@trial.example')?.metadata).toMatchObject({ test: true });
+    expect(
+      h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tina@trial.example')?.metadata,
+    ).toMatchObject({ test: true });
   });
 });

@@ -44,14 +44,28 @@ describe('a single-workspace app', () => {
     const res = await fetch(`${h.baseUrl}/metrics`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain(TEAM.id);
-    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'signing-secret-1', SLACK_BOT_TOKEN: 'xoxb-1-2', METRICS_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ SLACK_SIGNING_SECRET: 'signing-secret-1', SLACK_BOT_TOKEN: 'xoxb-1-2', METRICS_TOKEN: 'short' }),
+    ).toThrow(ConfigError);
   });
 
   it('refuses, with 400 and nothing run, signed requests whose response_url is not on a Slack host', async () => {
     const before = await probe.snapshot();
-    const command = await h.sender.sendForm(slashCommandFields({ text: 'customer acme', user: CSM, team: TEAM, responseUrl: foreignUrl }));
-    const click = await h.sender.sendPayload(blockActionsPayload(TEAM, CSM, { action_id: 'customer_card_show', value: 'x' }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: foreignUrl }));
-    const submission = await h.sender.sendPayload({ ...viewSubmissionPayload(TEAM, CSM, { id: 'V0EDGE', callback_id: 'connect_submit' }), response_urls: [{ response_url: foreignUrl }] });
+    const command = await h.sender.sendForm(
+      slashCommandFields({ text: 'customer acme', user: CSM, team: TEAM, responseUrl: foreignUrl }),
+    );
+    const click = await h.sender.sendPayload(
+      blockActionsPayload(
+        TEAM,
+        CSM,
+        { action_id: 'customer_card_show', value: 'x' },
+        { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: foreignUrl },
+      ),
+    );
+    const submission = await h.sender.sendPayload({
+      ...viewSubmissionPayload(TEAM, CSM, { id: 'V0EDGE', callback_id: 'connect_submit' }),
+      response_urls: [{ response_url: foreignUrl }],
+    });
     for (const res of [command, click, submission]) {
       expect(res.status).toBe(400);
       expect(res.text).toBe('');
@@ -64,7 +78,14 @@ describe('a single-workspace app', () => {
     const allowed = responseUrlPolicy('https://slack.com/api/');
     expect(allowed('https://hooks.slack.com/commands/T1/2/abc')).toBe(true);
     expect(allowed('https://hooks.slack-gov.com/actions/T1/2/abc')).toBe(true);
-    for (const url of ['http://hooks.slack.com/commands/T1', 'https://hooks.slack.com.evil.example/x', 'https://hooks.slack.com@evil.example/x', 'https://evil.example/hooks.slack.com', 'https://slack.com.evil.example/', 'not a url']) {
+    for (const url of [
+      'http://hooks.slack.com/commands/T1',
+      'https://hooks.slack.com.evil.example/x',
+      'https://hooks.slack.com@evil.example/x',
+      'https://evil.example/hooks.slack.com',
+      'https://slack.com.evil.example/',
+      'not a url',
+    ]) {
       expect(allowed(url)).toBe(false);
     }
   });
@@ -80,7 +101,12 @@ describe('a single-workspace app', () => {
       const id = `msg_${randomBytes(6).toString('hex')}`;
       const ts = Math.floor(Date.now() / 1000);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (signWith) Object.assign(headers, { 'svix-id': id, 'svix-timestamp': String(ts), 'svix-signature': signWebhook(signWith, id, ts, body) });
+      if (signWith)
+        Object.assign(headers, {
+          'svix-id': id,
+          'svix-timestamp': String(ts),
+          'svix-signature': signWebhook(signWith, id, ts, body),
+        });
       const res = await fetch(`${h.baseUrl}/pivotal/webhooks/${team}`, { method: 'POST', headers, body });
       return { status: res.status, body: await res.text() };
     };
@@ -98,7 +124,10 @@ describe('a single-workspace app', () => {
     it('answers a body over 1 MiB with 413, for any team, instead of cutting the connection', async () => {
       const big = JSON.stringify({ id: 'evt_big', padding: 'x'.repeat(1.5 * 1024 * 1024) });
       for (const team of [TEAM.id, 'T0NOBODY1']) {
-        expect(await deliver(team, big, SECRET)).toEqual({ status: 413, body: JSON.stringify({ error: 'payload_too_large' }) });
+        expect(await deliver(team, big, SECRET)).toEqual({
+          status: 413,
+          body: JSON.stringify({ error: 'payload_too_large' }),
+        });
       }
     });
   });
@@ -115,11 +144,18 @@ describe('PIVOTAL_ADMIN_SLACK_IDS with OAuth distribution', () => {
   });
 
   it('is ignored, with a warning at start-up: each workspace is run by its own Slack admins', async () => {
-    expect(h.logs.lines.some((line) => line.includes('"level":40') && line.includes('PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution'))).toBe(true);
+    expect(
+      h.logs.lines.some(
+        (line) =>
+          line.includes('"level":40') && line.includes('PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution'),
+      ),
+    ).toBe(true);
     const opened = h.slack.callsTo('views.open').length;
     const asCsm = await h.command('connect', { user: CSM });
     await h.idle();
-    const reply = h.slack.responseUrlPosts.find((p) => p.id === asCsm.responseUrlId)?.body as { text: string } | undefined;
+    const reply = h.slack.responseUrlPosts.find((p) => p.id === asCsm.responseUrlId)?.body as
+      | { text: string }
+      | undefined;
     expect(reply?.text).toContain('Only Slack workspace admins and owners');
     expect(reply?.text).toContain(`<@${ADMIN.id}>`);
     expect(reply?.text).not.toContain(`<@${CSM.id}>`);
@@ -127,7 +163,12 @@ describe('PIVOTAL_ADMIN_SLACK_IDS with OAuth distribution', () => {
 
     await h.command('connect', { user: ADMIN });
     await h.idle();
-    expect(h.slack.callsTo('views.open').slice(opened).map((c) => (c.args.view as { callback_id: string }).callback_id)).toEqual(['connect_submit']);
+    expect(
+      h.slack
+        .callsTo('views.open')
+        .slice(opened)
+        .map((c) => (c.args.view as { callback_id: string }).callback_id),
+    ).toEqual(['connect_submit']);
   });
 });
 
@@ -136,7 +177,15 @@ describe('the sandbox', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pivotal-sandbox-edge-'));
-    sandbox = await startSandbox({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, { sync: { enabled: false } });
+    sandbox = await startSandbox(
+      {
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      },
+      { sync: { enabled: false } },
+    );
   });
   afterAll(async () => {
     await sandbox.started.stop();
@@ -148,11 +197,20 @@ describe('the sandbox', () => {
   /** A request to the page server with the Host (and Origin) a browser would send for that name. */
   const ask = (method: string, path: string, host: string, origin?: string, body?: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: pagePort(), method, path, headers: { host, ...(origin ? { origin } : {}), 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: pagePort(),
+          method,
+          path,
+          headers: { host, ...(origin ? { origin } : {}), 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -171,7 +229,11 @@ describe('the sandbox', () => {
       await next();
     });
     const rebound = `evil.example:${pagePort()}`;
-    for (const [method, path, body] of [['GET', '/', undefined], ['GET', '/sandbox/state?user=U0CSM', undefined], ['POST', '/sandbox/command', '{"text":"help","user":"U0CSM"}']] as const) {
+    for (const [method, path, body] of [
+      ['GET', '/', undefined],
+      ['GET', '/sandbox/state?user=U0CSM', undefined],
+      ['POST', '/sandbox/command', '{"text":"help","user":"U0CSM"}'],
+    ] as const) {
       const res = await ask(method, path, rebound, `http://${rebound}`, body);
       expect(res.status).toBe(403);
       expect(res.text).toContain('only at');
@@ -179,7 +241,9 @@ describe('the sandbox', () => {
     expect(dispatched).toBe(0);
     // The same command from the page itself reaches the app.
     const local = `127.0.0.1:${pagePort()}`;
-    expect((await ask('POST', '/sandbox/command', local, `http://${local}`, '{"text":"help","user":"U0CSM"}')).status).toBe(200);
+    expect(
+      (await ask('POST', '/sandbox/command', local, `http://${local}`, '{"text":"help","user":"U0CSM"}')).status,
+    ).toBe(200);
     expect(dispatched).toBe(1);
   });
 });

@@ -28,7 +28,10 @@ describe('signed requests into the real app', () => {
   });
 
   it("answers Slack's signed URL verification with the challenge, as when the Request URL is saved", async () => {
-    const res = await h.sender.send(JSON.stringify({ token: 'legacy', challenge: 'c0ffee-challenge', type: 'url_verification' }), 'application/json');
+    const res = await h.sender.send(
+      JSON.stringify({ token: 'legacy', challenge: 'c0ffee-challenge', type: 'url_verification' }),
+      'application/json',
+    );
     expect(res.status).toBe(200);
     expect(res.text).toContain('c0ffee-challenge');
   });
@@ -58,11 +61,17 @@ describe('signed requests into the real app', () => {
 
   it('acks a button nobody handles at once and says it is out of date, instead of timing out', async () => {
     const started = Date.now();
-    const res = await h.action({ action_id: 'retired_button_v0', value: 'x' }, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: h.slack.responseUrl('stale') });
+    const res = await h.action(
+      { action_id: 'retired_button_v0', value: 'x' },
+      { kind: 'message', channelId: 'C0GENERAL', messageTs: '1.1', responseUrl: h.slack.responseUrl('stale') },
+    );
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2000);
     await h.idle();
-    const reply = h.slack.responseUrlPosts.find((p) => p.id === 'stale')!.body as { text: string; response_type: string };
+    const reply = h.slack.responseUrlPosts.find((p) => p.id === 'stale')!.body as {
+      text: string;
+      response_type: string;
+    };
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toContain('out of date');
   });
@@ -81,11 +90,19 @@ describe('signed requests into the real app', () => {
   });
 
   it('drops a repeated Events API delivery (Slack retry) by event id', async () => {
-    const first = await h.event({ type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' }, { eventId: 'EvSAME1' });
-    const retry = await h.event({ type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' }, { eventId: 'EvSAME1', retryNum: 1 });
+    const first = await h.event(
+      { type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' },
+      { eventId: 'EvSAME1' },
+    );
+    const retry = await h.event(
+      { type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' },
+      { eventId: 'EvSAME1', retryNum: 1 },
+    );
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     await h.idle();
-    expect(h.logs.lines.filter((l) => l.includes('dropped a repeated Slack event') && l.includes('EvSAME1'))).toHaveLength(1);
+    expect(
+      h.logs.lines.filter((l) => l.includes('dropped a repeated Slack event') && l.includes('EvSAME1')),
+    ).toHaveLength(1);
   });
 });

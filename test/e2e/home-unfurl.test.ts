@@ -24,19 +24,53 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     h.pivotal.resetRequests();
     const db = h.app.ctx.store.db;
     const now = new Date().toISOString();
-    await upsertCustomer(db, TEAM.id, { id: 'cus_1', display_id: 245, name: 'Aurora <!here> Analytics', slug: 'aurora', status: 'onboarding' }, now);
-    await setPrimaryContact(db, TEAM.id, 'cus_1', { id: 'con_1', display_id: 1, name: 'Maya Chen', email: 'maya@aurora.test', title: 'VP Operations' });
-    await upsertOnboarding(db, TEAM.id, { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'paused', target_launch_date: '2099-01-01' }, now);
+    await upsertCustomer(
+      db,
+      TEAM.id,
+      { id: 'cus_1', display_id: 245, name: 'Aurora <!here> Analytics', slug: 'aurora', status: 'onboarding' },
+      now,
+    );
+    await setPrimaryContact(db, TEAM.id, 'cus_1', {
+      id: 'con_1',
+      display_id: 1,
+      name: 'Maya Chen',
+      email: 'maya@aurora.test',
+      title: 'VP Operations',
+    });
+    await upsertOnboarding(
+      db,
+      TEAM.id,
+      {
+        id: 'onb_1',
+        display_id: 12,
+        customer_id: 'cus_1',
+        phase: 'review',
+        state: 'paused',
+        target_launch_date: '2099-01-01',
+      },
+      now,
+    );
   });
   afterAll(() => h.close());
 
   it('turns customer and onboarding links into cards, leaves unknown ones alone, and asks Pivotal nothing', async () => {
     const customerUrl = 'https://my.pivotal.app/customers/245-aurora';
     const onboardingUrl = 'https://my.pivotal.app/onboardings/12';
-    const res = await h.event(linkShared([customerUrl, onboardingUrl, 'https://my.pivotal.app/customers/999', 'https://my.pivotal.app/settings']));
+    const res = await h.event(
+      linkShared([
+        customerUrl,
+        onboardingUrl,
+        'https://my.pivotal.app/customers/999',
+        'https://my.pivotal.app/settings',
+      ]),
+    );
     expect(res.status).toBe(200);
     await waitFor(() => h.slack.callsTo('chat.unfurl').length === 1, { what: 'chat.unfurl' });
-    const args = h.slack.callsTo('chat.unfurl')[0]!.args as { channel: string; ts: string; unfurls: Record<string, { blocks: unknown[] }> };
+    const args = h.slack.callsTo('chat.unfurl')[0]!.args as {
+      channel: string;
+      ts: string;
+      unfurls: Record<string, { blocks: unknown[] }>;
+    };
     expect(args.channel).toBe('C0GENERAL');
     expect(args.ts).toBe('1716200000.000100');
     expect(Object.keys(args.unfurls).sort()).toEqual([customerUrl, onboardingUrl].sort());
@@ -50,7 +84,8 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     expect(onboarding).toContain('Phase *Review* (3/7)');
     expect(onboarding).toMatch(/target in \d+ (days|months|years)/);
     // An unfurl is an attachment of the shared message: the notification text is that message's own.
-    for (const { blocks } of Object.values(args.unfurls)) expect(blockKitProblems('message', { text: 'the shared message', blocks })).toEqual([]);
+    for (const { blocks } of Object.values(args.unfurls))
+      expect(blockKitProblems('message', { text: 'the shared message', blocks })).toEqual([]);
     expect(h.pivotal.requests).toHaveLength(0);
   });
 
@@ -71,9 +106,24 @@ describe('unfurling links on another Pivotal web host', () => {
     h.pivotal.resetRequests();
     const db = h.app.ctx.store.db;
     const now = new Date().toISOString();
-    await upsertCustomer(db, TEAM.id, { id: 'cus_1', display_id: 245, name: 'Aurora Analytics', slug: 'aurora', status: 'onboarding' }, now);
-    await upsertCustomer(db, TEAM.id, { id: 'cus_2', display_id: 7, name: 'Seven Seas Co', slug: '245-seas', status: 'active' }, now);
-    await upsertOnboarding(db, TEAM.id, { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'active', target_launch_date: null }, now);
+    await upsertCustomer(
+      db,
+      TEAM.id,
+      { id: 'cus_1', display_id: 245, name: 'Aurora Analytics', slug: 'aurora', status: 'onboarding' },
+      now,
+    );
+    await upsertCustomer(
+      db,
+      TEAM.id,
+      { id: 'cus_2', display_id: 7, name: 'Seven Seas Co', slug: '245-seas', status: 'active' },
+      now,
+    );
+    await upsertOnboarding(
+      db,
+      TEAM.id,
+      { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'active', target_launch_date: null },
+      now,
+    );
   });
   afterAll(() => h.close());
 
@@ -108,11 +158,18 @@ describe('unfurling links on another Pivotal web host', () => {
   it('finds a customer by slug when no display id matches the link', async () => {
     const before = h.slack.callsTo('chat.unfurl').length;
     const url = `${BASE}/customers/245-seas`;
-    await h.app.ctx.store.db.updateTable('rm_customers').set({ deleted: 1 }).where('workspace_id', '=', TEAM.id).where('id', '=', 'cus_1').execute();
+    await h.app.ctx.store.db
+      .updateTable('rm_customers')
+      .set({ deleted: 1 })
+      .where('workspace_id', '=', TEAM.id)
+      .where('id', '=', 'cus_1')
+      .execute();
     await h.event(linkShared([url]));
     await waitFor(() => h.slack.callsTo('chat.unfurl').length === before + 1, { what: 'chat.unfurl' });
 
-    const { unfurls } = h.slack.callsTo('chat.unfurl').at(-1)!.args as { unfurls: Record<string, { blocks: unknown[] }> };
+    const { unfurls } = h.slack.callsTo('chat.unfurl').at(-1)!.args as {
+      unfurls: Record<string, { blocks: unknown[] }>;
+    };
     expect(visibleText(unfurls[url]!.blocks)).toContain('Seven Seas Co');
   });
 });

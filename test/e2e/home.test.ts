@@ -3,7 +3,16 @@ import { echoViewWithState } from '../harness/views.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
-import { homeBlocks, homeEcho, homeText, listedOnboardings, openHome, pressOnHome, selectOption, waitForFullSync } from '../harness/home.js';
+import {
+  homeBlocks,
+  homeEcho,
+  homeText,
+  listedOnboardings,
+  openHome,
+  pressOnHome,
+  selectOption,
+  waitForFullSync,
+} from '../harness/home.js';
 import { latestView, visibleText } from '../harness/view-submission.js';
 import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
@@ -36,7 +45,10 @@ describe('Home for a workspace that is not connected', () => {
 describe('Home of a workspace connected with a live key, filled by the sync', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0 }, seed: (pivotal, orgId) => pivotal.seedDemo(orgId) });
+    h = await startHarness({
+      sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0 },
+      seed: (pivotal, orgId) => pivotal.seedDemo(orgId),
+    });
     // The first request from the workspace starts its first sync (single-workspace install).
     const first = await openHome(h, CSM);
     expect(homeText(first)).toMatch(/waiting for the first sync|first sync in progress/);
@@ -60,7 +72,9 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(text).toContain('Before getting started *2*');
     expect(listedOnboardings(home)).toHaveLength(12);
     // Rows follow the phase order: the first row is in the first phase.
-    expect(homeBlocks(home).find((b) => b.block_id?.startsWith('phase:'))?.text.text).toContain('Before getting started');
+    expect(homeBlocks(home).find((b) => b.block_id?.startsWith('phase:'))?.text.text).toContain(
+      'Before getting started',
+    );
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
   });
 
@@ -76,7 +90,11 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(texts).toContain('`user_csm_001`');
     expect(texts).toMatch(/in phase|entered this phase today/);
     const buttons = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
-    expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual(['move_open', 'customer_card_add_contact', 'home_open_in_pivotal']);
+    expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual([
+      'move_open',
+      'customer_card_add_contact',
+      'home_open_in_pivotal',
+    ]);
     expect(buttons[2].url).toMatch(/^https:\/\/my\.pivotal\.app\/customers\/\d+$/);
   });
 
@@ -84,10 +102,18 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     await openHome(h, CSM);
     let home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'state:paused'));
     expect(listedOnboardings(home).length).toBeGreaterThan(0);
-    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes('state *paused*'))).toBe(true);
+    expect(
+      homeBlocks(home)
+        .filter((b) => b.block_id?.startsWith('row:'))
+        .every((b) => b.text.text.includes('state *paused*')),
+    ).toBe(true);
 
     home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'flag:overdue'));
-    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes('Overdue'))).toBe(true);
+    expect(
+      homeBlocks(home)
+        .filter((b) => b.block_id?.startsWith('row:'))
+        .every((b) => b.text.text.includes('Overdue')),
+    ).toBe(true);
     const overdue = listedOnboardings(home).length;
     expect(overdue).toBeGreaterThan(0);
 
@@ -115,14 +141,21 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
       mapping_pivotal: { pivotal_id: { type: 'plain_text_input', value: pivotalId } },
     });
     const refused = await h.submit(echoViewWithState(modal, values('user csm 001')), { user: ADMIN });
-    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { mapping_pivotal: expect.stringContaining('one word') } });
+    expect(refused.json).toMatchObject({
+      response_action: 'errors',
+      errors: { mapping_pivotal: expect.stringContaining('one word') },
+    });
     const saved = await h.submit(echoViewWithState(modal, values('user_csm_001')), { user: ADMIN });
     expect(saved.status).toBe(200);
     expect(saved.text).toBe('');
 
     home = await openHome(h, CSM);
     expect(listedOnboardings(home)).toHaveLength(4);
-    expect(homeBlocks(home).filter((b) => b.block_id?.startsWith('row:')).every((b) => b.text.text.includes(`Owner <@${CSM.id}>`))).toBe(true);
+    expect(
+      homeBlocks(home)
+        .filter((b) => b.block_id?.startsWith('row:'))
+        .every((b) => b.text.text.includes(`Owner <@${CSM.id}>`)),
+    ).toBe(true);
     await pressOnHome(h, CSM, selectOption('home_filter_owner', 'everyone'));
   });
 
@@ -130,8 +163,14 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     await openHome(h, ADMIN);
     await pressOnHome(h, ADMIN, { action_id: 'home_user_mapping_open', value: '' });
     const modal = latestView(h.slack, 'home_user_mapping');
-    const res = await h.submit(echoViewWithState(modal, { mapping_user: { user: { type: 'users_select', selected_user: ADMIN.id } } }), { user: CSM });
-    expect(res.json).toMatchObject({ response_action: 'errors', errors: { mapping_user: expect.stringContaining('Only a workspace admin') } });
+    const res = await h.submit(
+      echoViewWithState(modal, { mapping_user: { user: { type: 'users_select', selected_user: ADMIN.id } } }),
+      { user: CSM },
+    );
+    expect(res.json).toMatchObject({
+      response_action: 'errors',
+      errors: { mapping_user: expect.stringContaining('Only a workspace admin') },
+    });
   });
 
   it('shows admins the settings and lets them pick the notification channel; others see none', async () => {
@@ -142,8 +181,17 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(text).toContain('Before getting started → Program design');
     const channelBlock = homeBlocks(home).find((b) => b.block_id === 'home_settings_channel')!;
     expect(channelBlock.accessory.initial_conversation).toBe(NOTIFY_CHANNEL);
-    await pressOnHome(h, ADMIN, { action_id: 'home_notify_channel', block_id: 'home_settings_channel', type: 'conversations_select', selected_conversation: 'C0OTHER01' });
-    const row = await h.app.ctx.store.db.selectFrom('workspaces').select('notify_channel').where('id', '=', TEAM.id).executeTakeFirstOrThrow();
+    await pressOnHome(h, ADMIN, {
+      action_id: 'home_notify_channel',
+      block_id: 'home_settings_channel',
+      type: 'conversations_select',
+      selected_conversation: 'C0OTHER01',
+    });
+    const row = await h.app.ctx.store.db
+      .selectFrom('workspaces')
+      .select('notify_channel')
+      .where('id', '=', TEAM.id)
+      .executeTakeFirstOrThrow();
     expect(row.notify_channel).toBe('C0OTHER01');
   });
 
@@ -173,7 +221,12 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     const pushes = h.slack.callsTo('views.push').length;
     const viewsBefore = new Set(h.slack.views.keys());
     // As Slack sends it: a block action whose container is the person's Home view.
-    const payload = blockActionsPayload(TEAM, CSM, { action_id: 'move_open', block_id: row.block_id, value: onboardingId }, { kind: 'view', view: homeEcho(home) });
+    const payload = blockActionsPayload(
+      TEAM,
+      CSM,
+      { action_id: 'move_open', block_id: row.block_id, value: onboardingId },
+      { kind: 'view', view: homeEcho(home) },
+    );
     expect(payload.container).toEqual({ type: 'view', view_id: home.id });
     const res = await h.sender.sendPayload(payload);
     expect(res.status).toBe(200);
@@ -196,7 +249,10 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
 
   it('answers the Open in Pivotal link button', async () => {
     const home = await openHome(h, CSM);
-    const res = await h.action({ action_id: 'home_open_in_pivotal', value: '' }, { kind: 'view', view: homeEcho(home) });
+    const res = await h.action(
+      { action_id: 'home_open_in_pivotal', value: '' },
+      { kind: 'view', view: homeEcho(home) },
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -240,7 +296,8 @@ describe('Home kept current for people who looked recently (throttled refresh)',
     const target = ticks + n;
     await waitFor(() => ticks >= target, { what: `${n} more sync ticks` });
   };
-  const phaseBlock = (blocks: Array<Record<string, any>>, phase: string) => blocks.find((b) => b.block_id === `phase:${phase}`)?.text.text as string | undefined;
+  const phaseBlock = (blocks: Array<Record<string, any>>, phase: string) =>
+    blocks.find((b) => b.block_id === `phase:${phase}`)?.text.text as string | undefined;
 
   it('re-publishes once for changes inside one window, after the window, and not at all when nothing changed', async () => {
     const opened = await openHome(h, CSM);
@@ -255,10 +312,15 @@ describe('Home kept current for people who looked recently (throttled refresh)',
       const { answer } = await submitView(h, form, { phase: select('program_buildout') }, ADMIN);
       expect(answer?.response_action).toBe('update');
     }
-    expect((await h.app.ctx.store.db.selectFrom('rm_onboardings').select('phase').where('id', 'in', Object.values(ids)).execute()).map((r) => r.phase)).toEqual([
-      'program_buildout',
-      'program_buildout',
-    ]);
+    expect(
+      (
+        await h.app.ctx.store.db
+          .selectFrom('rm_onboardings')
+          .select('phase')
+          .where('id', 'in', Object.values(ids))
+          .execute()
+      ).map((r) => r.phase),
+    ).toEqual(['program_buildout', 'program_buildout']);
     await moreTicks(3);
     expect(publishesTo(CSM.id)).toHaveLength(published);
 
@@ -284,13 +346,32 @@ describe('Home kept current for people who looked recently (throttled refresh)',
 async function seedReadModel(h: Harness, n: number): Promise<void> {
   const db = h.app.ctx.store.db;
   const now = new Date().toISOString();
-  const phases = ['before_getting_started', 'program_design', 'review', 'program_buildout', 'internal_qa', 'launch', 'completed', 'legacy_phase'];
+  const phases = [
+    'before_getting_started',
+    'program_design',
+    'review',
+    'program_buildout',
+    'internal_qa',
+    'launch',
+    'completed',
+    'legacy_phase',
+  ];
   const states = ['active', 'active', 'paused', 'at_risk', 'waiting'];
   for (let start = 0; start < n; start += 200) {
     const batch = Array.from({ length: Math.min(200, n - start) }, (_, k) => start + k);
     await db
       .insertInto('rm_customers')
-      .values(batch.map((i) => ({ workspace_id: TEAM.id, id: `cus_${i}`, display_id: i + 1, name: `${'<!channel> Very Long Customer Name '.repeat(8)}${i}`, name_lower: `customer ${i}`, deleted: 0, synced_at: now })))
+      .values(
+        batch.map((i) => ({
+          workspace_id: TEAM.id,
+          id: `cus_${i}`,
+          display_id: i + 1,
+          name: `${'<!channel> Very Long Customer Name '.repeat(8)}${i}`,
+          name_lower: `customer ${i}`,
+          deleted: 0,
+          synced_at: now,
+        })),
+      )
       .execute();
     await db
       .insertInto('rm_onboardings')
@@ -326,7 +407,7 @@ describe('Home of a workspace connected with a test key, with 5,000 onboardings'
   });
   afterAll(() => h.close());
 
-  it('labels test mode and keeps every view within Slack\'s limits with the right counts', async () => {
+  it("labels test mode and keeps every view within Slack's limits with the right counts", async () => {
     const home = await openHome(h, ADMIN);
     const blocks = homeBlocks(home);
     expect(blocks.length).toBeLessThanOrEqual(100);
@@ -353,7 +434,11 @@ describe('Home of a workspace connected with a test key, with 5,000 onboardings'
     home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '4990' });
     expect(homeText(home)).toContain('Showing 4,976–5,000 of 5,000');
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
-    expect(homeBlocks(home).find((b) => b.block_id === 'home_paging')!.elements.map((e: { action_id: string }) => e.action_id)).toEqual(['home_page_prev']);
+    expect(
+      homeBlocks(home)
+        .find((b) => b.block_id === 'home_paging')!
+        .elements.map((e: { action_id: string }) => e.action_id),
+    ).toEqual(['home_page_prev']);
     home = await pressOnHome(h, ADMIN, selectOption('home_filter_phase', 'phase:legacy_phase'));
     expect(homeText(home)).toContain('Showing 1–25 of 625');
   });

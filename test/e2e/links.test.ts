@@ -38,13 +38,17 @@ describe('links to Pivotal', () => {
     return h.pivotal.state.get(h.orgId, 'customers', onboarding.customer_id)!.display_id;
   };
 
-  it('sends every Home row to its customer\'s page', async () => {
+  it("sends every Home row to its customer's page", async () => {
     const home = await openHome(h, ADMIN);
-    const rows = homeBlocks(home).filter((b) => typeof b.block_id === 'string' && b.block_id.startsWith('row_actions:'));
+    const rows = homeBlocks(home).filter(
+      (b) => typeof b.block_id === 'string' && b.block_id.startsWith('row_actions:'),
+    );
     expect(rows.length).toBe(12);
     for (const row of rows) {
       const onboardingId = (row.block_id as string).slice('row_actions:'.length);
-      const open = (row.elements as Array<{ action_id: string; url?: string }>).find((e) => e.action_id === 'home_open_in_pivotal');
+      const open = (row.elements as Array<{ action_id: string; url?: string }>).find(
+        (e) => e.action_id === 'home_open_in_pivotal',
+      );
       expect(open?.url).toBe(`${BASE}/customers/${customerDisplayIdOf(onboardingId)}`);
     }
     const urls = urlsIn(home.view.blocks);
@@ -52,9 +56,13 @@ describe('links to Pivotal', () => {
     for (const url of urls) expect(url).toMatch(CUSTOMER_PAGE);
   });
 
-  it('links each post and its thread only to the onboarding\'s customer page', async () => {
+  it("links each post and its thread only to the onboarding's customer page", async () => {
     const customer = h.pivotal.state.list(h.orgId, 'customers')[0]!;
-    const opened = h.pivotal.state.createOnboarding(h.orgId, { customer_id: customer.id, phase: 'review', name: 'Second site' });
+    const opened = h.pivotal.state.createOnboarding(h.orgId, {
+      customer_id: customer.id,
+      phase: 'review',
+      name: 'Second site',
+    });
     await waitFor(() => postsAbout(h, opened.id).tops[0], { what: 'the post about the new onboarding' });
     h.pivotal.state.updateOnboarding(h.orgId, opened.id, { phase: 'program_buildout' });
     await waitFor(() => postsAbout(h, opened.id).replies[0], { what: 'the thread reply about the move' });
@@ -69,7 +77,7 @@ describe('links to Pivotal', () => {
     }
   });
 
-  it('opens a customer card on the customer\'s page', async () => {
+  it("opens a customer card on the customer's page", async () => {
     const customer = h.pivotal.state.list(h.orgId, 'customers')[1]!;
     const res = await h.command(`customer ${customer.slug}`, { user: ADMIN });
     expect(res.status).toBe(200);

@@ -6,7 +6,16 @@ import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivo
 import type { Store } from '../../src/store/database.js';
 import { ADMIN, CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import type { ModalAnswer } from '../harness/connect-workspace.js';
-import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, select, typed, WORKSPACE } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  select,
+  typed,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
 import { visibleText, type StateValues } from '../harness/view-submission.js';
 import { echoViewWithState } from '../harness/views.js';
 import { dialects, withStableSchemas } from '../helpers/databases.js';
@@ -31,9 +40,15 @@ function defineCases(title: string, deployment: () => Deployment) {
       first().pivotal.faults.clear();
     });
 
-    const patchesOf = (h: Harness, onboardingId: string) => h.pivotal.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/onboardings/${onboardingId}`));
+    const patchesOf = (h: Harness, onboardingId: string) =>
+      h.pivotal.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/onboardings/${onboardingId}`));
     const auditOf = (h: Harness, onboardingId: string) =>
-      h.app.ctx.store.db.selectFrom('phase_transitions').selectAll().where('workspace_id', '=', WORKSPACE).where('onboarding_id', '=', onboardingId).execute();
+      h.app.ctx.store.db
+        .selectFrom('phase_transitions')
+        .selectAll()
+        .where('workspace_id', '=', WORKSPACE)
+        .where('onboarding_id', '=', onboardingId)
+        .execute();
 
     /**
      * One signed view_submission to replica `i`, as Slack sends it (each with its own trigger id, so
@@ -60,15 +75,28 @@ function defineCases(title: string, deployment: () => Deployment) {
       const form = await openMove(h, customer.name);
       h.pivotal.faults.latencyMs = PIVOTAL_LATENCY_MS;
 
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => submitTo(i, form, { phase: select('program_buildout'), note: typed('Design signed off') })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          submitTo(i, form, { phase: select('program_buildout'), note: typed('Design signed off') }),
+        ),
+      );
       await settle();
 
       expect(answers.every((a) => a?.response_action === 'update')).toBe(true);
       expect(patchesOf(h, onboarding.id)).toHaveLength(1);
       expect(h.pivotal.state.get(h.orgId, 'onboardings', onboarding.id)!.phase).toBe('program_buildout');
-      expect(await auditOf(h, onboarding.id)).toEqual([expect.objectContaining({ kind: 'advance', from_value: 'review', to_value: 'program_buildout', actor_slack_user_id: CSM.id })]);
+      expect(await auditOf(h, onboarding.id)).toEqual([
+        expect.objectContaining({
+          kind: 'advance',
+          from_value: 'review',
+          to_value: 'program_buildout',
+          actor_slack_user_id: CSM.id,
+        }),
+      ]);
       const { replies } = postsAbout(h, onboarding.id);
-      expect(replies.map((m) => visibleText(m.blocks))).toEqual([expect.stringContaining('*Review* → *Program buildout*')]);
+      expect(replies.map((m) => visibleText(m.blocks))).toEqual([
+        expect.stringContaining('*Review* → *Program buildout*'),
+      ]);
       // Whichever copy answered last, the person sees the save.
       expect(visibleText(h.slack.views.get(form.id)!.view.blocks)).toContain('Saved in Pivotal');
 
@@ -114,7 +142,10 @@ function defineCases(title: string, deployment: () => Deployment) {
       expect(patchesOf(h, onboarding.id)).toHaveLength(1);
       const audit = await auditOf(h, onboarding.id);
       expect(audit).toHaveLength(1);
-      const won = audit[0]!.actor_slack_user_id === CSM.id ? { view: advance, phase: 'Program buildout' } : { view: sendBack, phase: 'Program design' };
+      const won =
+        audit[0]!.actor_slack_user_id === CSM.id
+          ? { view: advance, phase: 'Program buildout' }
+          : { view: sendBack, phase: 'Program design' };
       const lost = won.view === advance ? sendBack : advance;
       expect(h.pivotal.state.get(h.orgId, 'onboardings', onboarding.id)!.phase).toBe(audit[0]!.to_value);
       expect(visibleText(h.slack.views.get(won.view.id)!.view.blocks)).toContain('Saved in Pivotal');
@@ -122,14 +153,20 @@ function defineCases(title: string, deployment: () => Deployment) {
       // The other person's modal is the form again, as the onboarding is now, with what they typed.
       const told = h.slack.views.get(lost.id)!;
       expect(told.view.callback_id).toBe('move_submit');
-      expect(visibleText(told.view.blocks)).toContain(`changed in Pivotal after you opened this (phase *Review* → *${won.phase}*), so nothing was saved`);
+      expect(visibleText(told.view.blocks)).toContain(
+        `changed in Pivotal after you opened this (phase *Review* → *${won.phase}*), so nothing was saved`,
+      );
       expect(JSON.parse(told.view.private_metadata as string).shown.phase).toBe(audit[0]!.to_value);
 
       // One announcement: the winner's change, attributed to the winner.
       const { replies } = postsAbout(h, onboarding.id);
       expect(replies).toHaveLength(1);
       expect(visibleText(replies[0]!.blocks)).toContain(`*Review* → *${won.phase}*`);
-      const events = await h.app.ctx.store.db.selectFrom('outbox').select('payload').where('onboarding_id', '=', onboarding.id).execute();
+      const events = await h.app.ctx.store.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('onboarding_id', '=', onboarding.id)
+        .execute();
       expect(events).toHaveLength(1);
     });
   });
@@ -163,7 +200,9 @@ if (postgres) {
       slack = await startFakeSlack({ teamId: TEAM.id });
       const env = { DATABASE_URL: url.toString(), PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
       const a = await withStableSchemas(() => startHarness({ shared: { pivotal, slack }, env }));
-      const b = await withStableSchemas(() => startHarness({ shared: { pivotal, slack }, env: { ...env, PIVOTAL_API_KEY: a.apiKey! }, bootstrapKey: false }));
+      const b = await withStableSchemas(() =>
+        startHarness({ shared: { pivotal, slack }, env: { ...env, PIVOTAL_API_KEY: a.apiKey! }, bootstrapKey: false }),
+      );
       // Both instances serve the first one's Pivotal org, as replicas of one deployment do.
       b.orgId = a.orgId;
       for (const r of [a, b]) fastOutbox(r);

@@ -34,12 +34,16 @@ async function openEditor() {
 }
 
 const initialValue = (view: { view: Record<string, unknown> }, blockId: string) =>
-  (view.view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>).find((b) => b.block_id === blockId)?.element?.initial_value;
+  (view.view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>).find(
+    (b) => b.block_id === blockId,
+  )?.element?.initial_value;
 
 describe('/pivotal phases', () => {
   it('is for admins only', async () => {
     const res = await h.command('phases', { user: CSM });
-    expect((res.json as { text: string }).text).toContain(`Only workspace admins can edit the phase list. Ask <@${ADMIN.id}>`);
+    expect((res.json as { text: string }).text).toContain(
+      `Only workspace admins can edit the phase list. Ask <@${ADMIN.id}>`,
+    );
   });
 
   it('shows the sequence, and the phase strings in use that it does not list', async () => {
@@ -48,20 +52,30 @@ describe('/pivotal phases', () => {
     const editor = await openEditor();
     expect(initialValue(editor, 'active')).toBe(DEFAULT_TEXT);
     expect(initialValue(editor, 'archived')).toBeUndefined();
-    expect(visibleText(editor.view.blocks)).toContain('Onboardings in Pivotal use phases that are not in this list: `integration`');
+    expect(visibleText(editor.view.blocks)).toContain(
+      'Onboardings in Pivotal use phases that are not in this list: `integration`',
+    );
   });
 
   it('refuses an edit that deletes a phase or has a bad key, next to the box', async () => {
     const editor = await openEditor();
-    const withoutReview = DEFAULT_TEXT.split('\n').filter((l) => !l.startsWith('review')).join('\n');
+    const withoutReview = DEFAULT_TEXT.split('\n')
+      .filter((l) => !l.startsWith('review'))
+      .join('\n');
     const deleted = await submitView(h, editor, { active: typed(withoutReview) }, ADMIN);
     expect(deleted.answer).toEqual({
       response_action: 'errors',
       errors: { active: `"review" (Review) is missing: phases can't be deleted, move the line to Archived instead.` },
     });
-    const badKey = await submitView(h, editor, { active: typed(`${DEFAULT_TEXT}\nSign Off! = Sign-off`), archived: typed('launch = Launch') }, ADMIN);
+    const badKey = await submitView(
+      h,
+      editor,
+      { active: typed(`${DEFAULT_TEXT}\nSign Off! = Sign-off`), archived: typed('launch = Launch') },
+      ADMIN,
+    );
     expect(badKey.answer?.errors).toEqual({
-      active: 'Line 8: "Sign Off!" is not a usable key (lower-case letters, digits, _ and -, up to 64); "launch" appears more than once.',
+      active:
+        'Line 8: "Sign Off!" is not a usable key (lower-case letters, digits, _ and -, up to 64); "launch" appears more than once.',
     });
     expect((await loadPhaseSequence(h.app.ctx.store.db, WORKSPACE)).all.map((p) => p.key)).toHaveLength(7);
   });
@@ -78,13 +92,29 @@ describe('/pivotal phases', () => {
       'program_buildout = Program buildout',
       'launch = Launch',
     ].join('\n');
-    const { answer, view } = await submitView(h, editor, { active: typed(edited), archived: typed('completed = Completed') }, ADMIN);
+    const { answer, view } = await submitView(
+      h,
+      editor,
+      { active: typed(edited), archived: typed('completed = Completed') },
+      ADMIN,
+    );
     expect(answer?.response_action).toBe('update');
-    expect(visibleText(view.view.blocks)).toContain('Saved. The phases of this workspace:\n1. Kickoff\n2. Before getting started\n3. Solution design');
+    expect(visibleText(view.view.blocks)).toContain(
+      'Saved. The phases of this workspace:\n1. Kickoff\n2. Before getting started\n3. Solution design',
+    );
     expect(visibleText(view.view.blocks)).toContain('Archived: Completed');
 
     const saved = await loadPhaseSequence(h.app.ctx.store.db, WORKSPACE);
-    expect(saved.active.map((p) => p.key)).toEqual(['kickoff', 'before_getting_started', 'program_design', 'integration', 'review', 'internal_qa', 'program_buildout', 'launch']);
+    expect(saved.active.map((p) => p.key)).toEqual([
+      'kickoff',
+      'before_getting_started',
+      'program_design',
+      'integration',
+      'review',
+      'internal_qa',
+      'program_buildout',
+      'launch',
+    ]);
     expect(saved.all.filter((p) => p.archived).map((p) => p.key)).toEqual(['completed']);
 
     const { customer } = await seedOnboarding(h);
@@ -92,7 +122,9 @@ describe('/pivotal phases', () => {
     const text = visibleText(form.view.blocks);
     expect(text).toContain('5/8 Review');
     const options = JSON.stringify(form.view.blocks);
-    expect(options).toContain('"label":{"type":"plain_text","text":"Advance","emoji":true},"options":[{"text":{"type":"plain_text","text":"Internal QA","emoji":true},"value":"internal_qa"}]');
+    expect(options).toContain(
+      '"label":{"type":"plain_text","text":"Advance","emoji":true},"options":[{"text":{"type":"plain_text","text":"Internal QA","emoji":true},"value":"internal_qa"}]',
+    );
     expect(options).toContain('Solution design');
     expect(options).not.toContain('"value":"completed"');
 

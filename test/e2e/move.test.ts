@@ -2,7 +2,18 @@ import { addDays, format } from 'date-fns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { visibleText } from '../harness/view-submission.js';
-import { datePicked, fastOutbox, lastUpdatedView, openMove, seedOnboarding, seenBySync, select, submitView, typed, WORKSPACE } from '../harness/phase-moves.js';
+import {
+  datePicked,
+  fastOutbox,
+  lastUpdatedView,
+  openMove,
+  seedOnboarding,
+  seenBySync,
+  select,
+  submitView,
+  typed,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
 import { loadPhaseSequence, savePhaseSequence } from '../../src/store/phases.js';
 
 /** `/pivotal move` through signed requests: the move modal, its rules, the PATCH and what it records. */
@@ -22,27 +33,46 @@ beforeEach(() => {
 const day = (offset: number) => format(addDays(new Date(), offset), 'yyyy-MM-dd');
 const midnight = (date: string) => `${date}T00:00:00.000Z`;
 
-type Block = { type: string; block_id?: string; element?: { option_groups?: Array<{ label: { text: string }; options: Array<{ value: string }> }> } };
+type Block = {
+  type: string;
+  block_id?: string;
+  element?: { option_groups?: Array<{ label: { text: string }; options: Array<{ value: string }> }> };
+};
 
 function phaseGroups(view: { view: Record<string, unknown> }): Record<string, string[]> {
   const block = (view.view.blocks as Block[]).find((b) => b.block_id === 'phase');
-  return Object.fromEntries((block?.element?.option_groups ?? []).map((g) => [g.label.text, g.options.map((o) => o.value)]));
+  return Object.fromEntries(
+    (block?.element?.option_groups ?? []).map((g) => [g.label.text, g.options.map((o) => o.value)]),
+  );
 }
 
 const pivotalOnboarding = (id: string) => h.pivotal.state.get(h.orgId, 'onboardings', id)!;
 
 async function transitions(onboardingId: string) {
-  return h.app.ctx.store.db.selectFrom('phase_transitions').selectAll().where('workspace_id', '=', WORKSPACE).where('onboarding_id', '=', onboardingId).orderBy('occurred_at').execute();
+  return h.app.ctx.store.db
+    .selectFrom('phase_transitions')
+    .selectAll()
+    .where('workspace_id', '=', WORKSPACE)
+    .where('onboarding_id', '=', onboardingId)
+    .orderBy('occurred_at')
+    .execute();
 }
 
 async function queued(onboardingId: string) {
-  const rows = await h.app.ctx.store.db.selectFrom('outbox').selectAll().where('onboarding_id', '=', onboardingId).orderBy('created_at').execute();
+  const rows = await h.app.ctx.store.db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('onboarding_id', '=', onboardingId)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
 }
 
 describe('/pivotal move', () => {
   it('shows the onboarding as Pivotal has it and advances it with an optional note', async () => {
-    const { customer, onboarding } = await seedOnboarding(h, { onboarding: { target_launch_date: midnight(day(12)), csm_id: 'user_csm_001' } });
+    const { customer, onboarding } = await seedOnboarding(h, {
+      onboarding: { target_launch_date: midnight(day(12)), csm_id: 'user_csm_001' },
+    });
     const form = await openMove(h, customer.name);
     expect(h.slack.callsTo('views.open').at(-1)!.args.trigger_id).toBeTruthy();
     expect(form.view.callback_id).toBe('move_submit');
@@ -52,20 +82,44 @@ describe('/pivotal move', () => {
     expect(text).toContain('Active');
     expect(text).toContain('in 12 days');
     expect(text).toContain('user_csm_001');
-    expect(phaseGroups(form)).toEqual({ Advance: ['program_buildout'], 'Send back (reason required)': ['program_design', 'before_getting_started'] });
+    expect(phaseGroups(form)).toEqual({
+      Advance: ['program_buildout'],
+      'Send back (reason required)': ['program_design', 'before_getting_started'],
+    });
 
-    const { answer, view } = await submitView(h, form, { phase: select('program_buildout'), note: typed('Design signed off <!channel>') });
+    const { answer, view } = await submitView(h, form, {
+      phase: select('program_buildout'),
+      note: typed('Design signed off <!channel>'),
+    });
     expect(answer?.response_action).toBe('update');
     expect(visibleText(view.view.blocks)).toContain('Saved in Pivotal');
     expect(visibleText(view.view.blocks)).toContain('The update goes to <#C0NOTIFY1>');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('program_buildout');
 
     const [row] = await transitions(onboarding.id);
-    expect(row).toMatchObject({ kind: 'advance', from_value: 'review', to_value: 'program_buildout', note: 'Design signed off <!channel>', reason: null, actor_slack_user_id: CSM.id });
+    expect(row).toMatchObject({
+      kind: 'advance',
+      from_value: 'review',
+      to_value: 'program_buildout',
+      note: 'Design signed off <!channel>',
+      reason: null,
+      actor_slack_user_id: CSM.id,
+    });
     expect(await queued(onboarding.id)).toEqual([
-      expect.objectContaining({ kind: 'onboarding.phase_changed', from: 'review', to: 'program_buildout', direction: 'advance', note: 'Design signed off <!channel>', actor: { type: 'slack', userId: CSM.id } }),
+      expect.objectContaining({
+        kind: 'onboarding.phase_changed',
+        from: 'review',
+        to: 'program_buildout',
+        direction: 'advance',
+        note: 'Design signed off <!channel>',
+        actor: { type: 'slack', userId: CSM.id },
+      }),
     ]);
-    const stored = await h.app.ctx.store.db.selectFrom('rm_onboardings').select('phase').where('id', '=', onboarding.id).executeTakeFirstOrThrow();
+    const stored = await h.app.ctx.store.db
+      .selectFrom('rm_onboardings')
+      .select('phase')
+      .where('id', '=', onboarding.id)
+      .executeTakeFirstOrThrow();
     expect(stored.phase).toBe('program_buildout');
   });
 
@@ -73,13 +127,21 @@ describe('/pivotal move', () => {
     const { customer, onboarding } = await seedOnboarding(h);
     const form = await openMove(h, customer.name);
     const refused = await submitView(h, form, { phase: select('program_design') });
-    expect(refused.answer).toEqual({ response_action: 'errors', errors: { note: expect.stringContaining('A reason is required for sending an onboarding back') } });
+    expect(refused.answer).toEqual({
+      response_action: 'errors',
+      errors: { note: expect.stringContaining('A reason is required for sending an onboarding back') },
+    });
     expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
 
-    const saved = await submitView(h, form, { phase: select('program_design'), note: typed('Customer changed the scope') });
+    const saved = await submitView(h, form, {
+      phase: select('program_design'),
+      note: typed('Customer changed the scope'),
+    });
     expect(saved.answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('program_design');
-    expect(await transitions(onboarding.id)).toEqual([expect.objectContaining({ kind: 'back', reason: 'Customer changed the scope', note: null })]);
+    expect(await transitions(onboarding.id)).toEqual([
+      expect.objectContaining({ kind: 'back', reason: 'Customer changed the scope', note: null }),
+    ]);
     expect((await queued(onboarding.id))[0]).toMatchObject({ direction: 'back', reason: 'Customer changed the scope' });
   });
 
@@ -90,7 +152,10 @@ describe('/pivotal move', () => {
     expect(visibleText(csmForm.view.blocks)).toContain('Skipping ahead more than one phase is for workspace admins.');
     // A skip sent anyway (an old modal, a crafted payload) is refused on the server too.
     const refused = await submitView(h, csmForm, { phase: select('launch') }, CSM);
-    expect(refused.answer).toEqual({ response_action: 'errors', errors: { phase: expect.stringContaining('Only workspace admins can skip ahead to Launch') } });
+    expect(refused.answer).toEqual({
+      response_action: 'errors',
+      errors: { phase: expect.stringContaining('Only workspace admins can skip ahead to Launch') },
+    });
     expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
 
     const adminForm = await openMove(h, customer.name, ADMIN);
@@ -98,7 +163,9 @@ describe('/pivotal move', () => {
     const saved = await submitView(h, adminForm, { phase: select('launch') }, ADMIN);
     expect(saved.answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('launch');
-    expect(await transitions(onboarding.id)).toEqual([expect.objectContaining({ kind: 'skip', actor_slack_user_id: ADMIN.id })]);
+    expect(await transitions(onboarding.id)).toEqual([
+      expect.objectContaining({ kind: 'skip', actor_slack_user_id: ADMIN.id }),
+    ]);
   });
 
   it('refuses a phase move while paused, says how to resume, and moves once resumed', async () => {
@@ -106,7 +173,10 @@ describe('/pivotal move', () => {
     const form = await openMove(h, customer.name);
     expect(visibleText(form.view.blocks)).toContain('This onboarding is *paused*: phases only move while it is active');
     const refused = await submitView(h, form, { phase: select('program_buildout') });
-    expect(refused.answer).toEqual({ response_action: 'errors', errors: { phase: expect.stringMatching(/paused: phases only move while it is active\. Resume it first/) } });
+    expect(refused.answer).toEqual({
+      response_action: 'errors',
+      errors: { phase: expect.stringMatching(/paused: phases only move while it is active\. Resume it first/) },
+    });
     expect(h.pivotal.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(onboarding.id))).toHaveLength(0);
 
     const resumed = await submitView(h, form, { state: select('active') });
@@ -122,12 +192,22 @@ describe('/pivotal move', () => {
     const { customer, onboarding } = await seedOnboarding(h, { onboarding: { target_launch_date: midnight(day(20)) } });
     const form = await openMove(h, customer.name);
     const refused = await submitView(h, form, { target: datePicked(day(30)) });
-    expect(refused.answer).toEqual({ response_action: 'errors', errors: { note: expect.stringContaining('moving the target launch 10 days later (more than 7)') } });
+    expect(refused.answer).toEqual({
+      response_action: 'errors',
+      errors: { note: expect.stringContaining('moving the target launch 10 days later (more than 7)') },
+    });
 
     const saved = await submitView(h, form, { target: datePicked(day(30)), note: typed('Waiting on SSO credentials') });
     expect(saved.answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).target_launch_date).toBe(midnight(day(30)));
-    expect(await transitions(onboarding.id)).toEqual([expect.objectContaining({ kind: 'target', from_value: day(20), to_value: day(30), reason: 'Waiting on SSO credentials' })]);
+    expect(await transitions(onboarding.id)).toEqual([
+      expect.objectContaining({
+        kind: 'target',
+        from_value: day(20),
+        to_value: day(30),
+        reason: 'Waiting on SSO credentials',
+      }),
+    ]);
 
     // Earlier, or later by a week or less, needs no reason.
     const next = await openMove(h, customer.name);
@@ -138,7 +218,10 @@ describe('/pivotal move', () => {
     const { customer } = await seedOnboarding(h);
     const form = await openMove(h, customer.name);
     const { answer } = await submitView(h, form, { state: select('active') });
-    expect(answer).toEqual({ response_action: 'errors', errors: { phase: 'Nothing to save: pick a phase, a state or a new target launch date.' } });
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: { phase: 'Nothing to save: pick a phase, a state or a new target launch date.' },
+    });
   });
 
   it('does not overwrite an onboarding that moved in Pivotal since the modal opened, and shows it fresh', async () => {
@@ -146,17 +229,30 @@ describe('/pivotal move', () => {
     const form = await openMove(h, customer.name);
     h.pivotal.state.updateOnboarding(h.orgId, onboarding.id, { phase: 'internal_qa' });
 
-    const { answer, view } = await submitView(h, form, { phase: select('program_buildout'), note: typed('keep this note') });
+    const { answer, view } = await submitView(h, form, {
+      phase: select('program_buildout'),
+      note: typed('keep this note'),
+    });
     expect(answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('internal_qa');
     expect(h.pivotal.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(onboarding.id))).toHaveLength(0);
     const text = visibleText(view.view.blocks);
-    expect(text).toContain('changed in Pivotal after you opened this (phase *Review* → *Internal QA*), so nothing was saved');
+    expect(text).toContain(
+      'changed in Pivotal after you opened this (phase *Review* → *Internal QA*), so nothing was saved',
+    );
     expect(text).toContain('5/7 Internal QA');
     expect(JSON.stringify(view.view.blocks)).toContain('"initial_value":"keep this note"');
     expect(phaseGroups(view)).toMatchObject({ Advance: ['launch'] });
     // The outside change is announced, attributed to Pivotal, like the sync would.
-    expect(await queued(onboarding.id)).toEqual([expect.objectContaining({ kind: 'onboarding.phase_changed', from: 'review', to: 'internal_qa', direction: 'external', actor: { type: 'pivotal' } })]);
+    expect(await queued(onboarding.id)).toEqual([
+      expect.objectContaining({
+        kind: 'onboarding.phase_changed',
+        from: 'review',
+        to: 'internal_qa',
+        direction: 'external',
+        actor: { type: 'pivotal' },
+      }),
+    ]);
     expect(await transitions(onboarding.id)).toEqual([]);
 
     // The refreshed form saves from where Pivotal is now.
@@ -179,13 +275,23 @@ describe('/pivotal move', () => {
     const saved = await submitView(h, form, { phase: select('review'), note: typed('Back on the standard track') });
     expect(saved.answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
-    expect(await transitions(onboarding.id)).toEqual([expect.objectContaining({ kind: 'set', from_value: 'integration', to_value: 'review' })]);
+    expect(await transitions(onboarding.id)).toEqual([
+      expect.objectContaining({ kind: 'set', from_value: 'integration', to_value: 'review' }),
+    ]);
   });
 
   it('asks which onboarding first when a customer has several open ones', async () => {
     const { customer, onboarding: first } = await seedOnboarding(h);
-    const second = h.pivotal.state.createOnboarding(h.orgId, { customer_id: customer.id, name: 'Second site', phase: 'launch' });
-    const finished = h.pivotal.state.createOnboarding(h.orgId, { customer_id: customer.id, phase: 'completed', state: 'done' });
+    const second = h.pivotal.state.createOnboarding(h.orgId, {
+      customer_id: customer.id,
+      name: 'Second site',
+      phase: 'launch',
+    });
+    const finished = h.pivotal.state.createOnboarding(h.orgId, {
+      customer_id: customer.id,
+      phase: 'completed',
+      state: 'done',
+    });
     await seenBySync(h, { onboarding: second });
     await seenBySync(h, { onboarding: finished });
 
@@ -220,13 +326,19 @@ describe('/pivotal move', () => {
   it('opens from a "Move phase" button on a channel post, and stacks on top of a modal', async () => {
     const { onboarding } = await seedOnboarding(h);
     const opens = h.slack.callsTo('views.open').length;
-    await h.action({ action_id: 'move_open', value: onboarding.id }, { kind: 'message', channelId: 'C0NOTIFY1', messageTs: '1.000001', responseUrl: h.slack.responseUrl() });
+    await h.action(
+      { action_id: 'move_open', value: onboarding.id },
+      { kind: 'message', channelId: 'C0NOTIFY1', messageTs: '1.000001', responseUrl: h.slack.responseUrl() },
+    );
     await h.idle();
     expect(h.slack.callsTo('views.open')).toHaveLength(opens + 1);
     expect(lastUpdatedView(h).view.callback_id).toBe('move_submit');
 
     const pushes = h.slack.callsTo('views.push').length;
-    await h.action({ action_id: 'move_open', value: onboarding.id }, { kind: 'view', view: { id: 'VCUSTOMERCARD', type: 'modal' } });
+    await h.action(
+      { action_id: 'move_open', value: onboarding.id },
+      { kind: 'view', view: { id: 'VCUSTOMERCARD', type: 'modal' } },
+    );
     await h.idle();
     expect(h.slack.callsTo('views.push')).toHaveLength(pushes + 1);
     expect(lastUpdatedView(h).view.callback_id).toBe('move_submit');
@@ -235,17 +347,26 @@ describe('/pivotal move', () => {
   it('keeps everything entered when Pivotal refuses the save', async () => {
     // A phase added to the workspace's list that this Pivotal org does not accept: Pivotal answers 400.
     const phases = await loadPhaseSequence(h.app.ctx.store.db, WORKSPACE);
-    await savePhaseSequence(h.app.ctx.store.db, WORKSPACE, [...phases.all.slice(0, 3), { key: 'security_review', name: 'Security review', archived: false }, ...phases.all.slice(3)]);
+    await savePhaseSequence(h.app.ctx.store.db, WORKSPACE, [
+      ...phases.all.slice(0, 3),
+      { key: 'security_review', name: 'Security review', archived: false },
+      ...phases.all.slice(3),
+    ]);
     try {
       const { customer, onboarding } = await seedOnboarding(h);
       const form = await openMove(h, customer.name);
       expect(phaseGroups(form).Advance).toEqual(['security_review']);
-      const { answer, view } = await submitView(h, form, { phase: select('security_review'), note: typed('Security questionnaire sent') });
+      const { answer, view } = await submitView(h, form, {
+        phase: select('security_review'),
+        note: typed('Security questionnaire sent'),
+      });
       expect(answer?.response_action).toBe('update');
       const text = visibleText(view.view.blocks);
       expect(text).toContain('Nothing was saved. Pivotal rejected the request (field `phase`)');
       expect(JSON.stringify(view.view.blocks)).toContain('"initial_value":"Security questionnaire sent"');
-      expect(JSON.stringify(view.view.blocks)).toContain('"initial_option":{"text":{"type":"plain_text","text":"Security review","emoji":true},"value":"security_review"}');
+      expect(JSON.stringify(view.view.blocks)).toContain(
+        '"initial_option":{"text":{"type":"plain_text","text":"Security review","emoji":true},"value":"security_review"}',
+      );
       expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
       expect(await transitions(onboarding.id)).toEqual([]);
     } finally {
@@ -270,7 +391,9 @@ describe('/pivotal move', () => {
     const bare = await startHarness({ bootstrapKey: false });
     try {
       const view = await openMove(bare, 'Acme');
-      expect(visibleText(view.view.blocks)).toContain('This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first');
+      expect(visibleText(view.view.blocks)).toContain(
+        'This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first',
+      );
     } finally {
       await bare.close();
     }

@@ -22,7 +22,9 @@ describe('OAuth install and redirect', () => {
     const state = location.searchParams.get('state')!;
     const cookie = install.headers.get('set-cookie')!.split(';')[0]!;
 
-    const redirect = await fetch(`${h.baseUrl}/slack/oauth_redirect?code=abc123&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+    const redirect = await fetch(`${h.baseUrl}/slack/oauth_redirect?code=abc123&state=${encodeURIComponent(state)}`, {
+      headers: { cookie },
+    });
     expect(redirect.status).toBe(200);
     expect(h.slack.callsTo('oauth.v2.access')).toHaveLength(1);
 

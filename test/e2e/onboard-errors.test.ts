@@ -6,10 +6,17 @@ import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard
 import { currentView, echoView, textOf } from '../harness/views.js';
 import type { Answer } from '../harness/views.js';
 
-type Block = { block_id?: string; type: string; element?: Record<string, unknown>; accessory?: { action_id: string; value: string } };
+type Block = {
+  block_id?: string;
+  type: string;
+  element?: Record<string, unknown>;
+  accessory?: { action_id: string; value: string };
+};
 const blocksOf = (h: Harness, viewId: string) => currentView(h.slack, viewId).view.blocks as Block[];
-const elementOf = (h: Harness, viewId: string, blockId: string) => blocksOf(h, viewId).find((b) => b.block_id === blockId)?.element;
-const errorLine = (h: Harness, viewId: string, blockId: string) => textOf(blocksOf(h, viewId).find((b) => b.block_id === `${blockId}__error`));
+const elementOf = (h: Harness, viewId: string, blockId: string) =>
+  blocksOf(h, viewId).find((b) => b.block_id === blockId)?.element;
+const errorLine = (h: Harness, viewId: string, blockId: string) =>
+  textOf(blocksOf(h, viewId).find((b) => b.block_id === `${blockId}__error`));
 
 describe('/pivotal onboard: every bad input gets its message, nothing is lost', () => {
   let h: Harness;
@@ -28,30 +35,58 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
 
   it.each<[string, Record<string, Answer>, string, RegExp]>([
     ['no customer name', { customer_name: null, customer_slug: null }, 'customer_name', /Enter the customer's name/],
-    ['a slug with capitals and spaces', { customer_slug: 'Acme Corp' }, 'customer_slug', /lower-case letters, digits and single dashes/],
-    ['a name no slug can be made from', { customer_name: '東京', customer_slug: null }, 'customer_slug', /No slug can be made/],
-    ['a domain that is no hostname', { customer_domain: 'acme corp/home' }, 'customer_domain', /hostname such as acme.com/],
-    ['a contact without name, and "later" not ticked', { contact_name: null }, 'contact_name', /Enter the contact's name, or tick "Add the primary contact later"/],
+    [
+      'a slug with capitals and spaces',
+      { customer_slug: 'Acme Corp' },
+      'customer_slug',
+      /lower-case letters, digits and single dashes/,
+    ],
+    [
+      'a name no slug can be made from',
+      { customer_name: '東京', customer_slug: null },
+      'customer_slug',
+      /No slug can be made/,
+    ],
+    [
+      'a domain that is no hostname',
+      { customer_domain: 'acme corp/home' },
+      'customer_domain',
+      /hostname such as acme.com/,
+    ],
+    [
+      'a contact without name, and "later" not ticked',
+      { contact_name: null },
+      'contact_name',
+      /Enter the contact's name, or tick "Add the primary contact later"/,
+    ],
     ['a contact without email', { contact_email: null }, 'contact_email', /Enter the contact's email address/],
     ['an email that is not one', { contact_email: 'jane.acme.example' }, 'contact_email', /not an email address/],
     ['"later" ticked with contact details', { contact_later: ['later'] }, 'contact_later', /clear them, or untick/],
     ['a target launch date in the past', { onboarding_target: daysFromNow(-3) }, 'onboarding_target', /in the past/],
     ['no CSM', { onboarding_csm: null }, 'onboarding_csm', /Pick the CSM/],
-  ])('answers %s with response_action errors on that field, before any request', async (_what, answers, block, message) => {
-    const before = posts();
-    const viewId = await openOnboard(h, 'Initech');
-    const ack = await submitView(h, viewId, { ...FILLED, ...answers });
-    expect(ack.response_action).toBe('errors');
-    expect(Object.keys(ack.errors ?? {})).toEqual([block]);
-    expect(ack.errors?.[block]).toMatch(message);
-    expect(posts()).toBe(before);
-  });
+  ])(
+    'answers %s with response_action errors on that field, before any request',
+    async (_what, answers, block, message) => {
+      const before = posts();
+      const viewId = await openOnboard(h, 'Initech');
+      const ack = await submitView(h, viewId, { ...FILLED, ...answers });
+      expect(ack.response_action).toBe('errors');
+      expect(Object.keys(ack.errors ?? {})).toEqual([block]);
+      expect(ack.errors?.[block]).toMatch(message);
+      expect(posts()).toBe(before);
+    },
+  );
 
   it('switches to an existing customer keeping what was typed, and asks for the pick', async () => {
     const viewId = await openOnboard(h, 'Initech');
     const echoed = echoView(currentView(h.slack, viewId), { ...FILLED, onboarding_state: 'paused' });
     const res = await h.action(
-      { action_id: 'onboard_customer_mode', block_id: 'onboard_customer_mode', type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Existing customer' }, value: 'existing' } },
+      {
+        action_id: 'onboard_customer_mode',
+        block_id: 'onboard_customer_mode',
+        type: 'radio_buttons',
+        selected_option: { text: { type: 'plain_text', text: 'Existing customer' }, value: 'existing' },
+      },
       { kind: 'view', view: echoed },
     );
     expect(res.status).toBe(200);
@@ -65,7 +100,12 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
 
     // And back: the new-customer fields return as they were typed.
     await h.action(
-      { action_id: 'onboard_customer_mode', block_id: 'onboard_customer_mode', type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'New customer' }, value: 'new' } },
+      {
+        action_id: 'onboard_customer_mode',
+        block_id: 'onboard_customer_mode',
+        type: 'radio_buttons',
+        selected_option: { text: { type: 'plain_text', text: 'New customer' }, value: 'new' },
+      },
       { kind: 'view', view: echoView(currentView(h.slack, viewId)) },
     );
     await h.idle();
@@ -76,9 +116,15 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
 
   it('normalises a pasted URL into the domain', async () => {
     const viewId = await openOnboard(h, 'Umbrella');
-    await submitView(h, viewId, { ...FILLED, customer_domain: 'https://Umbrella.example/', contact_email: 'u@umbrella.example' });
+    await submitView(h, viewId, {
+      ...FILLED,
+      customer_domain: 'https://Umbrella.example/',
+      contact_email: 'u@umbrella.example',
+    });
     await h.idle();
-    expect(h.pivotal.state.list(h.orgId, 'customers').find((c) => c.name === 'Umbrella')?.domain).toBe('umbrella.example');
+    expect(h.pivotal.state.list(h.orgId, 'customers').find((c) => c.name === 'Umbrella')?.domain).toBe(
+      'umbrella.example',
+    );
   });
 
   it('slug_taken: back to the form with the slug marked, a free slug offered, everything kept; then done', async () => {
@@ -88,11 +134,18 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     h.pivotal.state.createCustomer(h.orgId, { name: 'Globex (old)', slug: 'globex' });
     h.pivotal.state.createCustomer(h.orgId, { name: 'Globex 2', slug: 'globex-2' });
     const target = daysFromNow(10);
-    await submitView(h, viewId, { ...FILLED, contact_email: 'jane@globex.example', onboarding_target: target, onboarding_state: 'waiting' });
+    await submitView(h, viewId, {
+      ...FILLED,
+      contact_email: 'jane@globex.example',
+      onboarding_target: target,
+      onboarding_state: 'waiting',
+    });
     await h.idle();
 
     expect(currentView(h.slack, viewId).view.callback_id).toBe('onboard');
-    expect(errorLine(h, viewId, 'customer_slug')).toContain('globex is already the slug of another customer in Pivotal');
+    expect(errorLine(h, viewId, 'customer_slug')).toContain(
+      'globex is already the slug of another customer in Pivotal',
+    );
     const suggestion = blocksOf(h, viewId).find((b) => b.block_id === 'customer_slug_suggestion')!;
     expect(suggestion.accessory).toMatchObject({ action_id: 'onboard_use_slug', value: 'globex-3' });
     expect(elementOf(h, viewId, 'customer_name')?.initial_value).toBe('Globex');
@@ -106,7 +159,10 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     expect(elementOf(h, viewId, 'onboarding_csm')?.initial_user).toBe(CSM.id);
     expect(h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.email === 'jane@globex.example')).toHaveLength(0);
 
-    await h.action({ action_id: 'onboard_use_slug', block_id: 'customer_slug_suggestion', value: 'globex-3' }, { kind: 'view', view: echoView(currentView(h.slack, viewId)) });
+    await h.action(
+      { action_id: 'onboard_use_slug', block_id: 'customer_slug_suggestion', value: 'globex-3' },
+      { kind: 'view', view: echoView(currentView(h.slack, viewId)) },
+    );
     await h.idle();
     expect(elementOf(h, viewId, 'customer_slug')?.initial_value).toBe('globex-3');
 
@@ -123,7 +179,9 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     const before = posts();
     const viewId = await openOnboard(h, 'Globex Two');
     const ack = await submitView(h, viewId, { ...FILLED, customer_slug: 'globex-3' });
-    expect(ack.errors?.customer_slug).toMatch(/globex-3 is already the slug of Globex \(#\d+\)\. Choose "Existing customer".*such as globex-4/);
+    expect(ack.errors?.customer_slug).toMatch(
+      /globex-3 is already the slug of Globex \(#\d+\)\. Choose "Existing customer".*such as globex-4/,
+    );
     expect(posts()).toBe(before);
   });
 
@@ -146,14 +204,29 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     await submitView(h, viewId, { contact_email: 'jane@hooli-xyz.example' });
     await h.idle();
     expect(customers()).toHaveLength(1);
-    expect(h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === customers()[0]!.id).map((c) => c.email)).toEqual(['jane@hooli-xyz.example']);
-    expect(h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === customers()[0]!.id)).toHaveLength(1);
-    expect(h.pivotal.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/customers') && r.idempotencyKey?.startsWith(`onboard:${viewId}:`))).toHaveLength(1);
+    expect(
+      h.pivotal.state
+        .list(h.orgId, 'contacts')
+        .filter((c) => c.customer_id === customers()[0]!.id)
+        .map((c) => c.email),
+    ).toEqual(['jane@hooli-xyz.example']);
+    expect(
+      h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === customers()[0]!.id),
+    ).toHaveLength(1);
+    expect(
+      h.pivotal.requests.filter(
+        (r) =>
+          r.method === 'POST' && r.path.endsWith('/customers') && r.idempotencyKey?.startsWith(`onboard:${viewId}:`),
+      ),
+    ).toHaveLength(1);
   });
 
   it('a 400 naming a field marks that field; customer and contact already made are kept', async () => {
     // A workspace phase Pivotal's org does not accept: the API answers 400 with field "phase".
-    await savePhaseSequence(h.app.ctx.store.db, TEAM.id, [{ key: 'kickoff', name: 'Kickoff', archived: false }, ...DEFAULT_PHASES]);
+    await savePhaseSequence(h.app.ctx.store.db, TEAM.id, [
+      { key: 'kickoff', name: 'Kickoff', archived: false },
+      ...DEFAULT_PHASES,
+    ]);
     try {
       const viewId = await openOnboard(h, 'Massive Dynamic');
       expect(elementOf(h, viewId, 'onboarding_phase')?.initial_option).toMatchObject({ value: 'kickoff' });
@@ -168,8 +241,15 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
       await h.idle();
       const customer = h.pivotal.state.list(h.orgId, 'customers').filter((c) => c.name === 'Massive Dynamic');
       expect(customer).toHaveLength(1);
-      expect(h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === customer[0]!.id)).toHaveLength(1);
-      expect(h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === customer[0]!.id).map((o) => o.phase)).toEqual(['review']);
+      expect(h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === customer[0]!.id)).toHaveLength(
+        1,
+      );
+      expect(
+        h.pivotal.state
+          .list(h.orgId, 'onboardings')
+          .filter((o) => o.customer_id === customer[0]!.id)
+          .map((o) => o.phase),
+      ).toEqual(['review']);
     } finally {
       await savePhaseSequence(h.app.ctx.store.db, TEAM.id, []);
     }
@@ -196,9 +276,14 @@ describe('/pivotal onboard without a connection, and with a test key', () => {
       for (const command of ['onboard Acme', 'contact Acme', 'customer Acme']) {
         const res = await h.command(command);
         await h.idle();
-        const reply = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body as { response_type: string; blocks: unknown[] };
+        const reply = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body as {
+          response_type: string;
+          blocks: unknown[];
+        };
         expect(reply.response_type).toBe('ephemeral');
-        expect(textOf(reply.blocks)).toContain(`not connected to Pivotal yet. Ask <@${ADMIN.id}> to connect it with \`/pivotal connect\``);
+        expect(textOf(reply.blocks)).toContain(
+          `not connected to Pivotal yet. Ask <@${ADMIN.id}> to connect it with \`/pivotal connect\``,
+        );
       }
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
     } finally {

@@ -74,7 +74,9 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     const ack = await submitView(h, viewId, { ...FILLED, contact_email: 'jane@slowpoke.example' });
     expect(ack.response_action).toBe('update');
     // Judged by order, not by a stopwatch: no Pivotal request had been answered when Slack got its ack.
-    expect(h.pivotal.requests.slice(before).map((r) => r.status)).toEqual(h.pivotal.requests.slice(before).map(() => null));
+    expect(h.pivotal.requests.slice(before).map((r) => r.status)).toEqual(
+      h.pivotal.requests.slice(before).map(() => null),
+    );
     expect(mine('Slowpoke').customers).toBe(0);
     await h.idle();
     expect(mine('Slowpoke')).toEqual(ONE_EACH);
@@ -100,7 +102,11 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     for (const a of acks) expect((a.json as { response_action: string }).response_action).toBe('update');
     await h.idle();
     expect(mine('Partial Inc')).toEqual(ONE_EACH);
-    expect(h.pivotal.requests.filter((r) => r.method === 'POST' && r.idempotencyKey?.startsWith(`onboard:${viewId}:customer`))).toHaveLength(1);
+    expect(
+      h.pivotal.requests.filter(
+        (r) => r.method === 'POST' && r.idempotencyKey?.startsWith(`onboard:${viewId}:customer`),
+      ),
+    ).toHaveLength(1);
     expect(currentView(h.slack, viewId).view.title).toMatchObject({ text: 'Onboarding opened' });
   });
 
@@ -112,7 +118,9 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     await submitView(h, viewId, { ...FILLED, contact_email: 'jane@lost.example' });
     await h.idle();
     expect(mine('Lost Answer')).toEqual(ONE_EACH);
-    const customerPosts = h.pivotal.requests.filter((r) => r.method === 'POST' && r.idempotencyKey?.startsWith(`onboard:${viewId}:customer`));
+    const customerPosts = h.pivotal.requests.filter(
+      (r) => r.method === 'POST' && r.idempotencyKey?.startsWith(`onboard:${viewId}:customer`),
+    );
     expect(customerPosts.map((r) => r.status)).toEqual([500, 201]);
     expect(new Set(customerPosts.map((r) => r.idempotencyKey)).size).toBe(1);
   });
@@ -140,9 +148,14 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     const dmsBefore = h.slack.messages.filter((m) => m.channel === CSM.id).length;
     h.pivotal.faults.failNext(2, 429, { retryAfterSec: 1 });
     await submitView(h, viewId, { ...FILLED, contact_email: 'jane@ratelimited.example' });
-    await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), { what: 'the queued view' });
+    await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), {
+      what: 'the queued view',
+    });
     expect(textOf(currentView(h.slack, viewId).view.blocks)).toMatch(/goes on by itself in about \d+ s/);
-    await waitFor(() => h.slack.messages.filter((m) => m.channel === CSM.id).length > dmsBefore, { what: 'the DM', timeoutMs: 10_000 });
+    await waitFor(() => h.slack.messages.filter((m) => m.channel === CSM.id).length > dmsBefore, {
+      what: 'the DM',
+      timeoutMs: 10_000,
+    });
     await h.idle();
     expect(mine('Rate Limited Ltd')).toEqual(ONE_EACH);
     expect(currentView(h.slack, viewId).view.title).toMatchObject({ text: 'Onboarding opened' });
@@ -169,7 +182,9 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     await h.idle();
     const dm = h.slack.messages.filter((m) => m.channel === CSM.id).at(-1)!;
     expect(dm.text).toContain('did not finish');
-    expect(textOf(dm.blocks)).toMatch(/run `\/pivotal onboard` again and pick `Gone Away` \(#\d+\) as the existing customer/);
+    expect(textOf(dm.blocks)).toMatch(
+      /run `\/pivotal onboard` again and pick `Gone Away` \(#\d+\) as the existing customer/,
+    );
   });
 });
 
@@ -182,13 +197,19 @@ describe('/pivotal onboard resuming a rate-limited job', () => {
       lagNextReadingMs = 0;
       return new Date(Date.now() - lag);
     };
-    const h = await startHarness({ now, pivotalClientOptions: { maxRetryAfterMs: 100 }, env: { PIVOTAL_NOTIFY_CHANNEL: '' } });
+    const h = await startHarness({
+      now,
+      pivotalClientOptions: { maxRetryAfterMs: 100 },
+      env: { PIVOTAL_NOTIFY_CHANNEL: '' },
+    });
     try {
       const viewId = await openOnboard(h, 'Early Timer');
       await h.idle();
       h.pivotal.faults.failNext(1, 429, { retryAfterSec: 1 });
       await submitView(h, viewId, { ...FILLED, contact_email: 'jane@early.example' });
-      await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), { what: 'the queued view' });
+      await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), {
+        what: 'the queued view',
+      });
       await h.idle();
       // Nothing else reads the clock while the job waits: the next reading is the resumer's claim.
       lagNextReadingMs = 50;
@@ -205,8 +226,20 @@ describe('/pivotal onboard resuming a rate-limited job', () => {
 
 describe('/pivotal onboard after a restart', () => {
   const input = (name: string): OnboardInput => ({
-    customer: { kind: 'new', name, slug: name.toLowerCase().replace(/\W+/g, '-'), slugFromName: true, domain: null, status: 'active' },
-    contact: { kind: 'new', name: 'Rita Restart', email: `rita@${name.toLowerCase().replace(/\W+/g, '')}.example`, title: null },
+    customer: {
+      kind: 'new',
+      name,
+      slug: name.toLowerCase().replace(/\W+/g, '-'),
+      slugFromName: true,
+      domain: null,
+      status: 'active',
+    },
+    contact: {
+      kind: 'new',
+      name: 'Rita Restart',
+      email: `rita@${name.toLowerCase().replace(/\W+/g, '')}.example`,
+      title: null,
+    },
     onboarding: { phase: 'review', state: 'active', targetLaunchDate: null, csmUserId: CSM.id },
   });
 
@@ -217,13 +250,25 @@ describe('/pivotal onboard after a restart', () => {
       const past = new Date(Date.now() - 60_000).toISOString();
       const future = new Date(Date.now() + 10 * 60_000).toISOString();
       const job = { workspace: { teamId: TEAM.id }, userId: CSM.id, mode: 'live' as const };
-      await createJob(store.db, { ...job, key: { workspaceId: TEAM.id, viewId: 'VCRASHED1' }, input: input('Phoenix') }, { token: 'dead-process', until: past }, past);
-      await createJob(store.db, { ...job, key: { workspaceId: TEAM.id, viewId: 'VBUSY0001' }, input: input('Still Busy') }, { token: 'other-replica', until: future }, past);
+      await createJob(
+        store.db,
+        { ...job, key: { workspaceId: TEAM.id, viewId: 'VCRASHED1' }, input: input('Phoenix') },
+        { token: 'dead-process', until: past },
+        past,
+      );
+      await createJob(
+        store.db,
+        { ...job, key: { workspaceId: TEAM.id, viewId: 'VBUSY0001' }, input: input('Still Busy') },
+        { token: 'other-replica', until: future },
+        past,
+      );
       await store.destroy();
 
       const h = await startHarness({ env: { DATA_DIR: dataDir } });
       try {
-        const dm = await waitFor(() => h.slack.messages.find((m) => m.channel === CSM.id), { what: 'the DM of the resumed job' });
+        const dm = await waitFor(() => h.slack.messages.find((m) => m.channel === CSM.id), {
+          what: 'the DM of the resumed job',
+        });
         await h.idle();
         expect(dm.text).toContain('opened for Phoenix');
         const customers = h.pivotal.state.list(h.orgId, 'customers');
@@ -231,7 +276,9 @@ describe('/pivotal onboard after a restart', () => {
         expect(h.pivotal.state.count(h.orgId, 'contacts')).toBe(1);
         expect(h.pivotal.state.list(h.orgId, 'onboardings').map((o) => o.phase)).toEqual(['review']);
         expect((await getJob(h.app.ctx.store.db, { workspaceId: TEAM.id, viewId: 'VCRASHED1' }))?.status).toBe('done');
-        expect((await getJob(h.app.ctx.store.db, { workspaceId: TEAM.id, viewId: 'VBUSY0001' }))?.status).toBe('running');
+        expect((await getJob(h.app.ctx.store.db, { workspaceId: TEAM.id, viewId: 'VBUSY0001' }))?.status).toBe(
+          'running',
+        );
       } finally {
         await h.close();
       }

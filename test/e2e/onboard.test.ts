@@ -50,15 +50,30 @@ describe('/pivotal onboard, the happy path', () => {
 
     const contacts = h.pivotal.state.list(h.orgId, 'contacts');
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ customer_id: customer.id, name: 'Jane Doe', email: 'jane@acme.example', title: 'CTO', is_primary: true });
+    expect(contacts[0]).toMatchObject({
+      customer_id: customer.id,
+      name: 'Jane Doe',
+      email: 'jane@acme.example',
+      title: 'CTO',
+      is_primary: true,
+    });
     expect(contacts[0]!.metadata).toMatchObject({ source: 'slack', slack_user_id: CSM.id });
 
     const onboardings = h.pivotal.state.list(h.orgId, 'onboardings');
     expect(onboardings).toHaveLength(1);
-    expect(onboardings[0]).toMatchObject({ customer_id: customer.id, phase: 'program_design', state: 'active', csm_id: null });
+    expect(onboardings[0]).toMatchObject({
+      customer_id: customer.id,
+      phase: 'program_design',
+      state: 'active',
+      csm_id: null,
+    });
     expect(onboardings[0]!.target_launch_date?.slice(0, 10)).toBe(target);
     // No Pivotal user is mapped to the CSM: csm_id stays unset and the Slack user is in the metadata.
-    expect(onboardings[0]!.metadata).toMatchObject({ source: 'slack', slack_user_id: CSM.id, slack_csm_user_id: CSM.id });
+    expect(onboardings[0]!.metadata).toMatchObject({
+      source: 'slack',
+      slack_user_id: CSM.id,
+      slack_csm_user_id: CSM.id,
+    });
 
     // Every create carried an idempotency key derived from the view and the step.
     const posts = h.pivotal.requests.filter((r) => r.method === 'POST');
@@ -83,18 +98,33 @@ describe('/pivotal onboard, the happy path', () => {
 
     // The read model has it at once, and the channel post is queued with it.
     const db = h.app.ctx.store.db;
-    expect(await db.selectFrom('rm_customers').select(['name', 'primary_contact_email']).where('id', '=', customer.id).executeTakeFirst()).toEqual({
+    expect(
+      await db
+        .selectFrom('rm_customers')
+        .select(['name', 'primary_contact_email'])
+        .where('id', '=', customer.id)
+        .executeTakeFirst(),
+    ).toEqual({
       name: 'Acme Corp',
       primary_contact_email: 'jane@acme.example',
     });
-    expect(await db.selectFrom('rm_onboardings').select('phase').where('id', '=', onboardings[0]!.id).executeTakeFirst()).toEqual({ phase: 'program_design' });
+    expect(
+      await db.selectFrom('rm_onboardings').select('phase').where('id', '=', onboardings[0]!.id).executeTakeFirst(),
+    ).toEqual({ phase: 'program_design' });
     const outbox = await db.selectFrom('outbox').select(['kind', 'onboarding_id', 'payload']).execute();
-    expect(outbox).toEqual([{ kind: 'onboarding.opened', onboarding_id: onboardings[0]!.id, payload: expect.stringContaining(CSM.id) as unknown }]);
+    expect(outbox).toEqual([
+      {
+        kind: 'onboarding.opened',
+        onboarding_id: onboardings[0]!.id,
+        payload: expect.stringContaining(CSM.id) as unknown,
+      },
+    ]);
     // The outbox's dispatcher turns it into the activity post in the notification channel.
-    const post = await waitFor(() => h.slack.messages.find((m) => m.channel === NOTIFY_CHANNEL && !m.thread_ts), { what: 'the activity post' });
+    const post = await waitFor(() => h.slack.messages.find((m) => m.channel === NOTIFY_CHANNEL && !m.thread_ts), {
+      what: 'the activity post',
+    });
     expect(post.text).toContain('Acme Corp');
   });
-
 });
 
 describe('/pivotal onboard: CSM mapping, existing customers, contact later', () => {
@@ -115,7 +145,9 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     const viewId = await openOnboard(h, 'Birch Bakery');
     await submitView(h, viewId, { ...FILLED, contact_email: 'omar@birch.example', onboarding_csm: ADMIN.id });
     await h.idle();
-    const onboarding = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.metadata?.slack_csm_user_id === ADMIN.id);
+    const onboarding = h.pivotal.state
+      .list(h.orgId, 'onboardings')
+      .find((o) => o.metadata?.slack_csm_user_id === ADMIN.id);
     expect(onboarding?.csm_id).toBe('user_csm_042');
     expect(textOf(currentView(h.slack, viewId).view.blocks)).not.toContain('No Pivotal user is mapped');
   });
@@ -125,9 +157,12 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     const existing = h.pivotal.state.list(h.orgId, 'customers').find((c) => c.name === 'Acme Corp')!;
     // The command names it exactly, so the modal opens on "Existing customer" with it picked.
     const viewId = await openOnboard(h, 'acme corp');
-    const picker = (currentView(h.slack, viewId).view.blocks as Array<{ block_id?: string; element?: { initial_option?: { value: string } } }>).find(
-      (b) => b.block_id === 'customer_existing',
-    );
+    const picker = (
+      currentView(h.slack, viewId).view.blocks as Array<{
+        block_id?: string;
+        element?: { initial_option?: { value: string } };
+      }>
+    ).find((b) => b.block_id === 'customer_existing');
     expect(picker?.element?.initial_option?.value).toBe(existing.id);
     await submitView(h, viewId, { contact_name: 'Sam Lee', contact_email: 'sam@acme.example' });
     await h.idle();
@@ -147,15 +182,28 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     const customersBefore = h.pivotal.state.count(h.orgId, 'customers');
     const viewId = await openOnboard(h, '');
     const mode = { action_id: 'onboard_customer_mode', block_id: 'onboard_customer_mode', type: 'radio_buttons' };
-    await h.action({ ...mode, selected_option: { text: { type: 'plain_text', text: 'Existing customer' }, value: 'existing' } }, { kind: 'view', view: echoView(currentView(h.slack, viewId)) });
+    await h.action(
+      { ...mode, selected_option: { text: { type: 'plain_text', text: 'Existing customer' }, value: 'existing' } },
+      { kind: 'view', view: echoView(currentView(h.slack, viewId)) },
+    );
     await h.idle();
-    const res = await h.suggest({ action_id: 'customer_pick', block_id: 'customer_existing', value: 'acme', view: echoView(currentView(h.slack, viewId)) });
+    const res = await h.suggest({
+      action_id: 'customer_pick',
+      block_id: 'customer_existing',
+      value: 'acme',
+      view: echoView(currentView(h.slack, viewId)),
+    });
     const options = (res.json as { options: Array<{ text: { text: string }; value: string }> }).options;
     expect(options.map((o) => o.value)).toEqual([existing.id]);
-    await submitView(h, viewId, { customer_existing: { value: options[0]!.value, text: options[0]!.text.text }, contact_later: ['later'] });
+    await submitView(h, viewId, {
+      customer_existing: { value: options[0]!.value, text: options[0]!.text.text },
+      contact_later: ['later'],
+    });
     await h.idle();
     expect(h.pivotal.state.count(h.orgId, 'customers')).toBe(customersBefore);
-    expect(h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === existing.id).length).toBeGreaterThanOrEqual(2);
+    expect(
+      h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === existing.id).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(textOf(currentView(h.slack, viewId).view.blocks)).toMatch(/Customer .*Acme Corp.* — existing/);
   });
 

@@ -6,7 +6,16 @@ import { releaseLease, tryAcquireLease } from '../../src/store/leases.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { LogCapture } from '../harness/log-capture.js';
 import { visibleText } from '../harness/view-submission.js';
-import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, select, submitView, WORKSPACE } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  select,
+  submitView,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
 /** Every post delivered once, through rate limits, outages, restarts and channel trouble. */
@@ -24,12 +33,23 @@ beforeEach(() => {
 });
 
 async function opened(onboardingId: string) {
-  await recordActivity(h.app.ctx.store.db, WORKSPACE, { kind: 'onboarding.opened', onboardingId, actor: { type: 'slack', userId: CSM.id } }, 'test', new Date().toISOString());
+  await recordActivity(
+    h.app.ctx.store.db,
+    WORKSPACE,
+    { kind: 'onboarding.opened', onboardingId, actor: { type: 'slack', userId: CSM.id } },
+    'test',
+    new Date().toISOString(),
+  );
   nudgeOutbox(h.app.ctx);
 }
 
 const outboxRows = (onboardingId: string) =>
-  h.app.ctx.store.db.selectFrom('outbox').select(['kind', 'status', 'attempts', 'last_error']).where('onboarding_id', '=', onboardingId).orderBy('created_at').execute();
+  h.app.ctx.store.db
+    .selectFrom('outbox')
+    .select(['kind', 'status', 'attempts', 'last_error'])
+    .where('onboarding_id', '=', onboardingId)
+    .orderBy('created_at')
+    .execute();
 const dmsTo = (userId: string) => h.slack.messages.filter((m) => m.channel === userId).map((m) => m.text ?? '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,7 +66,9 @@ describe('outbox delivery', () => {
     expect(calls).toHaveLength(3);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
     expect(postsAbout(h, onboarding.id).tops).toHaveLength(1);
-    expect(await outboxRows(onboarding.id)).toEqual([{ kind: 'onboarding.opened', status: 'done', attempts: 2, last_error: null }]);
+    expect(await outboxRows(onboarding.id)).toEqual([
+      { kind: 'onboarding.opened', status: 'done', attempts: 2, last_error: null },
+    ]);
   });
 
   it('retries a Slack outage with backoff and keeps each onboarding in order', async () => {
@@ -58,7 +80,10 @@ describe('outbox delivery', () => {
     await outboxDrained(h);
     const { tops, replies } = postsAbout(h, onboarding.id);
     expect(tops).toHaveLength(1);
-    expect(replies.map((m) => visibleText(m.blocks))).toEqual([`:new: <@${CSM.id}> opened this onboarding.`, `:arrow_forward: <@${CSM.id}> advanced the phase: *Review* → *Program buildout*`]);
+    expect(replies.map((m) => visibleText(m.blocks))).toEqual([
+      `:new: <@${CSM.id}> opened this onboarding.`,
+      `:arrow_forward: <@${CSM.id}> advanced the phase: *Review* → *Program buildout*`,
+    ]);
     expect((await outboxRows(onboarding.id)).map((r) => r.status)).toEqual(['done', 'done']);
   });
 
@@ -112,7 +137,9 @@ describe('outbox delivery', () => {
     h.slack.addChannel({ id: channel, name: 'acme-paced', is_member: true });
     const off = await h.command(`channel threads off <#${channel}|acme-paced>`, { user: ADMIN });
     await h.idle();
-    expect(h.slack.responseUrlPosts.find((p) => p.id === off.responseUrlId)?.body.text).toContain(`<#${channel}> now has threads *off*`);
+    expect(h.slack.responseUrlPosts.find((p) => p.id === off.responseUrlId)?.body.text).toContain(
+      `<#${channel}> now has threads *off*`,
+    );
     const seeded = [];
     for (let i = 0; i < 3; i += 1) seeded.push(await seedOnboarding(h, { customer: { slack_channel_id: channel } }));
 
@@ -126,7 +153,10 @@ describe('outbox delivery', () => {
       dispatcher.configure({ minPostIntervalMs: 5 });
     }
 
-    const calls = h.slack.callsTo('chat.postMessage').slice(callsBefore).filter((c) => c.args.channel === channel);
+    const calls = h.slack
+      .callsTo('chat.postMessage')
+      .slice(callsBefore)
+      .filter((c) => c.args.channel === channel);
     expect(calls).toHaveLength(3);
     const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(intervalMs - 50);
@@ -135,7 +165,9 @@ describe('outbox delivery', () => {
       expect(tops.map((m) => m.channel)).toEqual([channel]);
       expect(visibleText(tops[0]!.blocks)).toContain(`<@${CSM.id}> opened this onboarding`);
       expect(replies).toEqual([]);
-      expect(await outboxRows(onboarding.id)).toEqual([{ kind: 'onboarding.opened', status: 'done', attempts: 1, last_error: null }]);
+      expect(await outboxRows(onboarding.id)).toEqual([
+        { kind: 'onboarding.opened', status: 'done', attempts: 1, last_error: null },
+      ]);
     }
   });
 
@@ -174,8 +206,13 @@ describe('channel trouble', () => {
     expect(postsAbout(h, onboarding.id).tops).toEqual([]);
     const dms = dmsTo(ADMIN.id).filter((t) => t.includes('C0PRIVAT1'));
     expect(dms).toHaveLength(1);
-    expect(dms[0]).toContain("I can't post onboarding updates in <#C0PRIVAT1>: it is a private channel and I am not a member. Invite me by typing `/invite @pivotal`");
-    expect((await outboxRows(onboarding.id))[0]).toMatchObject({ status: 'pending', last_error: 'not_in_channel (join: method_not_supported_for_channel_type)' });
+    expect(dms[0]).toContain(
+      "I can't post onboarding updates in <#C0PRIVAT1>: it is a private channel and I am not a member. Invite me by typing `/invite @pivotal`",
+    );
+    expect((await outboxRows(onboarding.id))[0]).toMatchObject({
+      status: 'pending',
+      last_error: 'not_in_channel (join: method_not_supported_for_channel_type)',
+    });
 
     h.slack.addChannel({ id: 'C0PRIVAT1', name: 'acme-private', is_private: true, is_member: true });
     await waitFor(() => postsAbout(h, onboarding.id).replies.length === 1, { what: 'the post after the invite' });
@@ -194,12 +231,18 @@ describe('channel trouble', () => {
     try {
       const res = await h.command('channel <#C0FRESH01|onboarding-2>', { user: ADMIN });
       await h.idle();
-      expect(h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text).toContain('1 waiting update is on the way');
+      expect(h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text).toContain(
+        '1 waiting update is on the way',
+      );
       await waitFor(() => postsAbout(h, onboarding.id).replies.length === 1, { what: 'the held post' });
       expect(postsAbout(h, onboarding.id).tops.map((m) => m.channel)).toEqual(['C0FRESH01']);
       expect((await outboxRows(onboarding.id))[0]).toMatchObject({ status: 'done' });
     } finally {
-      await h.app.ctx.store.db.updateTable('workspaces').set({ notify_channel: null }).where('id', '=', WORKSPACE).execute();
+      await h.app.ctx.store.db
+        .updateTable('workspaces')
+        .set({ notify_channel: null })
+        .where('id', '=', WORKSPACE)
+        .execute();
     }
   });
 
@@ -210,7 +253,11 @@ describe('channel trouble', () => {
     await outboxDrained(h);
     expect(postsAbout(h, onboarding.id).tops.map((m) => m.channel)).toEqual([NOTIFY_CHANNEL]);
     const alerts = dmsTo(ADMIN.id).filter((t) => t.includes('C0ARCHIV1'));
-    expect(alerts).toEqual([expect.stringContaining(`The Slack channel Pivotal links to *${customer.name}* (<#C0ARCHIV1>) was archived, so its updates go to <#${NOTIFY_CHANNEL}> instead`)]);
+    expect(alerts).toEqual([
+      expect.stringContaining(
+        `The Slack channel Pivotal links to *${customer.name}* (<#C0ARCHIV1>) was archived, so its updates go to <#${NOTIFY_CHANNEL}> instead`,
+      ),
+    ]);
     expect((await outboxRows(onboarding.id))[0]).toMatchObject({ status: 'done', attempts: 1 });
   });
 });

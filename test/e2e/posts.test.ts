@@ -6,7 +6,18 @@ import { applyOnboardings } from '../../src/sync/apply.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { visibleText } from '../harness/view-submission.js';
-import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, seenBySync, select, submitView, typed, WORKSPACE } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  seenBySync,
+  select,
+  submitView,
+  typed,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
 /** One living parent post per onboarding, each change a thread reply, in the right channel. */
@@ -22,16 +33,28 @@ afterAll(async () => {
 
 /** What the onboard flow does in its transaction: the onboarding is opened, by a Slack user. */
 async function opened(onboardingId: string, userId = CSM.id) {
-  await recordActivity(h.app.ctx.store.db, WORKSPACE, { kind: 'onboarding.opened', onboardingId, actor: { type: 'slack', userId } }, 'test', new Date().toISOString());
+  await recordActivity(
+    h.app.ctx.store.db,
+    WORKSPACE,
+    { kind: 'onboarding.opened', onboardingId, actor: { type: 'slack', userId } },
+    'test',
+    new Date().toISOString(),
+  );
   nudgeOutbox(h.app.ctx);
 }
 
 /** What the sync does when it reads a change made in the Pivotal UI. */
 async function syncFromPivotal(onboardingId: string) {
   const record = OnboardingSchema.parse(h.pivotal.state.get(h.orgId, 'onboardings', onboardingId));
-  await h.app.ctx.store.db
-    .transaction()
-    .execute((trx) => applyOnboardings(trx, [record], { workspaceId: WORKSPACE, dialect: 'sqlite', now: new Date(), announce: true, announceNew: true }));
+  await h.app.ctx.store.db.transaction().execute((trx) =>
+    applyOnboardings(trx, [record], {
+      workspaceId: WORKSPACE,
+      dialect: 'sqlite',
+      now: new Date(),
+      announce: true,
+      announceNew: true,
+    }),
+  );
   nudgeOutbox(h.app.ctx);
 }
 
@@ -45,7 +68,10 @@ const replyTexts = (onboardingId: string) => postsAbout(h, onboardingId).replies
 
 describe('channel posts', () => {
   it('posts the parent once, keeps it current, and threads every change with who made it', async () => {
-    const { customer, onboarding } = await seedOnboarding(h, { customer: { name: 'Aurora <!here> Analytics' }, onboarding: { csm_id: 'user_csm_007' } });
+    const { customer, onboarding } = await seedOnboarding(h, {
+      customer: { name: 'Aurora <!here> Analytics' },
+      onboarding: { csm_id: 'user_csm_007' },
+    });
     await opened(onboarding.id);
     await outboxDrained(h);
     let posts = postsAbout(h, onboarding.id);
@@ -54,7 +80,9 @@ describe('channel posts', () => {
     expect(parent.channel).toBe(NOTIFY_CHANNEL);
     expect(visibleText(parent.blocks)).toContain('Aurora &lt;!here&gt; Analytics');
     expect(visibleText(parent.blocks)).toContain('3/7 Review  ▰▰▰▱▱▱▱');
-    expect(JSON.stringify(parent.blocks)).toContain(`"action_id":"move_open","text":{"type":"plain_text","text":"Move phase","emoji":true},"value":"${onboarding.id}"`);
+    expect(JSON.stringify(parent.blocks)).toContain(
+      `"action_id":"move_open","text":{"type":"plain_text","text":"Move phase","emoji":true},"value":"${onboarding.id}"`,
+    );
     expect(parent.text).not.toContain('<!here>');
     expect(replyTexts(onboarding.id)).toEqual([`:new: <@${CSM.id}> opened this onboarding.`]);
 
@@ -78,7 +106,11 @@ describe('channel posts', () => {
       ':arrow_forward: Phase moved in Pivotal: *Program buildout* → *Internal QA*',
     ]);
     expect(posts.replies.every((r) => r.channel === NOTIFY_CHANNEL)).toBe(true);
-    const done = await h.app.ctx.store.db.selectFrom('outbox').select(['status', 'attempts']).where('onboarding_id', '=', onboarding.id).execute();
+    const done = await h.app.ctx.store.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts'])
+      .where('onboarding_id', '=', onboarding.id)
+      .execute();
     expect(done).toEqual(Array(4).fill({ status: 'done', attempts: 1 }));
   });
 
@@ -89,7 +121,9 @@ describe('channel posts', () => {
     const posts = postsAbout(h, onboarding.id);
     expect(posts.tops).toHaveLength(1);
     expect(posts.tops[0]!.updates).toBe(0);
-    expect(replyTexts(onboarding.id)).toEqual([`:leftwards_arrow_with_hook: <@${CSM.id}> sent it back: *Review* → *Program design*\n>*Reason:* Scope changed: &lt;@U0BOSS&gt; asked`]);
+    expect(replyTexts(onboarding.id)).toEqual([
+      `:leftwards_arrow_with_hook: <@${CSM.id}> sent it back: *Review* → *Program design*\n>*Reason:* Scope changed: &lt;@U0BOSS&gt; asked`,
+    ]);
   });
 
   it("posts to the customer's own Slack channel when Pivotal links one", async () => {
@@ -101,7 +135,9 @@ describe('channel posts', () => {
     const posts = postsAbout(h, onboarding.id);
     expect(posts.tops.map((m) => m.channel)).toEqual(['C0CUSTOM1']);
     expect(posts.replies.map((m) => m.channel)).toEqual(['C0CUSTOM1', 'C0CUSTOM1']);
-    expect(h.slack.messages.filter((m) => m.channel === NOTIFY_CHANNEL && JSON.stringify(m.blocks).includes(onboarding.id))).toEqual([]);
+    expect(
+      h.slack.messages.filter((m) => m.channel === NOTIFY_CHANNEL && JSON.stringify(m.blocks).includes(onboarding.id)),
+    ).toEqual([]);
   });
 
   it('posts every change as its own message in a channel with threading off', async () => {
@@ -109,7 +145,9 @@ describe('channel posts', () => {
     const { customer, onboarding } = await seedOnboarding(h, { customer: { slack_channel_id: 'C0FLAT001' } });
     const off = await h.command('channel threads off <#C0FLAT001|onboarding-flat>', { user: ADMIN });
     await h.idle();
-    expect(h.slack.responseUrlPosts.find((p) => p.id === off.responseUrlId)?.body.text).toContain('<#C0FLAT001> now has threads *off*');
+    expect(h.slack.responseUrlPosts.find((p) => p.id === off.responseUrlId)?.body.text).toContain(
+      '<#C0FLAT001> now has threads *off*',
+    );
 
     await opened(onboarding.id);
     await move(customer.name, { phase: select('program_buildout') });
@@ -126,7 +164,9 @@ describe('channel posts', () => {
   it('names the owner: the Slack user mapped to the CSM, or kept in the metadata, else the Pivotal user id', async () => {
     await setUserMapping(h.app.ctx.store.db, WORKSPACE, ADMIN.id, 'user_csm_mapped', new Date().toISOString());
     const mapped = await seedOnboarding(h, { onboarding: { csm_id: 'user_csm_mapped' } });
-    const inMetadata = await seedOnboarding(h, { onboarding: { metadata: { source: 'slack', slack_csm_user_id: CSM.id } } });
+    const inMetadata = await seedOnboarding(h, {
+      onboarding: { metadata: { source: 'slack', slack_csm_user_id: CSM.id } },
+    });
     const unmapped = await seedOnboarding(h, { onboarding: { csm_id: 'user_csm_999' } });
     for (const { onboarding } of [mapped, inMetadata, unmapped]) await opened(onboarding.id);
     await outboxDrained(h);
@@ -151,11 +191,15 @@ describe('/pivotal channel', () => {
   it('shows the setting to anyone and lets only admins change it', async () => {
     const shown = await h.command('channel');
     await h.idle();
-    expect(h.slack.responseUrlPosts.find((p) => p.id === shown.responseUrlId)?.body.text).toContain(`Onboarding updates go to <#${NOTIFY_CHANNEL}> (threads *on*`);
+    expect(h.slack.responseUrlPosts.find((p) => p.id === shown.responseUrlId)?.body.text).toContain(
+      `Onboarding updates go to <#${NOTIFY_CHANNEL}> (threads *on*`,
+    );
 
     const refused = await h.command('channel <#C0OTHER01|other>', { user: CSM });
     await h.idle();
-    expect(h.slack.responseUrlPosts.find((p) => p.id === refused.responseUrlId)?.body.text).toContain(`Only workspace admins can change where onboarding updates go. Ask <@${ADMIN.id}>`);
+    expect(h.slack.responseUrlPosts.find((p) => p.id === refused.responseUrlId)?.body.text).toContain(
+      `Only workspace admins can change where onboarding updates go. Ask <@${ADMIN.id}>`,
+    );
   });
 
   it('refuses what it cannot use, with the way out', async () => {
@@ -172,7 +216,11 @@ describe('/pivotal channel', () => {
       await h.idle();
       expect(h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text).toContain(expected);
     }
-    const row = await h.app.ctx.store.db.selectFrom('workspaces').select('notify_channel').where('id', '=', WORKSPACE).executeTakeFirst();
+    const row = await h.app.ctx.store.db
+      .selectFrom('workspaces')
+      .select('notify_channel')
+      .where('id', '=', WORKSPACE)
+      .executeTakeFirst();
     expect(row?.notify_channel ?? null).toBeNull();
   });
 
@@ -180,7 +228,9 @@ describe('/pivotal channel', () => {
     h.slack.addChannel({ id: 'C0NEWCHAN', name: 'new-onboarding', is_member: true });
     const res = await h.command('channel <#C0NEWCHAN|new-onboarding>', { user: ADMIN });
     await h.idle();
-    expect(h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text).toContain('Onboarding updates now go to <#C0NEWCHAN>');
+    expect(h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text).toContain(
+      'Onboarding updates now go to <#C0NEWCHAN>',
+    );
     try {
       const { onboarding } = await seedOnboarding(h);
       await opened(onboarding.id);
@@ -188,7 +238,11 @@ describe('/pivotal channel', () => {
       await waitFor(() => postsAbout(h, onboarding.id).tops.length === 1);
       expect(postsAbout(h, onboarding.id).tops[0]!.channel).toBe('C0NEWCHAN');
     } finally {
-      await h.app.ctx.store.db.updateTable('workspaces').set({ notify_channel: null }).where('id', '=', WORKSPACE).execute();
+      await h.app.ctx.store.db
+        .updateTable('workspaces')
+        .set({ notify_channel: null })
+        .where('id', '=', WORKSPACE)
+        .execute();
     }
   });
 });
@@ -201,7 +255,13 @@ describe('a workspace on a test key', () => {
       const customer = t.pivotal.state.createCustomer(t.orgId, { name: 'Rehearsal Co' });
       const onboarding = t.pivotal.state.createOnboarding(t.orgId, { customer_id: customer.id });
       await seenBySync(t, { customer, onboarding });
-      await recordActivity(t.app.ctx.store.db, WORKSPACE, { kind: 'onboarding.opened', onboardingId: onboarding.id, actor: { type: 'pivotal' } }, 'x', new Date().toISOString());
+      await recordActivity(
+        t.app.ctx.store.db,
+        WORKSPACE,
+        { kind: 'onboarding.opened', onboardingId: onboarding.id, actor: { type: 'pivotal' } },
+        'x',
+        new Date().toISOString(),
+      );
       nudgeOutbox(t.app.ctx);
       await outboxDrained(t);
       const { tops, replies } = postsAbout(t, onboarding.id);

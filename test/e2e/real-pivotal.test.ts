@@ -16,7 +16,12 @@ import { waitFor } from '../harness/wait.js';
  * not fit, a proxy's HTML 401, a 403, a revoked key, and a key whose mode disagrees with its prefix.
  */
 
-const PROXY_401 = { rawBody: { contentType: 'text/html', text: '<html><head><title>401 Authorization Required</title></head><body>nginx</body></html>' } };
+const PROXY_401 = {
+  rawBody: {
+    contentType: 'text/html',
+    text: '<html><head><title>401 Authorization Required</title></head><body>nginx</body></html>',
+  },
+};
 
 async function statusReply(h: Harness, user = CSM): Promise<{ text: string; blocks: unknown[] }> {
   const res = await h.command('status', { user });
@@ -50,20 +55,39 @@ describe('records that do not fit the documented shape', () => {
       seed: (pivotal, orgId) => {
         pivotal.seedDemo(orgId, { customers: 4 });
         victim = pivotal.state.list(orgId, 'onboardings')[1]!.id;
-        pivotal.faults.misshape((r) => r.id === victim, { display_id: 'garbled', notes: 'Confidential: CFO is Dana Q.', phase: null });
+        pivotal.faults.misshape((r) => r.id === victim, {
+          display_id: 'garbled',
+          notes: 'Confidential: CFO is Dana Q.',
+          phase: null,
+        });
       },
     });
 
     await waitForFullSync(h);
     await h.idle();
 
-    const rows = await h.app.ctx.store.db.selectFrom('rm_onboardings').select(['id', 'deleted']).where('workspace_id', '=', TEAM.id).execute();
-    const expected = h.pivotal.state.list(h.orgId, 'onboardings').map((o) => o.id).filter((id) => id !== victim);
+    const rows = await h.app.ctx.store.db
+      .selectFrom('rm_onboardings')
+      .select(['id', 'deleted'])
+      .where('workspace_id', '=', TEAM.id)
+      .execute();
+    const expected = h.pivotal.state
+      .list(h.orgId, 'onboardings')
+      .map((o) => o.id)
+      .filter((id) => id !== victim);
     expect(rows.map((r) => r.id).sort()).toEqual(expected.sort());
     expect(rows.every((r) => r.deleted === 0)).toBe(true);
-    expect(await metric(h, 'pivotal_api_unfit_records_total', { workspace: TEAM.id, kind: 'onboarding', handling: 'skipped' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric(h, 'pivotal_api_unfit_records_total', {
+        workspace: TEAM.id,
+        kind: 'onboarding',
+        handling: 'skipped',
+      }),
+    ).toBeGreaterThanOrEqual(1);
 
-    const logged = h.logs.lines.filter((line) => line.includes('does not fit the documented shape')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = h.logs.lines
+      .filter((line) => line.includes('does not fit the documented shape'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.length).toBeGreaterThanOrEqual(1);
     expect(logged[0]).toMatchObject({ kind: 'onboarding', id: victim });
     expect(h.logs.text).not.toContain('Dana Q.');
@@ -91,9 +115,16 @@ describe('a create whose answer does not fit', () => {
     const result = currentView(h.slack, viewId).view;
     expect((result.title as { text: string }).text).toBe('Onboarding opened');
     expect(textOf(result.blocks)).toContain(`#${created!.display_id}`);
-    const row = await h.app.ctx.store.db.selectFrom('rm_onboardings').selectAll().where('workspace_id', '=', TEAM.id).where('id', '=', created!.id).executeTakeFirstOrThrow();
+    const row = await h.app.ctx.store.db
+      .selectFrom('rm_onboardings')
+      .selectAll()
+      .where('workspace_id', '=', TEAM.id)
+      .where('id', '=', created!.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ display_id: created!.display_id, phase: 'program_design', slack_owner_id: CSM.id });
-    expect(await metric(h, 'pivotal_api_unfit_records_total', { workspace: TEAM.id, kind: 'onboarding', handling: 'kept' })).toBe(1);
+    expect(
+      await metric(h, 'pivotal_api_unfit_records_total', { workspace: TEAM.id, kind: 'onboarding', handling: 'kept' }),
+    ).toBe(1);
   });
 
   it('sends only documented fields, customer_id as the display id string, and the strict Pivotal accepts every write', async () => {
@@ -126,7 +157,11 @@ describe('refusals a person sees', () => {
   });
   beforeEach(async () => {
     h.pivotal.faults.clear();
-    await h.app.ctx.store.db.updateTable('workspaces').set({ needs_attention: null, attention_since: null }).where('id', '=', TEAM.id).execute();
+    await h.app.ctx.store.db
+      .updateTable('workspaces')
+      .set({ needs_attention: null, attention_since: null })
+      .where('id', '=', TEAM.id)
+      .execute();
     h.slack.reset();
   });
 
@@ -146,7 +181,9 @@ describe('refusals a person sees', () => {
 
     const reply = await statusReply(h);
 
-    expect(visibleText(reply.blocks)).toContain('Something between this app and Pivotal (a proxy or gateway) refused the request with HTTP 401');
+    expect(visibleText(reply.blocks)).toContain(
+      'Something between this app and Pivotal (a proxy or gateway) refused the request with HTTP 401',
+    );
     expect(visibleText(reply.blocks)).toContain("the workspace's key is kept");
     await h.idle();
     expect((await workspaceRow(h))?.needs_attention ?? null).toBeNull();
@@ -166,24 +203,42 @@ describe('refusals a person sees', () => {
     expect((await workspaceRow(h))?.needs_attention ?? null).toBeNull();
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
 
-    h.pivotal.faults.failNext(1, 401, { type: 'authentication_error', code: 'api_key_revoked', message: 'This API key has been revoked.' });
+    h.pivotal.faults.failNext(1, 401, {
+      type: 'authentication_error',
+      code: 'api_key_revoked',
+      message: 'This API key has been revoked.',
+    });
     const revoked = await statusReply(h);
     expect(visibleText(revoked.blocks)).toContain("Pivotal refused this workspace's API key: it has been revoked.");
     await h.idle();
     expect((await workspaceRow(h))?.needs_attention).toBe('api_key_revoked');
-    expect(h.slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort()).toEqual([ADMIN.id, LISTED.id].sort());
+    expect(
+      h.slack
+        .callsTo('chat.postMessage')
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual([ADMIN.id, LISTED.id].sort());
   });
 
   it('tells the person what a 403 refused and whom to ask, and keeps what they entered', async () => {
     const { customer, onboarding } = await seedOnboarding(h);
     const form = await openMove(h, customer.name);
-    h.pivotal.faults.failNext(1, 403, { type: 'permission_error', code: 'forbidden', message: 'Forbidden', method: 'PATCH' });
+    h.pivotal.faults.failNext(1, 403, {
+      type: 'permission_error',
+      code: 'forbidden',
+      message: 'Forbidden',
+      method: 'PATCH',
+    });
 
     const { view } = await submitView(h, form, { phase: select('program_buildout'), note: typed('Design signed off') });
 
     const text = visibleText(view.view.blocks);
-    expect(text).toContain("Nothing was saved. Pivotal did not allow this workspace's API key to update an onboarding (permission_error/forbidden)");
-    expect(text).toContain(`ask <@${LISTED.id}> or <@${ADMIN.id}> to check the key under *Admin › API Keys* in Pivotal`);
+    expect(text).toContain(
+      "Nothing was saved. Pivotal did not allow this workspace's API key to update an onboarding (permission_error/forbidden)",
+    );
+    expect(text).toContain(
+      `ask <@${LISTED.id}> or <@${ADMIN.id}> to check the key under *Admin › API Keys* in Pivotal`,
+    );
     expect(JSON.stringify(view.view.blocks)).toContain('"initial_value":"Design signed off"');
     expect(h.pivotal.state.get(h.orgId, 'onboardings', onboarding.id)!.phase).toBe('review');
     expect((await workspaceRow(h))?.needs_attention ?? null).toBeNull();
@@ -197,7 +252,9 @@ describe("checking PIVOTAL_API_KEY's mode with /me at start-up", () => {
   });
 
   /** Starts the app with PIVOTAL_API_KEY set to a key the seed makes in the harness's own simulator. */
-  async function startWith(makeKey: (pivotal: Harness['pivotal'], orgId: string) => string): Promise<{ h: Harness; key: string }> {
+  async function startWith(
+    makeKey: (pivotal: Harness['pivotal'], orgId: string) => string,
+  ): Promise<{ h: Harness; key: string }> {
     const env: Record<string, string> = {};
     const h = await startHarness({
       bootstrapKey: false,
@@ -214,21 +271,33 @@ describe("checking PIVOTAL_API_KEY's mode with /me at start-up", () => {
 
   it('tells the admins when /me reports another mode than the key prefix', async () => {
     const { h, key } = await startWith((pivotal, orgId) =>
-      pivotal.createKey(orgId, { mode: 'live', name: 'prod-server', secret: `pivotal_test_${randomBytes(16).toString('hex')}` }),
+      pivotal.createKey(orgId, {
+        mode: 'live',
+        name: 'prod-server',
+        secret: `pivotal_test_${randomBytes(16).toString('hex')}`,
+      }),
     );
 
     expect(h.pivotal.requests.filter((r) => r.path.endsWith('/me')).map((r) => r.status)).toEqual([200]);
-    const dms = await waitFor(() => {
-      const calls = h.slack.callsTo('chat.postMessage');
-      return calls.length > 0 ? calls : undefined;
-    }, { what: 'a DM about the key mode' });
+    const dms = await waitFor(
+      () => {
+        const calls = h.slack.callsTo('chat.postMessage');
+        return calls.length > 0 ? calls : undefined;
+      },
+      { what: 'a DM about the key mode' },
+    );
     expect(dms.map((c) => c.args.channel)).toEqual([ADMIN.id]);
     const text = visibleText(dms[0]!.args.blocks);
     expect(text).toContain(`Pivotal's \`/me\` reports the server's \`PIVOTAL_API_KEY\` \`${keyDisplayPrefix(key)}…\``);
     expect(text).toContain('as a *live* key');
     expect(text).toContain("The key's prefix says *test* but Pivotal's `/me` says *live*");
     const logged = h.logs.lines.find((line) => line.includes("reports another mode than the key's prefix"));
-    expect(JSON.parse(logged!)).toMatchObject({ keyPrefix: keyDisplayPrefix(key), prefixMode: 'test', reportedMode: 'live', source: 'bootstrap' });
+    expect(JSON.parse(logged!)).toMatchObject({
+      keyPrefix: keyDisplayPrefix(key),
+      prefixMode: 'test',
+      reportedMode: 'live',
+      source: 'bootstrap',
+    });
   });
 
   it('says nothing to anyone when the mode agrees, and logs the check', async () => {
@@ -237,6 +306,10 @@ describe("checking PIVOTAL_API_KEY's mode with /me at start-up", () => {
     expect(h.pivotal.requests.filter((r) => r.path.endsWith('/me')).map((r) => r.status)).toEqual([200]);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     const logged = h.logs.lines.find((line) => line.includes('PIVOTAL_API_KEY checked with /me'));
-    expect(JSON.parse(logged!)).toMatchObject({ keyPrefix: keyDisplayPrefix(key), prefixMode: 'test', reportedMode: 'test' });
+    expect(JSON.parse(logged!)).toMatchObject({
+      keyPrefix: keyDisplayPrefix(key),
+      prefixMode: 'test',
+      reportedMode: 'test',
+    });
   });
 });

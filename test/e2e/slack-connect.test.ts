@@ -34,13 +34,21 @@ afterAll(() => h.close());
 
 /** Everything the app sent anywhere in Slack since `from` (Web API calls and response_url posts), as text. */
 function sentSince(from: { calls: number; posts: number }): string {
-  return JSON.stringify([h.slack.calls.slice(from.calls).map((c) => c.args), h.slack.responseUrlPosts.slice(from.posts)]);
+  return JSON.stringify([
+    h.slack.calls.slice(from.calls).map((c) => c.args),
+    h.slack.responseUrlPosts.slice(from.posts),
+  ]);
 }
-const mark = () => ({ calls: h.slack.calls.length, posts: h.slack.responseUrlPosts.length, pivotal: h.pivotal.requests.length });
+const mark = () => ({
+  calls: h.slack.calls.length,
+  posts: h.slack.responseUrlPosts.length,
+  pivotal: h.pivotal.requests.length,
+});
 
 function expectNothingOfTheHost(from: ReturnType<typeof mark>) {
   const sent = sentSince(from);
-  for (const secret of [customer.name, CONTACT.name, CONTACT.email, CONTACT.title, `#${onboarding.display_id}`]) expect(sent).not.toContain(secret);
+  for (const secret of [customer.name, CONTACT.name, CONTACT.email, CONTACT.title, `#${onboarding.display_id}`])
+    expect(sent).not.toContain(secret);
   expect(h.pivotal.requests.slice(from.pivotal)).toEqual([]);
 }
 
@@ -72,14 +80,24 @@ describe('Slack Connect: people of another organisation', () => {
   });
 
   it('are told politely, in the channel only they see, when they press "Move phase" on a post', async () => {
-    const container = { kind: 'message' as const, channelId: NOTIFY_CHANNEL, messageTs: '1716200000.000300', responseUrl: h.slack.responseUrl('guest-move') };
+    const container = {
+      kind: 'message' as const,
+      channelId: NOTIFY_CHANNEL,
+      messageTs: '1716200000.000300',
+      responseUrl: h.slack.responseUrl('guest-move'),
+    };
     const before = mark();
     const res = await h.action({ action_id: 'move_open', value: onboarding.id }, container, { user: GUEST });
     await h.idle();
     expect(res.status).toBe(200);
     expect(h.slack.callsTo('views.open').length + h.slack.callsTo('views.push').length).toBe(0);
     const told = h.slack.responseUrlPosts.filter((p) => p.id === 'guest-move');
-    expect(told).toEqual([{ id: 'guest-move', body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining(REFUSAL) }) }]);
+    expect(told).toEqual([
+      {
+        id: 'guest-move',
+        body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining(REFUSAL) }),
+      },
+    ]);
     expectNothingOfTheHost(before);
 
     await h.action({ action_id: 'move_open', value: onboarding.id }, container);
@@ -90,7 +108,11 @@ describe('Slack Connect: people of another organisation', () => {
   it('see the refusal in place of a modal they act in', async () => {
     const form = await openMove(h, customer.name);
     const before = mark();
-    await h.action({ action_id: 'move_open', value: onboarding.id }, { kind: 'view', view: echoViewWithState(form) }, { user: GUEST });
+    await h.action(
+      { action_id: 'move_open', value: onboarding.id },
+      { kind: 'view', view: echoViewWithState(form) },
+      { user: GUEST },
+    );
     await h.idle();
     expect(h.slack.callsTo('views.push').length).toBe(0);
     expect(h.slack.calls.slice(before.calls).map((c) => c.method)).toEqual(['views.update']);
@@ -109,7 +131,11 @@ describe('Slack Connect: people of another organisation', () => {
     expect(JSON.stringify(answer)).not.toContain(customer.name);
     expectNothingOfTheHost(before);
     expect(h.pivotal.state.get(h.orgId, 'onboardings', onboarding.id)!.phase).toBe('review');
-    const audit = await h.app.ctx.store.db.selectFrom('phase_transitions').select('id').where('onboarding_id', '=', onboarding.id).execute();
+    const audit = await h.app.ctx.store.db
+      .selectFrom('phase_transitions')
+      .select('id')
+      .where('onboarding_id', '=', onboarding.id)
+      .execute();
     expect(audit).toEqual([]);
   });
 
@@ -120,7 +146,12 @@ describe('Slack Connect: people of another organisation', () => {
       // Slack names the host team and the person's own team apart.
       () =>
         h.sender.sendForm({
-          ...slashCommandFields({ text: `customer ${customer.name}`, user: GUEST, team: TEAM, responseUrl: h.slack.responseUrl('guest-cmd') }),
+          ...slashCommandFields({
+            text: `customer ${customer.name}`,
+            user: GUEST,
+            team: TEAM,
+            responseUrl: h.slack.responseUrl('guest-cmd'),
+          }),
           user_team: OTHER_TEAM.id,
         }),
     ]) {
@@ -152,7 +183,11 @@ describe('Slack Connect: people of another organisation', () => {
 describe('Slack Connect in an Enterprise Grid', () => {
   const ENTERPRISE = 'E0ACME01';
   /** Slack's own record of each person's enterprise (users.info), as the guard asks for it. */
-  const enterpriseOf: Record<string, string | undefined> = { U0SIBLING: ENTERPRISE, U0VENDOR1: 'E0VENDOR1', U0PLAIN01: undefined };
+  const enterpriseOf: Record<string, string | undefined> = {
+    U0SIBLING: ENTERPRISE,
+    U0VENDOR1: 'E0VENDOR1',
+    U0PLAIN01: undefined,
+  };
   let grid: Harness;
 
   beforeAll(async () => {
@@ -161,11 +196,27 @@ describe('Slack Connect in an Enterprise Grid', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     // The host workspace belongs to an enterprise: auth.test says so, and users.info names each person's.
-    slack.route('POST', '/api/auth.test', (_req, res) => answer(res, { ok: true, team: 'Acme East', team_id: TEAM.id, enterprise_id: ENTERPRISE, user_id: 'UBOT', bot_id: 'BBOT' }));
+    slack.route('POST', '/api/auth.test', (_req, res) =>
+      answer(res, {
+        ok: true,
+        team: 'Acme East',
+        team_id: TEAM.id,
+        enterprise_id: ENTERPRISE,
+        user_id: 'UBOT',
+        bot_id: 'BBOT',
+      }),
+    );
     slack.route('POST', '/api/users.info', (_req, res, body) => {
       const user = new URLSearchParams(body).get('user') ?? '';
       const enterprise = enterpriseOf[user];
-      answer(res, { ok: true, user: { id: user, name: user.toLowerCase(), ...(enterprise ? { enterprise_user: { enterprise_id: enterprise, id: user } } : {}) } });
+      answer(res, {
+        ok: true,
+        user: {
+          id: user,
+          name: user.toLowerCase(),
+          ...(enterprise ? { enterprise_user: { enterprise_id: enterprise, id: user } } : {}),
+        },
+      });
     });
     grid = await startHarness({ shared: { pivotal: await startPivotalSimulator(), slack } });
   });
@@ -176,14 +227,20 @@ describe('Slack Connect in an Enterprise Grid', () => {
   });
 
   it('serves a colleague from a sibling workspace of the enterprise and turns away everyone else', async () => {
-    const sibling = await grid.command('help', { user: { id: 'U0SIBLING', teamId: 'T0SISTER1' }, team: { id: 'T0SISTER1', enterpriseId: ENTERPRISE } });
+    const sibling = await grid.command('help', {
+      user: { id: 'U0SIBLING', teamId: 'T0SISTER1' },
+      team: { id: 'T0SISTER1', enterpriseId: ENTERPRISE },
+    });
     expect(JSON.stringify(sibling.json)).toContain('/pivotal move');
     for (const [user, team] of [
       ['U0VENDOR1', 'T0VENDOR1'],
       ['U0PLAIN01', 'T0PLAIN01'],
     ] as const) {
       const res = await grid.command('help', { user: { id: user, teamId: team }, team: { id: team } });
-      expect(res.json).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('This app serves *Acme East* members only') });
+      expect(res.json).toEqual({
+        response_type: 'ephemeral',
+        text: expect.stringContaining('This app serves *Acme East* members only'),
+      });
     }
     // The host's own people are never looked up.
     await grid.command('help', { user: CSM });

@@ -12,10 +12,15 @@ interface Run {
 
 function smoke(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'smoke'], { env: { ...process.env, GITHUB_SHA: '', CI_RUN_ID: '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'npm',
+      ['run', '--silent', 'smoke'],
+      { env: { ...process.env, GITHUB_SHA: '', CI_RUN_ID: '', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -32,7 +37,7 @@ describe('npm run smoke', () => {
   });
   afterAll(() => sim.close());
 
-  it('runs the test-mode guide\'s CI pattern green, one line per step, and leaves nothing behind', async () => {
+  it("runs the test-mode guide's CI pattern green, one line per step, and leaves nothing behind", async () => {
     const run = await smoke({ PIVOTAL_API_URL: sim.url, PIVOTAL_API_KEY: testKey, CI_RUN_ID: 'abc1234' });
 
     expect(run.stderr).toBe('');
@@ -44,7 +49,9 @@ describe('npm run smoke', () => {
     expect(run.stdout).not.toContain(testKey);
 
     // What it wrote, as the simulator saw it: tagged, moved one phase, then soft-deleted.
-    const writes = sim.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace('/api/v1', '')} ${r.status}`);
+    const writes = sim.requests
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path.replace('/api/v1', '')} ${r.status}`);
     expect(writes).toEqual([
       'POST /customers 201',
       'POST /customers/1/contacts 201',

@@ -24,7 +24,14 @@ describe('Socket Mode', () => {
     slack.setSocketModeUrl(socket.url);
     dataDir = await mkdtemp(join(tmpdir(), 'pivotal-socket-'));
     app = await startPivotalForSlack({
-      env: { PORT: '0', SLACK_APP_TOKEN: appToken, SLACK_BOT_TOKEN: botToken, SLACK_API_URL: slack.apiUrl, DATA_DIR: dataDir, LOG_LEVEL: 'debug' },
+      env: {
+        PORT: '0',
+        SLACK_APP_TOKEN: appToken,
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_API_URL: slack.apiUrl,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'debug',
+      },
       logDestination: logs,
       sync: { enabled: false },
     });
@@ -42,7 +49,12 @@ describe('Socket Mode', () => {
     expect(open).toHaveLength(1);
     expect(open[0]!.tokenKind).toBe('xapp-');
 
-    const fields = slashCommandFields({ text: 'help', user: { id: 'U0SOCK' }, team: { id: 'T0SOCKET' }, responseUrl: slack.responseUrl() });
+    const fields = slashCommandFields({
+      text: 'help',
+      user: { id: 'U0SOCK' },
+      team: { id: 'T0SOCKET' },
+      responseUrl: slack.responseUrl(),
+    });
     const id = socket.send({ type: 'slash_commands', payload: fields });
     const ack = await socket.ackFor(id);
     expect(JSON.stringify(ack.payload)).toContain('/pivotal help');

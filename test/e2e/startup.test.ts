@@ -23,7 +23,12 @@ interface Proc {
 function start(env: Record<string, string>): Proc {
   // `npm start` itself, as a newcomer or a supervisor runs it: its SIGTERM must reach the app.
   // Its own process group, so a failed test can take npm and the app down together.
-  const child = spawn('npm', ['start'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,7 +43,8 @@ function start(env: Record<string, string>): Proc {
     waitFor(
       () => {
         if (out.includes(text)) return true;
-        if (exitCode !== undefined) throw new Error(`the process exited (${exitCode}) before printing "${text}":\n${out}`);
+        if (exitCode !== undefined)
+          throw new Error(`the process exited (${exitCode}) before printing "${text}":\n${out}`);
         return false;
       },
       { timeoutMs, what: `"${text}" in the output:\n${out}` },
@@ -90,7 +96,10 @@ describe('npm start', () => {
   it('runs single-workspace HTTP mode against the given Slack and Pivotal URLs', async () => {
     const slack: FakeSlack = await startFakeSlack();
     const pivotal: PivotalSimulator = await startPivotalSimulator();
-    cleanups.push(() => slack.close(), () => pivotal.close());
+    cleanups.push(
+      () => slack.close(),
+      () => pivotal.close(),
+    );
     const org = pivotal.createOrg({ name: 'Outside', slug: 'outside' });
     const key = pivotal.createKey(org.id, { mode: 'live' });
     const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-http-'));
@@ -108,7 +117,10 @@ describe('npm start', () => {
       DATA_DIR: dataDir,
     });
     cleanups.push(async () => killGroup(p));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: '/healthz' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, {
+      timeoutMs: 30_000,
+      what: '/healthz',
+    });
     // The app checked its token against the given Slack URL at start-up.
     expect(slack.callsTo('auth.test')).toHaveLength(1);
     // auth.test named the team, so the first sync runs from start-up against the given Pivotal URL
@@ -119,7 +131,14 @@ describe('npm start', () => {
     });
     const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, signingSecret);
     // A member of the team auth.test named: people of other teams are only told whom the app serves.
-    const res = await sender.sendForm(slashCommandFields({ text: 'help', user: { id: 'U1' }, team: { id: 'T0SANDBOX' }, responseUrl: slack.responseUrl() }));
+    const res = await sender.sendForm(
+      slashCommandFields({
+        text: 'help',
+        user: { id: 'U1' },
+        team: { id: 'T0SANDBOX' },
+        responseUrl: slack.responseUrl(),
+      }),
+    );
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.json)).toContain('/pivotal help');
     expect(p.output()).not.toContain(signingSecret);
@@ -141,7 +160,13 @@ describe('npm start', () => {
     slack.failNext('auth.test', { error: 'invalid_auth' });
     const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-badtoken-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const p = start({ PORT: String(await freePort()), SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-wrong-token', SLACK_API_URL: slack.apiUrl, DATA_DIR: dataDir });
+    const p = start({
+      PORT: String(await freePort()),
+      SLACK_SIGNING_SECRET: 'abcdef0123456789',
+      SLACK_BOT_TOKEN: 'xoxb-wrong-token',
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: dataDir,
+    });
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
   }, 30_000);

@@ -10,22 +10,32 @@ describe('the first sync of a single-workspace install', () => {
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
-  const readModelSize = async (h: Harness) => (await h.app.ctx.store.db.selectFrom('rm_onboardings').select('id').execute()).length;
+  const readModelSize = async (h: Harness) =>
+    (await h.app.ctx.store.db.selectFrom('rm_onboardings').select('id').execute()).length;
 
   it('runs at start-up when Slack named the workspace (auth.test), before any Slack request', async () => {
     const h = await startHarness({ sync: { tickMs: 20, intervalMs: 60_000 } });
     cleanups.push(() => h.close());
     h.pivotal.seedDemo(h.orgId);
-    await waitFor(async () => (await readModelSize(h)) > 0, { what: 'the read model filled by the start-up sync', timeoutMs: 10_000 });
+    await waitFor(async () => (await readModelSize(h)) > 0, {
+      what: 'the read model filled by the start-up sync',
+      timeoutMs: 10_000,
+    });
     expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   });
 
   it('otherwise starts shortly after the first request, never racing it: views.open comes before any Pivotal call', async () => {
     const pivotal = await startPivotalSimulator();
     const slack = await startFakeSlack({ teamId: TEAM.id });
-    cleanups.push(() => pivotal.close(), () => slack.close());
+    cleanups.push(
+      () => pivotal.close(),
+      () => slack.close(),
+    );
     slack.failNext('auth.test', { status: 500 }, 5);
-    const h = await startHarness({ shared: { pivotal, slack }, sync: { tickMs: 20, intervalMs: 60_000, firstSightDelayMs: 600 } });
+    const h = await startHarness({
+      shared: { pivotal, slack },
+      sync: { tickMs: 20, intervalMs: 60_000, firstSightDelayMs: 600 },
+    });
     cleanups.push(() => h.close());
     // The start-up check of PIVOTAL_API_KEY with /me is done before the app answers anything; the sync is what is watched here.
     pivotal.resetRequests();

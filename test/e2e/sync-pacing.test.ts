@@ -27,11 +27,16 @@ function busiestWindow(times: number[]): number {
 describe('sync pacing over a 5,000-onboarding workspace', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ bootstrapKey: 'test', simulator: { rateLimit: { test: LIMIT, windowMs: WINDOW_MS } }, sync: { tickMs: 20, intervalMs: 60_000 }, seed: (pivotal, orgId) => pivotal.seedBulk(orgId, 5_000) });
+    h = await startHarness({
+      bootstrapKey: 'test',
+      simulator: { rateLimit: { test: LIMIT, windowMs: WINDOW_MS } },
+      sync: { tickMs: 20, intervalMs: 60_000 },
+      seed: (pivotal, orgId) => pivotal.seedBulk(orgId, 5_000),
+    });
   });
   afterAll(() => h.close());
 
-  it('uses at most half of the key\'s bucket in any window, and keeps going', async () => {
+  it("uses at most half of the key's bucket in any window, and keeps going", async () => {
     await openHome(h, ADMIN);
     const prefix = h.apiKey!.slice(0, 'pivotal_test_'.length + 4);
     const requests = () => h.pivotal.requests.filter((r) => r.keyPrefix === prefix);
@@ -45,11 +50,13 @@ describe('sync pacing over a 5,000-onboarding workspace', () => {
 
     // Meanwhile Home shows how far the first fill got, from the store alone.
     const home = await openHome(h, ADMIN);
-    expect(homeText(home)).toMatch(/first sync in progress: [\d,]+ onboardings? read so far|waiting for the first sync/);
+    expect(homeText(home)).toMatch(
+      /first sync in progress: [\d,]+ onboardings? read so far|waiting for the first sync/,
+    );
   }, 120_000);
 });
 
-describe('when the sync may send its next request (from the client\'s rate-limit snapshot)', () => {
+describe("when the sync may send its next request (from the client's rate-limit snapshot)", () => {
   const now = Date.parse('2026-05-20T12:00:00.000Z');
   const snapshot = (over: Partial<RateLimitSnapshot>): RateLimitSnapshot => ({
     limit: 30,
@@ -77,6 +84,8 @@ describe('when the sync may send its next request (from the client\'s rate-limit
 
   it('probes once the numbers are stale, but not beside another request in flight', () => {
     expect(syncWaitMs(snapshot({ basis: 'probing', resetAt: null, available: 1 }), 0.5, now)).toBe(0);
-    expect(syncWaitMs(snapshot({ basis: 'probing', resetAt: null, available: 0, inFlight: 1 }), 0.5, now)).toBeGreaterThan(0);
+    expect(
+      syncWaitMs(snapshot({ basis: 'probing', resetAt: null, available: 0, inFlight: 1 }), 0.5, now),
+    ).toBeGreaterThan(0);
   });
 });

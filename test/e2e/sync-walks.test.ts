@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
-import { ADMIN, NOTIFY_CHANNEL, startHarness, TEAM, type Harness, type HarnessOptions } from '../harness/app-harness.js';
+import {
+  ADMIN,
+  NOTIFY_CHANNEL,
+  startHarness,
+  TEAM,
+  type Harness,
+  type HarnessOptions,
+} from '../harness/app-harness.js';
 import { homeBlocks, openHome } from '../harness/home.js';
 import { fastOutbox, postsAbout } from '../harness/phase-moves.js';
 import { visibleText } from '../harness/view-submission.js';
@@ -21,10 +28,16 @@ import { waitFor } from '../harness/wait.js';
 
 const SYNC = { tickMs: 20, intervalMs: 150, homeRefreshMs: 0, firstSightDelayMs: 0 };
 
-const completedWalks = (h: Harness) => h.logs.lines.filter((l) => l.includes('sync cycle finished') && l.includes('"walkComplete":true')).length;
+const completedWalks = (h: Harness) =>
+  h.logs.lines.filter((l) => l.includes('sync cycle finished') && l.includes('"walkComplete":true')).length;
 
 async function liveRows(h: Harness, table: 'rm_onboardings' | 'rm_customers'): Promise<string[]> {
-  const rows = await h.app.ctx.store.db.selectFrom(table).select('id').where('workspace_id', '=', TEAM.id).where('deleted', '=', 0).execute();
+  const rows = await h.app.ctx.store.db
+    .selectFrom(table)
+    .select('id')
+    .where('workspace_id', '=', TEAM.id)
+    .where('deleted', '=', 0)
+    .execute();
   return rows.map((r) => r.id).sort();
 }
 
@@ -34,7 +47,11 @@ async function verbatimWalk(pivotal: PivotalSimulator, key: string, path: string
   let cursor: string | null = null;
   do {
     const url = `${pivotal.url}${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = (await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ id: string }>; has_more: boolean; next_cursor: string | null };
+    const page = (await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      data: Array<{ id: string }>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
     for (const r of page.data) seen.add(r.id);
     cursor = page.has_more ? page.next_cursor : null;
   } while (cursor);
@@ -54,7 +71,11 @@ describe('a walk over records created three to a second', () => {
         const base = Date.parse('2026-03-02T09:00:00.000Z');
         for (let i = 0; i < TOTAL; i++) {
           const createdAt = new Date(base + Math.floor(i / 3) * 1000);
-          const customer = pivotal.state.createCustomer(orgId, { name: `Imported ${i}`, slug: `imported-${i}` }, { createdAt });
+          const customer = pivotal.state.createCustomer(
+            orgId,
+            { name: `Imported ${i}`, slug: `imported-${i}` },
+            { createdAt },
+          );
           pivotal.state.createOnboarding(orgId, { customer_id: customer.id, phase: 'program_design' }, { createdAt });
         }
       },
@@ -63,7 +84,10 @@ describe('a walk over records created three to a second', () => {
   afterAll(() => h.close());
 
   it('puts every record in the read model and on Home after two full walks', async () => {
-    const inPivotal = h.pivotal.state.list(h.orgId, 'onboardings').map((o) => o.id).sort();
+    const inPivotal = h.pivotal.state
+      .list(h.orgId, 'onboardings')
+      .map((o) => o.id)
+      .sort();
     expect(inPivotal).toHaveLength(TOTAL);
     // The data has teeth: following Pivotal's cursor verbatim loses rows at the page edges.
     expect((await verbatimWalk(h.pivotal, h.apiKey!, '/onboardings')).size).toBeLessThan(TOTAL);
@@ -73,7 +97,12 @@ describe('a walk over records created three to a second', () => {
     await waitFor(() => completedWalks(h) >= 2, { what: 'two complete walks', timeoutMs: 20_000 });
 
     expect(await liveRows(h, 'rm_onboardings')).toEqual(inPivotal);
-    expect(await liveRows(h, 'rm_customers')).toEqual(h.pivotal.state.list(h.orgId, 'customers').map((c) => c.id).sort());
+    expect(await liveRows(h, 'rm_customers')).toEqual(
+      h.pivotal.state
+        .list(h.orgId, 'customers')
+        .map((c) => c.id)
+        .sort(),
+    );
     const home = await openHome(h, ADMIN);
     const counts = homeBlocks(home).find((b) => b.block_id === 'home_counts');
     expect(visibleText([counts])).toContain(`${TOTAL} onboardings`);
@@ -88,7 +117,15 @@ describe('records a walk does not see', () => {
   let h: Harness | undefined;
   const encryptionKey = randomBytes(32).toString('base64');
   const start = (opts: Pick<HarnessOptions, 'seed' | 'sync'> & { key?: string }) =>
-    startHarness({ shared: { pivotal, slack }, ...opts, env: { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: encryptionKey, ...(opts.key ? { PIVOTAL_API_KEY: opts.key } : {}) } });
+    startHarness({
+      shared: { pivotal, slack },
+      ...opts,
+      env: {
+        DATA_DIR: dataDir,
+        PIVOTAL_KEY_ENCRYPTION_KEY: encryptionKey,
+        ...(opts.key ? { PIVOTAL_API_KEY: opts.key } : {}),
+      },
+    });
 
   beforeAll(async () => {
     pivotal = await startPivotalSimulator({ rateLimit: { live: 100_000 } });
@@ -114,11 +151,26 @@ describe('records a walk does not see', () => {
       sync: SYNC,
       seed: (sim, org) => {
         orgId = org;
-        const customer = sim.state.createCustomer(org, { name: 'Bulk Import Ltd', slug: 'bulk-import' }, { createdAt: older });
+        const customer = sim.state.createCustomer(
+          org,
+          { name: 'Bulk Import Ltd', slug: 'bulk-import' },
+          { createdAt: older },
+        );
         // Eight onboardings of one import share an instant; two older ones do not.
-        for (let i = 0; i < 8; i++) ids.tied.push(sim.state.createOnboarding(org, { customer_id: customer.id, name: `Site ${i}` }, { createdAt: instant }).id);
-        ids.deleted = sim.state.createOnboarding(org, { customer_id: customer.id, name: 'Cancelled' }, { createdAt: older }).id;
-        ids.kept = sim.state.createOnboarding(org, { customer_id: customer.id, name: 'Pilot' }, { createdAt: new Date(older.getTime() - 1000) }).id;
+        for (let i = 0; i < 8; i++)
+          ids.tied.push(
+            sim.state.createOnboarding(org, { customer_id: customer.id, name: `Site ${i}` }, { createdAt: instant }).id,
+          );
+        ids.deleted = sim.state.createOnboarding(
+          org,
+          { customer_id: customer.id, name: 'Cancelled' },
+          { createdAt: older },
+        ).id;
+        ids.kept = sim.state.createOnboarding(
+          org,
+          { customer_id: customer.id, name: 'Pilot' },
+          { createdAt: new Date(older.getTime() - 1000) },
+        ).id;
       },
     });
     const key = h.apiKey!;
@@ -136,20 +188,35 @@ describe('records a walk does not see', () => {
 
     const listed = pivotal.requests.filter((r) => r.path.endsWith('/onboardings') && r.method === 'GET');
     expect(listed.length).toBeGreaterThanOrEqual(2);
-    const askedById = new Set(pivotal.requests.filter((r) => r.method === 'GET' && /\/onboardings\/[^/]+$/.test(r.path)).map((r) => r.path.split('/').pop()));
+    const askedById = new Set(
+      pivotal.requests
+        .filter((r) => r.method === 'GET' && /\/onboardings\/[^/]+$/.test(r.path))
+        .map((r) => r.path.split('/').pop()),
+    );
     const missed = ids.tied.filter((id) => askedById.has(id));
     expect(missed).toHaveLength(3);
     expect(askedById.has(ids.deleted)).toBe(true);
     expect(h.logs.lines.some((l) => l.includes('a whole page of records shares one created_at'))).toBe(true);
 
     expect(await liveRows(h, 'rm_onboardings')).toEqual([...ids.tied, ids.kept].sort());
-    const deleted = await h.app.ctx.store.db.selectFrom('rm_onboardings').select('deleted').where('workspace_id', '=', TEAM.id).where('id', '=', ids.deleted).executeTakeFirstOrThrow();
+    const deleted = await h.app.ctx.store.db
+      .selectFrom('rm_onboardings')
+      .select('deleted')
+      .where('workspace_id', '=', TEAM.id)
+      .where('id', '=', ids.deleted)
+      .executeTakeFirstOrThrow();
     expect(deleted.deleted).toBe(1);
   });
 
   /** Customers "gone" and "stays", two onboardings each, read by a first complete walk. */
-  async function twoCustomersSynced(): Promise<{ orgId: string; ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> }> {
-    const ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> = { gone: { customer: '', onboardings: [] }, stays: { customer: '', onboardings: [] } };
+  async function twoCustomersSynced(): Promise<{
+    orgId: string;
+    ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }>;
+  }> {
+    const ids: Record<'gone' | 'stays', { customer: string; onboardings: string[] }> = {
+      gone: { customer: '', onboardings: [] },
+      stays: { customer: '', onboardings: [] },
+    };
     let orgId = '';
     h = await startHarness({
       shared: { pivotal, slack },
@@ -158,7 +225,12 @@ describe('records a walk does not see', () => {
         orgId = org;
         for (const which of ['gone', 'stays'] as const) {
           const customer = sim.state.createCustomer(org, { name: `Customer that ${which}`, slug: which });
-          ids[which] = { customer: customer.id, onboardings: [0, 1].map((i) => sim.state.createOnboarding(org, { customer_id: customer.id, name: `Site ${i}` }).id) };
+          ids[which] = {
+            customer: customer.id,
+            onboardings: [0, 1].map(
+              (i) => sim.state.createOnboarding(org, { customer_id: customer.id, name: `Site ${i}` }).id,
+            ),
+          };
         }
       },
     });
@@ -171,13 +243,17 @@ describe('records a walk does not see', () => {
     const { orgId, ids } = await twoCustomersSynced();
     pivotal.state.delete(orgId, 'customers', ids.gone.customer);
     pivotal.resetRequests();
-    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 2, { what: 'the deleted customer\'s onboardings off the read model' });
+    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 2, {
+      what: "the deleted customer's onboardings off the read model",
+    });
 
     expect(await liveRows(h!, 'rm_customers')).toEqual([ids.stays.customer]);
     expect(await liveRows(h!, 'rm_onboardings')).toEqual([...ids.stays.onboardings].sort());
     const home = await openHome(h!, ADMIN);
     expect(visibleText(homeBlocks(home).filter((b) => b.block_id === 'home_counts'))).toContain('2 onboardings');
-    const byId = pivotal.requests.filter((r) => r.method === 'GET' && /\/(customers|onboardings)\/[^/]+$/.test(r.path)).map((r) => r.path.replace(/^\/api\/v1/, ''));
+    const byId = pivotal.requests
+      .filter((r) => r.method === 'GET' && /\/(customers|onboardings)\/[^/]+$/.test(r.path))
+      .map((r) => r.path.replace(/^\/api\/v1/, ''));
     expect(byId).toEqual([`/customers/${ids.gone.customer}`]);
   });
 
@@ -187,13 +263,22 @@ describe('records a walk does not see', () => {
     expect(await liveRows(h!, 'rm_onboardings')).toHaveLength(4);
 
     // Gone from the lists; a read by id answers what the DELETE answered, with a 200.
-    for (const [kind, id] of [['customers', ids.gone.customer], ['onboardings', cancelled]] as const) {
+    for (const [kind, id] of [
+      ['customers', ids.gone.customer],
+      ['onboardings', cancelled],
+    ] as const) {
       const deletedObject = pivotal.state.delete(orgId, kind, id);
-      pivotal.faults.failNext(1, 200, { method: 'GET', path: `/${kind}/${id}`, rawBody: { contentType: 'application/json', text: JSON.stringify(deletedObject) } });
+      pivotal.faults.failNext(1, 200, {
+        method: 'GET',
+        path: `/${kind}/${id}`,
+        rawBody: { contentType: 'application/json', text: JSON.stringify(deletedObject) },
+      });
     }
     pivotal.resetRequests();
     const walksBefore = completedWalks(h!);
-    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 1, { what: 'the deleted records off the read model' });
+    await waitFor(async () => (await liveRows(h!, 'rm_onboardings')).length === 1, {
+      what: 'the deleted records off the read model',
+    });
     await waitFor(() => completedWalks(h!) > walksBefore, { what: 'the walk that settled them completed' });
 
     expect(await liveRows(h!, 'rm_customers')).toEqual([ids.stays.customer]);
@@ -216,14 +301,26 @@ describe('records a walk does not see', () => {
     expect(await liveRows(h, 'rm_onboardings')).toEqual([]);
 
     const customer = pivotal.state.createCustomer(orgId, { name: 'First Light Coffee', slug: 'first-light' });
-    const onboarding = pivotal.state.createOnboarding(orgId, { customer_id: customer.id, phase: 'before_getting_started' });
+    const onboarding = pivotal.state.createOnboarding(orgId, {
+      customer_id: customer.id,
+      phase: 'before_getting_started',
+    });
 
     const opened = await waitFor(
       async () =>
-        h!.app.ctx.store.db.selectFrom('outbox').select(['kind', 'payload']).where('workspace_id', '=', TEAM.id).where('onboarding_id', '=', onboarding.id).executeTakeFirst(),
+        h!.app.ctx.store.db
+          .selectFrom('outbox')
+          .select(['kind', 'payload'])
+          .where('workspace_id', '=', TEAM.id)
+          .where('onboarding_id', '=', onboarding.id)
+          .executeTakeFirst(),
       { what: 'the new onboarding announced' },
     );
-    expect(JSON.parse(opened.payload)).toEqual({ kind: 'onboarding.opened', onboardingId: onboarding.id, actor: { type: 'pivotal' } });
+    expect(JSON.parse(opened.payload)).toEqual({
+      kind: 'onboarding.opened',
+      onboardingId: onboarding.id,
+      actor: { type: 'pivotal' },
+    });
     const post = await waitFor(() => postsAbout(h!, onboarding.id).tops[0], { what: 'the channel post' });
     expect(post.channel).toBe(NOTIFY_CHANNEL);
     expect(visibleText(post.blocks)).toContain('First Light Coffee');

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack, type StoredView } from '../../sandbox/fake-slack/server.js';
-import { startPivotalSimulator, type CustomerRecord, type OnboardingRecord, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
+import {
+  startPivotalSimulator,
+  type CustomerRecord,
+  type OnboardingRecord,
+  type PivotalSimulator,
+} from '../../sandbox/pivotal-simulator/index.js';
 import type { EchoedView } from '../../sandbox/slack-requests.js';
 import { recordActivity } from '../../src/notifications/activity.js';
 import { nudgeOutbox } from '../../src/notifications/dispatcher.js';
@@ -28,13 +33,23 @@ const WINDOW_MS = 1_000;
 const TABLE = { onboarding: 'onboardings', contact: 'contacts', customer: 'customers' } as const;
 type Kind = keyof typeof TABLE;
 
-const ours = (extra: Record<string, unknown> = {}) => ({ source: 'slack', slack_team_id: TEAM.id, slack_user_id: ADMIN.id, test: true, ...extra });
+const ours = (extra: Record<string, unknown> = {}) => ({
+  source: 'slack',
+  slack_team_id: TEAM.id,
+  slack_user_id: ADMIN.id,
+  test: true,
+  ...extra,
+});
 
 /** Presses "Remove test records" (on Home, or forged without one) and returns the modal the app opened. */
 async function pressOpen(h: Harness, user: typeof ADMIN, home?: StoredView): Promise<StoredView> {
   const view: EchoedView = home ? homeEcho(home) : { id: 'VHOME', hash: 'h', type: 'home', blocks: [] };
   const before = new Set(h.slack.views.keys());
-  const res = await h.action({ action_id: 'test_records_open', block_id: 'home_settings_test_records', type: 'button' }, { kind: 'view', view }, { user });
+  const res = await h.action(
+    { action_id: 'test_records_open', block_id: 'home_settings_test_records', type: 'button' },
+    { kind: 'view', view },
+    { user },
+  );
   if (res.status !== 200) throw new Error(`the button answered ${res.status}`);
   const id = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: 'the modal' });
   return h.slack.views.get(id)!;
@@ -47,10 +62,16 @@ function openedWith(h: Harness): string {
 
 /** Waits until the modal shows the confirmation of a count. */
 function confirmation(h: Harness, modal: StoredView): Promise<StoredView> {
-  return waitFor(() => (h.slack.views.get(modal.id)!.view.callback_id === 'test_records_confirm' ? h.slack.views.get(modal.id) : undefined), {
-    what: 'the confirmation',
-    timeoutMs: 30_000,
-  });
+  return waitFor(
+    () =>
+      h.slack.views.get(modal.id)!.view.callback_id === 'test_records_confirm'
+        ? h.slack.views.get(modal.id)
+        : undefined,
+    {
+      what: 'the confirmation',
+      timeoutMs: 30_000,
+    },
+  );
 }
 
 describe('Remove test records, with a test key', () => {
@@ -73,36 +94,76 @@ describe('Remove test records, with a test key', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('counts, confirms and removes 200 records within the test bucket, finishing after a restart', { timeout: 120_000 }, async () => {
+  it('counts, confirms and removes 200 records within the test bucket, finishing after a restart', {
+    timeout: 120_000,
+  }, async () => {
     h = await startHarness({ bootstrapKey: 'test', shared: { pivotal, slack }, env: { DATA_DIR: dataDir } });
     const { orgId } = h;
     const state = pivotal.state;
     const targets: Array<{ kind: Kind; id: string }> = [];
-    const target = <T extends { id: string }>(kind: Kind, record: T): T => (targets.push({ kind, id: record.id }), record);
+    const target = <T extends { id: string }>(kind: Kind, record: T): T => (
+      targets.push({ kind, id: record.id }), record
+    );
 
     // Records of others, which must all stay.
     const keep = state.createCustomer(orgId, { name: 'Keep Corp' });
     const kept = [
       { kind: 'customer' as const, id: keep.id },
-      { kind: 'contact' as const, id: state.createContact(orgId, keep.id, { name: 'Kim Keep', email: 'kim@keep.test' }).id },
+      {
+        kind: 'contact' as const,
+        id: state.createContact(orgId, keep.id, { name: 'Kim Keep', email: 'kim@keep.test' }).id,
+      },
       { kind: 'onboarding' as const, id: state.createOnboarding(orgId, { customer_id: keep.id }).id },
-      { kind: 'customer' as const, id: state.createCustomer(orgId, { name: 'Live From Slack', metadata: { source: 'slack', slack_team_id: TEAM.id, slack_user_id: ADMIN.id } }).id },
-      { kind: 'customer' as const, id: state.createCustomer(orgId, { name: 'CI smoke', metadata: { ci_run_id: 'abc1234', test: true } }).id },
-      { kind: 'customer' as const, id: state.createCustomer(orgId, { name: 'Other Slack', metadata: { source: 'slack', slack_team_id: 'T0OTHER', slack_user_id: 'U0X', test: true } }).id },
+      {
+        kind: 'customer' as const,
+        id: state.createCustomer(orgId, {
+          name: 'Live From Slack',
+          metadata: { source: 'slack', slack_team_id: TEAM.id, slack_user_id: ADMIN.id },
+        }).id,
+      },
+      {
+        kind: 'customer' as const,
+        id: state.createCustomer(orgId, { name: 'CI smoke', metadata: { ci_run_id: 'abc1234', test: true } }).id,
+      },
+      {
+        kind: 'customer' as const,
+        id: state.createCustomer(orgId, {
+          name: 'Other Slack',
+          metadata: { source: 'slack', slack_team_id: 'T0OTHER', slack_user_id: 'U0X', test: true },
+        }).id,
+      },
     ];
     // The app's own test records: 60 customers with a contact and an onboarding each, and 10
     // onboardings and 10 contacts it added under a customer that is not its own.
     const firstOnboardings: Array<{ customer: CustomerRecord; onboarding: OnboardingRecord }> = [];
     for (let i = 0; i < 60; i += 1) {
       const customer = target('customer', state.createCustomer(orgId, { name: `Rehearsal ${i}`, metadata: ours() }));
-      target('contact', state.createContact(orgId, customer.id, { name: `Tess ${i}`, email: `tess${i}@rehearsal.test`, is_primary: true, metadata: ours() }));
-      const onboarding = target('onboarding', state.createOnboarding(orgId, { customer_id: customer.id, metadata: ours() }));
+      target(
+        'contact',
+        state.createContact(orgId, customer.id, {
+          name: `Tess ${i}`,
+          email: `tess${i}@rehearsal.test`,
+          is_primary: true,
+          metadata: ours(),
+        }),
+      );
+      const onboarding = target(
+        'onboarding',
+        state.createOnboarding(orgId, { customer_id: customer.id, metadata: ours() }),
+      );
       if (i < 3) firstOnboardings.push({ customer, onboarding });
-      if (i === 0) kept.push({ kind: 'contact', id: state.createContact(orgId, customer.id, { name: 'Not Ours', email: 'not-ours@rehearsal.test' }).id });
+      if (i === 0)
+        kept.push({
+          kind: 'contact',
+          id: state.createContact(orgId, customer.id, { name: 'Not Ours', email: 'not-ours@rehearsal.test' }).id,
+        });
     }
     for (let i = 0; i < 10; i += 1) {
       target('onboarding', state.createOnboarding(orgId, { customer_id: keep.id, metadata: ours() }));
-      target('contact', state.createContact(orgId, keep.id, { name: `Extra ${i}`, email: `extra${i}@keep.test`, metadata: ours() }));
+      target(
+        'contact',
+        state.createContact(orgId, keep.id, { name: `Extra ${i}`, email: `extra${i}@keep.test`, metadata: ours() }),
+      );
     }
     expect(targets).toHaveLength(200);
 
@@ -111,11 +172,25 @@ describe('Remove test records, with a test key', () => {
     await seenBySync(h, { customer: keep, onboarding: state.get(orgId, 'onboardings', kept[2]!.id) });
     fastOutbox(h);
     const posted = firstOnboardings[0]!.onboarding;
-    await recordActivity(h.app.ctx.store.db, TEAM.id, { kind: 'onboarding.opened', onboardingId: posted.id, actor: { type: 'slack', userId: ADMIN.id } }, 'seed', new Date().toISOString());
+    await recordActivity(
+      h.app.ctx.store.db,
+      TEAM.id,
+      { kind: 'onboarding.opened', onboardingId: posted.id, actor: { type: 'slack', userId: ADMIN.id } },
+      'seed',
+      new Date().toISOString(),
+    );
     nudgeOutbox(h.app.ctx);
-    const parent = await waitFor(() => slack.messages.find((m) => m.channel === NOTIFY_CHANNEL && !m.thread_ts && JSON.stringify(m.blocks).includes(posted.id)), { what: 'the parent post' });
+    const parent = await waitFor(
+      () =>
+        slack.messages.find(
+          (m) => m.channel === NOTIFY_CHANNEL && !m.thread_ts && JSON.stringify(m.blocks).includes(posted.id),
+        ),
+      { what: 'the parent post' },
+    );
     const home = await openHome(h, ADMIN);
-    expect(listedOnboardings(home)).toEqual(expect.arrayContaining(firstOnboardings.map((s) => s.onboarding.display_id)));
+    expect(listedOnboardings(home)).toEqual(
+      expect.arrayContaining(firstOnboardings.map((s) => s.onboarding.display_id)),
+    );
     expect(homeBlocks(home).some((b) => b.block_id === 'home_settings_test_records')).toBe(true);
 
     // The admin presses the button: the modal counts, then asks with the numbers.
@@ -160,18 +235,31 @@ describe('Remove test records, with a test key', () => {
     // Two replicas on that store: the lease lets one of them run the job.
     const key = h.apiKey!;
     const later = () => new Date(Date.now() + 3 * 60_000);
-    const replicaOptions = { bootstrapKey: false, shared: { pivotal, slack }, env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: key }, now: later } as const;
+    const replicaOptions = {
+      bootstrapKey: false,
+      shared: { pivotal, slack },
+      env: { DATA_DIR: dataDir, PIVOTAL_API_KEY: key },
+      now: later,
+    } as const;
     h = await startHarness(replicaOptions);
     replica = await startHarness(replicaOptions);
     for (const app of [h, replica]) app.secrets.push(key);
     fastOutbox(h);
     fastOutbox(replica);
-    const done = await waitFor(() => (textOf(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records') ? slack.views.get(modal.id) : undefined), {
-      what: 'the job to finish',
-      timeoutMs: 60_000,
-    });
+    const done = await waitFor(
+      () =>
+        textOf(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records')
+          ? slack.views.get(modal.id)
+          : undefined,
+      {
+        what: 'the job to finish',
+        timeoutMs: 60_000,
+      },
+    );
     expect(textOf(done.view.blocks)).toContain('70 onboardings: 70 removed');
-    const worked = [h, replica].filter((app) => app.logs.lines.some((line) => line.includes('test records: working on the job')));
+    const worked = [h, replica].filter((app) =>
+      app.logs.lines.some((line) => line.includes('test records: working on the job')),
+    );
     expect(worked).toHaveLength(1);
 
     // Everything of the app's is gone, everything of others is there.
@@ -186,7 +274,9 @@ describe('Remove test records, with a test key', () => {
     const rank = (path: string) => ['onboardings', 'contacts', 'customers'].indexOf(path.split('/')[0]!);
     expect(deleted.map(rank)).toEqual([...deleted.map(rank)].sort());
     expect(pivotal.requests.filter((r) => r.status === 429)).toHaveLength(0);
-    const reads = pivotal.requests.filter((r) => r.method === 'GET' && (r.path.endsWith(landed.record_id) || r.path.endsWith(lost.record_id)));
+    const reads = pivotal.requests.filter(
+      (r) => r.method === 'GET' && (r.path.endsWith(landed.record_id) || r.path.endsWith(lost.record_id)),
+    );
     expect(reads.map((r) => [r.path.split('/').at(-1), r.status])).toEqual(
       expect.arrayContaining([
         [landed.record_id, 404],
@@ -205,14 +295,25 @@ describe('Remove test records, with a test key', () => {
     expect(shown).toEqual([...shown].sort((a, b) => a - b));
 
     // Home no longer lists the removed onboardings; the channel post says it was removed.
-    const after = await waitFor(() => {
-      const view = slack.homeViews.get(ADMIN.id);
-      return view && !listedOnboardings(view).includes(firstOnboardings[0]!.onboarding.display_id) ? view : undefined;
-    }, { what: 'Home without the removed onboardings' });
+    const after = await waitFor(
+      () => {
+        const view = slack.homeViews.get(ADMIN.id);
+        return view && !listedOnboardings(view).includes(firstOnboardings[0]!.onboarding.display_id) ? view : undefined;
+      },
+      { what: 'Home without the removed onboardings' },
+    );
     expect(listedOnboardings(after)).toEqual([state.get(orgId, 'onboardings', kept[2]!.id)!.display_id]);
-    await waitFor(() => parent.text?.includes('removed from Pivotal'), { what: 'the parent post to say it was removed' });
+    await waitFor(() => parent.text?.includes('removed from Pivotal'), {
+      what: 'the parent post to say it was removed',
+    });
     expect(JSON.stringify(parent.blocks)).not.toContain('move_open');
-    const reply = await waitFor(() => slack.messages.find((m) => m.thread_ts === parent.ts && (m.text ?? '').includes('removed this test onboarding')), { what: 'the thread reply' });
+    const reply = await waitFor(
+      () =>
+        slack.messages.find(
+          (m) => m.thread_ts === parent.ts && (m.text ?? '').includes('removed this test onboarding'),
+        ),
+      { what: 'the thread reply' },
+    );
     expect(reply.text).toContain(ADMIN.id);
   });
 });
@@ -237,7 +338,9 @@ describe('Remove test records is refused', () => {
     const res = await h.submit(echoViewWithState(confirm, {}), { user: CSM });
     expect(textOf((res.json as { view: { blocks: unknown } }).view.blocks)).toContain('can remove test records');
     await h.idle();
-    expect((await h.app.ctx.store.db.selectFrom('test_cleanup_jobs').select('status').executeTakeFirstOrThrow()).status).toBe('ready');
+    expect(
+      (await h.app.ctx.store.db.selectFrom('test_cleanup_jobs').select('status').executeTakeFirstOrThrow()).status,
+    ).toBe('ready');
     expect(h.pivotal.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
     expect(h.pivotal.state.get(h.orgId, 'customers', c.id)).toBeDefined();
   });

@@ -8,7 +8,11 @@ import type { PivotalClientOptions } from '../../src/pivotal/index.js';
 import type { RetentionTimings } from '../../src/store/retention-job.js';
 import type { SyncOptions } from '../../src/sync/options.js';
 import { startFakeSlack, type FakeSlack, type FakeUser } from '../../sandbox/fake-slack/server.js';
-import { startPivotalSimulator, type PivotalSimulator, type SimulatorOptions } from '../../sandbox/pivotal-simulator/index.js';
+import {
+  startPivotalSimulator,
+  type PivotalSimulator,
+  type SimulatorOptions,
+} from '../../sandbox/pivotal-simulator/index.js';
 import {
   SlackRequestSender,
   blockActionsPayload,
@@ -62,12 +66,29 @@ export interface Harness {
   eventsUrl: string;
   baseUrl: string;
   newKey(mode: 'live' | 'test', orgId?: string): string;
-  command(text: string, opts?: { user?: SlackUserRef; team?: SlackTeamRef; channelId?: string; send?: SendOptions }): ReturnType<SlackRequestSender['send']> & Promise<Awaited<ReturnType<SlackRequestSender['send']>> & { responseUrlId: string }>;
-  action(action: ActionInput, container: Parameters<typeof blockActionsPayload>[3], opts?: { user?: SlackUserRef; team?: SlackTeamRef }): ReturnType<SlackRequestSender['send']>;
+  command(
+    text: string,
+    opts?: { user?: SlackUserRef; team?: SlackTeamRef; channelId?: string; send?: SendOptions },
+  ): ReturnType<SlackRequestSender['send']> &
+    Promise<Awaited<ReturnType<SlackRequestSender['send']>> & { responseUrlId: string }>;
+  action(
+    action: ActionInput,
+    container: Parameters<typeof blockActionsPayload>[3],
+    opts?: { user?: SlackUserRef; team?: SlackTeamRef },
+  ): ReturnType<SlackRequestSender['send']>;
   submit(view: EchoedView, opts?: { user?: SlackUserRef; team?: SlackTeamRef }): ReturnType<SlackRequestSender['send']>;
-  closeView(view: EchoedView, opts?: { user?: SlackUserRef; team?: SlackTeamRef }): ReturnType<SlackRequestSender['send']>;
-  suggest(input: Parameters<typeof blockSuggestionPayload>[2], opts?: { user?: SlackUserRef; team?: SlackTeamRef }): ReturnType<SlackRequestSender['send']>;
-  event(event: Record<string, unknown>, opts?: { team?: SlackTeamRef; eventId?: string; retryNum?: number }): ReturnType<SlackRequestSender['send']>;
+  closeView(
+    view: EchoedView,
+    opts?: { user?: SlackUserRef; team?: SlackTeamRef },
+  ): ReturnType<SlackRequestSender['send']>;
+  suggest(
+    input: Parameters<typeof blockSuggestionPayload>[2],
+    opts?: { user?: SlackUserRef; team?: SlackTeamRef },
+  ): ReturnType<SlackRequestSender['send']>;
+  event(
+    event: Record<string, unknown>,
+    opts?: { team?: SlackTeamRef; eventId?: string; retryNum?: number },
+  ): ReturnType<SlackRequestSender['send']>;
   /** Waits until every request's handling and background task has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -137,7 +158,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const { user, team } = who(o);
       const responseUrlId = randomBytes(6).toString('hex');
       const res = await sender.sendForm(
-        slashCommandFields({ text, user, team, channelId: o?.channelId ?? 'C0GENERAL', responseUrl: slack.responseUrl(responseUrlId) }),
+        slashCommandFields({
+          text,
+          user,
+          team,
+          channelId: o?.channelId ?? 'C0GENERAL',
+          responseUrl: slack.responseUrl(responseUrlId),
+        }),
         o?.send,
       );
       return { ...res, responseUrlId };
@@ -159,7 +186,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return sender.sendPayload(blockSuggestionPayload(team, user, input));
     },
     event: (event, o) =>
-      sender.sendEvent(eventEnvelope(o?.team ?? TEAM, event, o?.eventId), o?.retryNum ? { headers: { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {}),
+      sender.sendEvent(
+        eventEnvelope(o?.team ?? TEAM, event, o?.eventId),
+        o?.retryNum
+          ? { headers: { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' } }
+          : {},
+      ),
     idle: () => app.ctx.background.idle(),
     close: async () => {
       await app.stop();

@@ -33,12 +33,14 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
     if (n > max) at(path, `text of ${n} characters (max ${max})`);
   };
   const id = (path: string, value: unknown) => {
-    if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > ID_MAX)) at(path, `id must be 1–${ID_MAX} characters`);
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > ID_MAX))
+      at(path, `id must be 1–${ID_MAX} characters`);
   };
   const option = (path: string, o: Node) => {
     text(`${path}.text`, o.text, 75);
     text(`${path}.description`, o.description, 75, { optional: true });
-    if (typeof o.value !== 'string' || points(o.value) > 150) at(`${path}.value`, 'option value must be a string of at most 150 characters');
+    if (typeof o.value !== 'string' || points(o.value) > 150)
+      at(`${path}.value`, 'option value must be a string of at most 150 characters');
   };
   const element = (path: string, e: Node) => {
     id(`${path}.action_id`, e.action_id);
@@ -46,7 +48,8 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
     switch (e.type) {
       case 'button':
         text(`${path}.text`, e.text, 75, { plainOnly: true });
-        if (typeof e.value === 'string' && points(e.value) > 2000) at(`${path}.value`, 'button value over 2000 characters');
+        if (typeof e.value === 'string' && points(e.value) > 2000)
+          at(`${path}.value`, 'button value over 2000 characters');
         if (typeof e.url === 'string' && points(e.url) > 3000) at(`${path}.url`, 'url over 3000 characters');
         break;
       case 'static_select':
@@ -60,7 +63,9 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
         options.forEach((o, i) => option(`${path}.options[${i}]`, o));
         for (const [gi, g] of ((e.option_groups as Node[] | undefined) ?? []).entries()) {
           text(`${path}.option_groups[${gi}].label`, g.label, 75, { plainOnly: true });
-          ((g.options as Node[] | undefined) ?? []).forEach((o, i) => option(`${path}.option_groups[${gi}].options[${i}]`, o));
+          ((g.options as Node[] | undefined) ?? []).forEach((o, i) =>
+            option(`${path}.option_groups[${gi}].options[${i}]`, o),
+          );
         }
         if (e.initial_option) option(`${path}.initial_option`, e.initial_option as Node);
         break;
@@ -69,7 +74,12 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
         if (e.initial_option) option(`${path}.initial_option`, e.initial_option as Node);
         break;
       case 'plain_text_input':
-        if (typeof e.initial_value === 'string' && typeof e.max_length === 'number' && points(e.initial_value) > e.max_length) at(`${path}.initial_value`, 'longer than the max_length of its own input');
+        if (
+          typeof e.initial_value === 'string' &&
+          typeof e.max_length === 'number' &&
+          points(e.initial_value) > e.max_length
+        )
+          at(`${path}.initial_value`, 'longer than the max_length of its own input');
         if (typeof e.max_length === 'number' && e.max_length > 3000) at(`${path}.max_length`, 'over 3000');
         break;
       default:
@@ -135,7 +145,8 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
         else element(`${path}.element`, b.element as Node);
         break;
       case 'markdown':
-        if (typeof b.text !== 'string' || points(b.text) === 0 || points(b.text) > 12_000) at(path, 'markdown text must be 1–12,000 characters');
+        if (typeof b.text !== 'string' || points(b.text) === 0 || points(b.text) > 12_000)
+          at(path, 'markdown text must be 1–12,000 characters');
         break;
       case 'divider':
       case 'image':
@@ -155,7 +166,8 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
   if (kind !== 'message') {
     id('callback_id', surface.callback_id);
     id('external_id', surface.external_id);
-    if (typeof surface.private_metadata === 'string' && surface.private_metadata.length > 3000) at('private_metadata', `${surface.private_metadata.length} characters (max 3000)`);
+    if (typeof surface.private_metadata === 'string' && surface.private_metadata.length > 3000)
+      at('private_metadata', `${surface.private_metadata.length} characters (max 3000)`);
   } else if (blocks.length > 0 && (typeof surface.text !== 'string' || surface.text.length === 0)) {
     at('text', 'a message with blocks needs its notification text');
   }

@@ -20,7 +20,8 @@ export async function pasteKey(h: Harness, pasted: string, opts: { user?: FakeUs
   const opened = h.slack.callsTo('views.open').length;
   await h.command('connect', { user, team });
   await h.idle();
-  if (h.slack.callsTo('views.open').length !== opened + 1) throw new Error(`/pivotal connect opened no modal for ${user.id}`);
+  if (h.slack.callsTo('views.open').length !== opened + 1)
+    throw new Error(`/pivotal connect opened no modal for ${user.id}`);
   const modal = latestView(h.slack, 'connect_submit');
   const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: pasted } })), { user, team });
   if (res.status !== 200) throw new Error(`the connect submission answered HTTP ${res.status}`);
@@ -28,7 +29,11 @@ export async function pasteKey(h: Harness, pasted: string, opts: { user?: FakeUs
 }
 
 /** Connects the workspace with a key of the organization the workspace is on (or has none yet). */
-export async function connectWorkspace(h: Harness, key: string, opts: { user?: FakeUser; team?: SlackTeamRef } = {}): Promise<ModalAnswer['view']> {
+export async function connectWorkspace(
+  h: Harness,
+  key: string,
+  opts: { user?: FakeUser; team?: SlackTeamRef } = {},
+): Promise<ModalAnswer['view']> {
   const { answer } = await pasteKey(h, key, opts);
   if (answer.response_action !== 'update' || answer.view?.callback_id !== 'connect_done') {
     throw new Error(`connecting did not succeed: ${JSON.stringify(answer.errors ?? answer.view?.callback_id)}`);

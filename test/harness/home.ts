@@ -8,9 +8,17 @@ import { waitFor } from './wait.js';
 
 export async function openHome(h: Harness, user: SlackUserRef): Promise<StoredView> {
   const before = h.slack.homeViews.get(user.id)?.hash;
-  const res = await h.event({ type: 'app_home_opened', user: user.id, channel: `D${user.id.slice(1)}`, tab: 'home', event_ts: `${Date.now() / 1000}` });
+  const res = await h.event({
+    type: 'app_home_opened',
+    user: user.id,
+    channel: `D${user.id.slice(1)}`,
+    tab: 'home',
+    event_ts: `${Date.now() / 1000}`,
+  });
   if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
-  await waitFor(() => h.slack.homeViews.get(user.id) && h.slack.homeViews.get(user.id)!.hash !== before, { what: `Home published for ${user.id}` });
+  await waitFor(() => h.slack.homeViews.get(user.id) && h.slack.homeViews.get(user.id)!.hash !== before, {
+    what: `Home published for ${user.id}`,
+  });
   return h.slack.homeViews.get(user.id)!;
 }
 
@@ -37,7 +45,12 @@ export async function pressOnHome(h: Harness, user: SlackUserRef, action: Action
 }
 
 export function selectOption(actionId: string, value: string): ActionInput {
-  return { action_id: actionId, block_id: 'home_filters', type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } };
+  return {
+    action_id: actionId,
+    block_id: 'home_filters',
+    type: 'static_select',
+    selected_option: { text: { type: 'plain_text', text: value }, value },
+  };
 }
 
 /** The onboarding numbers listed on a Home, in order. */
@@ -49,7 +62,14 @@ export function listedOnboardings(view: StoredView): number[] {
 
 export async function waitForFullSync(h: Harness, what = 'the first complete sync'): Promise<void> {
   await waitFor(
-    async () => (await h.app.ctx.store.db.selectFrom('sync_state').select('last_full_walk_at').where('workspace_id', '=', TEAM.id).executeTakeFirst())?.last_full_walk_at,
+    async () =>
+      (
+        await h.app.ctx.store.db
+          .selectFrom('sync_state')
+          .select('last_full_walk_at')
+          .where('workspace_id', '=', TEAM.id)
+          .executeTakeFirst()
+      )?.last_full_walk_at,
     { what, timeoutMs: 15_000 },
   );
 }

@@ -16,7 +16,9 @@ export async function openOnboard(h: Harness, text: string, user: SlackUserRef =
   const res = await h.command(`onboard ${text}`, { user });
   expect(res.status).toBe(200);
   // The command is acked first and the modal opened right after, so the HTTP answer can come before it.
-  const viewId = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), { what: `a modal (the command answered "${res.text}")` });
+  const viewId = await waitFor(() => [...h.slack.views.keys()].find((k) => !before.has(k)), {
+    what: `a modal (the command answered "${res.text}")`,
+  });
   // After the modal opens the app looks for a customer of that name in the background; a fault a
   // test queues next is meant for the submission, not for that lookup.
   await h.idle();
@@ -39,7 +41,12 @@ export interface AckBody {
   view?: { callback_id?: string; blocks?: unknown[]; title?: { text: string } };
 }
 
-export async function submitView(h: Harness, viewId: string, answers: Record<string, Answer> = {}, user: SlackUserRef = CSM): Promise<AckBody> {
+export async function submitView(
+  h: Harness,
+  viewId: string,
+  answers: Record<string, Answer> = {},
+  user: SlackUserRef = CSM,
+): Promise<AckBody> {
   const res = await h.submit(echoView(currentView(h.slack, viewId), answers), { user });
   expect(res.status).toBe(200);
   return (res.json ?? {}) as AckBody;

@@ -17,7 +17,9 @@ import { waitFor } from './wait.js';
 export const WORKSPACE = TEAM.id;
 
 /** Every input of these modals keeps its element under the action id `value`. */
-export const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
+export const select = (value: string) => ({
+  value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } },
+});
 export const datePicked = (date: string) => ({ value: { type: 'datepicker', selected_date: date } });
 export const typed = (value: string) => ({ value: { type: 'plain_text_input', value } });
 
@@ -25,23 +27,42 @@ export const typed = (value: string) => ({ value: { type: 'plain_text_input', va
 export function fastOutbox(h: Harness, timings: Partial<DispatcherTimings> = {}): void {
   const dispatcher = outboxDispatcher(h.app.ctx);
   if (!dispatcher) throw new Error('the app runs no outbox dispatcher');
-  dispatcher.configure({ pollMs: 50, minPostIntervalMs: 5, backoffBaseMs: 40, backoffMaxMs: 400, inviteRetryMs: 300, ...timings });
+  dispatcher.configure({
+    pollMs: 50,
+    minPostIntervalMs: 5,
+    backoffBaseMs: 40,
+    backoffMaxMs: 400,
+    inviteRetryMs: 300,
+    ...timings,
+  });
 }
 
 /** What the sync would have written after reading these records: the read model, without announcing them. */
 export async function seenBySync(h: Harness, records: { customer?: unknown; onboarding?: unknown }): Promise<void> {
   const now = new Date().toISOString();
-  if (records.customer) await upsertCustomer(h.app.ctx.store.db, WORKSPACE, CustomerSchema.parse(records.customer), now);
-  if (records.onboarding) await upsertOnboarding(h.app.ctx.store.db, WORKSPACE, OnboardingSchema.parse(records.onboarding), now);
+  if (records.customer)
+    await upsertCustomer(h.app.ctx.store.db, WORKSPACE, CustomerSchema.parse(records.customer), now);
+  if (records.onboarding)
+    await upsertOnboarding(h.app.ctx.store.db, WORKSPACE, OnboardingSchema.parse(records.onboarding), now);
 }
 
 let seq = 0;
 
 /** A customer with one onboarding, made in Pivotal and already in the read model. Names are unique per call. */
-export async function seedOnboarding(h: Harness, opts: { customer?: Partial<CustomerInput>; onboarding?: OnboardingChanges } = {}) {
+export async function seedOnboarding(
+  h: Harness,
+  opts: { customer?: Partial<CustomerInput>; onboarding?: OnboardingChanges } = {},
+) {
   seq += 1;
-  const customer = h.pivotal.state.createCustomer(h.orgId, { name: `Customer ${seq} ${Math.random().toString(36).slice(2, 7)}`, ...opts.customer });
-  const onboarding = h.pivotal.state.createOnboarding(h.orgId, { customer_id: customer.id, phase: 'review', ...opts.onboarding });
+  const customer = h.pivotal.state.createCustomer(h.orgId, {
+    name: `Customer ${seq} ${Math.random().toString(36).slice(2, 7)}`,
+    ...opts.customer,
+  });
+  const onboarding = h.pivotal.state.createOnboarding(h.orgId, {
+    customer_id: customer.id,
+    phase: 'review',
+    ...opts.onboarding,
+  });
   await seenBySync(h, { customer, onboarding });
   return { customer, onboarding };
 }
@@ -78,7 +99,9 @@ export async function submitView(h: Harness, view: StoredView, values: StateValu
 
 /** Posts about an onboarding: its parent (or top-level) messages carry its "Move phase" button. */
 export function postsAbout(h: Harness, onboardingId: string): { tops: PostedMessage[]; replies: PostedMessage[] } {
-  const tops = h.slack.messages.filter((m) => !m.thread_ts && JSON.stringify(m.blocks ?? []).includes(`"value":"${onboardingId}"`));
+  const tops = h.slack.messages.filter(
+    (m) => !m.thread_ts && JSON.stringify(m.blocks ?? []).includes(`"value":"${onboardingId}"`),
+  );
   const parents = new Set(tops.map((m) => m.ts));
   return { tops, replies: h.slack.messages.filter((m) => m.thread_ts !== undefined && parents.has(m.thread_ts)) };
 }

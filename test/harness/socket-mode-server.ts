@@ -18,13 +18,18 @@ export interface SocketModeServer {
 
 function frame(opcode: number, data: Buffer): Buffer {
   const len = data.length;
-  const header = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff]) : (() => {
-    const h = Buffer.alloc(10);
-    h[0] = 0x80 | opcode;
-    h[1] = 127;
-    h.writeBigUInt64BE(BigInt(len), 2);
-    return h;
-  })();
+  const header =
+    len < 126
+      ? Buffer.from([0x80 | opcode, len])
+      : len < 65536
+        ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff])
+        : (() => {
+            const h = Buffer.alloc(10);
+            h[0] = 0x80 | opcode;
+            h[1] = 127;
+            h.writeBigUInt64BE(BigInt(len), 2);
+            return h;
+          })();
   return Buffer.concat([header, data]);
 }
 
@@ -66,7 +71,16 @@ export async function startSocketModeServer(): Promise<SocketModeServer> {
   server.on('upgrade', (req, sock: Duplex) => {
     const key = String(req.headers['sec-websocket-key'] ?? '');
     const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    sock.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, '', ''].join('\r\n'));
+    sock.write(
+      [
+        'HTTP/1.1 101 Switching Protocols',
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Accept: ${accept}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
     socket = sock;
     let buffered: Buffer = Buffer.alloc(0);
     sock.on('data', (chunk: Buffer) => {
@@ -83,7 +97,12 @@ export async function startSocketModeServer(): Promise<SocketModeServer> {
       }
     });
     sock.on('error', () => undefined);
-    sock.write(frame(0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0PIVOTAL' } }))));
+    sock.write(
+      frame(
+        0x1,
+        Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0PIVOTAL' } })),
+      ),
+    );
     onConnected();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,7 +114,12 @@ export async function startSocketModeServer(): Promise<SocketModeServer> {
     send: (envelope) => {
       if (!socket) throw new Error('no Socket Mode connection yet');
       const envelopeId = randomBytes(8).toString('hex');
-      socket.write(frame(0x1, Buffer.from(JSON.stringify({ envelope_id: envelopeId, accepts_response_payload: true, ...envelope }))));
+      socket.write(
+        frame(
+          0x1,
+          Buffer.from(JSON.stringify({ envelope_id: envelopeId, accepts_response_payload: true, ...envelope })),
+        ),
+      );
       return envelopeId;
     },
     ackFor: (envelopeId, timeoutMs = 5_000) =>

@@ -26,7 +26,9 @@ export interface Tenant {
 }
 
 /** Both workspaces installed (Acme through the real OAuth flow) and connected with their own key. */
-export async function startTwoTenants(opts: Pick<HarnessOptions, 'env'> = {}): Promise<{ h: Harness; acme: Tenant; globex: Tenant }> {
+export async function startTwoTenants(
+  opts: Pick<HarnessOptions, 'env'> = {},
+): Promise<{ h: Harness; acme: Tenant; globex: Tenant }> {
   const h = await startOAuthHarness({ bootstrapKey: false, ...opts });
   await installThroughOAuth(h);
   // The fake Slack answers OAuth for one team only; the second installation goes through the store Bolt uses.
@@ -55,7 +57,8 @@ export async function pickChannel(h: Harness, team: SlackTeamRef, channelId: str
   const res = await h.command(`channel <#${channelId}|${channelId.toLowerCase()}>`, { user: ADMIN, team });
   await h.idle();
   const text = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body.text;
-  if (typeof text !== 'string' || !text.includes(`<#${channelId}>`)) throw new Error(`picking <#${channelId}> answered: ${String(text)}`);
+  if (typeof text !== 'string' || !text.includes(`<#${channelId}>`))
+    throw new Error(`picking <#${channelId}> answered: ${String(text)}`);
   return text;
 }
 
@@ -85,18 +88,25 @@ export async function queueChanges(h: Harness, tenant: Tenant, events: ActivityE
   nudgeOutbox(h.app.ctx);
 }
 
-export const openedInPivotal = (onboardingId: string): ActivityEvent => ({ kind: 'onboarding.opened', onboardingId, actor: { type: 'pivotal' } });
+export const openedInPivotal = (onboardingId: string): ActivityEvent => ({
+  kind: 'onboarding.opened',
+  onboardingId,
+  actor: { type: 'pivotal' },
+});
 
 /** Ten changes per onboarding: it was opened, then its target launch date moved nine times. */
 export function changeBurst(onboardingIds: string[]): ActivityEvent[] {
   return onboardingIds.flatMap((onboardingId) => [
     openedInPivotal(onboardingId),
-    ...Array.from({ length: 9 }, (_, day): ActivityEvent => ({
-      kind: 'onboarding.target_changed',
-      onboardingId,
-      from: day === 0 ? null : `2026-07-0${day}`,
-      to: `2026-07-0${day + 1}`,
-      actor: { type: 'pivotal' },
-    })),
+    ...Array.from(
+      { length: 9 },
+      (_, day): ActivityEvent => ({
+        kind: 'onboarding.target_changed',
+        onboardingId,
+        from: day === 0 ? null : `2026-07-0${day}`,
+        to: `2026-07-0${day + 1}`,
+        actor: { type: 'pivotal' },
+      }),
+    ),
   ]);
 }

@@ -30,7 +30,9 @@ export function answerEveryInput(blocks: unknown, answers: Answers): StateValues
 }
 
 function firstOption(element: Node): unknown {
-  const options = (element.options as unknown[] | undefined) ?? ((element.option_groups as Node[] | undefined) ?? []).flatMap((g) => (g.options as unknown[] | undefined) ?? []);
+  const options =
+    (element.options as unknown[] | undefined) ??
+    ((element.option_groups as Node[] | undefined) ?? []).flatMap((g) => (g.options as unknown[] | undefined) ?? []);
   return element.initial_option ?? options[0] ?? null;
 }
 
@@ -45,7 +47,12 @@ function elementState(element: Node, answers: Answers): Record<string, unknown> 
     case 'radio_buttons':
       return { selected_option: firstOption(element) };
     case 'external_select':
-      return { selected_option: { text: { type: 'plain_text', text: [...answers.text].slice(0, 75).join('') || ' ' }, value: [...answers.text].slice(0, 150).join('') } };
+      return {
+        selected_option: {
+          text: { type: 'plain_text', text: [...answers.text].slice(0, 75).join('') || ' ' },
+          value: [...answers.text].slice(0, 150).join(''),
+        },
+      };
     case 'multi_static_select':
     case 'multi_external_select':
     case 'checkboxes':
@@ -67,5 +74,9 @@ function elementState(element: Node, answers: Answers): Record<string, unknown> 
 
 /** Block ids of the input blocks of a view: the only keys a `response_action: errors` may name. */
 export function inputBlockIds(blocks: unknown): Set<string> {
-  return new Set(((Array.isArray(blocks) ? blocks : []) as Node[]).filter((b) => b.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id as string));
+  return new Set(
+    ((Array.isArray(blocks) ? blocks : []) as Node[])
+      .filter((b) => b.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => b.block_id as string),
+  );
 }

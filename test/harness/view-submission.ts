@@ -18,7 +18,9 @@ export function latestView(slack: FakeSlack, callbackId: string): StoredView {
 export function textInputs(values: Record<string, Record<string, string>>): StateValues {
   const out: StateValues = {};
   for (const [blockId, actions] of Object.entries(values)) {
-    out[blockId] = Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]));
+    out[blockId] = Object.fromEntries(
+      Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]),
+    );
   }
   return out;
 }
@@ -33,7 +35,8 @@ export function visibleText(blocks: unknown): string {
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
-    if ((record.type === 'mrkdwn' || record.type === 'plain_text') && typeof record.text === 'string') out.push(record.text);
+    if ((record.type === 'mrkdwn' || record.type === 'plain_text') && typeof record.text === 'string')
+      out.push(record.text);
     for (const value of Object.values(record)) if (typeof value === 'object') walk(value);
   };
   walk(blocks);

@@ -37,14 +37,29 @@ function stateOf(element: Element, answer: Answer | undefined): Json | undefined
       return { type: element.type, value: given ? answer : (element.initial_value ?? null) };
     case 'static_select':
     case 'radio_buttons':
-      return { type: element.type, selected_option: given ? (answer === null ? null : pickOption(element, answer as string)) : (element.initial_option ?? null) };
+      return {
+        type: element.type,
+        selected_option: given
+          ? answer === null
+            ? null
+            : pickOption(element, answer as string)
+          : (element.initial_option ?? null),
+      };
     case 'external_select': {
-      const picked = typeof answer === 'string' ? { value: answer, text: answer } : (answer as { value: string; text: string } | null | undefined);
+      const picked =
+        typeof answer === 'string'
+          ? { value: answer, text: answer }
+          : (answer as { value: string; text: string } | null | undefined);
       const option = picked ? { text: { type: 'plain_text', text: picked.text }, value: picked.value } : null;
       return { type: element.type, selected_option: given ? option : (element.initial_option ?? null) };
     }
     case 'checkboxes':
-      return { type: element.type, selected_options: given ? ((answer ?? []) as string[]).map((v) => pickOption(element, v)) : (element.initial_options ?? []) };
+      return {
+        type: element.type,
+        selected_options: given
+          ? ((answer ?? []) as string[]).map((v) => pickOption(element, v))
+          : (element.initial_options ?? []),
+      };
     case 'datepicker':
       return { type: element.type, selected_date: given ? answer : (element.initial_date ?? null) };
     case 'users_select':
@@ -77,7 +92,10 @@ export function echoView(stored: StoredView, answers: Record<string, Answer> = {
  * A view as Slack echoes it, with `state.values` given as is: a recorded one (views.open/push/update)
  * or one the app answered with `response_action: 'update'`.
  */
-export function echoViewWithState(view: { id: string; hash?: string; view: Record<string, unknown> }, values: Record<string, Record<string, unknown>> = {}): EchoedView {
+export function echoViewWithState(
+  view: { id: string; hash?: string; view: Record<string, unknown> },
+  values: Record<string, Record<string, unknown>> = {},
+): EchoedView {
   const v = view.view;
   return {
     id: view.id,

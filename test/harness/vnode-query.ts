@@ -9,7 +9,10 @@ export function textOf(node: VNode | readonly VNode[] | null | undefined): strin
   return textOf((node as VElement).children ?? []);
 }
 
-export function findAll(node: VNode | readonly VNode[] | null | undefined, match: (el: VElement) => boolean): VElement[] {
+export function findAll(
+  node: VNode | readonly VNode[] | null | undefined,
+  match: (el: VElement) => boolean,
+): VElement[] {
   const out: VElement[] = [];
   const visit = (n: VNode) => {
     if (typeof n === 'string') return;

@@ -1,5 +1,8 @@
 /** Polls until `check` returns a truthy value (or stops throwing); fails with the last reason. */
-export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -11,7 +14,9 @@ export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}: ${last instanceof Error ? last.message : String(last)}`);
+      throw new Error(
+        `timed out waiting for ${opts.what ?? 'condition'}: ${last instanceof Error ? last.message : String(last)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }

@@ -42,7 +42,9 @@ function postgres(databaseUrl: string): TestDialect {
       // Each database is a schema of its own, so test files running in parallel never meet.
       const schema = `store_test_${process.pid}_${randomBytes(4).toString('hex')}`;
       const dropSchema = () =>
-        withSchemaLifecycleLock(databaseUrl, 'exclusive', (client) => client.query(`drop schema if exists "${schema}" cascade`));
+        withSchemaLifecycleLock(databaseUrl, 'exclusive', (client) =>
+          client.query(`drop schema if exists "${schema}" cascade`),
+        );
       const store = await withSchemaLifecycleLock(databaseUrl, 'shared', () =>
         createDatabase({ ...options, databaseUrl, dataDir: os.tmpdir(), schema }),
       ).catch(async (error: unknown) => {
@@ -74,15 +76,24 @@ export async function withStableSchemas<T>(work: () => Promise<T>): Promise<T> {
   return postgresUrl ? withSchemaLifecycleLock(postgresUrl, 'shared', work) : work();
 }
 
-async function withSchemaLifecycleLock<T>(databaseUrl: string, mode: 'shared' | 'exclusive', work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withSchemaLifecycleLock<T>(
+  databaseUrl: string,
+  mode: 'shared' | 'exclusive',
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   // Errors surface through the awaited calls; without a listener a dropped socket would crash the run.
   client.on('error', () => {});
   await client.connect().catch((error: unknown) => {
-    throw new Error(`Cannot reach the Postgres server of TEST_DATABASE_URL: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Cannot reach the Postgres server of TEST_DATABASE_URL: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   });
   try {
-    await client.query(mode === 'shared' ? 'select pg_advisory_lock_shared($1)' : 'select pg_advisory_lock($1)', [SCHEMA_LIFECYCLE_LOCK_ID]);
+    await client.query(mode === 'shared' ? 'select pg_advisory_lock_shared($1)' : 'select pg_advisory_lock($1)', [
+      SCHEMA_LIFECYCLE_LOCK_ID,
+    ]);
     return await work(client);
   } finally {
     // Ending the session releases its advisory locks.

@@ -27,7 +27,9 @@ describe('PivotalClient retries', () => {
     const { sim, client } = await simulatorFixture();
     sim.faults.failNext(1, 429, { retryAfterSec: 120 });
 
-    const err = await client({ maxRetryAfterMs: 30_000 }).listCustomers().catch((e: unknown) => e);
+    const err = await client({ maxRetryAfterMs: 30_000 })
+      .listCustomers()
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PivotalRateLimitError);
     expect((err as PivotalRateLimitError).retryAfterMs).toBe(120_000);
@@ -38,7 +40,10 @@ describe('PivotalClient retries', () => {
     const { sim, org, client } = await simulatorFixture();
     sim.faults.failNext(1, 500, { afterHandler: true });
 
-    const customer = await client().createCustomer({ name: 'Aurora Analytics' }, { idempotencyKey: 'customer-create-aurora' });
+    const customer = await client().createCustomer(
+      { name: 'Aurora Analytics' },
+      { idempotencyKey: 'customer-create-aurora' },
+    );
 
     const posts = requestsTo(sim, 'POST', '/customers');
     expect(posts.map((r) => r.status)).toEqual([500, 201]);
@@ -51,7 +56,9 @@ describe('PivotalClient retries', () => {
     const { sim, client } = await simulatorFixture();
     sim.faults.failNext(3, 503);
 
-    const err = await client({ maxAttempts: 3 }).listOnboardings().catch((e: unknown) => e);
+    const err = await client({ maxAttempts: 3 })
+      .listOnboardings()
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PivotalServerError);
     expect((err as PivotalError).status).toBe(503);
@@ -71,13 +78,21 @@ describe('PivotalClient retries', () => {
 
     expect(second.id).toBe(first.id);
     expect(sim.state.count(org.id, 'customers')).toBe(1);
-    expect(requestsTo(sim, 'POST', '/customers').map((r) => r.status).sort()).toEqual([201, 201, 409]);
+    expect(
+      requestsTo(sim, 'POST', '/customers')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([201, 201, 409]);
   });
 
   it('never retries a 401 and reports it as PivotalAuthError', async () => {
     const { sim } = await simulatorFixture();
     const onAuthError = vi.fn();
-    const client = new PivotalClient({ baseUrl: sim.url, apiKey: 'pivotal_notARealKeyButWellFormed000000000', onAuthError });
+    const client = new PivotalClient({
+      baseUrl: sim.url,
+      apiKey: 'pivotal_notARealKeyButWellFormed000000000',
+      onAuthError,
+    });
 
     const err = await client.me().catch((e: unknown) => e);
 
@@ -91,7 +106,9 @@ describe('PivotalClient retries', () => {
     const { sim, key, client } = await simulatorFixture();
     sim.revokeKey(key);
 
-    const err = await client().listCustomers().catch((e: unknown) => e);
+    const err = await client()
+      .listCustomers()
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PivotalAuthError);
     expect((err as PivotalAuthError).revoked).toBe(true);
@@ -103,7 +120,9 @@ describe('PivotalClient retries', () => {
     const { sim, client } = await simulatorFixture();
     sim.faults.hangNext(3);
 
-    const err = await client({ timeoutMs: 150, maxAttempts: 3 }).getCustomer('1').catch((e: unknown) => e);
+    const err = await client({ timeoutMs: 150, maxAttempts: 3 })
+      .getCustomer('1')
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PivotalNetworkError);
     expect((err as PivotalNetworkError).timedOut).toBe(true);

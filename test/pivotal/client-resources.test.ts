@@ -20,7 +20,12 @@ describe('PivotalClient resources against the simulator', () => {
 
     const me = await pivotal.me();
 
-    expect(me).toEqual({ keyName: 'vitest', keyPrefix: key.slice(0, 17), organization: { id: expect.any(String), slug: 'acme-corp', name: null }, mode: 'test' });
+    expect(me).toEqual({
+      keyName: 'vitest',
+      keyPrefix: key.slice(0, 17),
+      organization: { id: expect.any(String), slug: 'acme-corp', name: null },
+      mode: 'test',
+    });
     expect(pivotal.mode).toBe('test');
     expect(pivotal.keyPrefix).toBe(key.slice(0, 17));
     expect(await pivotal.health()).toMatchObject({ status: 'ok' });
@@ -30,8 +35,16 @@ describe('PivotalClient resources against the simulator', () => {
     const { client } = await simulatorFixture();
     const pivotal = client();
 
-    const created = await pivotal.createCustomer({ name: 'Cobalt Logistics', status: 'onboarding', metadata: { test: true } }, { idempotencyKey: 'c-1' });
-    expect(created).toMatchObject({ name: 'Cobalt Logistics', slug: 'cobalt-logistics', status: 'onboarding', metadata: { test: true } });
+    const created = await pivotal.createCustomer(
+      { name: 'Cobalt Logistics', status: 'onboarding', metadata: { test: true } },
+      { idempotencyKey: 'c-1' },
+    );
+    expect(created).toMatchObject({
+      name: 'Cobalt Logistics',
+      slug: 'cobalt-logistics',
+      status: 'onboarding',
+      metadata: { test: true },
+    });
 
     expect((await pivotal.getCustomer(created.id)).id).toBe(created.id);
     expect((await pivotal.getCustomer(`#${created.display_id}`)).id).toBe(created.id);
@@ -60,13 +73,21 @@ describe('PivotalClient resources against the simulator', () => {
     const { sim, org, client } = await simulatorFixture();
     const pivotal = client();
 
-    const first = await pivotal.createCustomer({ name: 'Driftwood Dental Group' }, { idempotencyKey: 'slack-view-123' });
-    const replay = await pivotal.createCustomer({ name: 'Driftwood Dental Group' }, { idempotencyKey: 'slack-view-123' });
+    const first = await pivotal.createCustomer(
+      { name: 'Driftwood Dental Group' },
+      { idempotencyKey: 'slack-view-123' },
+    );
+    const replay = await pivotal.createCustomer(
+      { name: 'Driftwood Dental Group' },
+      { idempotencyKey: 'slack-view-123' },
+    );
     expect(replay.id).toBe(first.id);
     expect(replay.display_id).toBe(first.display_id);
     expect(sim.state.count(org.id, 'customers')).toBe(1);
 
-    const mismatch = await pivotal.createCustomer({ name: 'Evergreen Fitness' }, { idempotencyKey: 'slack-view-123' }).catch((e: unknown) => e);
+    const mismatch = await pivotal
+      .createCustomer({ name: 'Evergreen Fitness' }, { idempotencyKey: 'slack-view-123' })
+      .catch((e: unknown) => e);
     expect(mismatch).toBeInstanceOf(PivotalConflictError);
     expect((mismatch as PivotalConflictError).code).toBe('idempotency_key_mismatch');
     expect((mismatch as PivotalConflictError).isIdempotencyInFlight).toBe(false);
@@ -78,11 +99,17 @@ describe('PivotalClient resources against the simulator', () => {
     const pivotal = client();
     const customer = await pivotal.createCustomer({ name: 'Foxglove Florists' }, { idempotencyKey: 'a' });
 
-    const slugTaken = await pivotal.createCustomer({ name: 'Foxglove Florists' }, { idempotencyKey: 'b' }).catch((e: unknown) => e);
+    const slugTaken = await pivotal
+      .createCustomer({ name: 'Foxglove Florists' }, { idempotencyKey: 'b' })
+      .catch((e: unknown) => e);
     expect(slugTaken).toBeInstanceOf(PivotalConflictError);
     expect((slugTaken as PivotalConflictError).isSlugTaken).toBe(true);
 
-    await pivotal.createContact(customer.id, { name: 'Hannah Okafor', email: 'Hannah@Foxglove.shop' }, { idempotencyKey: 'c' });
+    await pivotal.createContact(
+      customer.id,
+      { name: 'Hannah Okafor', email: 'Hannah@Foxglove.shop' },
+      { idempotencyKey: 'c' },
+    );
     const emailTaken = await pivotal
       .createContact(customer.id, { name: 'H. Okafor', email: 'hannah@foxglove.shop' }, { idempotencyKey: 'd' })
       .catch((e: unknown) => e);
@@ -96,8 +123,16 @@ describe('PivotalClient resources against the simulator', () => {
     const pivotal = client();
     const customer = await pivotal.createCustomer({ name: 'Granite Peak Outfitters' }, { idempotencyKey: 'gp' });
 
-    const ethan = await pivotal.createContact(customer.id, { name: 'Ethan Brooks', email: 'Ethan@GranitePeak.co', is_primary: true }, { idempotencyKey: 'e' });
-    const zoe = await pivotal.createContact(`#${customer.display_id}`, { name: 'Zoe Park', email: 'zoe@granitepeak.co', is_primary: true }, { idempotencyKey: 'z' });
+    const ethan = await pivotal.createContact(
+      customer.id,
+      { name: 'Ethan Brooks', email: 'Ethan@GranitePeak.co', is_primary: true },
+      { idempotencyKey: 'e' },
+    );
+    const zoe = await pivotal.createContact(
+      `#${customer.display_id}`,
+      { name: 'Zoe Park', email: 'zoe@granitepeak.co', is_primary: true },
+      { idempotencyKey: 'z' },
+    );
 
     expect(ethan.email).toBe('ethan@granitepeak.co');
     const contacts = await collect(pivotal.contacts(customer.id));
@@ -117,10 +152,20 @@ describe('PivotalClient resources against the simulator', () => {
       { customer_id: `#${customer.display_id}`, target_launch_date: '2026-07-15', csm_id: 'user_csm_001' },
       { idempotencyKey: 'hl-onb' },
     );
-    expect(onboarding).toMatchObject({ customer_id: customer.id, phase: 'before_getting_started', state: 'active', target_launch_date: '2026-07-15' });
+    expect(onboarding).toMatchObject({
+      customer_id: customer.id,
+      phase: 'before_getting_started',
+      state: 'active',
+      target_launch_date: '2026-07-15',
+    });
 
     const moved = await pivotal.updateOnboarding(onboarding.display_id, { phase: 'program_design', state: 'waiting' });
-    expect(moved).toMatchObject({ phase: 'program_design', state: 'waiting', waiting_on_customer: true, target_launch_date: '2026-07-15' });
+    expect(moved).toMatchObject({
+      phase: 'program_design',
+      state: 'waiting',
+      waiting_on_customer: true,
+      target_launch_date: '2026-07-15',
+    });
 
     const cleared = await pivotal.updateOnboarding(onboarding.id, { target_launch_date: null });
     expect(cleared.target_launch_date).toBeNull();
@@ -138,7 +183,9 @@ describe('PivotalClient resources against the simulator', () => {
     const { client } = await simulatorFixture();
     const pivotal = client();
 
-    await expect(pivotal.createOnboarding({ customer_id: '999' }, { idempotencyKey: 'x' })).rejects.toBeInstanceOf(PivotalNotFoundError);
+    await expect(pivotal.createOnboarding({ customer_id: '999' }, { idempotencyKey: 'x' })).rejects.toBeInstanceOf(
+      PivotalNotFoundError,
+    );
     const invalid = await pivotal.createCustomer({ name: '' }, { idempotencyKey: 'y' }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(PivotalValidationError);
     expect((invalid as PivotalValidationError).field).toBe('name');

@@ -11,7 +11,11 @@ import { requestsTo, simulatorFixture } from './support.js';
 
 /** The next GET of `path` answers `body` with a 200, as a server reading "deleted" that way would. */
 function answerNextRead(sim: PivotalSimulator, path: string, body: unknown): void {
-  sim.faults.failNext(1, 200, { method: 'GET', path, rawBody: { contentType: 'application/json', text: JSON.stringify(body) } });
+  sim.faults.failNext(1, 200, {
+    method: 'GET',
+    path,
+    rawBody: { contentType: 'application/json', text: JSON.stringify(body) },
+  });
 }
 
 async function notFound(read: Promise<unknown>): Promise<PivotalNotFoundError> {
@@ -28,13 +32,32 @@ describe('reading a deleted record by id', () => {
     const { sim, client } = await simulatorFixture();
     const pivotal: PivotalClient = client();
     const customer = await pivotal.createCustomer({ name: 'Gone Co' }, { idempotencyKey: 'gone-co' });
-    const onboarding = await pivotal.createOnboarding({ customer_id: customer.id, name: 'Gone rollout' }, { idempotencyKey: 'gone-rollout' });
-    const contact = await pivotal.createContact(customer.id, { name: 'Gone Person', email: 'gone@example.com' }, { idempotencyKey: 'gone-person' });
+    const onboarding = await pivotal.createOnboarding(
+      { customer_id: customer.id, name: 'Gone rollout' },
+      { idempotencyKey: 'gone-rollout' },
+    );
+    const contact = await pivotal.createContact(
+      customer.id,
+      { name: 'Gone Person', email: 'gone@example.com' },
+      { idempotencyKey: 'gone-person' },
+    );
 
     const reads: Array<{ path: string; deleteIt: () => Promise<unknown>; read: () => Promise<unknown> }> = [
-      { path: `/onboardings/${onboarding.id}`, deleteIt: () => pivotal.deleteOnboarding(onboarding.id), read: () => pivotal.getOnboarding(onboarding.id) },
-      { path: `/contacts/${contact.id}`, deleteIt: () => pivotal.deleteContact(contact.id), read: () => pivotal.getContact(contact.id) },
-      { path: `/customers/${customer.id}`, deleteIt: () => pivotal.deleteCustomer(customer.id), read: () => pivotal.getCustomer(customer.id) },
+      {
+        path: `/onboardings/${onboarding.id}`,
+        deleteIt: () => pivotal.deleteOnboarding(onboarding.id),
+        read: () => pivotal.getOnboarding(onboarding.id),
+      },
+      {
+        path: `/contacts/${contact.id}`,
+        deleteIt: () => pivotal.deleteContact(contact.id),
+        read: () => pivotal.getContact(contact.id),
+      },
+      {
+        path: `/customers/${customer.id}`,
+        deleteIt: () => pivotal.deleteCustomer(customer.id),
+        read: () => pivotal.getCustomer(customer.id),
+      },
     ];
     for (const { path, deleteIt, read } of reads) {
       const deletedAnswer = await deleteIt();
@@ -54,7 +77,11 @@ describe('reading a deleted record by id', () => {
     const { sim, client } = await simulatorFixture();
     const pivotal = client();
     const customer = await pivotal.createCustomer({ name: 'Flagged Co' }, { idempotencyKey: 'flagged' });
-    answerNextRead(sim, `/customers/${customer.id}`, { id: customer.id, display_id: customer.display_id, deleted: true });
+    answerNextRead(sim, `/customers/${customer.id}`, {
+      id: customer.id,
+      display_id: customer.display_id,
+      deleted: true,
+    });
 
     expect(await notFound(pivotal.getCustomer(customer.id))).toMatchObject({ code: 'deleted' });
   });
@@ -62,7 +89,10 @@ describe('reading a deleted record by id', () => {
   it('still returns a live record as it is, `deleted: false` included, and still refuses one that fits neither shape', async () => {
     const { sim, client } = await simulatorFixture();
     const pivotal = client();
-    const customer = await pivotal.createCustomer({ name: 'Live Co', status: 'onboarding' }, { idempotencyKey: 'live' });
+    const customer = await pivotal.createCustomer(
+      { name: 'Live Co', status: 'onboarding' },
+      { idempotencyKey: 'live' },
+    );
 
     expect(await pivotal.getCustomer(customer.id)).toEqual(customer);
     expect(await pivotal.getCustomer(`#${customer.display_id}`)).toEqual(customer);

@@ -29,7 +29,10 @@ describe('request logging', () => {
     await expect(pivotal.listOnboardings({ customer_id: org.id })).rejects.toBeInstanceOf(PivotalAuthError);
 
     const text = logs.text();
-    const entries = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entries = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.filter((e) => e.msg === 'pivotal request').map((e) => [e.method, e.path, e.status])).toEqual([
       ['POST', '/customers', 500],
       ['POST', '/customers', 201],

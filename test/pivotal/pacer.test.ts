@@ -18,7 +18,9 @@ describe('RatePacer', () => {
     sim.seedDemo(org.id, { customers: 3 });
     const pivotal = client();
 
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? pivotal.listCustomers({ limit: 1 }) : pivotal.getCustomer('1'))));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? pivotal.listCustomers({ limit: 1 }) : pivotal.getCustomer('1'))),
+    );
 
     expect(results).toHaveLength(100);
     expect(sim.requests.filter((r) => r.status === 429)).toEqual([]);
@@ -82,7 +84,11 @@ describe('RatePacer', () => {
 
   it('reads X-RateLimit-Reset as epoch seconds (and tolerates milliseconds or a delta)', () => {
     const now = Date.UTC(2026, 0, 1);
-    const read = (reset: string) => parseRateLimitHeaders(new Headers({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59', 'x-ratelimit-reset': reset }), now)?.resetAt.getTime();
+    const read = (reset: string) =>
+      parseRateLimitHeaders(
+        new Headers({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59', 'x-ratelimit-reset': reset }),
+        now,
+      )?.resetAt.getTime();
     expect(read(String(now / 1000 + 30))).toBe(now + 30_000);
     expect(read(String(now + 30_000))).toBe(now + 30_000);
     expect(read('30')).toBe(now + 30_000);

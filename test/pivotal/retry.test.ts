@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, errorFromResponse, PivotalNetworkError, retryDelayMs, type RetryPolicy } from '../../src/pivotal/index.js';
+import {
+  backoffMs,
+  errorFromResponse,
+  PivotalNetworkError,
+  retryDelayMs,
+  type RetryPolicy,
+} from '../../src/pivotal/index.js';
 
 const policy = (random: number): RetryPolicy => ({ maxAttempts: 4, maxRetryAfterMs: 30_000, random: () => random });
-const rateLimited = (retryAfterMs?: number) => errorFromResponse(429, { error: { type: 'rate_limit_error', code: 'rate_limited', message: 'm' } }, retryAfterMs);
+const rateLimited = (retryAfterMs?: number) =>
+  errorFromResponse(429, { error: { type: 'rate_limit_error', code: 'rate_limited', message: 'm' } }, retryAfterMs);
 
 describe('retry policy', () => {
   it('backs off exponentially with full jitter, capped', () => {
@@ -26,9 +33,13 @@ describe('retry policy', () => {
       [404, 'not_found', 'customer_not_found'],
       [409, 'conflict', 'idempotency_key_mismatch'],
     ] as const) {
-      expect(retryDelayMs(errorFromResponse(status, { error: { type, code, message: 'm' } }), 1, policy(0.5))).toBeUndefined();
+      expect(
+        retryDelayMs(errorFromResponse(status, { error: { type, code, message: 'm' } }), 1, policy(0.5)),
+      ).toBeUndefined();
     }
-    const inFlight = errorFromResponse(409, { error: { type: 'conflict', code: 'idempotency_key_in_use', message: 'm' } });
+    const inFlight = errorFromResponse(409, {
+      error: { type: 'conflict', code: 'idempotency_key_in_use', message: 'm' },
+    });
     expect(retryDelayMs(inFlight, 1, policy(0))).toBe(250);
   });
 });

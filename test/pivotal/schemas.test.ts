@@ -34,26 +34,51 @@ const onboardingJson = (fields: Record<string, unknown>) => ({
 describe('/me shapes', () => {
   it('reads the documented shape { object: "api_key_identity", key_name, key_prefix, org_id, org_slug, mode }', async () => {
     const { client } = stubClient(() => ({
-      body: { object: 'api_key_identity', key_name: 'ci-smoke', key_prefix: 'pivotal_test_def4', org_id: 'org_2pXh', org_slug: 'vml', mode: 'test' },
+      body: {
+        object: 'api_key_identity',
+        key_name: 'ci-smoke',
+        key_prefix: 'pivotal_test_def4',
+        org_id: 'org_2pXh',
+        org_slug: 'vml',
+        mode: 'test',
+      },
     }));
 
-    expect(await client.me()).toEqual({ keyName: 'ci-smoke', keyPrefix: 'pivotal_test_def4', organization: { id: 'org_2pXh', slug: 'vml', name: null }, mode: 'test' });
+    expect(await client.me()).toEqual({
+      keyName: 'ci-smoke',
+      keyPrefix: 'pivotal_test_def4',
+      organization: { id: 'org_2pXh', slug: 'vml', name: null },
+      mode: 'test',
+    });
   });
 
   it('falls back to the spec shape { api_key, organization }, which states no mode', async () => {
     const { client } = stubClient(() => ({
       body: {
         object: 'me',
-        api_key: { id: 'key_1', name: 'slack-bot', prefix: 'pivotal_abc123', scopes: ['read:customers'], rate_limit_tier: 'standard' },
+        api_key: {
+          id: 'key_1',
+          name: 'slack-bot',
+          prefix: 'pivotal_abc123',
+          scopes: ['read:customers'],
+          rate_limit_tier: 'standard',
+        },
         organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' },
       },
     }));
 
-    expect(await client.me()).toEqual({ keyName: 'slack-bot', keyPrefix: 'pivotal_abc123', organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' }, mode: null });
+    expect(await client.me()).toEqual({
+      keyName: 'slack-bot',
+      keyPrefix: 'pivotal_abc123',
+      organization: { id: 'org_1', slug: 'acme-corp', name: 'Acme Corporation' },
+      mode: null,
+    });
   });
 
   it('takes the mode only from a `mode` of live or test, never from guessed fields', async () => {
-    const guessed = stubClient(() => ({ body: { object: 'api_key_identity', livemode: false, test_mode: true, environment: 'test' } }));
+    const guessed = stubClient(() => ({
+      body: { object: 'api_key_identity', livemode: false, test_mode: true, environment: 'test' },
+    }));
     const odd = stubClient(() => ({ body: { object: 'api_key_identity', mode: 'sandbox' } }));
     const live = stubClient(() => ({ body: { object: 'api_key_identity', mode: 'live' } }));
 
@@ -86,15 +111,31 @@ describe('target_launch_date', () => {
     const { client, calls } = stubClient((_url, init) => {
       const body = JSON.parse(String(init.body)) as { target_launch_date: string };
       if (body.target_launch_date.includes('T')) {
-        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'invalid_string', message: 'Invalid date', field: 'target_launch_date' } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'invalid_string',
+              message: 'Invalid date',
+              field: 'target_launch_date',
+            },
+          },
+        };
       }
       return { status: 201, body: onboardingJson(body) };
     });
 
-    const onboarding = await client.createOnboarding({ customer_id: '#12', target_launch_date: '2026-07-15' }, { idempotencyKey: 'onb-12' });
+    const onboarding = await client.createOnboarding(
+      { customer_id: '#12', target_launch_date: '2026-07-15' },
+      { idempotencyKey: 'onb-12' },
+    );
 
     expect(onboarding.target_launch_date).toBe('2026-07-15');
-    const sent = calls.map((c) => [JSON.parse(String(c.init.body)), (c.init.headers as Record<string, string>)['idempotency-key']]);
+    const sent = calls.map((c) => [
+      JSON.parse(String(c.init.body)),
+      (c.init.headers as Record<string, string>)['idempotency-key'],
+    ]);
     expect(sent).toEqual([
       [{ customer_id: '12', target_launch_date: '2026-07-15T00:00:00.000Z' }, 'onb-12'],
       [{ customer_id: '12', target_launch_date: '2026-07-15' }, 'onb-12:date-only'],
@@ -104,15 +145,34 @@ describe('target_launch_date', () => {
 
 describe('tolerance', () => {
   it('keeps unknown fields and values, and reads numeric-string display ids', () => {
-    const parsed = OnboardingSchema.parse(onboardingJson({ display_id: '245', phase: 'kickoff', state: 'blocked', reminder_channel: 'email', metadata: { a: 1 } }));
-    expect(parsed).toMatchObject({ display_id: 245, phase: 'kickoff', state: 'blocked', reminder_channel: 'email', metadata: { a: 1 } });
+    const parsed = OnboardingSchema.parse(
+      onboardingJson({
+        display_id: '245',
+        phase: 'kickoff',
+        state: 'blocked',
+        reminder_channel: 'email',
+        metadata: { a: 1 },
+      }),
+    );
+    expect(parsed).toMatchObject({
+      display_id: 245,
+      phase: 'kickoff',
+      state: 'blocked',
+      reminder_channel: 'email',
+      metadata: { a: 1 },
+    });
     expect(KNOWN_PHASES[0]).toBe('before_getting_started');
     expect(KNOWN_PHASES.at(-1)).toBe('completed');
   });
 
   it('follows pagination with has_more, whatever the page size', async () => {
     const pages: Record<string, unknown> = {
-      first: { object: 'list', data: [onboardingJson({ id: 'a' })], has_more: true, next_cursor: '2026-01-02T00:00:00.000Z' },
+      first: {
+        object: 'list',
+        data: [onboardingJson({ id: 'a' })],
+        has_more: true,
+        next_cursor: '2026-01-02T00:00:00.000Z',
+      },
       second: { object: 'list', data: [onboardingJson({ id: 'b' })], has_more: false },
     };
     const { client } = stubClient((url) => ({ body: url.includes('cursor=') ? pages.second : pages.first }));

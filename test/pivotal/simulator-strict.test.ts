@@ -10,11 +10,19 @@ function api(base: string, key: string) {
   return async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, contentType: res.headers.get('content-type'), text, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : undefined };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      text,
+      json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : undefined,
+    };
   };
 }
 
@@ -27,7 +35,14 @@ describe('the strict simulator', () => {
     const testMe = (await api(test.sim.url, test.key)('GET', '/me')).json!;
 
     expect(Object.keys(me).sort()).toEqual(['key_name', 'key_prefix', 'mode', 'object', 'org_id', 'org_slug']);
-    expect(me).toEqual({ object: 'api_key_identity', key_name: 'vitest', key_prefix: live.key.slice(0, 12), org_id: live.org.id, org_slug: 'acme-corp', mode: 'live' });
+    expect(me).toEqual({
+      object: 'api_key_identity',
+      key_name: 'vitest',
+      key_prefix: live.key.slice(0, 12),
+      org_id: live.org.id,
+      org_slug: 'acme-corp',
+      mode: 'live',
+    });
     expect(Object.keys(testMe).sort()).toEqual(Object.keys(me).sort());
     expect(testMe).toMatchObject({ key_prefix: test.key.slice(0, 17), mode: 'test' });
   });
@@ -36,13 +51,28 @@ describe('the strict simulator', () => {
     const { sim, key } = await simulatorFixture({ mode: 'test' });
     const call = api(sim.url, key);
 
-    const customer = await call('POST', '/customers', { name: 'Aurora Outfitters', slug: 'aurora', domain: 'aurora.com', status: 'onboarding' });
+    const customer = await call('POST', '/customers', {
+      name: 'Aurora Outfitters',
+      slug: 'aurora',
+      domain: 'aurora.com',
+      status: 'onboarding',
+    });
     expect(customer.status).toBe(201);
-    const smoke = await call('POST', '/customers', { name: 'CI abc1234', slug: 'ci-abc1234', status: 'onboarding', metadata: { ci_run_id: 'abc1234', test: true } });
+    const smoke = await call('POST', '/customers', {
+      name: 'CI abc1234',
+      slug: 'ci-abc1234',
+      status: 'onboarding',
+      metadata: { ci_run_id: 'abc1234', test: true },
+    });
     expect(smoke.status).toBe(201);
     const displayId = customer.json!.display_id as number;
 
-    const contact = await call('POST', `/customers/${displayId}/contacts`, { name: 'Mira Chen', email: 'mira@aurora.com', title: 'Head of Ops', is_primary: true });
+    const contact = await call('POST', `/customers/${displayId}/contacts`, {
+      name: 'Mira Chen',
+      email: 'mira@aurora.com',
+      title: 'Head of Ops',
+      is_primary: true,
+    });
     expect(contact.status).toBe(201);
     const onboarding = await call('POST', '/onboardings', {
       customer_id: String(displayId),
@@ -53,17 +83,40 @@ describe('the strict simulator', () => {
     expect(onboarding.status).toBe(201);
     expect(onboarding.json!.customer_id).toBe(customer.json!.id);
 
-    expect((await call('PATCH', `/onboardings/${onboarding.json!.display_id}`, { phase: 'program_design' })).json).toMatchObject({ phase: 'program_design' });
-    expect((await call('DELETE', `/onboardings/${onboarding.json!.display_id}`)).json).toMatchObject({ object: 'deleted', deleted: true });
+    expect(
+      (await call('PATCH', `/onboardings/${onboarding.json!.display_id}`, { phase: 'program_design' })).json,
+    ).toMatchObject({ phase: 'program_design' });
+    expect((await call('DELETE', `/onboardings/${onboarding.json!.display_id}`)).json).toMatchObject({
+      object: 'deleted',
+      deleted: true,
+    });
     expect((await call('DELETE', `/contacts/${contact.json!.display_id}`)).status).toBe(200);
     expect((await call('DELETE', `/customers/${displayId}`)).status).toBe(200);
   });
 
   it.each([
     ['a customer field no document shows', 'POST', '/customers', { name: 'X', owner: 'someone' }, 'owner'],
-    ['a contact field no document shows', 'POST', '/customers/1/contacts', { name: 'X', email: 'x@example.com', phone: '555' }, 'phone'],
-    ['an invented onboarding field', 'POST', '/onboardings', { customer_id: '1', reminders_enabled: true }, 'reminders_enabled'],
-    ['the Slack owner as a top-level field', 'POST', '/onboardings', { customer_id: '1', slack_csm_user_id: 'U0CSM001' }, 'slack_csm_user_id'],
+    [
+      'a contact field no document shows',
+      'POST',
+      '/customers/1/contacts',
+      { name: 'X', email: 'x@example.com', phone: '555' },
+      'phone',
+    ],
+    [
+      'an invented onboarding field',
+      'POST',
+      '/onboardings',
+      { customer_id: '1', reminders_enabled: true },
+      'reminders_enabled',
+    ],
+    [
+      'the Slack owner as a top-level field',
+      'POST',
+      '/onboardings',
+      { customer_id: '1', slack_csm_user_id: 'U0CSM001' },
+      'slack_csm_user_id',
+    ],
     ['a reason for a phase move', 'PATCH', '/onboardings/1', { phase: 'review', reason: 'rework' }, 'reason'],
     ['a note on a customer update', 'PATCH', '/customers/1', { note: 'x' }, 'note'],
   ])('refuses %s with a 400 naming the field', async (_what, method, path, body, field) => {
@@ -80,7 +133,13 @@ describe('the strict simulator', () => {
     ['a customer status outside the documented lists', 'POST', '/customers', { name: 'X', status: 'vip' }, 'status'],
     ['an onboarding state outside the documented lists', 'PATCH', '/onboardings/1', { state: 'sleeping' }, 'state'],
     ['a phase outside the enum', 'PATCH', '/onboardings/1', { phase: 'kickoff' }, 'phase'],
-    ['customer_id as a number (the documents send a string)', 'POST', '/onboardings', { customer_id: 1 }, 'customer_id'],
+    [
+      'customer_id as a number (the documents send a string)',
+      'POST',
+      '/onboardings',
+      { customer_id: 1 },
+      'customer_id',
+    ],
   ])('refuses %s with a 400 naming the field', async (_what, method, path, body, field) => {
     const { sim, org, key } = await simulatorFixture();
     sim.seedDemo(org.id, { customers: 1 });
@@ -103,7 +162,9 @@ describe('the strict simulator', () => {
 
   it('can answer as a proxy would: an HTML 401 without the error envelope', async () => {
     const { sim, key } = await simulatorFixture();
-    sim.faults.failNext(1, 401, { rawBody: { contentType: 'text/html', text: '<html><body>401 Authorization Required</body></html>' } });
+    sim.faults.failNext(1, 401, {
+      rawBody: { contentType: 'text/html', text: '<html><body>401 Authorization Required</body></html>' },
+    });
 
     const res = await api(sim.url, key)('GET', '/customers');
 

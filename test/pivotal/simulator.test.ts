@@ -6,11 +6,20 @@ function api(base: string, key: string | undefined) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+    };
   };
 }
 
@@ -58,7 +67,11 @@ describe('Pivotal simulator contract', () => {
     const names = [...first.json!.data, ...second.json!.data].map((c: { name: string }) => c.name.split(' ').at(-1));
 
     expect(names).toEqual(['5', '4', '3', '2']);
-    expect((await call('GET', '/customers?cursor=yesterday')).json!.error).toMatchObject({ code: 'invalid_string', field: 'cursor', message: 'Invalid datetime' });
+    expect((await call('GET', '/customers?cursor=yesterday')).json!.error).toMatchObject({
+      code: 'invalid_string',
+      field: 'cursor',
+      message: 'Invalid datetime',
+    });
     expect((await call('GET', '/customers?limit=101')).json!.error).toMatchObject({ code: 'too_big', field: 'limit' });
     expect((await call('GET', '/customers?limit=0')).status).toBe(400);
   });
@@ -67,8 +80,14 @@ describe('Pivotal simulator contract', () => {
     const { sim, key } = await simulatorFixture();
     const call = api(sim.url, key);
 
-    expect((await call('POST', '/customers', {})).json!.error).toMatchObject({ type: 'invalid_request_error', code: 'missing_field', field: 'name' });
-    expect((await call('POST', '/customers', { name: 'X', status: 'vip' })).json!.error).toMatchObject({ field: 'status' });
+    expect((await call('POST', '/customers', {})).json!.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'missing_field',
+      field: 'name',
+    });
+    expect((await call('POST', '/customers', { name: 'X', status: 'vip' })).json!.error).toMatchObject({
+      field: 'status',
+    });
     expect((await call('POST', '/customers', '{"name":')).json!.error.type).toBe('invalid_request_error');
     const unknown = await call('GET', '/tasks');
     expect(unknown.status).toBe(404);
@@ -81,20 +100,27 @@ describe('Pivotal simulator contract', () => {
     const customer = (await call('POST', '/customers', { name: 'Juniper Health Clinics' })).json!;
     const onboarding = (await call('POST', '/onboardings', { customer_id: String(customer.display_id) })).json!;
 
-    expect((await call('PATCH', `/onboardings/${onboarding.id}`, { phase: 'internal_qa', state: 'blocked' })).json).toMatchObject({ phase: 'internal_qa', state: 'blocked' });
-    expect((await call('PATCH', `/onboardings/${onboarding.id}`, { phase: 'kickoff' })).json!.error).toMatchObject({ field: 'phase' });
+    expect(
+      (await call('PATCH', `/onboardings/${onboarding.id}`, { phase: 'internal_qa', state: 'blocked' })).json,
+    ).toMatchObject({ phase: 'internal_qa', state: 'blocked' });
+    expect((await call('PATCH', `/onboardings/${onboarding.id}`, { phase: 'kickoff' })).json!.error).toMatchObject({
+      field: 'phase',
+    });
 
     const custom = sim.createOrg({ name: 'Custom', slug: 'custom', extraPhases: ['kickoff'] });
     const customCall = api(sim.url, sim.createKey(custom.id));
     const customCustomer = (await customCall('POST', '/customers', { name: 'Kestrel' })).json!;
-    expect((await customCall('POST', '/onboardings', { customer_id: customCustomer.id, phase: 'kickoff' })).json).toMatchObject({ phase: 'kickoff' });
+    expect(
+      (await customCall('POST', '/onboardings', { customer_id: customCustomer.id, phase: 'kickoff' })).json,
+    ).toMatchObject({ phase: 'kickoff' });
   });
 
   it('derives state=waiting from waiting_on_customer, and completes on the terminal phase', async () => {
     const { sim, org, key } = await simulatorFixture();
     const call = api(sim.url, key);
     const customer = (await call('POST', '/customers', { name: 'Lumen Solar' })).json!;
-    const onboarding = (await call('POST', '/onboardings', { customer_id: customer.id, waiting_on_customer: true })).json!;
+    const onboarding = (await call('POST', '/onboardings', { customer_id: customer.id, waiting_on_customer: true }))
+      .json!;
 
     expect(onboarding).toMatchObject({ state: 'waiting', waiting_on_customer: true, completed_at: null });
     expect((await call('GET', '/onboardings?state=waiting')).json!.data).toHaveLength(1);
@@ -117,7 +143,12 @@ describe('Pivotal simulator contract', () => {
     const again = await call('DELETE', `/customers/${customer!.id}`);
 
     expect(again.text).toBe(first.text);
-    expect(first.json).toEqual({ object: 'deleted', id: customer!.id, display_id: customer!.display_id, deleted: true });
+    expect(first.json).toEqual({
+      object: 'deleted',
+      id: customer!.id,
+      display_id: customer!.display_id,
+      deleted: true,
+    });
     expect((await call('GET', `/customers/${customer!.id}`)).json!.error.code).toBe('customer_not_found');
     expect((await call('GET', '/onboardings')).json!.data).toHaveLength(1);
     expect((await call('GET', '/customers')).json!.data).toHaveLength(1);
@@ -128,7 +159,8 @@ describe('Pivotal simulator contract', () => {
     let clock = new Date('2026-05-26T17:21:09.412Z');
     const { sim, org, key } = await simulatorFixture({ now: () => clock });
     const call = api(sim.url, key);
-    const post = () => call('POST', '/customers', { name: 'Aurora Analytics', slug: 'aurora' }, { 'idempotency-key': 'k-1' });
+    const post = () =>
+      call('POST', '/customers', { name: 'Aurora Analytics', slug: 'aurora' }, { 'idempotency-key': 'k-1' });
 
     const first = await post();
     const replay = await post();
@@ -147,7 +179,9 @@ describe('Pivotal simulator contract', () => {
     const customer = sim.state.createCustomer(org.id, { name: 'Aurora Outfitters', slug: 'aurora' });
     for (let i = 0; i < 3; i++) sim.state.createOnboarding(org.id, { customer_id: customer.id });
 
-    expect(sim.state.list(org.id, 'onboardings').map((o) => o.created_at)).toEqual(Array(3).fill('2026-05-26T17:21:09.412Z'));
+    expect(sim.state.list(org.id, 'onboardings').map((o) => o.created_at)).toEqual(
+      Array(3).fill('2026-05-26T17:21:09.412Z'),
+    );
     expect(customer.id).toMatch(/^c[a-z0-9]{24}$/);
   });
 });

@@ -1,6 +1,11 @@
 import { afterEach } from 'vitest';
 import { PivotalClient, type PivotalClientOptions } from '../../src/pivotal/index.js';
-import { startPivotalSimulator, type Org, type PivotalSimulator, type SimulatorOptions } from '../../sandbox/pivotal-simulator/index.js';
+import {
+  startPivotalSimulator,
+  type Org,
+  type PivotalSimulator,
+  type SimulatorOptions,
+} from '../../sandbox/pivotal-simulator/index.js';
 
 export interface SimulatorFixture {
   sim: PivotalSimulator;
@@ -19,7 +24,9 @@ afterEach(async () => {
  * A simulator with one org and one key, closed after the test. Rate limits are generous unless the test
  * is about them, and backoff jitter is zero so retries are immediate (Retry-After is still honoured).
  */
-export async function simulatorFixture(opts: SimulatorOptions & { mode?: 'live' | 'test' } = {}): Promise<SimulatorFixture> {
+export async function simulatorFixture(
+  opts: SimulatorOptions & { mode?: 'live' | 'test' } = {},
+): Promise<SimulatorFixture> {
   const sim = await startPivotalSimulator({ rateLimit: { live: 10_000, test: 10_000 }, ...opts });
   running.push(sim);
   const org = sim.createOrg({ name: 'Acme Corporation', slug: 'acme-corp' });
@@ -33,7 +40,9 @@ export async function simulatorFixture(opts: SimulatorOptions & { mode?: 'live' 
 }
 
 /** A fetch that answers from a function, for response shapes the simulator does not produce. */
-export function stubFetch(answer: (url: string, init: RequestInit) => { status?: number; body: unknown; headers?: Record<string, string> }): {
+export function stubFetch(
+  answer: (url: string, init: RequestInit) => { status?: number; body: unknown; headers?: Record<string, string> },
+): {
   fetch: typeof fetch;
   calls: { url: string; init: RequestInit }[];
 } {

@@ -29,7 +29,12 @@ describe('records that do not fit the documented shape', () => {
 
     expect(page.data.map((c) => c.id)).toEqual([first!.id]);
     expect(page.has_more).toBe(true);
-    expect(all.map((c) => c.id)).toEqual(sim.state.list(org.id, 'customers').map((c) => c.id).filter((id) => id !== second!.id));
+    expect(all.map((c) => c.id)).toEqual(
+      sim.state
+        .list(org.id, 'customers')
+        .map((c) => c.id)
+        .filter((id) => id !== second!.id),
+    );
     expect(unfit).toEqual([
       { kind: 'customer', id: second!.id, handling: 'skipped' },
       { kind: 'customer', id: second!.id, handling: 'skipped' },
@@ -41,19 +46,34 @@ describe('records that do not fit the documented shape', () => {
     sim.faults.misshape((r) => r.object === 'customer', { name: null, status: ['not', 'a', 'string'] });
     const unfit: UnfitRecord[] = [];
 
-    const created = await client({ onUnfitRecord: (r) => unfit.push(r) }).createCustomer({ name: 'Kept Co', status: 'onboarding' }, { idempotencyKey: 'kept-1' });
+    const created = await client({ onUnfitRecord: (r) => unfit.push(r) }).createCustomer(
+      { name: 'Kept Co', status: 'onboarding' },
+      { idempotencyKey: 'kept-1' },
+    );
 
     const [stored] = sim.state.list(org.id, 'customers');
     expect(sim.state.list(org.id, 'customers')).toHaveLength(1);
-    expect(created).toMatchObject({ id: stored!.id, display_id: stored!.display_id, name: 'Kept Co', status: 'onboarding', slug: 'kept-co' });
+    expect(created).toMatchObject({
+      id: stored!.id,
+      display_id: stored!.display_id,
+      name: 'Kept Co',
+      status: 'onboarding',
+      slug: 'kept-co',
+    });
     expect(unfit).toEqual([{ kind: 'customer', id: stored!.id, handling: 'kept' }]);
   });
 
   it('cannot keep a created record without a usable id and display id', async () => {
     const { fetch } = stubFetch(() => ({ status: 201, body: { object: 'customer', name: 'No Id Co' } }));
-    const pivotal = new PivotalClient({ baseUrl: 'https://pivotal.example/api/v1', apiKey: 'pivotal_test_stub', fetch });
+    const pivotal = new PivotalClient({
+      baseUrl: 'https://pivotal.example/api/v1',
+      apiKey: 'pivotal_test_stub',
+      fetch,
+    });
 
-    await expect(pivotal.createCustomer({ name: 'No Id Co' }, { idempotencyKey: 'x' })).rejects.toBeInstanceOf(PivotalProtocolError);
+    await expect(pivotal.createCustomer({ name: 'No Id Co' }, { idempotencyKey: 'x' })).rejects.toBeInstanceOf(
+      PivotalProtocolError,
+    );
   });
 });
 
@@ -71,8 +91,10 @@ describe('401 and 403 that are not Pivotal’s', () => {
   });
 
   it('flags a key only for the documented key errors', () => {
-    const auth = (code: string) => errorFromResponse(401, { error: { type: 'authentication_error', code, message: 'm' } }) as PivotalAuthError;
-    for (const code of ['api_key_revoked', 'invalid_api_key', 'missing_api_key']) expect(auth(code).rejectsKey).toBe(true);
+    const auth = (code: string) =>
+      errorFromResponse(401, { error: { type: 'authentication_error', code, message: 'm' } }) as PivotalAuthError;
+    for (const code of ['api_key_revoked', 'invalid_api_key', 'missing_api_key'])
+      expect(auth(code).rejectsKey).toBe(true);
     for (const code of ['invalid_authorization_header', 'session_expired']) expect(auth(code).rejectsKey).toBe(false);
   });
 

@@ -73,13 +73,19 @@ describe('the process killed in the middle of an onboard', () => {
 
   /** `npm start` as a real process; resolves with its port once it listens, fails at once if it exits first. */
   async function startProcess(): Promise<number> {
-    const started = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     started.stdout!.pipe(childLogs, { end: false });
     let stderr = '';
     started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exited: string | undefined;
-    started.once('exit', (code, signal) => (exited = `exited (${signal ?? code}) before listening: ${stderr.slice(-2_000)}`));
+    started.once(
+      'exit',
+      (code, signal) => (exited = `exited (${signal ?? code}) before listening: ${stderr.slice(-2_000)}`),
+    );
     return waitFor(
       () => {
         if (exited) throw new Error(exited);
@@ -90,46 +96,78 @@ describe('the process killed in the middle of an onboard', () => {
     );
   }
 
-  it('resumes in the next process, with one customer, one contact and one onboarding', async () => {
-    const port = await startProcess();
-    const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, env.SLACK_SIGNING_SECRET!);
-    const name = 'Phoenix Rising';
-    const before = new Set(slack.views.keys());
-    await sender.sendForm(slashCommandFields({ text: `onboard ${name}`, user: CSM, team: TEAM, responseUrl: slack.responseUrl() }));
-    const viewId = await waitFor(() => [...slack.views.keys()].find((k) => !before.has(k)), { what: 'the onboard modal', timeoutMs: UNDER_LOAD_MS });
-    await waitFor(() => Object.keys(FILLED).every((block) => JSON.stringify(currentView(slack, viewId).view.blocks).includes(`"block_id":"${block}"`)), { what: 'the onboard form', timeoutMs: UNDER_LOAD_MS });
+  it(
+    'resumes in the next process, with one customer, one contact and one onboarding',
+    async () => {
+      const port = await startProcess();
+      const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, env.SLACK_SIGNING_SECRET!);
+      const name = 'Phoenix Rising';
+      const before = new Set(slack.views.keys());
+      await sender.sendForm(
+        slashCommandFields({ text: `onboard ${name}`, user: CSM, team: TEAM, responseUrl: slack.responseUrl() }),
+      );
+      const viewId = await waitFor(() => [...slack.views.keys()].find((k) => !before.has(k)), {
+        what: 'the onboard modal',
+        timeoutMs: UNDER_LOAD_MS,
+      });
+      await waitFor(
+        () =>
+          Object.keys(FILLED).every((block) =>
+            JSON.stringify(currentView(slack, viewId).view.blocks).includes(`"block_id":"${block}"`),
+          ),
+        { what: 'the onboard form', timeoutMs: UNDER_LOAD_MS },
+      );
 
-    // Each Pivotal write now takes long enough for the kill to land between two of them.
-    pivotal.faults.latencyMs = 400;
-    const ack = await sender.sendPayload(viewSubmissionPayload(TEAM, CSM, echoView(currentView(slack, viewId), FILLED)));
-    expect(ack.status).toBe(200);
-    const mine = () => {
-      const ids = new Set(pivotal.state.list(orgId, 'customers').filter((c) => c.name === name).map((c) => c.id));
-      return {
-        customers: ids.size,
-        contacts: pivotal.state.list(orgId, 'contacts').filter((c) => ids.has(c.customer_id)).length,
-        onboardings: pivotal.state.list(orgId, 'onboardings').filter((o) => ids.has(o.customer_id)).length,
+      // Each Pivotal write now takes long enough for the kill to land between two of them.
+      pivotal.faults.latencyMs = 400;
+      const ack = await sender.sendPayload(
+        viewSubmissionPayload(TEAM, CSM, echoView(currentView(slack, viewId), FILLED)),
+      );
+      expect(ack.status).toBe(200);
+      const mine = () => {
+        const ids = new Set(
+          pivotal.state
+            .list(orgId, 'customers')
+            .filter((c) => c.name === name)
+            .map((c) => c.id),
+        );
+        return {
+          customers: ids.size,
+          contacts: pivotal.state.list(orgId, 'contacts').filter((c) => ids.has(c.customer_id)).length,
+          onboardings: pivotal.state.list(orgId, 'onboardings').filter((o) => ids.has(o.customer_id)).length,
+        };
       };
-    };
-    await waitFor(() => mine().customers === 1, { what: 'the customer to be created', timeoutMs: UNDER_LOAD_MS });
-    child!.kill('SIGKILL');
-    await new Promise((resolve) => child!.once('exit', resolve));
-    child = undefined;
-    pivotal.faults.latencyMs = 0;
-    // The dead process got no further than this: no onboarding yet.
-    expect(mine().onboardings).toBe(0);
+      await waitFor(() => mine().customers === 1, { what: 'the customer to be created', timeoutMs: UNDER_LOAD_MS });
+      child!.kill('SIGKILL');
+      await new Promise((resolve) => child!.once('exit', resolve));
+      child = undefined;
+      pivotal.faults.latencyMs = 0;
+      // The dead process got no further than this: no onboarding yet.
+      expect(mine().onboardings).toBe(0);
 
-    const logs = new LogCapture();
-    const later = await startPivotalForSlack({ env, logDestination: logs, now: () => new Date(Date.now() + AFTER_THE_LEASE_MS) });
-    try {
-      await waitFor(() => mine().onboardings === 1, { what: 'the resumed job to open the onboarding', timeoutMs: UNDER_LOAD_MS });
-      await later.ctx.background.idle();
-      expect(mine()).toEqual({ customers: 1, contacts: 1, onboardings: 1 });
-      const told = [...slack.messages.filter((m) => m.channel === CSM.id).map((m) => m.text ?? ''), textOf(currentView(slack, viewId).view.blocks)].join('\n');
-      expect(told).toContain(name);
-    } finally {
-      await later.stop();
-      expect(logs.leaked(secrets)).toEqual([]);
-    }
-  }, 4 * UNDER_LOAD_MS);
+      const logs = new LogCapture();
+      const later = await startPivotalForSlack({
+        env,
+        logDestination: logs,
+        now: () => new Date(Date.now() + AFTER_THE_LEASE_MS),
+      });
+      try {
+        await waitFor(() => mine().onboardings === 1, {
+          what: 'the resumed job to open the onboarding',
+          timeoutMs: UNDER_LOAD_MS,
+        });
+        await later.ctx.background.idle();
+        expect(mine()).toEqual({ customers: 1, contacts: 1, onboardings: 1 });
+        const told = [
+          ...slack.messages.filter((m) => m.channel === CSM.id).map((m) => m.text ?? ''),
+          textOf(currentView(slack, viewId).view.blocks),
+        ].join('\n');
+        expect(told).toContain(name);
+      } finally {
+        await later.stop();
+        expect(logs.leaked(secrets)).toEqual([]);
+      }
+    },
+    4 * UNDER_LOAD_MS,
+  );
 });

@@ -22,7 +22,8 @@ const METRICS_TOKEN = randomBytes(24).toString('hex');
 const FLOOD_TIMEOUT_MS = 180_000;
 /** 15,000 characters, different for every request: a window into random text behind a counter. */
 const RANDOM_TEXT = randomBytes(15_000).toString('hex');
-const hugeSignature = (i: number) => `${i}:${RANDOM_TEXT.slice(i % 15_000, (i % 15_000) + 15_000 - String(i).length - 1)}`;
+const hugeSignature = (i: number) =>
+  `${i}:${RANDOM_TEXT.slice(i % 15_000, (i % 15_000) + 15_000 - String(i).length - 1)}`;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -51,7 +52,12 @@ describe('an unsigned flood of /slack/events', () => {
   });
 
   const raw = (body: string, headers: Record<string, string>) => {
-    const lines = [`POST /slack/events HTTP/1.1`, `host: 127.0.0.1`, `content-type: ${FORM}`, `content-length: ${Buffer.byteLength(body)}`];
+    const lines = [
+      `POST /slack/events HTTP/1.1`,
+      `host: 127.0.0.1`,
+      `content-type: ${FORM}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+    ];
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
     return `${lines.join('\r\n')}\r\n\r\n${body}`;
   };
@@ -113,30 +119,43 @@ describe('an unsigned flood of /slack/events', () => {
 
   const now = () => String(Math.floor(Date.now() / 1000));
 
-  it('answers ssl_check with a 15,000-character signature at once and keeps nothing of it', async () => {
-    const { statuses, grewMb } = await measure({
-      body: () => 'ssl_check=1',
-      headers: (i) => ({ 'x-slack-signature': hugeSignature(i), 'x-slack-request-timestamp': now() }),
-    });
-    console.log(`ssl_check with huge signatures: ${JSON.stringify(statuses)}, heap grew ${grewMb.toFixed(1)} MB`);
-    expect(statuses).toEqual({ 401: REQUESTS });
-    expect(grewMb).toBeLessThan(10);
-    expect(await guardEntries()).toBe(0);
-  }, FLOOD_TIMEOUT_MS);
+  it(
+    'answers ssl_check with a 15,000-character signature at once and keeps nothing of it',
+    async () => {
+      const { statuses, grewMb } = await measure({
+        body: () => 'ssl_check=1',
+        headers: (i) => ({ 'x-slack-signature': hugeSignature(i), 'x-slack-request-timestamp': now() }),
+      });
+      console.log(`ssl_check with huge signatures: ${JSON.stringify(statuses)}, heap grew ${grewMb.toFixed(1)} MB`);
+      expect(statuses).toEqual({ 401: REQUESTS });
+      expect(grewMb).toBeLessThan(10);
+      expect(await guardEntries()).toBe(0);
+    },
+    FLOOD_TIMEOUT_MS,
+  );
 
-  it('keeps nothing of valid-looking v0= signatures that are not ours, on ssl_check, commands or unsigned', async () => {
-    const command = new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('flood') })).toString();
-    const { statuses, grewMb } = await measure({
-      body: (i) => (i % 3 === 0 ? command : 'ssl_check=1'),
-      headers: (i): Record<string, string> => (i % 3 === 2 ? {} : { 'x-slack-signature': `v0=${randomBytes(32).toString('hex')}`, 'x-slack-request-timestamp': now() }),
-    });
-    console.log(`valid-looking signatures: ${JSON.stringify(statuses)}, heap grew ${grewMb.toFixed(1)} MB`);
-    // Commands with a wrong HMAC are refused; ssl_check is answered as Slack expects, signed or not.
-    expect(statuses[401]).toBe(Math.ceil(REQUESTS / 3));
-    expect(statuses[200]).toBe(REQUESTS - Math.ceil(REQUESTS / 3));
-    expect(grewMb).toBeLessThan(10);
-    expect(await guardEntries()).toBe(0);
-  }, FLOOD_TIMEOUT_MS);
+  it(
+    'keeps nothing of valid-looking v0= signatures that are not ours, on ssl_check, commands or unsigned',
+    async () => {
+      const command = new URLSearchParams(
+        slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('flood') }),
+      ).toString();
+      const { statuses, grewMb } = await measure({
+        body: (i) => (i % 3 === 0 ? command : 'ssl_check=1'),
+        headers: (i): Record<string, string> =>
+          i % 3 === 2
+            ? {}
+            : { 'x-slack-signature': `v0=${randomBytes(32).toString('hex')}`, 'x-slack-request-timestamp': now() },
+      });
+      console.log(`valid-looking signatures: ${JSON.stringify(statuses)}, heap grew ${grewMb.toFixed(1)} MB`);
+      // Commands with a wrong HMAC are refused; ssl_check is answered as Slack expects, signed or not.
+      expect(statuses[401]).toBe(Math.ceil(REQUESTS / 3));
+      expect(statuses[200]).toBe(REQUESTS - Math.ceil(REQUESTS / 3));
+      expect(grewMb).toBeLessThan(10);
+      expect(await guardEntries()).toBe(0);
+    },
+    FLOOD_TIMEOUT_MS,
+  );
 
   it('still serves a genuine command afterwards, and remembers that one', async () => {
     const res = await h.command('help');

@@ -46,15 +46,32 @@ describe('hostile input into every command and modal', () => {
     h.pivotal.seedDemo(h.orgId, { customers: 4 });
     // Records "made in the Pivotal UI" with hostile names, which Home, search and posts will show.
     for (const [i, [, value]] of HOSTILE.entries()) {
-      const customer = h.pivotal.state.createCustomer(h.orgId, { name: value || ' ', slug: `hostile-${i}`, domain: `hostile-${i}.example` });
-      h.pivotal.state.createContact(h.orgId, customer.id, { name: value || ' ', email: `hostile-${i}@example.com`, title: value, is_primary: true });
-      h.pivotal.state.createOnboarding(h.orgId, { customer_id: customer.id, name: value, phase: 'review', state: 'active', notes: value });
+      const customer = h.pivotal.state.createCustomer(h.orgId, {
+        name: value || ' ',
+        slug: `hostile-${i}`,
+        domain: `hostile-${i}.example`,
+      });
+      h.pivotal.state.createContact(h.orgId, customer.id, {
+        name: value || ' ',
+        email: `hostile-${i}@example.com`,
+        title: value,
+        is_primary: true,
+      });
+      h.pivotal.state.createOnboarding(h.orgId, {
+        customer_id: customer.id,
+        name: value,
+        phase: 'review',
+        state: 'active',
+        notes: value,
+      });
     }
     await h.command('help');
     await mirrorPivotalIntoReadModel(h, TEAM.id);
   });
   afterAll(async () => {
-    console.log(`hostile input cases: ${commands} commands, ${submissions} modal submissions (${[...openers.keys()].join(', ')}), ${surfaces} surfaces checked`);
+    console.log(
+      `hostile input cases: ${commands} commands, ${submissions} modal submissions (${[...openers.keys()].join(', ')}), ${surfaces} surfaces checked`,
+    );
     await h.close();
   });
 
@@ -75,7 +92,9 @@ describe('hostile input into every command and modal', () => {
   };
 
   const newModals = (before: ReadonlySet<string>): StoredView[] =>
-    [...h.slack.views.values()].filter((v) => !before.has(v.id) && v.type === 'modal' && inputBlockIds(v.view.blocks).size > 0);
+    [...h.slack.views.values()].filter(
+      (v) => !before.has(v.id) && v.type === 'modal' && inputBlockIds(v.view.blocks).size > 0,
+    );
 
   it('every subcommand (and an unknown word) with every hostile argument, as an admin and as a CSM', async () => {
     const words = [...h.app.running.router.list().map((s) => s.name), 'frobnicate'];
@@ -95,7 +114,8 @@ describe('hostile input into every command and modal', () => {
           audit(since, what);
           for (const modal of newModals(viewsBefore)) {
             const callbackId = String(modal.view.callback_id);
-            if (!openers.has(callbackId)) openers.set(callbackId, { text: value === KNOWN_CUSTOMER ? `${word} ${value}` : word, user });
+            if (!openers.has(callbackId))
+              openers.set(callbackId, { text: value === KNOWN_CUSTOMER ? `${word} ${value}` : word, user });
           }
         }
       }
@@ -119,19 +139,35 @@ describe('hostile input into every command and modal', () => {
   });
 
   /** Submits the view with the value in every input; follows an updated or pushed view once more. */
-  async function submitHostile(view: { id: string; hash?: string; view: Record<string, unknown> }, value: string, what: string, depth: number, user: FakeUser): Promise<void> {
+  async function submitHostile(
+    view: { id: string; hash?: string; view: Record<string, unknown> },
+    value: string,
+    what: string,
+    depth: number,
+    user: FakeUser,
+  ): Promise<void> {
     const since = mark(h);
-    const values = answerEveryInput(view.view.blocks, { text: value, user: CSM.id, channel: NOTIFY_CHANNEL, date: '2031-01-15' });
+    const values = answerEveryInput(view.view.blocks, {
+      text: value,
+      user: CSM.id,
+      channel: NOTIFY_CHANNEL,
+      date: '2031-01-15',
+    });
     const res = await h.submit(echoViewWithState(view, values), { user });
     submissions += 1;
     if (res.status !== 200) report(what, [`answered HTTP ${res.status}`]);
-    const answer = (res.json ?? {}) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
+    const answer = (res.json ?? {}) as {
+      response_action?: string;
+      errors?: Record<string, string>;
+      view?: Record<string, unknown>;
+    };
     if (answer.response_action === 'errors') {
       const inputs = inputBlockIds(view.view.blocks);
       const errors = Object.entries(answer.errors ?? {});
       if (errors.length === 0) report(what, ['response_action errors without any field']);
       for (const [blockId, message] of errors) {
-        if (!inputs.has(blockId)) report(what, [`error for ${blockId}, which is not an input of the view (Slack would show nothing)`]);
+        if (!inputs.has(blockId))
+          report(what, [`error for ${blockId}, which is not an input of the view (Slack would show nothing)`]);
         if (message.trim() === '') report(what, [`empty error message for ${blockId}`]);
       }
     } else if (answer.view) {
@@ -139,8 +175,14 @@ describe('hostile input into every command and modal', () => {
     }
     await h.idle();
     audit(since, what);
-    if (depth < MAX_DEPTH && answer.view && (answer.response_action === 'update' || answer.response_action === 'push') && inputBlockIds(answer.view.blocks).size > 0) {
-      const next = answer.response_action === 'update' ? { id: view.id, view: answer.view } : h.slack.putView(answer.view);
+    if (
+      depth < MAX_DEPTH &&
+      answer.view &&
+      (answer.response_action === 'update' || answer.response_action === 'push') &&
+      inputBlockIds(answer.view.blocks).size > 0
+    ) {
+      const next =
+        answer.response_action === 'update' ? { id: view.id, view: answer.view } : h.slack.putView(answer.view);
       await submitHostile(next, value, `${what} → ${String(answer.view.callback_id)}`, depth + 1, user);
     }
   }
@@ -148,12 +190,20 @@ describe('hostile input into every command and modal', () => {
   it('Home and channel posts stay valid and escaped with everything the hostile submissions created', async () => {
     const since = mark(h);
     for (const user of USERS) {
-      await h.event({ type: 'app_home_opened', user: user.id, channel: `D${user.id}`, tab: 'home', event_ts: `${Date.now() / 1000}` });
+      await h.event({
+        type: 'app_home_opened',
+        user: user.id,
+        channel: `D${user.id}`,
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      });
     }
     await h.idle();
     audit(since, 'Home after hostile input');
-    for (const message of h.slack.messages) report(`message ${message.ts}`, surfaceProblems('message', message as unknown as Record<string, unknown>));
-    for (const home of h.slack.homeViews.values()) report(`Home of ${home.user_id}`, surfaceProblems('home', home.view));
+    for (const message of h.slack.messages)
+      report(`message ${message.ts}`, surfaceProblems('message', message as unknown as Record<string, unknown>));
+    for (const home of h.slack.homeViews.values())
+      report(`Home of ${home.user_id}`, surfaceProblems('home', home.view));
     expectNoProblems();
   });
 
@@ -164,8 +214,14 @@ describe('hostile input into every command and modal', () => {
       for (const [label, value] of HOSTILE) {
         const since = mark(h);
         const what = `${control.action.action_id} <${label}>`;
-        const hostileOption = { text: { type: 'plain_text' as const, text: [...value].slice(0, 75).join('') || ' ' }, value };
-        const action = control.action.type === 'button' ? { ...control.action, value } : { ...control.action, selected_option: hostileOption };
+        const hostileOption = {
+          text: { type: 'plain_text' as const, text: [...value].slice(0, 75).join('') || ' ' },
+          value,
+        };
+        const action =
+          control.action.type === 'button'
+            ? { ...control.action, value }
+            : { ...control.action, selected_option: hostileOption };
         const res = await h.action(action, control.container, { user: ADMIN });
         actions += 1;
         if (res.status !== 200) report(what, [`answered HTTP ${res.status}`]);
@@ -188,21 +244,48 @@ function interactiveControls(h: Harness): Map<string, Control> {
   const found = new Map<string, Control>();
   const collect = (blocks: unknown, container: Control['container']) => {
     for (const block of (Array.isArray(blocks) ? blocks : []) as Array<Record<string, unknown>>) {
-      const elements = block.type === 'actions' ? ((block.elements as Array<Record<string, unknown>>) ?? []) : block.type === 'section' && block.accessory ? [block.accessory as Record<string, unknown>] : [];
+      const elements =
+        block.type === 'actions'
+          ? ((block.elements as Array<Record<string, unknown>>) ?? [])
+          : block.type === 'section' && block.accessory
+            ? [block.accessory as Record<string, unknown>]
+            : [];
       for (const e of elements) {
-        if (typeof e.action_id !== 'string' || !['button', 'static_select', 'overflow'].includes(String(e.type)) || found.has(e.action_id)) continue;
-        found.set(e.action_id, { action: { action_id: e.action_id, block_id: String(block.block_id ?? 'b'), type: String(e.type) }, container });
+        if (
+          typeof e.action_id !== 'string' ||
+          !['button', 'static_select', 'overflow'].includes(String(e.type)) ||
+          found.has(e.action_id)
+        )
+          continue;
+        found.set(e.action_id, {
+          action: { action_id: e.action_id, block_id: String(block.block_id ?? 'b'), type: String(e.type) },
+          container,
+        });
       }
     }
   };
   for (const stored of [...h.slack.views.values(), ...h.slack.homeViews.values()]) {
-    collect(stored.view.blocks, { kind: 'view', view: { ...echoViewWithState(stored), type: stored.type === 'home' ? 'home' : 'modal' } });
+    collect(stored.view.blocks, {
+      kind: 'view',
+      view: { ...echoViewWithState(stored), type: stored.type === 'home' ? 'home' : 'modal' },
+    });
   }
   for (const message of h.slack.messages) {
-    collect(message.blocks, { kind: 'message', channelId: message.channel, messageTs: message.ts, responseUrl: h.slack.responseUrl(), message: { ts: message.ts, text: message.text ?? '', blocks: message.blocks } });
+    collect(message.blocks, {
+      kind: 'message',
+      channelId: message.channel,
+      messageTs: message.ts,
+      responseUrl: h.slack.responseUrl(),
+      message: { ts: message.ts, text: message.text ?? '', blocks: message.blocks },
+    });
   }
   for (const post of h.slack.responseUrlPosts) {
-    collect(post.body.blocks, { kind: 'message', channelId: 'C0GENERAL', messageTs: '1700000000.000200', responseUrl: h.slack.responseUrl(post.id) });
+    collect(post.body.blocks, {
+      kind: 'message',
+      channelId: 'C0GENERAL',
+      messageTs: '1700000000.000200',
+      responseUrl: h.slack.responseUrl(post.id),
+    });
   }
   return found;
 }

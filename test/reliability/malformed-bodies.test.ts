@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
-import { blockActionsPayload, eventEnvelope, slashCommandFields, viewSubmissionPayload } from '../../sandbox/slack-requests.js';
+import {
+  blockActionsPayload,
+  eventEnvelope,
+  slashCommandFields,
+  viewSubmissionPayload,
+} from '../../sandbox/slack-requests.js';
 import { probeSideEffects, type SideEffectProbe } from './support.js';
 
 /**
@@ -16,7 +21,8 @@ const JSON_TYPE = 'application/json';
 const PROMPT_MS = 1_500;
 
 const form = (payload: string) => new URLSearchParams({ payload }).toString();
-const without = <T,>(value: Record<string, T>, key: string): Record<string, T> => Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
+const without = <T>(value: Record<string, T>, key: string): Record<string, T> =>
+  Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
 
 describe('signed but malformed Slack bodies', () => {
   let h: Harness;
@@ -41,9 +47,19 @@ describe('signed but malformed Slack bodies', () => {
   };
 
   it('refuses each kind of malformed body with 400 at once, and runs nothing', async () => {
-    const click = blockActionsPayload(TEAM, CSM, { action_id: 'move_open', value: 'x' }, { kind: 'view', view: { id: 'V1', type: 'home' } });
+    const click = blockActionsPayload(
+      TEAM,
+      CSM,
+      { action_id: 'move_open', value: 'x' },
+      { kind: 'view', view: { id: 'V1', type: 'home' } },
+    );
     const submission = viewSubmissionPayload(TEAM, CSM, { id: 'V2', callback_id: 'connect_submit' });
-    const command = slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('malformed') });
+    const command = slashCommandFields({
+      text: 'help',
+      user: CSM,
+      team: TEAM,
+      responseUrl: h.slack.responseUrl('malformed'),
+    });
     const event = eventEnvelope(TEAM, { type: 'app_home_opened', user: CSM.id, tab: 'home' });
     const bodies: Array<[string, string]> = [
       [form('[]'), FORM],
@@ -80,14 +96,34 @@ describe('signed but malformed Slack bodies', () => {
   });
 
   it('refuses any JSON value as a payload unless it is a request the app handles (property-based)', async () => {
-    const known = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'event_callback', 'url_verification', 'app_rate_limited']);
+    const known = new Set([
+      'block_actions',
+      'block_suggestion',
+      'view_submission',
+      'view_closed',
+      'event_callback',
+      'url_verification',
+      'app_rate_limited',
+    ]);
     // Never `{ id: "…" }`, so a user or view drawn from it is never a valid one.
-    const notAnId = fc.jsonValue().filter((v) => !(v !== null && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string'));
+    const notAnId = fc
+      .jsonValue()
+      .filter((v) => !(v !== null && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string'));
     // A known type with anything in its fields, but never all it requires: no trigger_id, event_id,
     // challenge, action_id or team_id is drawn, and no valid user or view.
     const value = fc.oneof(
       fc.jsonValue(),
-      fc.record({ type: fc.constantFrom(...known), user: notAnId, actions: fc.jsonValue(), view: notAnId, event: fc.jsonValue(), response_url: fc.jsonValue() }, { requiredKeys: ['type'] }),
+      fc.record(
+        {
+          type: fc.constantFrom(...known),
+          user: notAnId,
+          actions: fc.jsonValue(),
+          view: notAnId,
+          event: fc.jsonValue(),
+          response_url: fc.jsonValue(),
+        },
+        { requiredKeys: ['type'] },
+      ),
     );
     const before = await probe.snapshot();
     await fc.assert(
@@ -100,11 +136,23 @@ describe('signed but malformed Slack bodies', () => {
     expect(await probe.snapshot()).toEqual(before);
   });
 
-  it('still serves the well-formed request each case was made from, and acks Slack\'s rate-limit notice', async () => {
-    const res = await h.action({ action_id: 'move_open', value: 'x' }, { kind: 'view', view: { id: 'V1', type: 'home' } });
+  it("still serves the well-formed request each case was made from, and acks Slack's rate-limit notice", async () => {
+    const res = await h.action(
+      { action_id: 'move_open', value: 'x' },
+      { kind: 'view', view: { id: 'V1', type: 'home' } },
+    );
     expect(res.status).toBe(200);
     const started = performance.now();
-    const notice = await h.sender.send(JSON.stringify({ token: 'legacy', type: 'app_rate_limited', team_id: TEAM.id, minute_rate_limited: 1518467820, api_app_id: 'A0PIVOTAL' }), JSON_TYPE);
+    const notice = await h.sender.send(
+      JSON.stringify({
+        token: 'legacy',
+        type: 'app_rate_limited',
+        team_id: TEAM.id,
+        minute_rate_limited: 1518467820,
+        api_app_id: 'A0PIVOTAL',
+      }),
+      JSON_TYPE,
+    );
     expect(notice.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(PROMPT_MS);
     expect(h.logs.lines.some((l) => l.includes('app_rate_limited'))).toBe(true);

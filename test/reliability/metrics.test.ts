@@ -27,7 +27,12 @@ describe('GET /metrics', () => {
   };
 
   it('answers only a scraper that presents METRICS_TOKEN as a bearer token', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}` }, { authorization: METRICS_TOKEN }, { authorization: `Basic ${METRICS_TOKEN}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}` },
+      { authorization: METRICS_TOKEN },
+      { authorization: `Basic ${METRICS_TOKEN}` },
+    ]) {
       const res = await fetch(`${h.baseUrl}/metrics`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
@@ -44,12 +49,19 @@ describe('GET /metrics', () => {
     expect((await h.command('help')).status).toBe(200);
     expect((await h.command('help')).status).toBe(200);
     expect((await h.command('help', { send: { signature: 'v0=forged' } })).status).toBe(401);
-    expect((await h.event({ type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' })).status).toBe(200);
+    expect(
+      (await h.event({ type: 'app_home_opened', user: 'U0CSM001', channel: 'D1', tab: 'messages', event_ts: '1.1' }))
+        .status,
+    ).toBe(200);
     await h.idle();
 
     const after = await scrape();
-    expect(count(after, { kind: 'command', status: '200' }) - count(before, { kind: 'command', status: '200' })).toBe(2);
-    expect(count(after, { kind: 'undispatched', status: '401' }) - count(before, { kind: 'undispatched', status: '401' })).toBe(1);
+    expect(count(after, { kind: 'command', status: '200' }) - count(before, { kind: 'command', status: '200' })).toBe(
+      2,
+    );
+    expect(
+      count(after, { kind: 'undispatched', status: '401' }) - count(before, { kind: 'undispatched', status: '401' }),
+    ).toBe(1);
     expect(count(after, { kind: 'event', status: '200' }) - count(before, { kind: 'event', status: '200' })).toBe(1);
 
     const acks = sampleValue(after, 'slack_ack_duration_seconds_count', { kind: 'command' })!;
@@ -65,12 +77,18 @@ describe('GET /metrics', () => {
     await connection!.client.listCustomers({ limit: 1 });
 
     const samples = await scrape();
-    const answered = h.pivotal.requests.filter((r) => r.status !== null && r.keyPrefix === connection!.keyPrefix).length;
-    const counted = samples.filter((s) => s.name === 'pivotal_api_requests_total' && s.labels.workspace === TEAM.id).reduce((sum, s) => sum + s.value, 0);
+    const answered = h.pivotal.requests.filter(
+      (r) => r.status !== null && r.keyPrefix === connection!.keyPrefix,
+    ).length;
+    const counted = samples
+      .filter((s) => s.name === 'pivotal_api_requests_total' && s.labels.workspace === TEAM.id)
+      .reduce((sum, s) => sum + s.value, 0);
     // Every answer the simulator gave this key is counted, once.
     expect(answered).toBe(2);
     expect(counted).toBe(answered);
-    expect(sampleValue(samples, 'pivotal_api_requests_total', { workspace: TEAM.id, method: 'GET', status: '200' })).toBe(2);
+    expect(
+      sampleValue(samples, 'pivotal_api_requests_total', { workspace: TEAM.id, method: 'GET', status: '200' }),
+    ).toBe(2);
     expect(sampleValue(samples, 'pivotal_api_rate_limit_limit', { workspace: TEAM.id })).toBe(60);
     // The key's bucket also paid for the start-up /me, made before any workspace used the key.
     expect(sampleValue(samples, 'pivotal_api_rate_limit_remaining', { workspace: TEAM.id })).toBe(60 - 1 - answered);
@@ -96,11 +114,22 @@ describe('GET /metrics', () => {
     });
     await db
       .insertInto('outbox')
-      .values([row('m1', 'pending', 120_000), row('m2', 'pending', 5_000), row('m3', 'held', 1_000), row('m4', 'done', 600_000)])
+      .values([
+        row('m1', 'pending', 120_000),
+        row('m2', 'pending', 5_000),
+        row('m3', 'held', 1_000),
+        row('m4', 'done', 600_000),
+      ])
       .execute();
     await db
       .insertInto('sync_state')
-      .values({ workspace_id: 'T0METRICS', next_sync_at: at(0), updated_at: at(0), last_sync_at: at(90_000), lag_ms: 4_000 })
+      .values({
+        workspace_id: 'T0METRICS',
+        next_sync_at: at(0),
+        updated_at: at(0),
+        last_sync_at: at(90_000),
+        lag_ms: 4_000,
+      })
       .execute();
 
     const samples = await scrape();

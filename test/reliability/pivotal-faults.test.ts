@@ -18,8 +18,14 @@ const SLACK_ACK_LIMIT_MS = 3_000;
 
 /** Everything the app changed in Pivotal for one onboarding, and what it recorded about it. */
 async function trace(h: Harness, onboardingId: string) {
-  const patches = h.pivotal.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/onboardings/${onboardingId}`));
-  const events = await h.app.ctx.store.db.selectFrom('outbox').select(['kind', 'payload']).where('onboarding_id', '=', onboardingId).execute();
+  const patches = h.pivotal.requests.filter(
+    (r) => r.method === 'PATCH' && r.path.endsWith(`/onboardings/${onboardingId}`),
+  );
+  const events = await h.app.ctx.store.db
+    .selectFrom('outbox')
+    .select(['kind', 'payload'])
+    .where('onboarding_id', '=', onboardingId)
+    .execute();
   return {
     phase: h.pivotal.state.get(h.orgId, 'onboardings', onboardingId)!.phase,
     patchesApplied: patches.filter((r) => r.status === 200).length,
@@ -39,7 +45,10 @@ async function moveWith(h: Harness, fault: (h: Harness) => void, note = 'fault d
 describe('Pivotal faults during a phase move', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ simulator: { rateLimit: { live: 100_000 } }, pivotalClientOptions: { maxRetryAfterMs: 100 } });
+    h = await startHarness({
+      simulator: { rateLimit: { live: 100_000 } },
+      pivotalClientOptions: { maxRetryAfterMs: 100 },
+    });
     fastOutbox(h);
   });
   afterAll(async () => {
@@ -60,7 +69,9 @@ describe('Pivotal faults during a phase move', () => {
     h.pivotal.faults.latencyMs = 0;
     expect(res.status).toBe(200);
     expect(ackMs).toBeLessThan(SLACK_ACK_LIMIT_MS / 2);
-    expect(visibleText((res.json as { view: { blocks: unknown[] } }).view.blocks)).toContain('Saving the move in Pivotal');
+    expect(visibleText((res.json as { view: { blocks: unknown[] } }).view.blocks)).toContain(
+      'Saving the move in Pivotal',
+    );
     await h.idle();
     expect(visibleText(h.slack.views.get(form.id)!.view.blocks)).toContain('Saved in Pivotal');
     expect(await trace(h, onboarding.id)).toEqual({ phase: 'program_buildout', patchesApplied: 1, phaseEvents: 1 });
@@ -73,13 +84,20 @@ describe('Pivotal faults during a phase move', () => {
   });
 
   it('a burst of 5xx longer than the retries: the person is told, keeps what they typed, and a resubmit saves once', async () => {
-    const { view, onboarding, ackMs } = await moveWith(h, (x) => x.pivotal.faults.failNext(3, 500), 'typed before the outage');
+    const { view, onboarding, ackMs } = await moveWith(
+      h,
+      (x) => x.pivotal.faults.failNext(3, 500),
+      'typed before the outage',
+    );
     expect(ackMs).toBeLessThan(SLACK_ACK_LIMIT_MS);
     expect(visibleText(view.view.blocks)).toContain('Pivotal had an internal error');
     expect(JSON.stringify(view.view.blocks)).toContain('typed before the outage');
     expect(await trace(h, onboarding.id)).toEqual({ phase: 'review', patchesApplied: 0, phaseEvents: 0 });
 
-    const again = await submitView(h, view, { phase: select('program_buildout'), note: typed('typed before the outage') });
+    const again = await submitView(h, view, {
+      phase: select('program_buildout'),
+      note: typed('typed before the outage'),
+    });
     expect(visibleText(again.view.view.blocks)).toContain('Saved in Pivotal');
     expect(await trace(h, onboarding.id)).toEqual({ phase: 'program_buildout', patchesApplied: 1, phaseEvents: 1 });
   });
@@ -119,7 +137,9 @@ describe('Pivotal faults during a phase move', () => {
     expect(text).toContain('revoked');
     expect(text).toContain('/pivotal connect');
     expect(await trace(h, onboarding.id)).toEqual({ phase: 'review', patchesApplied: 0, phaseEvents: 0 });
-    await waitFor(async () => (await getWorkspace(h.app.ctx.store.db, TEAM.id))?.needs_attention, { what: 'the workspace to be flagged' });
+    await waitFor(async () => (await getWorkspace(h.app.ctx.store.db, TEAM.id))?.needs_attention, {
+      what: 'the workspace to be flagged',
+    });
     // One 401 is enough to know: the revoked key is not retried.
     expect(h.pivotal.requests.filter((r) => r.status === 401)).toHaveLength(1);
   });

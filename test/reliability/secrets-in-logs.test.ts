@@ -13,12 +13,20 @@ import { waitFor } from '../harness/wait.js';
  */
 
 /** A Pivotal key or Slack token with more than its public prefix (`pivotal_K8s9`, `xoxb-`). */
-const SECRET_SHAPES = [/pivotal_(?:test_)?[A-Za-z0-9]{4}[A-Za-z0-9_-]{8,}/, /\b(?:xoxe\.)?xox[abposre]-[A-Za-z0-9-]{10,}/, /\bxapp-[A-Za-z0-9-]{10,}/];
+const SECRET_SHAPES = [
+  /pivotal_(?:test_)?[A-Za-z0-9]{4}[A-Za-z0-9_-]{8,}/,
+  /\b(?:xoxe\.)?xox[abposre]-[A-Za-z0-9-]{10,}/,
+  /\bxapp-[A-Za-z0-9-]{10,}/,
+];
 
 describe('secrets in the logs', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ bootstrapKey: false, simulator: { rateLimit: { live: 100_000, test: 100_000 } }, pivotalClientOptions: { timeoutMs: 500 } });
+    h = await startHarness({
+      bootstrapKey: false,
+      simulator: { rateLimit: { live: 100_000, test: 100_000 } },
+      pivotalClientOptions: { timeoutMs: 500 },
+    });
     fastOutbox(h);
   });
   afterAll(async () => {
@@ -62,7 +70,9 @@ describe('secrets in the logs', () => {
     const sentToSlack = JSON.stringify([h.slack.calls.map((c) => c.args), h.slack.responseUrlPosts]);
     const ownSecrets = h.secrets.filter((s) => !s.startsWith('pivotal_'));
     const inSlack = ownSecrets.filter((s) => sentToSlack.includes(s));
-    console.log(`log lines scanned: ${lines.length}, secrets handed out: ${h.secrets.length}, found: ${leaked.length + shaped.length + inSlack.length}`);
+    console.log(
+      `log lines scanned: ${lines.length}, secrets handed out: ${h.secrets.length}, found: ${leaked.length + shaped.length + inSlack.length}`,
+    );
     expect(leaked).toEqual([]);
     expect(shaped).toEqual([]);
     expect(inSlack).toEqual([]);

@@ -29,25 +29,58 @@ interface Raw {
 const now = () => Math.floor(Date.now() / 1000);
 const text = fc.string({ unit: 'binary', maxLength: 200 });
 const user = fc.constantFrom(ADMIN, CSM);
-const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+const hex = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 
 /** Requests of every kind Slack sends, with arbitrary content; replies go to the local Slack stand-in. */
-const slackRequests = (responseUrl: string): fc.Arbitrary<Raw> => fc.oneof(
-  fc.tuple(text, user).map(([t, u]) => ({ body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl })).toString(), contentType: FORM })),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 60 }), text, user).map(([actionId, value, u]) => ({
-    body: new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(TEAM, u, { action_id: actionId, value }, { kind: 'view', view: { id: 'V1', type: 'home' } })) }).toString(),
-    contentType: FORM,
-  })),
-  fc.tuple(fc.string({ maxLength: 60 }), text, user).map(([callbackId, value, u]) => ({
-    body: new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload(TEAM, u, { id: 'V2', callback_id: callbackId, state: { values: { b: { a: { type: 'plain_text_input', value } } } } })) }).toString(),
-    contentType: FORM,
-  })),
-  fc.tuple(text, user).map(([value, u]) => ({ body: new URLSearchParams({ payload: JSON.stringify(blockSuggestionPayload(TEAM, u, { action_id: 'customer', block_id: 'customer', value })) }).toString(), contentType: FORM })),
-  fc.tuple(fc.constantFrom('app_home_opened', 'app_uninstalled', 'tokens_revoked', 'link_shared'), hex(10)).map(([type, id]) => ({
-    body: JSON.stringify(eventEnvelope(TEAM, { type, user: CSM.id, tab: 'home', channel: 'D1', event_ts: '1.1' }, `EvPROP${id}`)),
-    contentType: JSON_TYPE,
-  })),
-);
+const slackRequests = (responseUrl: string): fc.Arbitrary<Raw> =>
+  fc.oneof(
+    fc.tuple(text, user).map(([t, u]) => ({
+      body: new URLSearchParams(slashCommandFields({ text: t, user: u, team: TEAM, responseUrl })).toString(),
+      contentType: FORM,
+    })),
+    fc.tuple(fc.string({ minLength: 1, maxLength: 60 }), text, user).map(([actionId, value, u]) => ({
+      body: new URLSearchParams({
+        payload: JSON.stringify(
+          blockActionsPayload(
+            TEAM,
+            u,
+            { action_id: actionId, value },
+            { kind: 'view', view: { id: 'V1', type: 'home' } },
+          ),
+        ),
+      }).toString(),
+      contentType: FORM,
+    })),
+    fc.tuple(fc.string({ maxLength: 60 }), text, user).map(([callbackId, value, u]) => ({
+      body: new URLSearchParams({
+        payload: JSON.stringify(
+          viewSubmissionPayload(TEAM, u, {
+            id: 'V2',
+            callback_id: callbackId,
+            state: { values: { b: { a: { type: 'plain_text_input', value } } } },
+          }),
+        ),
+      }).toString(),
+      contentType: FORM,
+    })),
+    fc.tuple(text, user).map(([value, u]) => ({
+      body: new URLSearchParams({
+        payload: JSON.stringify(
+          blockSuggestionPayload(TEAM, u, { action_id: 'customer', block_id: 'customer', value }),
+        ),
+      }).toString(),
+      contentType: FORM,
+    })),
+    fc
+      .tuple(fc.constantFrom('app_home_opened', 'app_uninstalled', 'tokens_revoked', 'link_shared'), hex(10))
+      .map(([type, id]) => ({
+        body: JSON.stringify(
+          eventEnvelope(TEAM, { type, user: CSM.id, tab: 'home', channel: 'D1', event_ts: '1.1' }, `EvPROP${id}`),
+        ),
+        contentType: JSON_TYPE,
+      })),
+  );
 
 /** A different body: appended, cut, or with one character replaced. */
 const altered = (body: string): fc.Arbitrary<string> =>
@@ -55,7 +88,9 @@ const altered = (body: string): fc.Arbitrary<string> =>
     .oneof(
       fc.string({ minLength: 1, maxLength: 20 }).map((extra) => body + extra),
       fc.nat({ max: Math.max(0, body.length - 1) }).map((n) => body.slice(0, n)),
-      fc.tuple(fc.nat({ max: Math.max(0, body.length - 1) }), fc.string({ minLength: 1, maxLength: 1 })).map(([i, c]) => body.slice(0, i) + c + body.slice(i + 1)),
+      fc
+        .tuple(fc.nat({ max: Math.max(0, body.length - 1) }), fc.string({ minLength: 1, maxLength: 1 }))
+        .map(([i, c]) => body.slice(0, i) + c + body.slice(i + 1)),
     )
     // Never the same body, and never Slack's unsigned ssl_check (answered 200 with nothing run, tested below).
     .filter((b) => b !== body && new URLSearchParams(b).get('ssl_check') !== '1');
@@ -65,7 +100,9 @@ const wrongSignature = (right: string): fc.Arbitrary<string> =>
   fc
     .oneof(
       hex(64).map((hex) => `v0=${hex}`),
-      fc.nat({ max: 63 }).map((i) => `v0=${right.slice(3, 3 + i)}${right[3 + i] === 'a' ? 'b' : 'a'}${right.slice(4 + i)}`),
+      fc
+        .nat({ max: 63 })
+        .map((i) => `v0=${right.slice(3, 3 + i)}${right[3 + i] === 'a' ? 'b' : 'a'}${right.slice(4 + i)}`),
       fc.constant(right.toUpperCase().replace('V0=', 'v0=')),
       fc.constant(right.replace(/^v0=/, 'v1=')),
       fc.constant(right.slice(0, -1)),
@@ -119,22 +156,41 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   it('serves the same requests correctly signed, and the probe sees them reach a listener', async () => {
     const before = await probe.snapshot();
-    const raw = { body: new URLSearchParams(slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') })).toString(), contentType: FORM };
-    const res = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(now(), raw.body) }, body: raw.body });
+    const raw = {
+      body: new URLSearchParams(
+        slashCommandFields({ text: 'help', user: CSM, team: TEAM, responseUrl: h.slack.responseUrl('signatures') }),
+      ).toString(),
+      contentType: FORM,
+    };
+    const res = await fetch(h.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': FORM, ...signedHeaders(now(), raw.body) },
+      body: raw.body,
+    });
     expect(res.status).toBe(200);
     expect((await probe.snapshot()).dispatched).toBe(before.dispatched + 1);
   });
 
   it('refuses requests signed with another secret', async () => {
-    await refusedWithoutEffect(fc.tuple(slackRequest, fc.string({ minLength: 8, maxLength: 64 }).filter((s) => s !== secret)), async ([raw, other]) => {
-      expect(await post(raw, signedHeaders(now(), raw.body, other))).toBe(401);
-    });
+    await refusedWithoutEffect(
+      fc.tuple(
+        slackRequest,
+        fc.string({ minLength: 8, maxLength: 64 }).filter((s) => s !== secret),
+      ),
+      async ([raw, other]) => {
+        expect(await post(raw, signedHeaders(now(), raw.body, other))).toBe(401);
+      },
+    );
   });
 
   it('refuses requests whose signature header is wrong, truncated, re-cased, of another version or missing', async () => {
     const cases = slackRequest.chain((raw) => {
       const ts = now();
-      return fc.tuple(fc.constant(raw), fc.constant(ts), fc.option(wrongSignature(signSlackBody(secret, ts, raw.body)), { nil: undefined }));
+      return fc.tuple(
+        fc.constant(raw),
+        fc.constant(ts),
+        fc.option(wrongSignature(signSlackBody(secret, ts, raw.body)), { nil: undefined }),
+      );
     });
     await refusedWithoutEffect(cases, async ([raw, ts, signature]) => {
       expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
@@ -142,27 +198,39 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
   });
 
   it('refuses correctly signed requests older than five minutes', async () => {
-    await refusedWithoutEffect(fc.tuple(slackRequest, fc.integer({ min: 5 * 60 + 2, max: 10 * 365 * 24 * 3600 })), async ([raw, age]) => {
-      expect(await post(raw, signedHeaders(now() - age, raw.body))).toBe(401);
-    });
+    await refusedWithoutEffect(
+      fc.tuple(slackRequest, fc.integer({ min: 5 * 60 + 2, max: 10 * 365 * 24 * 3600 })),
+      async ([raw, age]) => {
+        expect(await post(raw, signedHeaders(now() - age, raw.body))).toBe(401);
+      },
+    );
   });
 
   it('refuses correctly signed requests stamped more than five minutes in the future', async () => {
-    await refusedWithoutEffect(fc.tuple(slackRequest, fc.integer({ min: 5 * 60 + 2, max: 10 * 365 * 24 * 3600 })), async ([raw, ahead]) => {
-      expect(await post(raw, signedHeaders(now() + ahead, raw.body))).toBe(401);
-    });
+    await refusedWithoutEffect(
+      fc.tuple(slackRequest, fc.integer({ min: 5 * 60 + 2, max: 10 * 365 * 24 * 3600 })),
+      async ([raw, ahead]) => {
+        expect(await post(raw, signedHeaders(now() + ahead, raw.body))).toBe(401);
+      },
+    );
   });
 
   it('refuses a captured request replayed with an altered body', async () => {
-    await refusedWithoutEffect(slackRequest.chain((raw) => fc.tuple(fc.constant(raw), altered(raw.body))), async ([raw, body]) => {
-      expect(await post({ ...raw, body }, signedHeaders(now(), raw.body))).toBe(401);
-    });
+    await refusedWithoutEffect(
+      slackRequest.chain((raw) => fc.tuple(fc.constant(raw), altered(raw.body))),
+      async ([raw, body]) => {
+        expect(await post({ ...raw, body }, signedHeaders(now(), raw.body))).toBe(401);
+      },
+    );
   });
 
-  const isSuggestion = (raw: Raw) => (JSON.parse(new URLSearchParams(raw.body).get('payload') ?? '{}') as { type?: string }).type === 'block_suggestion';
+  const isSuggestion = (raw: Raw) =>
+    (JSON.parse(new URLSearchParams(raw.body).get('payload') ?? '{}') as { type?: string }).type === 'block_suggestion';
 
   it('refuses an exact copy of a command, click or submission it has already served', async () => {
-    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && new URLSearchParams(raw.body).get('ssl_check') !== '1' && !isSuggestion(raw));
+    const interactions = slackRequest.filter(
+      (raw) => raw.contentType === FORM && new URLSearchParams(raw.body).get('ssl_check') !== '1' && !isSuggestion(raw),
+    );
     await fc.assert(
       fc.asyncProperty(interactions, async (raw) => {
         const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
@@ -182,15 +250,21 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
 
   /** The signature of a request already served, dressed up as another header Bolt alone would accept. */
   const disguised = (right: string): fc.Arbitrary<string> =>
-    fc.oneof(
-      // Bolt compares only the text between the first and the second '='.
-      fc.constantFrom('=x', '=', '=1=2').map((suffix) => right + suffix),
-      fc.string({ unit: fc.constantFrom(...'=abcdef0123456789xyzXYZ ;,'), minLength: 1, maxLength: 20 }).map((suffix) => right + suffix),
-      fc.constantFrom('v0=', 'v1,', 'x', 'V0=', '0').map((prefix) => prefix + right),
-      fc.constant(right.toUpperCase()),
-      fc.constant(`V0=${right.slice(3)}`),
-      fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }).map((upper) => `v0=${[...right.slice(3)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}`),
-    ).filter((s) => s !== right && s.trim() !== right);
+    fc
+      .oneof(
+        // Bolt compares only the text between the first and the second '='.
+        fc.constantFrom('=x', '=', '=1=2').map((suffix) => right + suffix),
+        fc
+          .string({ unit: fc.constantFrom(...'=abcdef0123456789xyzXYZ ;,'), minLength: 1, maxLength: 20 })
+          .map((suffix) => right + suffix),
+        fc.constantFrom('v0=', 'v1,', 'x', 'V0=', '0').map((prefix) => prefix + right),
+        fc.constant(right.toUpperCase()),
+        fc.constant(`V0=${right.slice(3)}`),
+        fc
+          .array(fc.boolean(), { minLength: 64, maxLength: 64 })
+          .map((upper) => `v0=${[...right.slice(3)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}`),
+      )
+      .filter((s) => s !== right && s.trim() !== right);
 
   it('refuses a served command, click or submission replayed with its signature suffixed, prefixed or re-cased', async () => {
     const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
@@ -225,7 +299,11 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
         const before = await probe.snapshot();
         expect(await post(raw, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature })).toBe(401);
         expect(await probe.snapshot()).toEqual(before);
-        const served = await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': FORM, ...signedHeaders(ts, raw.body) }, body: raw.body });
+        const served = await fetch(h.eventsUrl, {
+          method: 'POST',
+          headers: { 'content-type': FORM, ...signedHeaders(ts, raw.body) },
+          body: raw.body,
+        });
         cases += 1;
         await served.text();
         expect(served.status).toBe(200);
@@ -235,7 +313,18 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
   });
 
   it('answers a suggestion request again: Slack can send the same one twice, and it only reads', async () => {
-    const raw = { body: new URLSearchParams({ payload: JSON.stringify(blockSuggestionPayload(TEAM, CSM, { action_id: 'customer_pick', block_id: 'contact_customer', value: 'acme' })) }).toString(), contentType: FORM };
+    const raw = {
+      body: new URLSearchParams({
+        payload: JSON.stringify(
+          blockSuggestionPayload(TEAM, CSM, {
+            action_id: 'customer_pick',
+            block_id: 'contact_customer',
+            value: 'acme',
+          }),
+        ),
+      }).toString(),
+      contentType: FORM,
+    };
     const headers = { 'content-type': FORM, ...signedHeaders(now(), raw.body) };
     for (let i = 0; i < 2; i++) {
       const res = await fetch(h.eventsUrl, { method: 'POST', headers, body: raw.body });
@@ -262,18 +351,34 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
     });
     const malformed = fc.oneof(
       // Timestamp missing or not a number: refused before the signature is even compared.
-      slackRequest.map((raw) => ({ raw, headers: { 'x-slack-signature': signSlackBody(secret, now(), raw.body) }, expected: 401 })),
-      fc.tuple(slackRequest, fc.constantFrom('abc', '', ' ', '1e400', '-', 'NaN')).map(([raw, ts]) => ({ raw, headers: { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackBody(secret, now(), raw.body) }, expected: 401 })),
+      slackRequest.map((raw) => ({
+        raw,
+        headers: { 'x-slack-signature': signSlackBody(secret, now(), raw.body) },
+        expected: 401,
+      })),
+      fc.tuple(slackRequest, fc.constantFrom('abc', '', ' ', '1e400', '-', 'NaN')).map(([raw, ts]) => ({
+        raw,
+        headers: { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackBody(secret, now(), raw.body) },
+        expected: 401,
+      })),
       // Correctly signed, but the body cannot be read.
       notJson.map((junk) => {
         const raw = { body: new URLSearchParams({ payload: junk }).toString(), contentType: FORM };
         return { raw, headers: signedHeaders(now(), raw.body), expected: 400 };
       }),
-      notJson.map((junk) => ({ raw: { body: junk, contentType: JSON_TYPE }, headers: signedHeaders(now(), junk), expected: 400 })),
+      notJson.map((junk) => ({
+        raw: { body: junk, contentType: JSON_TYPE },
+        headers: signedHeaders(now(), junk),
+        expected: 400,
+      })),
       // Bolt compares the content type exactly: a form with a charset is parsed as JSON and refused.
       slackRequest
         .filter((raw) => raw.contentType === FORM)
-        .map((raw) => ({ raw: { ...raw, contentType: `${FORM}; charset=utf-8` }, headers: signedHeaders(now(), raw.body), expected: 400 })),
+        .map((raw) => ({
+          raw: { ...raw, contentType: `${FORM}; charset=utf-8` },
+          headers: signedHeaders(now(), raw.body),
+          expected: 400,
+        })),
     );
     await refusedWithoutEffect(malformed, async ({ raw, headers, expected }) => {
       expect(await post(raw, headers)).toBe(expected);

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Failure } from '../../sandbox/fake-slack/server.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { waitFor } from '../harness/wait.js';
-import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, select, submitView } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  select,
+  submitView,
+} from '../harness/phase-moves.js';
 import { visibleText } from '../harness/view-submission.js';
 import { auditSince, mark } from './support.js';
 
@@ -51,7 +59,9 @@ describe('Slack faults on the app’s outgoing calls', () => {
         const { res, since, posts } = await moveCommandWith(method, failure);
         expect(res.status).toBe(200);
         expect(h.slack.callsTo(method).length).toBe(calls + 2);
-        expect(visibleText(h.slack.views.get(String(h.slack.callsTo('views.update').at(-1)!.args.view_id))!.view.blocks)).toContain('Move to phase');
+        expect(
+          visibleText(h.slack.views.get(String(h.slack.callsTo('views.update').at(-1)!.args.view_id))!.view.blocks),
+        ).toContain('Move to phase');
         expect(posts).toEqual([]);
         expect(auditSince(h, since).problems).toEqual([]);
       });
@@ -63,7 +73,14 @@ describe('Slack faults on the app’s outgoing calls', () => {
         expect(res.status).toBe(200);
         expect(h.slack.callsTo(method).length).toBe(calls + 1);
         // The error path answers after the listener failed, outside the work idle() waits for.
-        const told = await waitFor(() => h.slack.responseUrlPosts.slice(since.responseUrlPosts).map((p) => JSON.stringify(p.body)).find((t) => CRASH_TEXT.test(t)), { what: 'the person to be told' });
+        const told = await waitFor(
+          () =>
+            h.slack.responseUrlPosts
+              .slice(since.responseUrlPosts)
+              .map((p) => JSON.stringify(p.body))
+              .find((t) => CRASH_TEXT.test(t)),
+          { what: 'the person to be told' },
+        );
         const ref = told.match(CRASH_TEXT)![1];
         expect(h.logs.lines.some((l) => l.includes(`"ref":"${ref}"`) && l.includes(label))).toBe(true);
 
@@ -97,7 +114,12 @@ describe('Slack faults on the app’s outgoing calls', () => {
     const dms = () => h.slack.messages.filter((m) => m.channel === ADMIN.id && (m.text ?? '').includes(NOTIFY_CHANNEL));
     const before = dms().length;
     await submitView(h, form, { phase: select('program_buildout') });
-    const rows = () => h.app.ctx.store.db.selectFrom('outbox').select(['status', 'last_error']).where('onboarding_id', '=', onboarding.id).execute();
+    const rows = () =>
+      h.app.ctx.store.db
+        .selectFrom('outbox')
+        .select(['status', 'last_error'])
+        .where('onboarding_id', '=', onboarding.id)
+        .execute();
     await waitFor(async () => (await rows()).some((r) => r.status === 'held'), { what: 'the post to be held' });
     expect(postsAbout(h, onboarding.id).tops).toHaveLength(0);
     await waitFor(() => dms().length === before + 1, { what: 'the admins to be told' });
@@ -123,7 +145,13 @@ describe('Slack faults on the app’s outgoing calls', () => {
     for (const [label, failure] of [...TRANSIENT, ...PERMANENT]) {
       const since = mark(h);
       h.slack.failNext('views.publish', failure);
-      const res = await h.event({ type: 'app_home_opened', user: CSM.id, channel: 'D0CSM', tab: 'home', event_ts: `${Date.now() / 1000}` });
+      const res = await h.event({
+        type: 'app_home_opened',
+        user: CSM.id,
+        channel: 'D0CSM',
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      });
       expect(res.status, label).toBe(200);
       await h.idle();
       // The failed call is recorded too, so a retry shows as a second call; otherwise a warn (40) or
@@ -136,7 +164,13 @@ describe('Slack faults on the app’s outgoing calls', () => {
         { what: `views.publish answering ${label} to be retried or logged` },
       );
       const published = h.slack.callsTo('views.publish').length;
-      await h.event({ type: 'app_home_opened', user: CSM.id, channel: 'D0CSM', tab: 'home', event_ts: `${Date.now() / 1000}` });
+      await h.event({
+        type: 'app_home_opened',
+        user: CSM.id,
+        channel: 'D0CSM',
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      });
       await h.idle();
       expect(h.slack.callsTo('views.publish').length, label).toBeGreaterThan(published);
     }

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSM, startHarness, type Harness } from '../harness/app-harness.js';
-import { fastOutbox, openMove, outboxDrained, postsAbout, seedOnboarding, select, submitView } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  select,
+  submitView,
+} from '../harness/phase-moves.js';
 import { visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
@@ -31,7 +39,15 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /** Kills every session of the app's database; returns how many there were. */
 function terminateBackends(database: string): Promise<number> {
-  return admin(async (c) => (await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])).rowCount ?? 0);
+  return admin(
+    async (c) =>
+      (
+        await c.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database],
+        )
+      ).rowCount ?? 0,
+  );
 }
 
 describe.runIf(serverUrl)('Postgres connections dropped mid-run', () => {
@@ -74,7 +90,9 @@ describe.runIf(serverUrl)('Postgres connections dropped mid-run', () => {
     await terminateBackends(database);
     const answers = await burst;
     // Slack must see every one acked (a command acks before any store work); what a killed query broke is told through the error path.
-    expect(answers.map((a, i) => `${texts[i]!.split(' ')[0]}: ${a.status}`)).toEqual(texts.map((t) => `${t.split(' ')[0]}: 200`));
+    expect(answers.map((a, i) => `${texts[i]!.split(' ')[0]}: ${a.status}`)).toEqual(
+      texts.map((t) => `${t.split(' ')[0]}: 200`),
+    );
     await h.idle();
 
     await waitFor(async () => (await ready()) === 200, { what: '/readyz after the burst' });
@@ -88,7 +106,10 @@ describe.runIf(serverUrl)('Postgres connections dropped mid-run', () => {
   });
 
   it('is not ready while the database refuses connections, stays alive, and is ready again once it is back', async () => {
-    const sessions = () => admin(async (c) => Number((await c.query('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0].n));
+    const sessions = () =>
+      admin(async (c) =>
+        Number((await c.query('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0].n),
+      );
     await admin((c) => c.query(`alter database "${database}" with allow_connections false`));
     try {
       await terminateBackends(database);

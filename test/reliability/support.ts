@@ -27,7 +27,15 @@ export function probeSideEffects(h: Harness): SideEffectProbe {
     await next();
   });
   const { db } = h.app.ctx.store;
-  const count = async (table: 'processed_events' | 'outbox') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'processed_events' | 'outbox') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     snapshot: async () => {
       await h.idle();
@@ -52,11 +60,22 @@ export interface Mark {
 }
 
 export function mark(h: Harness): Mark {
-  return { calls: h.slack.calls.length, responseUrlPosts: h.slack.responseUrlPosts.length, logLines: h.logs.lines.length };
+  return {
+    calls: h.slack.calls.length,
+    responseUrlPosts: h.slack.responseUrlPosts.length,
+    logLines: h.logs.lines.length,
+  };
 }
 
 /** Text that only shows up in mrkdwn if someone's input was pasted in unescaped. */
-export const RAW_INJECTIONS = ['<!channel>', '<!here>', '<!everyone>', '<@U0HOSTILE>', '<#C0HOSTILE>', '<http://evil.example'];
+export const RAW_INJECTIONS = [
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0HOSTILE>',
+  '<#C0HOSTILE>',
+  '<http://evil.example',
+];
 /** What the one error path tells a person when a listener crashed (src/slack/error-reporting.ts). */
 const CRASH_TEXT = 'Something went wrong on our side';
 
@@ -64,7 +83,8 @@ const CRASH_TEXT = 'Something went wrong on our side';
 export function surfaceProblems(kind: SurfaceKind, surface: Record<string, unknown>): string[] {
   const problems = blockKitProblems(kind, surface);
   for (const text of mrkdwnTexts(surface)) {
-    for (const raw of RAW_INJECTIONS) if (text.includes(raw)) problems.push(`unescaped ${raw} in mrkdwn: ${text.slice(0, 120)}`);
+    for (const raw of RAW_INJECTIONS)
+      if (text.includes(raw)) problems.push(`unescaped ${raw} in mrkdwn: ${text.slice(0, 120)}`);
   }
   if (JSON.stringify(surface).includes(CRASH_TEXT)) problems.push('the person was shown the crash message');
   return problems;
@@ -94,7 +114,8 @@ export function auditSince(h: Harness, since: Mark): { surfaces: number; problem
     const value = surface.pick(call.args);
     if (!value || typeof value !== 'object') continue;
     surfaces += 1;
-    for (const p of surfaceProblems(surface.kind, value as Record<string, unknown>)) problems.push(`${call.method}: ${p}`);
+    for (const p of surfaceProblems(surface.kind, value as Record<string, unknown>))
+      problems.push(`${call.method}: ${p}`);
   }
   for (const post of h.slack.responseUrlPosts.slice(since.responseUrlPosts)) {
     if (post.body.delete_original) continue;
@@ -120,7 +141,8 @@ export async function mirrorPivotalIntoReadModel(h: Harness, teamId: string): Pr
   let n = 0;
   for await (const customer of connection.client.customers({ limit: 100 })) {
     await upsertCustomer(db, connection.workspaceId, customer, now);
-    for await (const contact of connection.client.contacts(customer.id)) if (contact.is_primary) await setPrimaryContact(db, connection.workspaceId, customer.id, contact);
+    for await (const contact of connection.client.contacts(customer.id))
+      if (contact.is_primary) await setPrimaryContact(db, connection.workspaceId, customer.id, contact);
     n += 1;
   }
   for await (const onboarding of connection.client.onboardings({ limit: 100 })) {

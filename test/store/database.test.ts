@@ -15,7 +15,8 @@ const FOUNDATION_TABLES = ['leases', 'processed_events', 'slack_installations', 
 describeEachDialect('database', (suite) => {
   it('is migrated on creation, and migrating again changes nothing', async () => {
     const { db, dialect } = suite.store();
-    for (const table of FOUNDATION_TABLES) await expect(db.selectFrom(table).selectAll().execute()).resolves.toEqual([]);
+    for (const table of FOUNDATION_TABLES)
+      await expect(db.selectFrom(table).selectAll().execute()).resolves.toEqual([]);
 
     expect(await withStableSchemas(() => migrateToLatest(db, dialect))).toEqual([]);
     expect(await withStableSchemas(() => migrateToLatest(db, dialect))).toEqual([]);
@@ -29,10 +30,14 @@ describeEachDialect('database', (suite) => {
     const { db } = suite.store();
     const now = new Date().toISOString();
     await expect(
-      sql`insert into workspaces (id, team_id, pivotal_mode, created_at, updated_at) values ('T1', 'T1', 'staging', ${now}, ${now})`.execute(db),
+      sql`insert into workspaces (id, team_id, pivotal_mode, created_at, updated_at) values ('T1', 'T1', 'staging', ${now}, ${now})`.execute(
+        db,
+      ),
     ).rejects.toThrow(/check constraint/i);
     await expect(
-      sql`insert into slack_installations (id, is_enterprise_install, installation_ciphertext, created_at, updated_at) values ('T1', 2, 'x', ${now}, ${now})`.execute(db),
+      sql`insert into slack_installations (id, is_enterprise_install, installation_ciphertext, created_at, updated_at) values ('T1', 2, 'x', ${now}, ${now})`.execute(
+        db,
+      ),
     ).rejects.toThrow(/check constraint/i);
   });
 });
@@ -40,7 +45,9 @@ describeEachDialect('database', (suite) => {
 describe('migrations list', () => {
   it('names every migration file in src/store/migrations, in order', async () => {
     const folder = path.resolve(import.meta.dirname, '../../src/store/migrations');
-    const files = (await readdir(folder)).filter((file) => /^\d{4}_.+\.ts$/.test(file)).map((file) => file.replace(/\.ts$/, ''));
+    const files = (await readdir(folder))
+      .filter((file) => /^\d{4}_.+\.ts$/.test(file))
+      .map((file) => file.replace(/\.ts$/, ''));
     expect(Object.keys(migrations)).toEqual(files.sort());
   });
 });
@@ -50,7 +57,8 @@ describe('SQLite database', () => {
     const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'pivotal-sqlite-test-')), 'data');
     try {
       const first = await createDatabase({ dataDir });
-      const pragma = async (name: string) => (await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(first.db)).rows[0];
+      const pragma = async (name: string) =>
+        (await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(first.db)).rows[0];
       expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
       expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
       expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });

@@ -34,8 +34,16 @@ function orgInstall(enterpriseId: string, botToken: string): Installation<'v2', 
   };
 }
 
-const teamQuery = (teamId: string, enterpriseId?: string): InstallationQuery<false> => ({ teamId, enterpriseId, isEnterpriseInstall: false });
-const orgQuery = (enterpriseId: string): InstallationQuery<true> => ({ teamId: undefined, enterpriseId, isEnterpriseInstall: true });
+const teamQuery = (teamId: string, enterpriseId?: string): InstallationQuery<false> => ({
+  teamId,
+  enterpriseId,
+  isEnterpriseInstall: false,
+});
+const orgQuery = (enterpriseId: string): InstallationQuery<true> => ({
+  teamId: undefined,
+  enterpriseId,
+  isEnterpriseInstall: true,
+});
 
 describeEachDialect('Slack installation store', (suite) => {
   const installations = () => createInstallationStore(suite.store().db, keyRing);
@@ -52,8 +60,19 @@ describeEachDialect('Slack installation store', (suite) => {
 
     expect((await installations().fetchInstallation(teamQuery('T1', 'E1'))).bot?.token).toBe('xoxb-grid');
     expect((await installations().fetchInstallation(teamQuery('T1'))).bot?.token).toBe('xoxb-plain');
-    const row = await suite.store().db.selectFrom('slack_installations').selectAll().where('id', '=', 'E1:T1').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ team_id: 'T1', enterprise_id: 'E1', is_enterprise_install: 0, bot_id: 'B_BOT', bot_user_id: 'U_BOT' });
+    const row = await suite
+      .store()
+      .db.selectFrom('slack_installations')
+      .selectAll()
+      .where('id', '=', 'E1:T1')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      team_id: 'T1',
+      enterprise_id: 'E1',
+      is_enterprise_install: 0,
+      bot_id: 'B_BOT',
+      bot_user_id: 'U_BOT',
+    });
   });
 
   it('keys an org-wide installation by the enterprise alone, for any of its workspaces', async () => {
@@ -69,10 +88,20 @@ describeEachDialect('Slack installation store', (suite) => {
 
   it('replaces the installation when it is stored again (reinstall, token rotation)', async () => {
     await installations().storeInstallation(workspaceInstall('T1', 'xoxb-old'));
-    const createdAt = (await suite.store().db.selectFrom('slack_installations').select('created_at').executeTakeFirstOrThrow()).created_at;
-    await installations().storeInstallation({ ...workspaceInstall('T1', 'xoxb-new'), bot: { token: 'xoxb-new', id: 'B2', userId: 'U2', scopes: ['commands'] } });
+    const createdAt = (
+      await suite.store().db.selectFrom('slack_installations').select('created_at').executeTakeFirstOrThrow()
+    ).created_at;
+    await installations().storeInstallation({
+      ...workspaceInstall('T1', 'xoxb-new'),
+      bot: { token: 'xoxb-new', id: 'B2', userId: 'U2', scopes: ['commands'] },
+    });
 
-    expect((await installations().fetchInstallation(teamQuery('T1'))).bot).toEqual({ token: 'xoxb-new', id: 'B2', userId: 'U2', scopes: ['commands'] });
+    expect((await installations().fetchInstallation(teamQuery('T1'))).bot).toEqual({
+      token: 'xoxb-new',
+      id: 'B2',
+      userId: 'U2',
+      scopes: ['commands'],
+    });
     const rows = await suite.store().db.selectFrom('slack_installations').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ bot_id: 'B2', bot_user_id: 'U2', created_at: createdAt });
@@ -81,16 +110,27 @@ describeEachDialect('Slack installation store', (suite) => {
   it('never writes a token in clear', async () => {
     await installations().storeInstallation({
       ...workspaceInstall('T1', 'xoxb-secret-bot-token'),
-      user: { id: 'U1', token: 'xoxp-secret-user-token', scopes: ['search:read'], refreshToken: 'xoxe-1-secret-refresh' },
+      user: {
+        id: 'U1',
+        token: 'xoxp-secret-user-token',
+        scopes: ['search:read'],
+        refreshToken: 'xoxe-1-secret-refresh',
+      },
     });
     const row = await suite.store().db.selectFrom('slack_installations').selectAll().executeTakeFirstOrThrow();
     const stored = JSON.stringify(row);
-    for (const secret of ['xoxb-secret-bot-token', 'xoxp-secret-user-token', 'xoxe-1-secret-refresh']) expect(stored).not.toContain(secret);
+    for (const secret of ['xoxb-secret-bot-token', 'xoxp-secret-user-token', 'xoxe-1-secret-refresh'])
+      expect(stored).not.toContain(secret);
     expect(row.installation_ciphertext).toMatch(new RegExp(`^v1\\.${keyRing.currentKeyId}\\.`));
   });
 
   it('hands Bolt undefined where the stored installation held null', async () => {
-    const withNulls = { ...workspaceInstall('T1', 'xoxb-1'), incomingWebhook: null, metadata: null, user: { id: 'U1', token: null, scopes: null } };
+    const withNulls = {
+      ...workspaceInstall('T1', 'xoxb-1'),
+      incomingWebhook: null,
+      metadata: null,
+      user: { id: 'U1', token: null, scopes: null },
+    };
     await installations().storeInstallation(withNulls as unknown as Installation);
 
     const fetched = await installations().fetchInstallation(teamQuery('T1'));
@@ -106,19 +146,29 @@ describeEachDialect('Slack installation store', (suite) => {
     await installations().deleteInstallation!(teamQuery('T1', 'E1'));
     await installations().deleteInstallation!(orgQuery('E9'));
 
-    await expect(installations().fetchInstallation(teamQuery('T1', 'E1'))).rejects.toThrow('No Slack installation found for team T1 in enterprise E1');
-    await expect(installations().fetchInstallation(orgQuery('E9'))).rejects.toThrow('No Slack installation found for the org-wide install of enterprise E9');
+    await expect(installations().fetchInstallation(teamQuery('T1', 'E1'))).rejects.toThrow(
+      'No Slack installation found for team T1 in enterprise E1',
+    );
+    await expect(installations().fetchInstallation(orgQuery('E9'))).rejects.toThrow(
+      'No Slack installation found for the org-wide install of enterprise E9',
+    );
   });
 
   it('throws a clear error for an unknown workspace, as Bolt expects', async () => {
     await installations().storeInstallation(workspaceInstall('T1', 'xoxb-1', 'E1'));
-    await expect(installations().fetchInstallation(teamQuery('T2'))).rejects.toThrow('No Slack installation found for team T2');
+    await expect(installations().fetchInstallation(teamQuery('T2'))).rejects.toThrow(
+      'No Slack installation found for team T2',
+    );
     // A grid workspace is not found under its bare team id, nor an org install under a team query.
-    await expect(installations().fetchInstallation(teamQuery('T1'))).rejects.toThrow('No Slack installation found for team T1');
+    await expect(installations().fetchInstallation(teamQuery('T1'))).rejects.toThrow(
+      'No Slack installation found for team T1',
+    );
   });
 
   it('refuses an installation without a team or enterprise id', async () => {
     const teamless = { ...workspaceInstall('T1', 'xoxb-1'), team: undefined } as unknown as Installation;
-    await expect(installations().storeInstallation(teamless)).rejects.toThrow('A Slack workspace installation has no team id');
+    await expect(installations().storeInstallation(teamless)).rejects.toThrow(
+      'A Slack workspace installation has no team id',
+    );
   });
 });

@@ -66,7 +66,9 @@ describe('KeyRing', () => {
   it('names the missing key when a value was encrypted with a key it does not know', () => {
     const writer = KeyRing.fromBase64(newKey());
     const reader = KeyRing.fromBase64(newKey());
-    expect(() => reader.decrypt(writer.encrypt('secret'))).toThrow(`encrypted with key ${writer.currentKeyId}, which is not configured`);
+    expect(() => reader.decrypt(writer.encrypt('secret'))).toThrow(
+      `encrypted with key ${writer.currentKeyId}, which is not configured`,
+    );
   });
 
   it('rotates: encrypts with the current key and still decrypts with previous ones', () => {
@@ -82,9 +84,13 @@ describe('KeyRing', () => {
 
   it('explains what is wrong with a key of the wrong length, without echoing it', () => {
     const short = randomBytes(16).toString('base64');
-    expect(() => KeyRing.fromBase64(short)).toThrow('the current encryption key must be exactly 32 bytes once base64-decoded, but it is 16 bytes');
+    expect(() => KeyRing.fromBase64(short)).toThrow(
+      'the current encryption key must be exactly 32 bytes once base64-decoded, but it is 16 bytes',
+    );
     expect(() => KeyRing.fromBase64(short)).toThrow(/openssl rand -base64 32/);
-    expect(() => KeyRing.fromBase64(newKey(), [newKey(), short])).toThrow(/previous encryption key #2 must be exactly 32 bytes/);
+    expect(() => KeyRing.fromBase64(newKey(), [newKey(), short])).toThrow(
+      /previous encryption key #2 must be exactly 32 bytes/,
+    );
     try {
       KeyRing.fromBase64(short);
     } catch (error) {
@@ -93,7 +99,9 @@ describe('KeyRing', () => {
   });
 
   it('rejects text that is not base64 rather than decoding part of it', () => {
-    expect(() => KeyRing.fromBase64(`${newKey().slice(0, 40)}!!`)).toThrow('the current encryption key is not valid base64');
+    expect(() => KeyRing.fromBase64(`${newKey().slice(0, 40)}!!`)).toThrow(
+      'the current encryption key is not valid base64',
+    );
   });
 });
 

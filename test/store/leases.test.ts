@@ -32,7 +32,9 @@ describeEachDialect('leases', (suite) => {
   });
 
   it('goes to exactly one of 20 replicas racing for a free lease', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => tryAcquireLease(db(), 'poll:T1', `replica-${i}`, TTL_MS, t0)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => tryAcquireLease(db(), 'poll:T1', `replica-${i}`, TTL_MS, t0)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -5,7 +5,12 @@ import { describeEachDialect } from '../helpers/databases.js';
 describeEachDialect('move submission claims', (suite) => {
   const db = () => suite.store().db;
   const now = new Date('2026-03-01T10:00:00.000Z');
-  const claim = (submission: string, workspaceId = 'T1') => ({ workspaceId, submission, onboardingId: 'onb_1', actorSlackUserId: 'U1' });
+  const claim = (submission: string, workspaceId = 'T1') => ({
+    workspaceId,
+    submission,
+    onboardingId: 'onb_1',
+    actorSlackUserId: 'U1',
+  });
 
   it('lets exactly one of 8 concurrent copies of a submission claim it', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => claimMoveSubmission(db(), claim('V1:h1'), now)));

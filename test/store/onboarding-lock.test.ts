@@ -33,6 +33,9 @@ describeEachDialect('the move lock of an onboarding', (suite) => {
     expect(ran).toBe(false);
 
     await tryAcquireLease(suite.store().db, 'move:T1:onb_2', 'a replica that died', 1, new Date(Date.now() - 1_000));
-    expect(await withOnboardingLock(ctx(), 'T1', 'onb_2', async () => 'taken over', 100)).toEqual({ ok: true, value: 'taken over' });
+    expect(await withOnboardingLock(ctx(), 'T1', 'onb_2', async () => 'taken over', 100)).toEqual({
+      ok: true,
+      value: 'taken over',
+    });
   });
 });

@@ -9,12 +9,33 @@ const WS = 'T0OWNERS';
 const NOW = '2026-05-20T12:00:00.000Z';
 
 const onboarding = (id: string, metadata: Record<string, unknown> | null) =>
-  OnboardingSchema.parse({ object: 'onboarding', id, display_id: Number(id.slice(-1)), customer_id: 'cus_1', phase: 'review', state: 'active', metadata });
+  OnboardingSchema.parse({
+    object: 'onboarding',
+    id,
+    display_id: Number(id.slice(-1)),
+    customer_id: 'cus_1',
+    phase: 'review',
+    state: 'active',
+    metadata,
+  });
 
 describeEachDialect('the Slack owner of an onboarding', (suite) => {
   const db = () => suite.store().db;
   const mine = (slackUserId: string) =>
-    pipelinePage(db(), { workspaceId: WS, dialect: suite.store().dialect, today: '2026-05-20', owner: { slackUserId, pivotalUserIds: [] }, state: null, phase: null }, ['review'], 0, 50);
+    pipelinePage(
+      db(),
+      {
+        workspaceId: WS,
+        dialect: suite.store().dialect,
+        today: '2026-05-20',
+        owner: { slackUserId, pivotalUserIds: [] },
+        state: null,
+        phase: null,
+      },
+      ['review'],
+      0,
+      50,
+    );
 
   it('is kept by the app when Pivotal echoes no metadata back', async () => {
     await upsertOnboarding(db(), WS, onboarding('onb_1', null), NOW);
@@ -41,7 +62,11 @@ describeEachDialect('the Slack owner of an onboarding', (suite) => {
 
   it('falls back to the metadata of a row written before the column existed', async () => {
     await upsertOnboarding(db(), WS, onboarding('onb_4', null), NOW);
-    await db().updateTable('rm_onboardings').set({ slack_owner_id: null, metadata: JSON.stringify({ slack_csm_user_id: 'U0LEGACY1' }) }).where('id', '=', 'onb_4').execute();
+    await db()
+      .updateTable('rm_onboardings')
+      .set({ slack_owner_id: null, metadata: JSON.stringify({ slack_csm_user_id: 'U0LEGACY1' }) })
+      .where('id', '=', 'onb_4')
+      .execute();
 
     expect(slackOwnerOf((await getOnboardingRow(db(), WS, 'onb_4'))!)).toBe('U0LEGACY1');
     expect((await mine('U0LEGACY1')).map((r) => r.id)).toEqual(['onb_4']);

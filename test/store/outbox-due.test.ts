@@ -44,11 +44,31 @@ async function onboardingIn(db: Db, workspace: string, onboarding: string, chann
   const customer = `cus_${onboarding}`;
   await db
     .insertInto('rm_customers')
-    .values({ workspace_id: workspace, id: customer, display_id: 1, name: customer, name_lower: customer, slack_channel_id: channel, deleted: 0, synced_at: NOW })
+    .values({
+      workspace_id: workspace,
+      id: customer,
+      display_id: 1,
+      name: customer,
+      name_lower: customer,
+      slack_channel_id: channel,
+      deleted: 0,
+      synced_at: NOW,
+    })
     .execute();
   await db
     .insertInto('rm_onboardings')
-    .values({ workspace_id: workspace, id: onboarding, display_id: 1, customer_id: customer, phase: 'review', state: 'active', waiting_on_customer: 0, phase_entered_at: NOW, deleted: 0, synced_at: NOW })
+    .values({
+      workspace_id: workspace,
+      id: onboarding,
+      display_id: 1,
+      customer_id: customer,
+      phase: 'review',
+      state: 'active',
+      waiting_on_customer: 0,
+      phase_entered_at: NOW,
+      deleted: 0,
+      synced_at: NOW,
+    })
     .execute();
 }
 
@@ -56,11 +76,18 @@ const many = (n: number, make: (i: number) => RowSpec) => Array.from({ length: n
 
 describeEachDialect('outbox rows due for delivery', (suite) => {
   const db = () => suite.store().db;
-  const due = async (limit = 100, perWorkspace = 25) => (await dueRows(db(), { now: NOW, limit, perWorkspace })).map((r) => r.id);
+  const due = async (limit = 100, perWorkspace = 25) =>
+    (await dueRows(db(), { now: NOW, limit, perWorkspace })).map((r) => r.id);
 
   it('leaves out held rows and rows waiting for a retry, so they never take a pending row’s place', async () => {
     await insertRows(db(), [
-      ...many(50, (i) => ({ id: `held-${String(i).padStart(2, '0')}`, workspace: 'TA', onboarding: `ob-a${i}`, second: i, status: 'held' })),
+      ...many(50, (i) => ({
+        id: `held-${String(i).padStart(2, '0')}`,
+        workspace: 'TA',
+        onboarding: `ob-a${i}`,
+        second: i,
+        status: 'held',
+      })),
       { id: 'later', workspace: 'TA', onboarding: 'ob-late', second: 60, nextAttemptAt: '2026-03-01T10:00:00.001Z' },
       { id: 'retry-due', workspace: 'TA', onboarding: 'ob-retry', second: 61, nextAttemptAt: NOW },
       { id: 'done', workspace: 'TA', onboarding: 'ob-done', second: 62, status: 'done' },
@@ -71,7 +98,12 @@ describeEachDialect('outbox rows due for delivery', (suite) => {
 
   it('takes turns between workspaces, and caps what one workspace brings to a batch', async () => {
     await insertRows(db(), [
-      ...many(30, (i) => ({ id: `a-${String(i).padStart(2, '0')}`, workspace: 'TA', onboarding: `ob-a${i}`, second: i })),
+      ...many(30, (i) => ({
+        id: `a-${String(i).padStart(2, '0')}`,
+        workspace: 'TA',
+        onboarding: `ob-a${i}`,
+        second: i,
+      })),
       { id: 'b-1', workspace: 'TB', onboarding: 'ob-b1', second: 100 },
       { id: 'b-2', workspace: 'TB', onboarding: 'ob-b2', second: 101 },
     ]);
@@ -79,12 +111,17 @@ describeEachDialect('outbox rows due for delivery', (suite) => {
     expect(await due(3, 5)).toEqual(['a-00', 'b-1', 'a-01']);
   });
 
-  it("inside a workspace, takes turns between the channels its rows are headed for", async () => {
+  it('inside a workspace, takes turns between the channels its rows are headed for', async () => {
     for (let i = 0; i < 20; i += 1) await onboardingIn(db(), 'TA', `ob-x${i}`, 'C0BUSY');
     await onboardingIn(db(), 'TA', 'ob-y', 'C0QUIET');
     await onboardingIn(db(), 'TA', 'ob-w', null);
     await insertRows(db(), [
-      ...many(20, (i) => ({ id: `x-${String(i).padStart(2, '0')}`, workspace: 'TA', onboarding: `ob-x${i}`, second: i })),
+      ...many(20, (i) => ({
+        id: `x-${String(i).padStart(2, '0')}`,
+        workspace: 'TA',
+        onboarding: `ob-x${i}`,
+        second: i,
+      })),
       { id: 'y', workspace: 'TA', onboarding: 'ob-y', second: 500 },
       { id: 'w', workspace: 'TA', onboarding: 'ob-w', second: 501 },
     ]);

@@ -45,11 +45,13 @@ async function insertPosts(db: Db, posts: PostSpec[]): Promise<void> {
 }
 
 const postIds = async (db: Db) => (await db.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id);
-const eventIds = async (db: Db) => (await db.selectFrom('processed_events').select('event_id').orderBy('event_id').execute()).map((r) => r.event_id);
+const eventIds = async (db: Db) =>
+  (await db.selectFrom('processed_events').select('event_id').orderBy('event_id').execute()).map((r) => r.event_id);
 
 describeEachDialect('retention', (suite) => {
   const db = () => suite.store().db;
-  const job = (holder: string) => new RetentionJob({ db: db(), logger: pino({ level: 'silent' }), now: () => NOW, policy: POLICY, holder });
+  const job = (holder: string) =>
+    new RetentionJob({ db: db(), logger: pino({ level: 'silent' }), now: () => NOW, policy: POLICY, holder });
 
   it('prunes Slack event ids older than the policy, and then accepts them again', async () => {
     await markEventProcessed(db(), 'EvOld', daysAgo(9));
@@ -84,7 +86,11 @@ describeEachDialect('retention', (suite) => {
   it('prunes in slices until nothing old is left', async () => {
     const old = daysAgo(10).toISOString();
     const rows = Array.from({ length: 5_050 }, (_, i) => ({ event_id: `Ev${i}`, received_at: old }));
-    for (let i = 0; i < rows.length; i += 1_000) await db().insertInto('processed_events').values(rows.slice(i, i + 1_000)).execute();
+    for (let i = 0; i < rows.length; i += 1_000)
+      await db()
+        .insertInto('processed_events')
+        .values(rows.slice(i, i + 1_000))
+        .execute();
     await insertPosts(db(), [
       { id: 'a', status: 'done', ageDays: 40 },
       { id: 'b', status: 'done', ageDays: 40 },
@@ -107,7 +113,9 @@ describeEachDialect('retention', (suite) => {
     expect([first, second].find((counts) => counts !== null)).toEqual({ processedEvents: 0, deliveredPosts: 1 });
     const holder = first ? 'replica-a' : 'replica-b';
     const [winner, loser] = first ? [a, b] : [b, a];
-    expect(await db().selectFrom('leases').select(['name', 'holder']).execute()).toEqual([{ name: 'retention', holder }]);
+    expect(await db().selectFrom('leases').select(['name', 'holder']).execute()).toEqual([
+      { name: 'retention', holder },
+    ]);
 
     // The lease is kept between runs: the other replica keeps skipping until the holder stops.
     expect(await loser.runOnce()).toBeNull();

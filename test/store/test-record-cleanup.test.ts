@@ -15,11 +15,16 @@ const NOW = '2026-03-01T10:00:00.000Z';
 
 describeEachDialect('test record cleanup jobs', (suite) => {
   const db = () => suite.store().db;
-  const newJob = () => createCleanupJob(db(), { workspaceId: 'T1', requestedBy: 'U1', keyPrefix: 'pivotal_test_ab12' }, NOW);
+  const newJob = () =>
+    createCleanupJob(db(), { workspaceId: 'T1', requestedBy: 'U1', keyPrefix: 'pivotal_test_ab12' }, NOW);
 
   it('keeps one row per record, however often the count lists it', async () => {
     const job = await newJob();
-    const targets = Array.from({ length: 250 }, (_, i) => ({ kind: 'contact' as const, recordId: `c${i}`, displayId: i + 1 }));
+    const targets = Array.from({ length: 250 }, (_, i) => ({
+      kind: 'contact' as const,
+      recordId: `c${i}`,
+      displayId: i + 1,
+    }));
     await addCleanupTargets(db(), job.id, targets);
     await addCleanupTargets(db(), job.id, targets.slice(0, 120));
     expect((await cleanupCounts(db(), job.id)).contact).toEqual({ total: 250, finished: 0 });

@@ -34,7 +34,14 @@ describeEachDialect('workspaces', (suite) => {
 
   it('creates a workspace on first sight, keyed by enterprise and team', async () => {
     const row = await ensureWorkspace(db(), { teamId: 'T1', enterpriseId: 'E1' }, 'Acme HQ');
-    expect(row).toMatchObject({ id: 'E1:T1', team_id: 'T1', enterprise_id: 'E1', team_name: 'Acme HQ', pivotal_key_ciphertext: null, needs_attention: null });
+    expect(row).toMatchObject({
+      id: 'E1:T1',
+      team_id: 'T1',
+      enterprise_id: 'E1',
+      team_name: 'Acme HQ',
+      pivotal_key_ciphertext: null,
+      needs_attention: null,
+    });
     expect(row.created_at).toBe(row.updated_at);
     expect(await getWorkspace(db(), 'E1:T1')).toEqual(row);
     expect(await getWorkspace(db(), 'T1')).toBeUndefined();
@@ -45,10 +52,18 @@ describeEachDialect('workspaces', (suite) => {
     await setNotifyChannel(db(), 'T1', 'C_ONBOARDING');
 
     const unnamed = await ensureWorkspace(db(), { teamId: 'T1' });
-    expect(unnamed).toMatchObject({ team_name: 'Old name', notify_channel: 'C_ONBOARDING', created_at: created.created_at });
+    expect(unnamed).toMatchObject({
+      team_name: 'Old name',
+      notify_channel: 'C_ONBOARDING',
+      created_at: created.created_at,
+    });
 
     const renamed = await ensureWorkspace(db(), { teamId: 'T1' }, 'New name');
-    expect(renamed).toMatchObject({ team_name: 'New name', notify_channel: 'C_ONBOARDING', created_at: created.created_at });
+    expect(renamed).toMatchObject({
+      team_name: 'New name',
+      notify_channel: 'C_ONBOARDING',
+      created_at: created.created_at,
+    });
     expect(renamed.updated_at >= created.updated_at).toBe(true);
   });
 
@@ -92,8 +107,18 @@ describeEachDialect('workspaces', (suite) => {
     const row = await getWorkspace(db(), 'T1');
     expect(row).toMatchObject({ team_name: 'Acme', notify_channel: 'C1' });
     for (const column of [
-      'pivotal_key_ciphertext', 'pivotal_key_prefix', 'pivotal_key_name', 'pivotal_mode', 'pivotal_org_id', 'pivotal_org_slug',
-      'pivotal_org_name', 'connected_by', 'connected_at', 'needs_attention', 'attention_since', 'last_success_at',
+      'pivotal_key_ciphertext',
+      'pivotal_key_prefix',
+      'pivotal_key_name',
+      'pivotal_mode',
+      'pivotal_org_id',
+      'pivotal_org_slug',
+      'pivotal_org_name',
+      'connected_by',
+      'connected_at',
+      'needs_attention',
+      'attention_since',
+      'last_success_at',
     ] as const) {
       expect(row?.[column], column).toBeNull();
     }
@@ -105,13 +130,18 @@ describeEachDialect('workspaces', (suite) => {
 
     expect(await markNeedsAttention(db(), 'T1', 'key revoked', at)).toBe(true);
     expect(await markNeedsAttention(db(), 'T1', 'still revoked')).toBe(false);
-    expect(await getWorkspace(db(), 'T1')).toMatchObject({ needs_attention: 'key revoked', attention_since: at.toISOString() });
+    expect(await getWorkspace(db(), 'T1')).toMatchObject({
+      needs_attention: 'key revoked',
+      attention_since: at.toISOString(),
+    });
     expect(await markNeedsAttention(db(), 'T_MISSING', 'key revoked')).toBe(false);
   });
 
   it('flags "needs attention" once under 20 concurrent calls', async () => {
     await ensureWorkspace(db(), { teamId: 'T1' });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => markNeedsAttention(db(), 'T1', `failure ${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => markNeedsAttention(db(), 'T1', `failure ${i}`)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -146,10 +176,12 @@ describeEachDialect('workspaces', (suite) => {
   it('takes a transaction, so callers can compose writes', async () => {
     await ensureWorkspace(db(), { teamId: 'T1' });
     await expect(
-      db().transaction().execute(async (trx) => {
-        await setNotifyChannel(trx, 'T1', 'C1');
-        throw new Error('later step failed');
-      }),
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await setNotifyChannel(trx, 'T1', 'C1');
+          throw new Error('later step failed');
+        }),
     ).rejects.toThrow('later step failed');
     expect((await getWorkspace(db(), 'T1'))?.notify_channel).toBeNull();
   });

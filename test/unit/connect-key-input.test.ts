@@ -58,14 +58,27 @@ describe('cleaning a pasted key', () => {
 });
 
 describe('explaining why /me refused a pasted key', () => {
-  const auth = (code: string) => new PivotalAuthError({ status: 401, type: 'authentication_error', code, message: 'x' });
+  const auth = (code: string) =>
+    new PivotalAuthError({ status: 401, type: 'authentication_error', code, message: 'x' });
 
   it.each([
     [auth('api_key_revoked'), 'Pivotal says this key has been revoked'],
     [auth('invalid_api_key'), 'the prefix shown in the key list (such as `pivotal_K8s9`) is only its start'],
     [new PivotalUpstreamError(401), 'a proxy or gateway'],
-    [new PivotalPermissionError({ status: 403, type: 'permission_error', code: 'forbidden', message: 'x' }), 'did not allow this key to read its own identity'],
-    [new PivotalRateLimitError({ status: 429, type: 'rate_limit_error', code: 'rate_limited', message: 'x', retryAfterMs: 1000 }), 'rate-limiting this key'],
+    [
+      new PivotalPermissionError({ status: 403, type: 'permission_error', code: 'forbidden', message: 'x' }),
+      'did not allow this key to read its own identity',
+    ],
+    [
+      new PivotalRateLimitError({
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'rate_limited',
+        message: 'x',
+        retryAfterMs: 1000,
+      }),
+      'rate-limiting this key',
+    ],
     [new PivotalNetworkError({ message: 'timeout', timedOut: true }), 'did not answer in time'],
     [new PivotalNetworkError({ message: 'refused', timedOut: false }), 'could not be reached'],
     [new PivotalServerError({ status: 502, type: 'internal_error', code: 'x', message: 'x' }), 'internal error'],

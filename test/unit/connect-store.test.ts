@@ -42,7 +42,13 @@ describeEachDialect('connect storage', (suite) => {
     const store = suite.store();
     const keyRing = KeyRing.fromBase64(randomBytes(32).toString('base64'));
     const logger = pino({ level: 'silent' });
-    return { store, keyRing, logger, now: () => new Date(), pivotal: new PivotalGateway({ store, keyRing, logger, baseUrl: pivotal.url }) };
+    return {
+      store,
+      keyRing,
+      logger,
+      now: () => new Date(),
+      pivotal: new PivotalGateway({ store, keyRing, logger, baseUrl: pivotal.url }),
+    };
   }
 
   it('stores a connected key encrypted with a fresh IV and a key id, and nothing of it in clear', async () => {
@@ -55,7 +61,14 @@ describeEachDialect('connect storage', (suite) => {
     const raw = await rawRows(d, 'workspaces');
     expect(holdsKey(raw, key)).toBe(false);
     const row = await getWorkspace(d.store.db, 'E1:T1');
-    expect(row).toMatchObject({ team_id: 'T1', enterprise_id: 'E1', pivotal_key_prefix: keyDisplayPrefix(key), pivotal_mode: 'test', pivotal_org_id: org.id, connected_by: 'U1' });
+    expect(row).toMatchObject({
+      team_id: 'T1',
+      enterprise_id: 'E1',
+      pivotal_key_prefix: keyDisplayPrefix(key),
+      pivotal_mode: 'test',
+      pivotal_org_id: org.id,
+      connected_by: 'U1',
+    });
     expect(row!.pivotal_key_ciphertext).toMatch(new RegExp(`^v1\\.${d.keyRing.currentKeyId}\\.`));
     expect(d.keyRing.decrypt(row!.pivotal_key_ciphertext!)).toBe(key);
     expect(row!.last_success_at).not.toBeNull();
@@ -83,7 +96,10 @@ describeEachDialect('connect storage', (suite) => {
     expect((await confirmSwitch(d, { workspace: WORKSPACE, userId: 'U2', switchId })).kind).toBe('expired');
     const done = await confirmSwitch(d, { workspace: WORKSPACE, userId: 'U1', switchId });
     // The documented /me names the organization by slug only.
-    expect(done).toMatchObject({ kind: 'connected', outcome: { kind: 'switched', previousOrgName: null, previousOrgSlug: orgA.slug } });
+    expect(done).toMatchObject({
+      kind: 'connected',
+      outcome: { kind: 'switched', previousOrgName: null, previousOrgSlug: orgA.slug },
+    });
     expect(await rawRows(d, 'pending_key_switches')).toBe('[]');
     const row = await getWorkspace(d.store.db, 'E1:T1');
     expect(row?.pivotal_org_id).toBe(orgB.id);

@@ -73,11 +73,17 @@ describe('the not-connected reply other features show', () => {
 
 describe('the attention banner Home shows', () => {
   it('is empty while the connection is healthy', () => {
-    expect(attentionBanner({ needs_attention: null, attention_since: null, pivotal_key_prefix: 'pivotal_K8s9' })).toEqual([]);
+    expect(
+      attentionBanner({ needs_attention: null, attention_since: null, pivotal_key_prefix: 'pivotal_K8s9' }),
+    ).toEqual([]);
   });
 
   it('says what happened since when, with the Connect button', () => {
-    const blocks = attentionBanner({ needs_attention: 'api_key_revoked', attention_since: '2026-05-26T17:21:09.412Z', pivotal_key_prefix: 'pivotal_K8s9' });
+    const blocks = attentionBanner({
+      needs_attention: 'api_key_revoked',
+      attention_since: '2026-05-26T17:21:09.412Z',
+      pivotal_key_prefix: 'pivotal_K8s9',
+    });
     const text = visibleText(blocks);
     expect(text).toContain('needs attention* since <!date^1779816069^');
     expect(text).toContain('the key was revoked in Pivotal (key `pivotal_K8s9…`)');
@@ -85,7 +91,9 @@ describe('the attention banner Home shows', () => {
   });
 
   it('names other refusals by their code, escaped', () => {
-    const text = visibleText(attentionBanner({ needs_attention: '<!channel>', attention_since: null, pivotal_key_prefix: null }));
+    const text = visibleText(
+      attentionBanner({ needs_attention: '<!channel>', attention_since: null, pivotal_key_prefix: null }),
+    );
     expect(text).toContain('Pivotal refused the key (`&lt;!channel&gt;`)');
   });
 });
@@ -103,8 +111,22 @@ describe('mode', () => {
     expect(JSON.stringify(connectModal(state()))).not.toContain(label);
     expect(JSON.stringify(connectedView(checked(), { kind: 'connected' }))).toContain(label);
     expect(JSON.stringify(switchConfirmView({ switchId: 'x', current: state(), next: checked() }))).toContain(label);
-    expect(JSON.stringify(statusMessage(state({ mode: 'test' }), { ok: true, reportedMode: null, orgName: null, orgSlug: null }))).toContain(label);
-    expect(JSON.stringify(attentionDm({ reason: 'api_key_revoked', keyPrefix: 'pivotal_test_Zz99', mode: 'test', orgName: null, orgSlug: null }))).toContain(label);
+    expect(
+      JSON.stringify(
+        statusMessage(state({ mode: 'test' }), { ok: true, reportedMode: null, orgName: null, orgSlug: null }),
+      ),
+    ).toContain(label);
+    expect(
+      JSON.stringify(
+        attentionDm({
+          reason: 'api_key_revoked',
+          keyPrefix: 'pivotal_test_Zz99',
+          mode: 'test',
+          orgName: null,
+          orgSlug: null,
+        }),
+      ),
+    ).toContain(label);
   });
 });
 
@@ -114,11 +136,23 @@ describe('text that comes from Pivotal', () => {
   it('is escaped and kept within Slack limits everywhere', () => {
     const views = [
       connectModal(state({ orgName: hostile, keyName: hostile })).blocks,
-      connectedView(checked({ orgName: hostile, keyName: hostile, orgSlug: hostile }), { kind: 'switched', previousPrefix: 'pivotal_K8s9', previousOrgName: hostile, previousOrgSlug: null }).blocks,
-      switchConfirmView({ switchId: 'x', current: state({ orgName: hostile }), next: checked({ orgName: hostile }) }).blocks,
+      connectedView(checked({ orgName: hostile, keyName: hostile, orgSlug: hostile }), {
+        kind: 'switched',
+        previousPrefix: 'pivotal_K8s9',
+        previousOrgName: hostile,
+        previousOrgSlug: null,
+      }).blocks,
+      switchConfirmView({ switchId: 'x', current: state({ orgName: hostile }), next: checked({ orgName: hostile }) })
+        .blocks,
       // The problem is the app's own sentence (explainPivotalError), mentions included; only its length is foreign.
       statusMessage(state({ orgName: hostile }), { ok: false, problem: 'x'.repeat(5000) }).blocks,
-      attentionDm({ reason: 'api_key_revoked', keyPrefix: 'pivotal_K8s9', mode: 'live', orgName: hostile, orgSlug: null }).blocks,
+      attentionDm({
+        reason: 'api_key_revoked',
+        keyPrefix: 'pivotal_K8s9',
+        mode: 'live',
+        orgName: hostile,
+        orgSlug: null,
+      }).blocks,
     ];
     for (const blocks of views) {
       expectWithinLimits(blocks);
@@ -127,6 +161,8 @@ describe('text that comes from Pivotal', () => {
   });
 
   it('says so when /me reports no organization', () => {
-    expect(visibleText(connectedView(checked({ orgName: null, orgSlug: null }), { kind: 'connected' }).blocks)).toContain('_not reported by Pivotal_');
+    expect(
+      visibleText(connectedView(checked({ orgName: null, orgSlug: null }), { kind: 'connected' }).blocks),
+    ).toContain('_not reported by Pivotal_');
   });
 });

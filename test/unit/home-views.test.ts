@@ -28,14 +28,20 @@ function row(i: number, over: Partial<HomeRow> = {}): HomeRow {
   };
 }
 
-function connected(over: Partial<Extract<HomeData, { kind: 'connected' }>> = {}): Extract<HomeData, { kind: 'connected' }> {
+function connected(
+  over: Partial<Extract<HomeData, { kind: 'connected' }>> = {},
+): Extract<HomeData, { kind: 'connected' }> {
   const rows = Array.from({ length: PAGE_ROWS }, (_, i) => row(i));
   return {
     kind: 'connected',
     now: NOW,
     today: '2026-05-20',
     connection: { mode: 'test', keyPrefix: 'pivotal_test_Ab12', orgName: LONG },
-    attention: { needs_attention: 'api_key_revoked', attention_since: '2026-05-19T00:00:00.000Z', pivotal_key_prefix: 'pivotal_test_Ab12' },
+    attention: {
+      needs_attention: 'api_key_revoked',
+      attention_since: '2026-05-19T00:00:00.000Z',
+      pivotal_key_prefix: 'pivotal_test_Ab12',
+    },
     sync: {
       started: true,
       lastSyncAt: '2026-05-20T11:59:00.000Z',
@@ -48,12 +54,20 @@ function connected(over: Partial<Extract<HomeData, { kind: 'connected' }>> = {})
       onboardingsKnown: 20_000,
     },
     filters: { ...DEFAULT_FILTERS, offset: 25, state: 'flag:overdue' },
-    phases: [...rows.map((r) => ({ key: r.phase, name: LONG, count: 800 })), ...Array.from({ length: 150 }, (_, i) => ({ key: `extra_${i}`, name: `Extra ${i}`, count: 1 }))],
+    phases: [
+      ...rows.map((r) => ({ key: r.phase, name: LONG, count: 800 })),
+      ...Array.from({ length: 150 }, (_, i) => ({ key: `extra_${i}`, name: `Extra ${i}`, count: 1 })),
+    ],
     states: Array.from({ length: 200 }, (_, i) => `state_${i}_${'s'.repeat(150)}`),
     total: 20_000,
     rows,
     viewerMapped: false,
-    settings: { notifyChannel: 'C0NOTIFY1', phaseNames: Array.from({ length: 100 }, () => LONG), mappings: 3, webhookPath: '/pivotal/webhooks/E1%3AT1' },
+    settings: {
+      notifyChannel: 'C0NOTIFY1',
+      phaseNames: Array.from({ length: 100 }, () => LONG),
+      mappings: 3,
+      webhookPath: '/pivotal/webhooks/E1%3AT1',
+    },
     ...over,
   };
 }
@@ -82,7 +96,9 @@ describe('the Home view', () => {
 
   it('pages both ways in the middle of the list and not past the ends', () => {
     const middle = homeView(connected());
-    const paging = middle.blocks.find((b) => b.block_id === 'home_paging') as { elements: Array<{ action_id: string; value: string }> };
+    const paging = middle.blocks.find((b) => b.block_id === 'home_paging') as {
+      elements: Array<{ action_id: string; value: string }>;
+    };
     expect(paging.elements.map((e) => [e.action_id, e.value])).toEqual([
       ['home_page_prev', '0'],
       ['home_page_next', '50'],

@@ -11,7 +11,7 @@ const schemaDir = join(root, '..', 'shared', 'slack-manifest-schema');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Record<string, any>;
 
 describe('manifest.yml', () => {
-  it.skipIf(!existsSync(schemaDir))('validates against Slack\'s published manifest schema (v1)', () => {
+  it.skipIf(!existsSync(schemaDir))("validates against Slack's published manifest schema (v1)", () => {
     const schema = JSON.parse(readFileSync(join(schemaDir, 'manifest.schema.1.0.0.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(schema);

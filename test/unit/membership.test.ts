@@ -11,15 +11,33 @@ const never = async () => {
 
 describe('actorOf', () => {
   it('reads the person and their team where each payload kind carries them', () => {
-    expect(actorOf({ command: '/pivotal', user_id: 'U1', team_id: 'T0HOST' })).toEqual({ userId: 'U1', teamId: 'T0HOST', inExternalChannel: false });
-    expect(actorOf({ command: '/pivotal', user_id: 'U1', team_id: 'T0HOST', user_team: 'T0OTHER' }).teamId).toBe('T0OTHER');
+    expect(actorOf({ command: '/pivotal', user_id: 'U1', team_id: 'T0HOST' })).toEqual({
+      userId: 'U1',
+      teamId: 'T0HOST',
+      inExternalChannel: false,
+    });
+    expect(actorOf({ command: '/pivotal', user_id: 'U1', team_id: 'T0HOST', user_team: 'T0OTHER' }).teamId).toBe(
+      'T0OTHER',
+    );
     for (const type of ['block_actions', 'view_submission', 'view_closed', 'block_suggestion', 'shortcut']) {
-      expect(actorOf({ type, team: { id: 'T0HOST' }, user: { id: 'U1', team_id: 'T0OTHER' } })).toEqual({ userId: 'U1', teamId: 'T0OTHER', inExternalChannel: false });
+      expect(actorOf({ type, team: { id: 'T0HOST' }, user: { id: 'U1', team_id: 'T0OTHER' } })).toEqual({
+        userId: 'U1',
+        teamId: 'T0OTHER',
+        inExternalChannel: false,
+      });
     }
     expect(actorOf({ type: 'block_actions', team: { id: 'T0OTHER' }, user: { id: 'U1' } }).teamId).toBe('T0OTHER');
-    expect(actorOf({ type: 'event_callback', is_ext_shared_channel: true, event: { type: 'link_shared', user: 'U1' } })).toEqual({ userId: 'U1', teamId: undefined, inExternalChannel: true });
-    expect(actorOf({ type: 'event_callback', event: { type: 'message', user: 'U1', user_team: 'T0OTHER' } }).teamId).toBe('T0OTHER');
-    expect(actorOf({ type: 'event_callback', event: { type: 'app_uninstalled' } })).toEqual({ userId: undefined, teamId: undefined, inExternalChannel: false });
+    expect(
+      actorOf({ type: 'event_callback', is_ext_shared_channel: true, event: { type: 'link_shared', user: 'U1' } }),
+    ).toEqual({ userId: 'U1', teamId: undefined, inExternalChannel: true });
+    expect(
+      actorOf({ type: 'event_callback', event: { type: 'message', user: 'U1', user_team: 'T0OTHER' } }).teamId,
+    ).toBe('T0OTHER');
+    expect(actorOf({ type: 'event_callback', event: { type: 'app_uninstalled' } })).toEqual({
+      userId: undefined,
+      teamId: undefined,
+      inExternalChannel: false,
+    });
   });
 });
 
@@ -38,11 +56,21 @@ describe('isGuest', () => {
   });
 
   it('in an Enterprise Grid, lets in a colleague from a sibling workspace and keeps out another enterprise', async () => {
-    const enterprises: Record<string, string | undefined> = { U0SIBLING: 'E0ACME', U0VENDOR: 'E0VENDOR', U0PLAIN: undefined };
+    const enterprises: Record<string, string | undefined> = {
+      U0SIBLING: 'E0ACME',
+      U0VENDOR: 'E0VENDOR',
+      U0PLAIN: undefined,
+    };
     const lookup = async (userId: string) => enterprises[userId];
-    expect(await isGuest({ userId: 'U0SIBLING', teamId: 'T0SISTER', inExternalChannel: false }, GRID_HOST, lookup)).toBe(false);
-    expect(await isGuest({ userId: 'U0VENDOR', teamId: 'T0VENDOR', inExternalChannel: false }, GRID_HOST, lookup)).toBe(true);
-    expect(await isGuest({ userId: 'U0PLAIN', teamId: 'T0PLAIN', inExternalChannel: false }, GRID_HOST, lookup)).toBe(true);
+    expect(
+      await isGuest({ userId: 'U0SIBLING', teamId: 'T0SISTER', inExternalChannel: false }, GRID_HOST, lookup),
+    ).toBe(false);
+    expect(await isGuest({ userId: 'U0VENDOR', teamId: 'T0VENDOR', inExternalChannel: false }, GRID_HOST, lookup)).toBe(
+      true,
+    );
+    expect(await isGuest({ userId: 'U0PLAIN', teamId: 'T0PLAIN', inExternalChannel: false }, GRID_HOST, lookup)).toBe(
+      true,
+    );
     // The host's own people are never looked up.
     expect(await isGuest({ userId: 'U1', teamId: 'T0HOST', inExternalChannel: false }, GRID_HOST, never)).toBe(false);
   });

@@ -1,5 +1,15 @@
 import { expect, it } from 'vitest';
-import { abandonedJobs, claimJob, createJob, getJob, purgeJobs, recordStep, stopJob, type JobKey, type NewJob } from '../../src/features/onboard/jobs.js';
+import {
+  abandonedJobs,
+  claimJob,
+  createJob,
+  getJob,
+  purgeJobs,
+  recordStep,
+  stopJob,
+  type JobKey,
+  type NewJob,
+} from '../../src/features/onboard/jobs.js';
 import type { OnboardInput } from '../../src/features/onboard/validation.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
@@ -26,7 +36,9 @@ describeEachDialect('onboard jobs', (suite) => {
   it('is taken over only once its lease ran out, and by one claimant', async () => {
     await createJob(db(), job, lease('a', 60_000), at(0));
     expect(await claimJob(db(), key, ['running'], lease('b', 120_000), at(30_000))).toBe(false);
-    const claims = await Promise.all(['b', 'c'].map((token) => claimJob(db(), key, ['running'], lease(token, 180_000), at(60_000))));
+    const claims = await Promise.all(
+      ['b', 'c'].map((token) => claimJob(db(), key, ['running'], lease(token, 180_000), at(60_000))),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
@@ -46,17 +58,38 @@ describeEachDialect('onboard jobs', (suite) => {
     expect(await abandonedJobs(db(), at(11_999), 10)).toEqual([]);
     expect(await abandonedJobs(db(), at(12_000), 10)).toEqual([key]);
     expect(await claimJob(db(), key, ['running', 'queued'], lease('b', 200_000), at(12_000))).toBe(true);
-    expect(await stopJob(db(), key, 'b', 'needs_input', { kind: 'fields', step: 'customer', fields: { customer_slug: 'taken' } }, at(13_000))).toBe(true);
+    expect(
+      await stopJob(
+        db(),
+        key,
+        'b',
+        'needs_input',
+        { kind: 'fields', step: 'customer', fields: { customer_slug: 'taken' } },
+        at(13_000),
+      ),
+    ).toBe(true);
     expect(await abandonedJobs(db(), at(500_000), 10)).toEqual([]);
     // The resubmitted form takes it up again, with the corrected input.
-    expect(await claimJob(db(), key, ['needs_input'], lease('c', 300_000), at(14_000), { ...input, contact: { kind: 'later' } })).toBe(true);
-    expect((await getJob(db(), key))).toMatchObject({ status: 'running', problem: null, leaseToken: 'c' });
+    expect(
+      await claimJob(db(), key, ['needs_input'], lease('c', 300_000), at(14_000), {
+        ...input,
+        contact: { kind: 'later' },
+      }),
+    ).toBe(true);
+    expect(await getJob(db(), key)).toMatchObject({ status: 'running', problem: null, leaseToken: 'c' });
   });
 
   it('forgets finished jobs after a while, never running ones', async () => {
     await createJob(db(), job, lease('a', 60_000), at(0));
     await createJob(db(), { ...job, key: { workspaceId: 'T1', viewId: 'V2' } }, lease('x', 60_000), at(0));
-    await stopJob(db(), { workspaceId: 'T1', viewId: 'V2' }, 'x', 'failed', { kind: 'failed', step: 'contact', message: 'boom' }, at(1));
+    await stopJob(
+      db(),
+      { workspaceId: 'T1', viewId: 'V2' },
+      'x',
+      'failed',
+      { kind: 'failed', step: 'contact', message: 'boom' },
+      at(1),
+    );
     await purgeJobs(db(), at(10));
     expect(await getJob(db(), key)).toBeDefined();
     expect(await getJob(db(), { workspaceId: 'T1', viewId: 'V2' })).toBeUndefined();

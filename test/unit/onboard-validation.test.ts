@@ -48,9 +48,18 @@ describe('slugs', () => {
   });
 
   it('follows the name while the slug field still holds the derived slug, or is empty', () => {
-    expect(effectiveSlug({ customerName: 'Globex Two', slug: 'globex', derivedSlug: 'globex' })).toEqual({ slug: 'globex-two', fromName: true });
-    expect(effectiveSlug({ customerName: 'Globex Two', slug: '', derivedSlug: '' })).toEqual({ slug: 'globex-two', fromName: true });
-    expect(effectiveSlug({ customerName: 'Globex Two', slug: 'gx', derivedSlug: 'globex' })).toEqual({ slug: 'gx', fromName: false });
+    expect(effectiveSlug({ customerName: 'Globex Two', slug: 'globex', derivedSlug: 'globex' })).toEqual({
+      slug: 'globex-two',
+      fromName: true,
+    });
+    expect(effectiveSlug({ customerName: 'Globex Two', slug: '', derivedSlug: '' })).toEqual({
+      slug: 'globex-two',
+      fromName: true,
+    });
+    expect(effectiveSlug({ customerName: 'Globex Two', slug: 'gx', derivedSlug: 'globex' })).toEqual({
+      slug: 'gx',
+      fromName: false,
+    });
   });
 });
 
@@ -59,7 +68,14 @@ describe('validateOnboardForm', () => {
     const result = validateOnboardForm(form({ domain: 'HTTPS://Acme.Example/', targetDate: '2026-03-10' }), context);
     expect(result).toEqual({
       input: {
-        customer: { kind: 'new', name: 'Acme Corp', slug: 'acme-corp', slugFromName: true, domain: 'acme.example', status: 'active' },
+        customer: {
+          kind: 'new',
+          name: 'Acme Corp',
+          slug: 'acme-corp',
+          slugFromName: true,
+          domain: 'acme.example',
+          status: 'active',
+        },
         contact: { kind: 'new', name: 'Jane', email: 'jane@acme.example', title: null },
         onboarding: { phase: 'review', state: 'active', targetLaunchDate: '2026-03-10', csmUserId: 'U1' },
       },
@@ -68,25 +84,57 @@ describe('validateOnboardForm', () => {
 
   it('reports every bad field at once, one message per block', () => {
     const result = validateOnboardForm(
-      form({ customerName: '', slug: 'Bad Slug', domain: 'nope', status: null, contact: { name: '', email: 'x', title: '' }, phase: 'nowhere', state: 'done', targetDate: '2026-03-09', csmUserId: null }),
+      form({
+        customerName: '',
+        slug: 'Bad Slug',
+        domain: 'nope',
+        status: null,
+        contact: { name: '', email: 'x', title: '' },
+        phase: 'nowhere',
+        state: 'done',
+        targetDate: '2026-03-09',
+        csmUserId: null,
+      }),
       context,
     );
     expect(Object.keys('errors' in result ? result.errors : {}).sort()).toEqual(
-      ['contact_email', 'contact_name', 'customer_domain', 'customer_name', 'customer_slug', 'customer_status', 'onboarding_csm', 'onboarding_phase', 'onboarding_state', 'onboarding_target'].sort(),
+      [
+        'contact_email',
+        'contact_name',
+        'customer_domain',
+        'customer_name',
+        'customer_slug',
+        'customer_status',
+        'onboarding_csm',
+        'onboarding_phase',
+        'onboarding_state',
+        'onboarding_target',
+      ].sort(),
     );
   });
 
   it('skips what earlier steps made: a locked customer and contact are not checked again', () => {
-    const result = validateOnboardForm(form({ customerName: '', contact: { name: '', email: '', title: '' } }), { ...context, customerLocked: true, contactLocked: true });
+    const result = validateOnboardForm(form({ customerName: '', contact: { name: '', email: '', title: '' } }), {
+      ...context,
+      customerLocked: true,
+      contactLocked: true,
+    });
     expect('input' in result && result.input.customer).toBeNull();
     expect('input' in result && result.input.contact).toBeNull();
   });
 
   it('round-trips a checked form back into the form it came from', () => {
-    const values = form({ derivedSlug: 'acme-corp', domain: 'acme.example', targetDate: '2026-04-01', contact: { name: 'Jane', email: 'jane@acme.example', title: 'CTO' } });
+    const values = form({
+      derivedSlug: 'acme-corp',
+      domain: 'acme.example',
+      targetDate: '2026-04-01',
+      contact: { name: 'Jane', email: 'jane@acme.example', title: 'CTO' },
+    });
     const result = validateOnboardForm(values, context);
     if (!('input' in result)) throw new Error('expected a valid form');
-    expect(formValuesFromInput({ ...result.input, customer: result.input.customer!, contact: result.input.contact! })).toEqual(values);
+    expect(
+      formValuesFromInput({ ...result.input, customer: result.input.customer!, contact: result.input.contact! }),
+    ).toEqual(values);
   });
 });
 

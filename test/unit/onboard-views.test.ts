@@ -7,7 +7,16 @@ import { jobView, onboardForm } from '../../src/features/onboard/views.js';
 import { formValuesFromInput, type OnboardInput } from '../../src/features/onboard/validation.js';
 
 /** Every Block Kit limit (docs/slack-notes.md) a view here could break. */
-function checkLimits(view: { blocks: unknown[]; title?: { text: string }; submit?: { text: string }; close?: { text: string }; private_metadata?: string }, maxBlocks: number): void {
+function checkLimits(
+  view: {
+    blocks: unknown[];
+    title?: { text: string };
+    submit?: { text: string };
+    close?: { text: string };
+    private_metadata?: string;
+  },
+  maxBlocks: number,
+): void {
   expect(view.blocks.length).toBeLessThanOrEqual(maxBlocks);
   for (const t of [view.title, view.submit, view.close]) if (t) expect([...t.text].length).toBeLessThanOrEqual(24);
   expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(3000);
@@ -18,20 +27,30 @@ function checkLimits(view: { blocks: unknown[]; title?: { text: string }; submit
     }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    if (key === 'options') expect([...((o.text as { text: string }).text)].length).toBeLessThanOrEqual(75);
-    if (o.type === 'header') expect([...((o.text as { text: string }).text)].length).toBeLessThanOrEqual(150);
-    if (o.type === 'button') expect([...((o.text as { text: string }).text)].length).toBeLessThanOrEqual(75);
-    if (o.type === 'mrkdwn' || o.type === 'plain_text') expect([...(o.text as string)].length).toBeLessThanOrEqual(3000);
+    if (key === 'options') expect([...(o.text as { text: string }).text].length).toBeLessThanOrEqual(75);
+    if (o.type === 'header') expect([...(o.text as { text: string }).text].length).toBeLessThanOrEqual(150);
+    if (o.type === 'button') expect([...(o.text as { text: string }).text].length).toBeLessThanOrEqual(75);
+    if (o.type === 'mrkdwn' || o.type === 'plain_text')
+      expect([...(o.text as string)].length).toBeLessThanOrEqual(3000);
     for (const [k, v] of Object.entries(o)) walk(v, k);
   };
   walk(view.blocks);
 }
 
 const long = (n: number) => 'Ŵ'.repeat(n);
-const manyPhases = new PhaseSequence(Array.from({ length: 140 }, (_, i): Phase => ({ key: `phase_${i}`, name: `${long(90)} ${i}`, archived: false })));
+const manyPhases = new PhaseSequence(
+  Array.from({ length: 140 }, (_, i): Phase => ({ key: `phase_${i}`, name: `${long(90)} ${i}`, archived: false })),
+);
 
 const input: OnboardInput = {
-  customer: { kind: 'new', name: long(200), slug: 'x'.repeat(60), slugFromName: false, domain: 'a.example', status: 'active' },
+  customer: {
+    kind: 'new',
+    name: long(200),
+    slug: 'x'.repeat(60),
+    slugFromName: false,
+    domain: 'a.example',
+    status: 'active',
+  },
   contact: { kind: 'new', name: long(150), email: 'a@b.example', title: long(150) },
   onboarding: { phase: 'phase_3', state: 'active', targetLaunchDate: '2026-05-01', csmUserId: 'U1' },
 };
@@ -56,12 +75,38 @@ describe('onboard views stay inside Slack limits with the longest values', () =>
   const records = {
     customer: { id: 'c1', display_id: 12, name: long(200), slug: 'x'.repeat(60), created: true },
     contact: { id: 'k1', name: long(150), email: 'a@b.example', title: long(150), replaced: long(150) },
-    onboarding: { id: 'o1', display_id: 7, phase: 'phase_3', state: 'active', target_launch_date: '2026-05-01', csm_id: null },
+    onboarding: {
+      id: 'o1',
+      display_id: 7,
+      phase: 'phase_3',
+      state: 'active',
+      target_launch_date: '2026-05-01',
+      csm_id: null,
+    },
   };
 
   it('the form, with every error line, a suggestion and a hundred-plus phases', () => {
-    const errors = Object.fromEntries(['customer_name', 'customer_slug', 'customer_domain', 'contact_name', 'contact_email', 'contact_title', 'onboarding_phase', 'onboarding_target', 'onboarding_csm'].map((b) => [b, long(400)]));
-    const view = onboardForm(formValuesFromInput(input), { mode: 'test', phases: manyPhases, errors, problem: long(2000), slugSuggestion: 'x'.repeat(58) + '-2', existingMatch: { name: long(200), display_id: 1 } });
+    const errors = Object.fromEntries(
+      [
+        'customer_name',
+        'customer_slug',
+        'customer_domain',
+        'contact_name',
+        'contact_email',
+        'contact_title',
+        'onboarding_phase',
+        'onboarding_target',
+        'onboarding_csm',
+      ].map((b) => [b, long(400)]),
+    );
+    const view = onboardForm(formValuesFromInput(input), {
+      mode: 'test',
+      phases: manyPhases,
+      errors,
+      problem: long(2000),
+      slugSuggestion: 'x'.repeat(58) + '-2',
+      existingMatch: { name: long(200), display_id: 1 },
+    });
     checkLimits(view, 100);
     expect(view.blocks[0]).toMatchObject({ block_id: 'test_key_label' });
   });
@@ -69,8 +114,20 @@ describe('onboard views stay inside Slack limits with the longest values', () =>
   it.each([
     ['running', {}],
     ['queued', { status: 'queued' as const, problem: { kind: 'queued' as const, step: 'contact' as const } }],
-    ['failed', { status: 'failed' as const, problem: { kind: 'failed' as const, step: 'onboarding' as const, message: long(500) } }],
-    ['needs_input', { status: 'needs_input' as const, problem: { kind: 'fields' as const, step: 'onboarding' as const, fields: { onboarding_phase: long(300) } } }],
+    [
+      'failed',
+      {
+        status: 'failed' as const,
+        problem: { kind: 'failed' as const, step: 'onboarding' as const, message: long(500) },
+      },
+    ],
+    [
+      'needs_input',
+      {
+        status: 'needs_input' as const,
+        problem: { kind: 'fields' as const, step: 'onboarding' as const, fields: { onboarding_phase: long(300) } },
+      },
+    ],
     ['done', { status: 'done' as const }],
   ])('the %s view', (_status, over) => {
     const view = jobView(job({ records, ...over }), shown);
@@ -79,7 +136,10 @@ describe('onboard views stay inside Slack limits with the longest values', () =>
   });
 
   it('the failure view offers Retry as its submit button', () => {
-    const view = jobView(job({ status: 'failed', problem: { kind: 'failed', step: 'contact', message: 'boom' } }), shown);
+    const view = jobView(
+      job({ status: 'failed', problem: { kind: 'failed', step: 'contact', message: 'boom' } }),
+      shown,
+    );
     expect(view.callback_id).toBe('onboard_retry');
     expect(view.submit?.text).toBe('Retry');
   });
@@ -90,7 +150,14 @@ describe('customer messages stay inside Slack limits', () => {
     const card: CustomerCard = {
       customer: { id: 'c', display_id: 1, name: long(300), slug: 'x', domain: long(300), status: long(100) },
       primary: { name: long(200), email: 'e@x.example', title: long(200) },
-      onboardings: Array.from({ length: 40 }, (_, i) => ({ id: `o${i}`, display_id: i, phaseName: long(200), progress: { step: 1, of: 7 }, state: 'active', target: null })),
+      onboardings: Array.from({ length: 40 }, (_, i) => ({
+        id: `o${i}`,
+        display_id: i,
+        phaseName: long(200),
+        progress: { step: 1, of: 7 },
+        state: 'active',
+        target: null,
+      })),
     };
     const message = customerCardMessage(card, { mode: 'test', now: new Date() });
     checkLimits(message, 50);
@@ -98,7 +165,14 @@ describe('customer messages stay inside Slack limits', () => {
   });
 
   it('a pick list of long names', () => {
-    const rows = Array.from({ length: 10 }, (_, i) => ({ id: `c${i}`, display_id: i, name: long(300), slug: 's', domain: null, status: null }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      id: `c${i}`,
+      display_id: i,
+      name: long(300),
+      slug: 's',
+      domain: null,
+      status: null,
+    }));
     checkLimits(customerPickList(rows, long(500), { mode: null, more: true, fromPivotal: false }), 50);
   });
 

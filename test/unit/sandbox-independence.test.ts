@@ -53,16 +53,28 @@ describe('sandbox independence', () => {
   const files = tsFiles(SANDBOX).filter((f) => f !== BOOT);
 
   it('finds the simulator and the Slack stand-in to check', () => {
-    expect(files.map(rel)).toEqual(expect.arrayContaining(['sandbox/pivotal-simulator/index.ts', 'sandbox/pivotal-simulator/routes.ts', 'sandbox/fake-slack/server.ts']));
+    expect(files.map(rel)).toEqual(
+      expect.arrayContaining([
+        'sandbox/pivotal-simulator/index.ts',
+        'sandbox/pivotal-simulator/routes.ts',
+        'sandbox/fake-slack/server.ts',
+      ]),
+    );
   });
 
   it.each(files.map((f) => [rel(f), f]))('%s reaches nothing under src/', (_name, file) => {
-    const intoSrc = [...reach(file).entries()].filter(([target]) => target.startsWith(SRC)).map(([, via]) => via.map(rel).join(' → '));
+    const intoSrc = [...reach(file).entries()]
+      .filter(([target]) => target.startsWith(SRC))
+      .map(([, via]) => via.map(rel).join(' → '));
     expect(intoSrc).toEqual([]);
   });
 
   it('would notice an import of src/, static or dynamic', () => {
-    const sample = "import { keyMode } from '../../src/pivotal/keys.js';\nconst m = await import('../../src/config.js');";
-    expect([...sample.matchAll(SPECIFIER)].map((m) => m[1])).toEqual(['../../src/pivotal/keys.js', '../../src/config.js']);
+    const sample =
+      "import { keyMode } from '../../src/pivotal/keys.js';\nconst m = await import('../../src/config.js');";
+    expect([...sample.matchAll(SPECIFIER)].map((m) => m[1])).toEqual([
+      '../../src/pivotal/keys.js',
+      '../../src/config.js',
+    ]);
   });
 });

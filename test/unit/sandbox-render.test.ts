@@ -24,7 +24,16 @@ const control = (nodes: VElement[], actionId: string) => {
 
 describe('mrkdwn', () => {
   it('renders bold, italic, strike, code and pre as elements', () => {
-    expect(tags(md('a *bold* b _it_ c ~gone~ d `x*y*z`'))).toEqual(['a ', '<strong>bold', ' b ', '<em>it', ' c ', '<s>gone', ' d ', '<code>x*y*z']);
+    expect(tags(md('a *bold* b _it_ c ~gone~ d `x*y*z`'))).toEqual([
+      'a ',
+      '<strong>bold',
+      ' b ',
+      '<em>it',
+      ' c ',
+      '<s>gone',
+      ' d ',
+      '<code>x*y*z',
+    ]);
     const pre = md('before\n```line 1\n*not bold*```after');
     expect(tags(pre)).toEqual(['before\n', '<pre>line 1\n*not bold*', 'after']);
   });
@@ -38,7 +47,9 @@ describe('mrkdwn', () => {
   });
 
   it('turns links, user and channel mentions into safe nodes with the demo names', () => {
-    const nodes = md('*<https://my.pivotal.app/customers/7|Acme & Co>* for <@U0CSM> in <#C0ONBOARD> and <#C999|elsewhere> <@U404>');
+    const nodes = md(
+      '*<https://my.pivotal.app/customers/7|Acme & Co>* for <@U0CSM> in <#C0ONBOARD> and <#C999|elsewhere> <@U404>',
+    );
     const link = findAll(nodes, (el) => el.tag === 'a')[0]!;
     expect(link.attrs).toMatchObject({ href: 'https://my.pivotal.app/customers/7', target: '_blank' });
     expect(textOf(link)).toBe('Acme & Co');
@@ -51,10 +62,16 @@ describe('mrkdwn', () => {
   });
 
   it('shows the emoji of a shortcode it knows, outside code; others stay as typed', () => {
-    expect(textOf(md(':test_tube: *TEST MODE* :white_check_mark: `:x:` :not_a_known_one:'))).toBe('🧪 TEST MODE ✅ :x: :not_a_known_one:');
+    expect(textOf(md(':test_tube: *TEST MODE* :white_check_mark: `:x:` :not_a_known_one:'))).toBe(
+      '🧪 TEST MODE ✅ :x: :not_a_known_one:',
+    );
     expect(textOf(renderText({ type: 'plain_text', text: ':warning: Careful', emoji: true }, ctx))).toBe('⚠️ Careful');
-    expect(textOf(renderText({ type: 'plain_text', text: ':warning: Careful', emoji: false }, ctx))).toBe(':warning: Careful');
-    expect(textOf(renderText({ type: 'plain_text', text: ':constructor: :__proto__: :toString:' }, ctx))).toBe(':constructor: :__proto__: :toString:');
+    expect(textOf(renderText({ type: 'plain_text', text: ':warning: Careful', emoji: false }, ctx))).toBe(
+      ':warning: Careful',
+    );
+    expect(textOf(renderText({ type: 'plain_text', text: ':constructor: :__proto__: :toString:' }, ctx))).toBe(
+      ':constructor: :__proto__: :toString:',
+    );
   });
 
   it('never turns app text into markup or a script link', () => {
@@ -76,14 +93,24 @@ describe('Block Kit renderer', () => {
       [
         { type: 'header', text: { type: 'plain_text', text: 'Before' } },
         { type: 'hologram', block_id: 'h1' },
-        { type: 'actions', elements: [{ type: 'teleporter', action_id: 't' }, { type: 'button', action_id: 'ok', text: { type: 'plain_text', text: 'OK' } }] },
+        {
+          type: 'actions',
+          elements: [
+            { type: 'teleporter', action_id: 't' },
+            { type: 'button', action_id: 'ok', text: { type: 'plain_text', text: 'OK' } },
+          ],
+        },
         'not even an object',
         { type: 'section', text: { type: 'mrkdwn', text: 'After' } },
       ],
       ctx,
     );
     expect(nodes).toHaveLength(5);
-    expect(byAttr(nodes, 'data-unsupported').map(textOf)).toEqual(['Unsupported block: hologram', 'Unsupported element: teleporter', 'Unsupported block: string']);
+    expect(byAttr(nodes, 'data-unsupported').map(textOf)).toEqual([
+      'Unsupported block: hologram',
+      'Unsupported element: teleporter',
+      'Unsupported block: string',
+    ]);
     expect(textOf(nodes)).toContain('Before');
     expect(textOf(nodes)).toContain('After');
     expect(textOf(control(nodes, 'ok'))).toBe('OK');
@@ -96,7 +123,15 @@ describe('Block Kit renderer', () => {
         throw new Error('boom');
       },
     };
-    const nodes = renderBlocks([{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: 'oops' }] }, { type: 'section', fields: 'x', accessory: 42 }, exploding, { type: 'divider' }], ctx);
+    const nodes = renderBlocks(
+      [
+        { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: 'oops' }] },
+        { type: 'section', fields: 'x', accessory: 42 },
+        exploding,
+        { type: 'divider' },
+      ],
+      ctx,
+    );
     expect(nodes).toHaveLength(4);
     expect(textOf(nodes[2]!)).toBe('Could not render section block: boom');
     expect(nodes[3]!.tag).toBe('hr');
@@ -114,17 +149,35 @@ describe('Block Kit renderer', () => {
             { type: 'mrkdwn', text: '*Phase*\nReview' },
             { type: 'plain_text', text: 'Target: 2026-07-01' },
           ],
-          accessory: { type: 'overflow', action_id: 'more', options: [{ text: { type: 'plain_text', text: 'Open in Pivotal' }, value: 'open' }] },
+          accessory: {
+            type: 'overflow',
+            action_id: 'more',
+            options: [{ text: { type: 'plain_text', text: 'Open in Pivotal' }, value: 'open' }],
+          },
         },
-        { type: 'context', elements: [{ type: 'image', image_url: 'https://x/y.png', alt_text: 'logo' }, { type: 'mrkdwn', text: 'by <@U0ADMIN>' }] },
+        {
+          type: 'context',
+          elements: [
+            { type: 'image', image_url: 'https://x/y.png', alt_text: 'logo' },
+            { type: 'mrkdwn', text: 'by <@U0ADMIN>' },
+          ],
+        },
         { type: 'divider' },
-        { type: 'image', image_url: 'https://x/chart.png', alt_text: 'pipeline chart', title: { type: 'plain_text', text: 'Chart' } },
+        {
+          type: 'image',
+          image_url: 'https://x/chart.png',
+          alt_text: 'pipeline chart',
+          title: { type: 'plain_text', text: 'Chart' },
+        },
       ],
       ctx,
     );
     expect(textOf(nodes[0]!)).toBe('Acme <Rockets>');
     expect(nodes[0]!.attrs).toMatchObject({ 'data-block-id': 'hd', class: 'bk-block bk-header' });
-    expect(findAll(nodes[1]!, (el) => el.attrs?.class === 'bk-field').map(textOf)).toEqual(['Phase\nReview', 'Target: 2026-07-01']);
+    expect(findAll(nodes[1]!, (el) => el.attrs?.class === 'bk-field').map(textOf)).toEqual([
+      'Phase\nReview',
+      'Target: 2026-07-01',
+    ]);
     const overflow = control(nodes, 'more');
     expect(overflow.attrs).toMatchObject({ 'data-block-id': 'card', 'data-type': 'overflow', 'data-dispatch': '1' });
     expect(textOf(overflow)).toBe('⋯Open in Pivotal');
@@ -135,27 +188,57 @@ describe('Block Kit renderer', () => {
   });
 
   it('renders buttons with style, url buttons for a new tab and confirm dialogs', () => {
-    const confirm = { title: { type: 'plain_text', text: 'Skip ahead?' }, text: { type: 'mrkdwn', text: 'This skips *Review*.' }, confirm: { type: 'plain_text', text: 'Skip' }, deny: { type: 'plain_text', text: 'Back' } };
+    const confirm = {
+      title: { type: 'plain_text', text: 'Skip ahead?' },
+      text: { type: 'mrkdwn', text: 'This skips *Review*.' },
+      confirm: { type: 'plain_text', text: 'Skip' },
+      deny: { type: 'plain_text', text: 'Back' },
+    };
     const nodes = renderBlocks(
       [
         {
           type: 'actions',
           block_id: 'acts',
           elements: [
-            { type: 'button', action_id: 'advance', style: 'primary', value: 'onb_1', text: { type: 'plain_text', text: 'Advance' } },
+            {
+              type: 'button',
+              action_id: 'advance',
+              style: 'primary',
+              value: 'onb_1',
+              text: { type: 'plain_text', text: 'Advance' },
+            },
             { type: 'button', action_id: 'skip', style: 'danger', text: { type: 'plain_text', text: 'Skip' }, confirm },
-            { type: 'button', action_id: 'open', url: 'https://my.pivotal.app/onboardings/1', text: { type: 'plain_text', text: 'Open' } },
-            { type: 'button', action_id: 'evil', url: 'javascript:alert(1)', text: { type: 'plain_text', text: 'Evil' } },
+            {
+              type: 'button',
+              action_id: 'open',
+              url: 'https://my.pivotal.app/onboardings/1',
+              text: { type: 'plain_text', text: 'Open' },
+            },
+            {
+              type: 'button',
+              action_id: 'evil',
+              url: 'javascript:alert(1)',
+              text: { type: 'plain_text', text: 'Evil' },
+            },
             { type: 'button', text: { type: 'plain_text', text: 'No id' } },
           ],
         },
       ],
       ctx,
     );
-    expect(control(nodes, 'advance').attrs).toMatchObject({ class: 'bk-button bk-primary', 'data-value': 'onb_1', 'data-type': 'button' });
+    expect(control(nodes, 'advance').attrs).toMatchObject({
+      class: 'bk-button bk-primary',
+      'data-value': 'onb_1',
+      'data-type': 'button',
+    });
     const skip = control(nodes, 'skip');
     expect(skip.attrs!.class).toBe('bk-button bk-danger');
-    expect(JSON.parse(skip.attrs!['data-confirm']!)).toEqual({ title: 'Skip ahead?', text: 'This skips *Review*.', confirm: 'Skip', deny: 'Back' });
+    expect(JSON.parse(skip.attrs!['data-confirm']!)).toEqual({
+      title: 'Skip ahead?',
+      text: 'This skips *Review*.',
+      confirm: 'Skip',
+      deny: 'Back',
+    });
     const open = control(nodes, 'open');
     expect(open).toMatchObject({ tag: 'a', attrs: { href: 'https://my.pivotal.app/onboardings/1', target: '_blank' } });
     expect(control(nodes, 'evil')).toMatchObject({ tag: 'button' });
@@ -166,49 +249,191 @@ describe('Block Kit renderer', () => {
 
   it('renders every input the app uses, with initial values, hints, optional marks and errors', () => {
     const blocks = [
-      { type: 'input', block_id: 'name', label: { type: 'plain_text', text: 'Customer name' }, hint: { type: 'plain_text', text: 'As the customer writes it' }, element: { type: 'plain_text_input', action_id: 'v', initial_value: 'Acme', max_length: 80 } },
-      { type: 'input', block_id: 'notes', optional: true, label: { type: 'plain_text', text: 'Notes' }, element: { type: 'plain_text_input', action_id: 'v', multiline: true, initial_value: 'line 1\nline 2' } },
-      { type: 'input', block_id: 'phase', label: { type: 'plain_text', text: 'Phase' }, element: { type: 'static_select', action_id: 'v', initial_option: { text: { type: 'plain_text', text: 'Review' }, value: 'review' }, options: [{ text: { type: 'plain_text', text: 'Design' }, value: 'program_design' }, { text: { type: 'plain_text', text: 'Review' }, value: 'review' }] } },
-      { type: 'input', block_id: 'grouped', label: { type: 'plain_text', text: 'Grouped' }, element: { type: 'static_select', action_id: 'v', option_groups: [{ label: { type: 'plain_text', text: 'Early' }, options: [{ text: { type: 'plain_text', text: 'Design' }, value: 'd' }] }] } },
-      { type: 'input', block_id: 'customer', dispatch_action: true, label: { type: 'plain_text', text: 'Customer' }, element: { type: 'external_select', action_id: 'pick', min_query_length: 1, initial_option: { text: { type: 'plain_text', text: 'Acme' }, value: 'cus_1' } } },
-      { type: 'input', block_id: 'csm', label: { type: 'plain_text', text: 'CSM' }, element: { type: 'users_select', action_id: 'v', initial_user: 'U0ADMIN' } },
-      { type: 'input', block_id: 'channel', label: { type: 'plain_text', text: 'Channel' }, element: { type: 'conversations_select', action_id: 'v', initial_conversation: 'C0ONBOARD' } },
-      { type: 'input', block_id: 'channel2', label: { type: 'plain_text', text: 'Channel' }, element: { type: 'channels_select', action_id: 'v' } },
-      { type: 'input', block_id: 'target', label: { type: 'plain_text', text: 'Target' }, element: { type: 'datepicker', action_id: 'v', initial_date: '2026-07-01' } },
-      { type: 'input', block_id: 'flags', label: { type: 'plain_text', text: 'Flags' }, element: { type: 'checkboxes', action_id: 'v', initial_options: [{ text: { type: 'mrkdwn', text: '*Notify*' }, value: 'notify' }], options: [{ text: { type: 'mrkdwn', text: '*Notify*' }, value: 'notify', description: { type: 'plain_text', text: 'Post in the channel' } }, { text: { type: 'plain_text', text: 'Other' }, value: 'other' }] } },
-      { type: 'input', block_id: 'state', label: { type: 'plain_text', text: 'State' }, element: { type: 'radio_buttons', action_id: 'v', initial_option: { text: { type: 'plain_text', text: 'Paused' }, value: 'paused' }, options: [{ text: { type: 'plain_text', text: 'Active' }, value: 'active' }, { text: { type: 'plain_text', text: 'Paused' }, value: 'paused' }] } },
-      { type: 'input', block_id: 'seats', label: { type: 'plain_text', text: 'Seats' }, element: { type: 'number_input', action_id: 'v', is_decimal_allowed: false, min_value: '1', initial_value: '5' } },
-      { type: 'input', block_id: 'email', label: { type: 'plain_text', text: 'Email' }, element: { type: 'email_text_input', action_id: 'v' } },
-      { type: 'input', block_id: 'site', label: { type: 'plain_text', text: 'Site' }, element: { type: 'url_text_input', action_id: 'v' } },
+      {
+        type: 'input',
+        block_id: 'name',
+        label: { type: 'plain_text', text: 'Customer name' },
+        hint: { type: 'plain_text', text: 'As the customer writes it' },
+        element: { type: 'plain_text_input', action_id: 'v', initial_value: 'Acme', max_length: 80 },
+      },
+      {
+        type: 'input',
+        block_id: 'notes',
+        optional: true,
+        label: { type: 'plain_text', text: 'Notes' },
+        element: { type: 'plain_text_input', action_id: 'v', multiline: true, initial_value: 'line 1\nline 2' },
+      },
+      {
+        type: 'input',
+        block_id: 'phase',
+        label: { type: 'plain_text', text: 'Phase' },
+        element: {
+          type: 'static_select',
+          action_id: 'v',
+          initial_option: { text: { type: 'plain_text', text: 'Review' }, value: 'review' },
+          options: [
+            { text: { type: 'plain_text', text: 'Design' }, value: 'program_design' },
+            { text: { type: 'plain_text', text: 'Review' }, value: 'review' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'grouped',
+        label: { type: 'plain_text', text: 'Grouped' },
+        element: {
+          type: 'static_select',
+          action_id: 'v',
+          option_groups: [
+            {
+              label: { type: 'plain_text', text: 'Early' },
+              options: [{ text: { type: 'plain_text', text: 'Design' }, value: 'd' }],
+            },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'customer',
+        dispatch_action: true,
+        label: { type: 'plain_text', text: 'Customer' },
+        element: {
+          type: 'external_select',
+          action_id: 'pick',
+          min_query_length: 1,
+          initial_option: { text: { type: 'plain_text', text: 'Acme' }, value: 'cus_1' },
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'csm',
+        label: { type: 'plain_text', text: 'CSM' },
+        element: { type: 'users_select', action_id: 'v', initial_user: 'U0ADMIN' },
+      },
+      {
+        type: 'input',
+        block_id: 'channel',
+        label: { type: 'plain_text', text: 'Channel' },
+        element: { type: 'conversations_select', action_id: 'v', initial_conversation: 'C0ONBOARD' },
+      },
+      {
+        type: 'input',
+        block_id: 'channel2',
+        label: { type: 'plain_text', text: 'Channel' },
+        element: { type: 'channels_select', action_id: 'v' },
+      },
+      {
+        type: 'input',
+        block_id: 'target',
+        label: { type: 'plain_text', text: 'Target' },
+        element: { type: 'datepicker', action_id: 'v', initial_date: '2026-07-01' },
+      },
+      {
+        type: 'input',
+        block_id: 'flags',
+        label: { type: 'plain_text', text: 'Flags' },
+        element: {
+          type: 'checkboxes',
+          action_id: 'v',
+          initial_options: [{ text: { type: 'mrkdwn', text: '*Notify*' }, value: 'notify' }],
+          options: [
+            {
+              text: { type: 'mrkdwn', text: '*Notify*' },
+              value: 'notify',
+              description: { type: 'plain_text', text: 'Post in the channel' },
+            },
+            { text: { type: 'plain_text', text: 'Other' }, value: 'other' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'state',
+        label: { type: 'plain_text', text: 'State' },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'v',
+          initial_option: { text: { type: 'plain_text', text: 'Paused' }, value: 'paused' },
+          options: [
+            { text: { type: 'plain_text', text: 'Active' }, value: 'active' },
+            { text: { type: 'plain_text', text: 'Paused' }, value: 'paused' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'seats',
+        label: { type: 'plain_text', text: 'Seats' },
+        element: {
+          type: 'number_input',
+          action_id: 'v',
+          is_decimal_allowed: false,
+          min_value: '1',
+          initial_value: '5',
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'email',
+        label: { type: 'plain_text', text: 'Email' },
+        element: { type: 'email_text_input', action_id: 'v' },
+      },
+      {
+        type: 'input',
+        block_id: 'site',
+        label: { type: 'plain_text', text: 'Site' },
+        element: { type: 'url_text_input', action_id: 'v' },
+      },
     ];
     const nodes = renderBlocks(blocks, { ...ctx, errors: { email: 'That is not an email address' }, scope: 'V1' });
     const at = (blockId: string) => byAttr(nodes, 'data-block-id', blockId).find((el) => el.attrs!['data-action-id'])!;
 
     expect(textOf(nodes[0]!)).toContain('Customer name');
     expect(textOf(nodes[0]!)).toContain('As the customer writes it');
-    expect(at('name')).toMatchObject({ tag: 'input', attrs: { type: 'text', value: 'Acme', maxlength: '80', 'data-dispatch': '0' } });
+    expect(at('name')).toMatchObject({
+      tag: 'input',
+      attrs: { type: 'text', value: 'Acme', maxlength: '80', 'data-dispatch': '0' },
+    });
     expect(at('notes')).toMatchObject({ tag: 'textarea', children: ['line 1\nline 2'] });
     expect(textOf(nodes[1]!)).toContain('(optional)');
     expect(nodes[1]!.attrs!['data-optional']).toBe('1');
     expect(findAll(at('phase'), (el) => el.attrs?.selected !== undefined).map(textOf)).toEqual(['Review']);
     expect(findAll(at('grouped'), (el) => el.tag === 'optgroup')[0]!.attrs!.label).toBe('Early');
-    expect(at('customer').attrs).toMatchObject({ 'data-type': 'external_select', 'data-min-query-length': '1', 'data-value': 'cus_1', value: 'Acme', 'data-dispatch': '1' });
-    expect(findAll(at('csm'), (el) => el.tag === 'option').map(textOf)).toEqual(['Select an item', 'Casey CSM', 'Ada Admin']);
+    expect(at('customer').attrs).toMatchObject({
+      'data-type': 'external_select',
+      'data-min-query-length': '1',
+      'data-value': 'cus_1',
+      value: 'Acme',
+      'data-dispatch': '1',
+    });
+    expect(findAll(at('csm'), (el) => el.tag === 'option').map(textOf)).toEqual([
+      'Select an item',
+      'Casey CSM',
+      'Ada Admin',
+    ]);
     expect(findAll(at('csm'), (el) => el.attrs?.selected !== undefined).map(textOf)).toEqual(['Ada Admin']);
     expect(findAll(at('channel'), (el) => el.attrs?.selected !== undefined).map(textOf)).toEqual(['#onboarding']);
     expect(findAll(at('channel2'), (el) => el.tag === 'option').map(textOf)).toEqual(['Select an item', '#onboarding']);
     expect(at('target').attrs).toMatchObject({ type: 'date', value: '2026-07-01' });
     const boxes = findAll(at('flags'), (el) => el.tag === 'input');
-    expect(boxes.map((b) => [b.attrs!.type, b.attrs!.value, b.attrs!.checked])).toEqual([['checkbox', 'notify', ''], ['checkbox', 'other', undefined]]);
+    expect(boxes.map((b) => [b.attrs!.type, b.attrs!.value, b.attrs!.checked])).toEqual([
+      ['checkbox', 'notify', ''],
+      ['checkbox', 'other', undefined],
+    ]);
     expect(textOf(at('flags'))).toBe('NotifyPost in the channelOther');
     const radios = findAll(at('state'), (el) => el.tag === 'input');
-    expect(radios.map((r) => [r.attrs!.type, r.attrs!.name, r.attrs!.checked])).toEqual([['radio', 'V1/state/v', undefined], ['radio', 'V1/state/v', '']]);
+    expect(radios.map((r) => [r.attrs!.type, r.attrs!.name, r.attrs!.checked])).toEqual([
+      ['radio', 'V1/state/v', undefined],
+      ['radio', 'V1/state/v', ''],
+    ]);
     expect(at('seats').attrs).toMatchObject({ type: 'number', step: '1', min: '1', value: '5' });
     expect(at('email').attrs).toMatchObject({ type: 'email' });
     expect(at('site').attrs).toMatchObject({ type: 'url' });
 
     const errors = byAttr(nodes, 'data-error-for');
-    expect(errors.filter((e) => e.attrs!.hidden === undefined).map((e) => [e.attrs!['data-error-for'], textOf(e)])).toEqual([['email', 'That is not an email address']]);
+    expect(
+      errors.filter((e) => e.attrs!.hidden === undefined).map((e) => [e.attrs!['data-error-for'], textOf(e)]),
+    ).toEqual([['email', 'That is not an email address']]);
   });
 
   it('renders selects and pickers in actions blocks as dispatching controls', () => {
@@ -218,10 +443,19 @@ describe('Block Kit renderer', () => {
           type: 'actions',
           block_id: 'filters',
           elements: [
-            { type: 'static_select', action_id: 'state', placeholder: { type: 'plain_text', text: 'Any state' }, options: [{ text: { type: 'plain_text', text: 'Paused' }, value: 'paused' }] },
+            {
+              type: 'static_select',
+              action_id: 'state',
+              placeholder: { type: 'plain_text', text: 'Any state' },
+              options: [{ text: { type: 'plain_text', text: 'Paused' }, value: 'paused' }],
+            },
             { type: 'users_select', action_id: 'owner' },
             { type: 'datepicker', action_id: 'due' },
-            { type: 'radio_buttons', action_id: 'scope', options: [{ text: { type: 'plain_text', text: 'Mine' }, value: 'mine' }] },
+            {
+              type: 'radio_buttons',
+              action_id: 'scope',
+              options: [{ text: { type: 'plain_text', text: 'Mine' }, value: 'mine' }],
+            },
           ],
         },
       ],
@@ -237,8 +471,26 @@ describe('Block Kit renderer', () => {
         {
           type: 'rich_text',
           elements: [
-            { type: 'rich_text_section', elements: [{ type: 'text', text: 'Hi ' }, { type: 'user', user_id: 'U0CSM' }, { type: 'text', text: ' bold', style: { bold: true } }, { type: 'emoji', name: 'wave' }, { type: 'link', url: 'https://x.test', text: 'x' }, { type: 'channel', channel_id: 'C0ONBOARD' }, { type: 'broadcast', range: 'here' }] },
-            { type: 'rich_text_list', style: 'ordered', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }, { type: 'rich_text_section', elements: [{ type: 'text', text: 'two' }] }] },
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'text', text: 'Hi ' },
+                { type: 'user', user_id: 'U0CSM' },
+                { type: 'text', text: ' bold', style: { bold: true } },
+                { type: 'emoji', name: 'wave' },
+                { type: 'link', url: 'https://x.test', text: 'x' },
+                { type: 'channel', channel_id: 'C0ONBOARD' },
+                { type: 'broadcast', range: 'here' },
+              ],
+            },
+            {
+              type: 'rich_text_list',
+              style: 'ordered',
+              elements: [
+                { type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] },
+                { type: 'rich_text_section', elements: [{ type: 'text', text: 'two' }] },
+              ],
+            },
             { type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted' }] },
             { type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'code()' }] },
           ],
@@ -261,8 +513,17 @@ describe('Block Kit renderer', () => {
 
 describe('surfaces', () => {
   it('frames a modal with its title, submit and close, and warns past Slack’s block limit', () => {
-    const view = { type: 'modal', callback_id: 'onboard', title: { type: 'plain_text', text: 'Onboard' }, submit: { type: 'plain_text', text: 'Create' }, blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) };
-    const modal = renderModal({ viewId: 'V1', view, depth: 2, trouble: 'We had some trouble connecting. Try again?' }, ctx);
+    const view = {
+      type: 'modal',
+      callback_id: 'onboard',
+      title: { type: 'plain_text', text: 'Onboard' },
+      submit: { type: 'plain_text', text: 'Create' },
+      blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })),
+    };
+    const modal = renderModal(
+      { viewId: 'V1', view, depth: 2, trouble: 'We had some trouble connecting. Try again?' },
+      ctx,
+    );
     expect(modal.attrs).toMatchObject({ 'data-surface': 'view', 'data-view-id': 'V1', 'data-callback-id': 'onboard' });
     expect(byAttr(modal, 'data-modal-submit').map(textOf)).toEqual(['Create']);
     expect(byAttr(modal, 'data-modal-close').map(textOf)).toEqual(['‹', '×', 'Cancel']);
@@ -271,9 +532,24 @@ describe('surfaces', () => {
   });
 
   it('shows a message’s blocks (not its fallback text), the ephemeral mark and its thread replies', () => {
-    const reply = { ref: { kind: 'message' as const, channel: 'C0ONBOARD', ts: '2.0' }, author: 'Pivotal', text: 'Moved to *Review*', ephemeral: false, edited: false, replies: [] };
+    const reply = {
+      ref: { kind: 'message' as const, channel: 'C0ONBOARD', ts: '2.0' },
+      author: 'Pivotal',
+      text: 'Moved to *Review*',
+      ephemeral: false,
+      edited: false,
+      replies: [],
+    };
     const node = renderMessage(
-      { ref: { kind: 'message', channel: 'C0ONBOARD', ts: '1.0' }, author: 'Pivotal', text: 'fallback', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Acme onboarding' } }], ephemeral: false, edited: true, replies: [reply] },
+      {
+        ref: { kind: 'message', channel: 'C0ONBOARD', ts: '1.0' },
+        author: 'Pivotal',
+        text: 'fallback',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Acme onboarding' } }],
+        ephemeral: false,
+        edited: true,
+        replies: [reply],
+      },
       ctx,
     );
     expect(node.attrs).toMatchObject({ 'data-surface': 'message', 'data-channel': 'C0ONBOARD', 'data-ts': '1.0' });
@@ -281,7 +557,17 @@ describe('surfaces', () => {
     expect(textOf(node)).toContain('(edited)');
     expect(byAttr(node, 'data-thread-toggle', '1.0').map(textOf)).toEqual(['1 reply']);
     expect(byAttr(node, 'data-ts', '2.0').map(textOf)[0]).toContain('Moved to Review');
-    const ephemeral = renderMessage({ ref: { kind: 'ephemeral', id: 'E1' }, author: 'Pivotal', text: 'just you', ephemeral: true, edited: false, replies: [] }, ctx);
+    const ephemeral = renderMessage(
+      {
+        ref: { kind: 'ephemeral', id: 'E1' },
+        author: 'Pivotal',
+        text: 'just you',
+        ephemeral: true,
+        edited: false,
+        replies: [],
+      },
+      ctx,
+    );
     expect(textOf(ephemeral)).toContain('Only visible to you');
   });
 });

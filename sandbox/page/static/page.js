@@ -31,7 +31,11 @@ function mount(node) {
 }
 
 async function call(path, body) {
-  const res = await fetch(`/sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: page.user, ...body }) });
+  const res = await fetch(`/sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: page.user, ...body }),
+  });
   const answer = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
   if (answer.ok === false) toast(answer.error);
   return answer;
@@ -55,7 +59,9 @@ async function pollLoop() {
     const asked = page.user;
     const since = page.version === null ? '' : `&since=${page.version}`;
     try {
-      const res = await fetch(`/sandbox/state?user=${encodeURIComponent(asked)}${since}`, { signal: controller.signal });
+      const res = await fetch(`/sandbox/state?user=${encodeURIComponent(asked)}${since}`, {
+        signal: controller.signal,
+      });
       const state = await res.json();
       if (page.user === asked) apply(state);
     } catch (err) {
@@ -90,7 +96,15 @@ function renderSwitcher(state) {
   const key = JSON.stringify(state.users);
   if (page.shown.users !== key) {
     page.shown.users = key;
-    select.replaceChildren(...state.users.map((u) => mount({ tag: 'option', attrs: { value: u.id }, children: [`${u.real_name || u.name}${u.is_admin ? ' (admin)' : ''}`] })));
+    select.replaceChildren(
+      ...state.users.map((u) =>
+        mount({
+          tag: 'option',
+          attrs: { value: u.id },
+          children: [`${u.real_name || u.name}${u.is_admin ? ' (admin)' : ''}`],
+        }),
+      ),
+    );
   }
   select.value = state.me.id;
 }
@@ -130,7 +144,11 @@ function showTab(tab) {
   page.tab = tab;
   for (const pane of document.querySelectorAll('[data-pane]')) pane.hidden = pane.dataset.pane !== tab;
   for (const item of document.querySelectorAll('[data-tab]')) item.classList.toggle('active', item.dataset.tab === tab);
-  $('pane-title').textContent = { channel: $('channel-name').textContent, home: 'Pivotal — Home', messages: 'Pivotal — Messages' }[tab];
+  $('pane-title').textContent = {
+    channel: $('channel-name').textContent,
+    home: 'Pivotal — Home',
+    messages: 'Pivotal — Messages',
+  }[tab];
 }
 
 function setThread(root, ts, open) {
@@ -150,8 +168,10 @@ function readControl(el) {
     const checked = [...el.querySelectorAll('input:checked')].map((i) => i.value);
     return type === 'checkboxes' ? { values: checked } : { value: checked[0] ?? null };
   }
-  if (type === 'external_select') return { value: el.dataset.value || null, ...(el.dataset.label ? { label: el.dataset.label } : {}) };
-  if (el.tagName === 'SELECT' && el.multiple) return { values: [...el.selectedOptions].map((o) => o.value).filter(Boolean) };
+  if (type === 'external_select')
+    return { value: el.dataset.value || null, ...(el.dataset.label ? { label: el.dataset.label } : {}) };
+  if (el.tagName === 'SELECT' && el.multiple)
+    return { values: [...el.selectedOptions].map((o) => o.value).filter(Boolean) };
   return { value: el.value === '' ? null : el.value };
 }
 
@@ -165,7 +185,9 @@ function readInputs(root, { touchedOnly = false } = {}) {
 
 function restoreInputs(root, inputs) {
   for (const input of inputs) {
-    const el = root.querySelector(`[data-block-id="${CSS.escape(input.block_id)}"][data-action-id="${CSS.escape(input.action_id)}"]`);
+    const el = root.querySelector(
+      `[data-block-id="${CSS.escape(input.block_id)}"][data-action-id="${CSS.escape(input.action_id)}"]`,
+    );
     if (!el) continue;
     el.dataset.touched = '1';
     if (el.dataset.type === 'checkboxes' || el.dataset.type === 'radio_buttons') {
@@ -201,7 +223,11 @@ function confirmed(el) {
 
 async function sendAction(el, value) {
   const { root, where } = surfaceOf(el);
-  await call('action', { where, action: { block_id: el.dataset.blockId, action_id: el.dataset.actionId, ...value }, inputs: readInputs(root) });
+  await call('action', {
+    where,
+    action: { block_id: el.dataset.blockId, action_id: el.dataset.actionId, ...value },
+    inputs: readInputs(root),
+  });
 }
 
 function requiredProblems(modal) {
@@ -214,7 +240,8 @@ function requiredProblems(modal) {
     const empty = value.values ? value.values.length === 0 : !value.value;
     let message = '';
     if (empty && block.dataset.optional !== '1') message = 'Please complete this required field.';
-    else if (!empty && typeof control.checkValidity === 'function' && !control.checkValidity()) message = control.validationMessage;
+    else if (!empty && typeof control.checkValidity === 'function' && !control.checkValidity())
+      message = control.validationMessage;
     if (message) {
       error.textContent = message;
       error.hidden = false;
@@ -244,7 +271,11 @@ async function sendCommand(text) {
   if (!trimmed) return;
   const match = trimmed.match(/^\/pivotal(?:\s+([\s\S]*))?$/);
   if (!match) {
-    toast(trimmed.startsWith('/') ? `${trimmed.split(/\s/)[0]} is not a command here. Try /pivotal help.` : 'This sandbox only sends slash commands to the app: try /pivotal help.');
+    toast(
+      trimmed.startsWith('/')
+        ? `${trimmed.split(/\s/)[0]} is not a command here. Try /pivotal help.`
+        : 'This sandbox only sends slash commands to the app: try /pivotal help.',
+    );
     return;
   }
   await call('command', { text: match[1] || '' });
@@ -268,7 +299,12 @@ async function suggest(input) {
     return;
   }
   const { where } = surfaceOf(input);
-  const answer = await call('suggest', { viewId: where.viewId, block_id: input.dataset.blockId, action_id: input.dataset.actionId, value: input.value });
+  const answer = await call('suggest', {
+    viewId: where.viewId,
+    block_id: input.dataset.blockId,
+    action_id: input.dataset.actionId,
+    value: input.value,
+  });
   if (!answer.ok) return;
   const items = [];
   let group;
@@ -277,7 +313,18 @@ async function suggest(input) {
       group = option.group;
       items.push(mount({ tag: 'li', attrs: { class: 'bk-suggestion-group' }, children: [group] }));
     }
-    items.push(mount({ tag: 'li', children: [{ tag: 'button', attrs: { type: 'button', class: 'bk-suggestion', 'data-suggestion': option.value }, children: [option.text] }] }));
+    items.push(
+      mount({
+        tag: 'li',
+        children: [
+          {
+            tag: 'button',
+            attrs: { type: 'button', class: 'bk-suggestion', 'data-suggestion': option.value },
+            children: [option.text],
+          },
+        ],
+      }),
+    );
   }
   if (!items.length) items.push(mount({ tag: 'li', attrs: { class: 'bk-suggestion-none' }, children: ['No results'] }));
   list.replaceChildren(...items);
@@ -305,7 +352,8 @@ document.addEventListener('click', (event) => {
     return;
   }
   if (target.matches('[data-modal-submit]')) return void submitModal(target.closest('.modal'));
-  if (target.matches('[data-modal-close]')) return void call('close', { viewId: target.closest('.modal').dataset.viewId });
+  if (target.matches('[data-modal-close]'))
+    return void call('close', { viewId: target.closest('.modal').dataset.viewId });
   if (target.dataset.threadToggle) {
     const ts = target.dataset.threadToggle;
     const open = !page.expandedThreads.has(ts);
@@ -332,7 +380,12 @@ document.addEventListener('change', (event) => {
   if (!el || el.dataset.dispatch !== '1') return;
   const type = el.dataset.type;
   // Text inputs dispatch on Enter, external selects when an option is chosen.
-  if (['plain_text_input', 'number_input', 'email_text_input', 'url_text_input', 'external_select', 'button'].includes(type)) return;
+  if (
+    ['plain_text_input', 'number_input', 'email_text_input', 'url_text_input', 'external_select', 'button'].includes(
+      type,
+    )
+  )
+    return;
   if (!confirmed(el)) {
     if (type === 'overflow') el.value = '';
     return;

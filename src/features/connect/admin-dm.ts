@@ -10,14 +10,23 @@ import type { Message } from './views.js';
  * Sends a DM to each admin of the workspace (a user id as the channel reaches that person's DM with
  * the app), except `skip`. Work outside a request: the workspace's own bot token is looked up here.
  */
-export async function dmAdmins(ctx: AppContext, ref: WorkspaceRef, message: Message, opts: { what: string; skip?: string } = { what: 'a notice' }): Promise<void> {
+export async function dmAdmins(
+  ctx: AppContext,
+  ref: WorkspaceRef,
+  message: Message,
+  opts: { what: string; skip?: string } = { what: 'a notice' },
+): Promise<void> {
   const id = workspaceId(ref);
   const token = await botTokenFor(ctx, id);
   if (!token) {
     ctx.logger.warn({ workspace: id }, `no Slack bot token for the workspace: its admins cannot be sent ${opts.what}`);
     return;
   }
-  const slack = new WebClient(token, { ...slackClientOptions(ctx), logger: boltLogger(ctx.logger), teamId: ref.teamId });
+  const slack = new WebClient(token, {
+    ...slackClientOptions(ctx),
+    logger: boltLogger(ctx.logger),
+    teamId: ref.teamId,
+  });
   for (const admin of await ctx.permissions.admins(slack, id)) {
     if (admin === opts.skip) continue;
     try {

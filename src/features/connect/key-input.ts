@@ -44,12 +44,19 @@ export function cleanPastedKey(raw: string): PastedKey {
 
   if (text === '') return { ok: false, problem: `Paste a Pivotal API key here. ${CREATE_A_KEY}` };
   if (/\s/.test(text)) {
-    return { ok: false, problem: 'The key has a space or a line break in the middle, which an Authorization header cannot carry. Copy it again as one piece.' };
+    return {
+      ok: false,
+      problem:
+        'The key has a space or a line break in the middle, which an Authorization header cannot carry. Copy it again as one piece.',
+    };
   }
   if (!PIVOTAL_PREFIX.test(text)) {
     const known = OTHER_SECRETS.find(([shape]) => shape.test(text));
     const what = known ? known[1] : 'That is not a Pivotal API key.';
-    return { ok: false, problem: `${what} Pivotal keys start with \`pivotal_\` (live) or \`pivotal_test_\` (test). ${CREATE_A_KEY}` };
+    return {
+      ok: false,
+      problem: `${what} Pivotal keys start with \`pivotal_\` (live) or \`pivotal_test_\` (test). ${CREATE_A_KEY}`,
+    };
   }
   if (text.includes('…')) {
     return {
@@ -58,7 +65,11 @@ export function cleanPastedKey(raw: string): PastedKey {
     };
   }
   if (!HEADER_SAFE.test(text)) {
-    return { ok: false, problem: 'The key contains a character that cannot be sent to Pivotal (an HTTP header carries plain ASCII only). Copy it again from where you saved it.' };
+    return {
+      ok: false,
+      problem:
+        'The key contains a character that cannot be sent to Pivotal (an HTTP header carries plain ASCII only). Copy it again from where you saved it.',
+    };
   }
   return { ok: true, key: text };
 }
@@ -78,12 +89,14 @@ export function keyCheckProblem(err: unknown): string {
   if (err instanceof PivotalUpstreamError) {
     return `Something between this app and Pivotal (a proxy or gateway) answered HTTP ${err.status} instead of Pivotal, so the key could not be checked and nothing was saved. Submit again in a moment.`;
   }
-  if (err instanceof PivotalRateLimitError) return 'Pivotal is rate-limiting this key right now, so it could not be checked. Submit again in a minute; nothing was saved.';
+  if (err instanceof PivotalRateLimitError)
+    return 'Pivotal is rate-limiting this key right now, so it could not be checked. Submit again in a minute; nothing was saved.';
   if (err instanceof PivotalNetworkError) {
     return err.timedOut
       ? 'Pivotal did not answer in time, so the key could not be checked and nothing was saved. Submit again in a moment.'
       : 'Pivotal could not be reached, so the key could not be checked and nothing was saved. Submit again in a moment.';
   }
-  if (err instanceof PivotalServerError) return 'Pivotal had an internal error while checking the key; nothing was saved. Submit again in a moment.';
+  if (err instanceof PivotalServerError)
+    return 'Pivotal had an internal error while checking the key; nothing was saved. Submit again in a moment.';
   return 'Pivotal gave an answer to the key check that this app does not understand, so nothing was saved. Submit again, and tell your Pivotal contact if it keeps happening.';
 }

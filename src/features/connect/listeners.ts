@@ -73,7 +73,10 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, state] = await Promise.all([requireAdmin(ctx, client, workspace, body.user_id, CONNECT), connectionState(ctx, workspace)]);
+      const [gate, state] = await Promise.all([
+        requireAdmin(ctx, client, workspace, body.user_id, CONNECT),
+        connectionState(ctx, workspace),
+      ]);
       if (!gate.admin) {
         await respond(ephemeral(gate.message));
         return;
@@ -87,7 +90,10 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
-    const [gate, state] = await Promise.all([requireAdmin(ctx, client, workspace, action.user.id, CONNECT), connectionState(ctx, workspace)]);
+    const [gate, state] = await Promise.all([
+      requireAdmin(ctx, client, workspace, action.user.id, CONNECT),
+      connectionState(ctx, workspace),
+    ]);
     const inModal = action.view?.type === 'modal';
     if (!gate.admin) {
       if (action.container.type === 'message') await respond(ephemeral(gate.message));
@@ -111,7 +117,8 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     const pasted = values.success ? (values.data[KEY_BLOCK][KEY_ACTION].value ?? '') : '';
     const result = await submitKey(ctx, { workspace, userId: body.user.id, pasted });
     if (result.kind === 'invalid') await ack({ response_action: 'errors', errors: { [KEY_BLOCK]: result.problem } });
-    else if (result.kind === 'confirm-switch') await ack({ response_action: 'update', view: switchConfirmView(result) });
+    else if (result.kind === 'confirm-switch')
+      await ack({ response_action: 'update', view: switchConfirmView(result) });
     else {
       await ack({ response_action: 'update', view: connectedView(result.key, result.outcome) });
       tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
@@ -126,8 +133,15 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       return;
     }
     // Metadata that does not parse names no pending switch, which reads as an expired one.
-    const result = await confirmSwitch(ctx, { workspace, userId: body.user.id, switchId: parseSwitchId(view.private_metadata) ?? '' });
-    await ack({ response_action: 'update', view: result.kind === 'expired' ? switchExpiredView(result.mode) : connectedView(result.key, result.outcome) });
+    const result = await confirmSwitch(ctx, {
+      workspace,
+      userId: body.user.id,
+      switchId: parseSwitchId(view.private_metadata) ?? '',
+    });
+    await ack({
+      response_action: 'update',
+      view: result.kind === 'expired' ? switchExpiredView(result.mode) : connectedView(result.key, result.outcome),
+    });
     if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
   });
 
@@ -151,7 +165,12 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       }
       const status = await checkStatus(ctx, session.workspace, need.connection);
       const check: LiveCheck = status.ok
-        ? { ok: true, reportedMode: status.identity.mode, orgName: status.identity.organization?.name ?? null, orgSlug: status.identity.organization?.slug ?? null }
+        ? {
+            ok: true,
+            reportedMode: status.identity.mode,
+            orgName: status.identity.organization?.name ?? null,
+            orgSlug: status.identity.organization?.slug ?? null,
+          }
         : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
       await respond(ephemeral(statusMessage(status.state, check)));
     },
@@ -164,7 +183,10 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, plan] = await Promise.all([requireAdmin(ctx, client, workspace, body.user_id, DISCONNECT), planDisconnect(ctx, workspace)]);
+      const [gate, plan] = await Promise.all([
+        requireAdmin(ctx, client, workspace, body.user_id, DISCONNECT),
+        planDisconnect(ctx, workspace),
+      ]);
       if (!gate.admin) {
         await respond(ephemeral(gate.message));
         return;
@@ -192,13 +214,21 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
   });
 
   app.event('app_uninstalled', async ({ body, context }) => {
-    await forgetInstallation(ctx, { workspace: workspaceFromContext(context), isEnterpriseInstall: context.isEnterpriseInstall === true, eventTime: eventTime(body) });
+    await forgetInstallation(ctx, {
+      workspace: workspaceFromContext(context),
+      isEnterpriseInstall: context.isEnterpriseInstall === true,
+      eventTime: eventTime(body),
+    });
   });
 
   app.event('tokens_revoked', async ({ event, body, context }) => {
     // Only the bot token matters: the app acts as its bot user and keeps no user tokens.
     if (!event.tokens.bot?.length) return;
-    await forgetInstallation(ctx, { workspace: workspaceFromContext(context), isEnterpriseInstall: context.isEnterpriseInstall === true, eventTime: eventTime(body) });
+    await forgetInstallation(ctx, {
+      workspace: workspaceFromContext(context),
+      isEnterpriseInstall: context.isEnterpriseInstall === true,
+      eventTime: eventTime(body),
+    });
   });
 
   return {
@@ -208,7 +238,12 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
 }
 
 /** The admin who connected sees a mode disagreement in the modal; the other admins get a DM. */
-function tellOtherAdminsOfModeMismatch(ctx: AppContext, workspace: WorkspaceRef, key: CheckedKey, connectedBy: string): void {
+function tellOtherAdminsOfModeMismatch(
+  ctx: AppContext,
+  workspace: WorkspaceRef,
+  key: CheckedKey,
+  connectedBy: string,
+): void {
   ctx.background.run('connect: key mode check', () => reportModeMismatch(ctx, workspace, key, 'stored', connectedBy));
 }
 
@@ -225,4 +260,3 @@ function eventTime(body: unknown): Date | null {
   const parsed = EventBody.safeParse(body);
   return parsed.success && parsed.data.event_time !== undefined ? new Date(parsed.data.event_time * 1000) : null;
 }
-

@@ -18,9 +18,18 @@ export async function reportModeMismatch(
   skip?: string,
 ): Promise<void> {
   if (key.reportedMode === null || key.reportedMode === key.mode) return;
-  ctx.logger.error({ keyPrefix: key.keyPrefix, prefixMode: key.mode, reportedMode: key.reportedMode, source }, "Pivotal's /me reports another mode than the key's prefix");
+  ctx.logger.error(
+    { keyPrefix: key.keyPrefix, prefixMode: key.mode, reportedMode: key.reportedMode, source },
+    "Pivotal's /me reports another mode than the key's prefix",
+  );
   if (!workspace) return;
-  const message = modeMismatchDm({ keyPrefix: key.keyPrefix, mode: key.mode, reportedMode: key.reportedMode, orgSlug: key.orgSlug, source });
+  const message = modeMismatchDm({
+    keyPrefix: key.keyPrefix,
+    mode: key.mode,
+    reportedMode: key.reportedMode,
+    orgSlug: key.orgSlug,
+    source,
+  });
   await dmAdmins(ctx, workspace, message, { what: 'about the key mode', ...(skip ? { skip } : {}) });
 }
 
@@ -39,11 +48,25 @@ export async function checkStartupKey(ctx: AppContext, workspace: WorkspaceRef |
   } catch (err) {
     ctx.logger.warn({ err, keyPrefix }, 'PIVOTAL_API_KEY could not be checked with /me at start-up');
     if (workspace && err instanceof PivotalAuthError && err.rejectsKey) {
-      await flagRejectedKey(ctx, err, { ref: workspace, source: 'bootstrap', keyCiphertext: null, keyPrefix, mode: keyMode(key) });
+      await flagRejectedKey(ctx, err, {
+        ref: workspace,
+        source: 'bootstrap',
+        keyCiphertext: null,
+        keyPrefix,
+        mode: keyMode(key),
+      });
     }
     return;
   }
-  const checked = { keyPrefix, mode: keyMode(key), reportedMode: identity.mode, orgSlug: identity.organization?.slug ?? null };
-  ctx.logger.info({ keyPrefix, prefixMode: checked.mode, reportedMode: identity.mode, orgSlug: checked.orgSlug }, 'PIVOTAL_API_KEY checked with /me');
+  const checked = {
+    keyPrefix,
+    mode: keyMode(key),
+    reportedMode: identity.mode,
+    orgSlug: identity.organization?.slug ?? null,
+  };
+  ctx.logger.info(
+    { keyPrefix, prefixMode: checked.mode, reportedMode: identity.mode, orgSlug: checked.orgSlug },
+    'PIVOTAL_API_KEY checked with /me',
+  );
   await reportModeMismatch(ctx, workspace, checked, 'bootstrap');
 }

@@ -49,7 +49,10 @@ export async function createPendingSwitch(db: Db, pending: NewPendingSwitch, now
  * Removes and returns the pending switch, if it is still valid for this workspace and this admin. One
  * DELETE … RETURNING, so a double click confirms once.
  */
-export async function takePendingSwitch(db: Db, q: { id: string; workspaceId: string; requestedBy: string; now: Date }): Promise<PendingKeySwitchRow | undefined> {
+export async function takePendingSwitch(
+  db: Db,
+  q: { id: string; workspaceId: string; requestedBy: string; now: Date },
+): Promise<PendingKeySwitchRow | undefined> {
   return db
     .deleteFrom('pending_key_switches')
     .where('id', '=', q.id)

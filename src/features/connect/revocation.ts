@@ -24,7 +24,10 @@ export async function flagRejectedKey(ctx: AppContext, error: PivotalAuthError, 
   await ensureWorkspace(ctx.store.db, info.ref);
   const first = await markNeedsAttention(ctx.store.db, id, error.code, ctx.now(), info.keyCiphertext);
   if (!first) return;
-  ctx.logger.warn({ workspace: id, keyPrefix: info.keyPrefix, code: error.code }, 'Pivotal rejected the workspace key; telling its admins');
+  ctx.logger.warn(
+    { workspace: id, keyPrefix: info.keyPrefix, code: error.code },
+    'Pivotal rejected the workspace key; telling its admins',
+  );
 
   const row = await getWorkspace(ctx.store.db, id);
   const message = attentionDm({

@@ -40,14 +40,21 @@ export const KEY_CHECK_LIMITS = { timeoutMs: 2_000, maxAttempts: 1, maxRetryAfte
 
 // ——— for other features ———
 
-export type ConnectionRequirement = { connected: true; connection: PivotalConnection } | { connected: false; message: Message };
+export type ConnectionRequirement =
+  | { connected: true; connection: PivotalConnection }
+  | { connected: false; message: Message };
 
 /**
  * The one "not connected" answer: features that need Pivotal call this first and, when it says not
  * connected, show `message` (ephemeral, or as the blocks of their modal). Admins get the Connect
  * button, everyone else the names of the admins to ask. `client` is the listener's Bolt client.
  */
-export async function requireConnection(ctx: AppContext, session: Session, client: WebClient, userId: string): Promise<ConnectionRequirement> {
+export async function requireConnection(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  userId: string,
+): Promise<ConnectionRequirement> {
   if (session.connection) return { connected: true, connection: session.connection };
   const isAdmin = await ctx.permissions.isAdmin(client, session.workspaceId, userId);
   const admins = isAdmin ? [] : await ctx.permissions.admins(client, session.workspaceId);
@@ -61,15 +68,27 @@ export type AdminRequirement = { admin: true } | { admin: false; message: Messag
  * `message`, naming who can: show it ephemeral, or as `adminOnlyModal(message)` where a modal answers.
  * `what` completes "Only … can …", e.g. "change the notification channel".
  */
-export async function requireAdmin(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string, what: string): Promise<AdminRequirement> {
+export async function requireAdmin(
+  ctx: AppContext,
+  client: WebClient,
+  workspace: WorkspaceRef,
+  userId: string,
+  what: string,
+): Promise<AdminRequirement> {
   if (await ctx.permissions.isAdmin(client, workspaceId(workspace), userId)) return { admin: true };
-  const [admins, state] = await Promise.all([ctx.permissions.admins(client, workspaceId(workspace)), connectionState(ctx, workspace)]);
+  const [admins, state] = await Promise.all([
+    ctx.permissions.admins(client, workspaceId(workspace)),
+    connectionState(ctx, workspace),
+  ]);
   return { admin: false, message: adminOnlyMessage({ what, admins, mode: state?.mode ?? null }) };
 }
 
 // ——— state ———
 
-function stateFrom(connection: Pick<PivotalConnection, 'source' | 'keyPrefix' | 'mode'>, row: WorkspaceRow | undefined): ConnectionState {
+function stateFrom(
+  connection: Pick<PivotalConnection, 'source' | 'keyPrefix' | 'mode'>,
+  row: WorkspaceRow | undefined,
+): ConnectionState {
   const stored = connection.source === 'stored';
   return {
     source: connection.source,
@@ -135,7 +154,10 @@ function sameOrganization(row: WorkspaceRow, next: VerifiedKey): boolean {
 }
 
 /** Cleans the pasted text, checks the key with /me, then saves it, or asks first if it switches organization. */
-export async function submitKey(deps: ConnectDeps, input: { workspace: WorkspaceRef; userId: string; pasted: string }): Promise<SubmitResult> {
+export async function submitKey(
+  deps: ConnectDeps,
+  input: { workspace: WorkspaceRef; userId: string; pasted: string },
+): Promise<SubmitResult> {
   const cleaned = cleanPastedKey(input.pasted);
   if (!cleaned.ok) return { kind: 'invalid', problem: cleaned.problem };
 
@@ -168,27 +190,46 @@ export async function submitKey(deps: ConnectDeps, input: { workspace: Workspace
       },
       deps.now(),
     );
-    const connected = { source: 'stored' as const, keyPrefix: current.pivotal_key_prefix ?? '', mode: current.pivotal_mode ?? 'live' };
+    const connected = {
+      source: 'stored' as const,
+      keyPrefix: current.pivotal_key_prefix ?? '',
+      mode: current.pivotal_mode ?? 'live',
+    };
     return { kind: 'confirm-switch', switchId, current: stateFrom(connected, current), next: verified.checked };
   }
 
   await deps.store.db.transaction().execute((trx) => persist(deps, trx, input, verified));
   deps.pivotal.forget(id);
-  deps.logger.info({ workspace: id, keyPrefix: verified.checked.keyPrefix, mode: verified.checked.mode }, 'Pivotal key connected');
+  deps.logger.info(
+    { workspace: id, keyPrefix: verified.checked.keyPrefix, mode: verified.checked.mode },
+    'Pivotal key connected',
+  );
   return {
     kind: 'connected',
     key: verified.checked,
-    outcome: current?.pivotal_key_prefix ? { kind: 'rotated', previousPrefix: current.pivotal_key_prefix } : { kind: 'connected' },
+    outcome: current?.pivotal_key_prefix
+      ? { kind: 'rotated', previousPrefix: current.pivotal_key_prefix }
+      : { kind: 'connected' },
   };
 }
 
-export type SwitchResult = { kind: 'expired'; mode: KeyMode | null } | { kind: 'connected'; key: CheckedKey; outcome: ConnectOutcome };
+export type SwitchResult =
+  | { kind: 'expired'; mode: KeyMode | null }
+  | { kind: 'connected'; key: CheckedKey; outcome: ConnectOutcome };
 
 /** The admin confirmed the switch to another organization: the key that waited is saved now. */
-export async function confirmSwitch(deps: ConnectDeps, input: { workspace: WorkspaceRef; userId: string; switchId: string }): Promise<SwitchResult> {
+export async function confirmSwitch(
+  deps: ConnectDeps,
+  input: { workspace: WorkspaceRef; userId: string; switchId: string },
+): Promise<SwitchResult> {
   const id = workspaceId(input.workspace);
   const result = await deps.store.db.transaction().execute(async (trx): Promise<SwitchResult> => {
-    const pending = await takePendingSwitch(trx, { id: input.switchId, workspaceId: id, requestedBy: input.userId, now: deps.now() });
+    const pending = await takePendingSwitch(trx, {
+      id: input.switchId,
+      workspaceId: id,
+      requestedBy: input.userId,
+      now: deps.now(),
+    });
     const previous = await getWorkspace(trx, id);
     if (!pending) return { kind: 'expired', mode: previous?.pivotal_mode ?? null };
     const verified: VerifiedKey = {
@@ -206,13 +247,21 @@ export async function confirmSwitch(deps: ConnectDeps, input: { workspace: Works
     };
     await persist(deps, trx, input, verified);
     const outcome: ConnectOutcome = previous?.pivotal_key_prefix
-      ? { kind: 'switched', previousPrefix: previous.pivotal_key_prefix, previousOrgName: previous.pivotal_org_name, previousOrgSlug: previous.pivotal_org_slug }
+      ? {
+          kind: 'switched',
+          previousPrefix: previous.pivotal_key_prefix,
+          previousOrgName: previous.pivotal_org_name,
+          previousOrgSlug: previous.pivotal_org_slug,
+        }
       : { kind: 'connected' };
     return { kind: 'connected', key: verified.checked, outcome };
   });
   if (result.kind === 'connected') {
     deps.pivotal.forget(id);
-    deps.logger.info({ workspace: id, keyPrefix: result.key.keyPrefix }, 'Pivotal key connected after switching organization');
+    deps.logger.info(
+      { workspace: id, keyPrefix: result.key.keyPrefix },
+      'Pivotal key connected after switching organization',
+    );
   }
   return result;
 }
@@ -222,7 +271,12 @@ export async function cancelSwitch(deps: ConnectDeps, workspace: WorkspaceRef, s
   await discardPendingSwitches(deps.store.db, workspaceId(workspace), switchId);
 }
 
-async function persist(deps: ConnectDeps, db: Db, input: { workspace: WorkspaceRef; userId: string }, verified: VerifiedKey): Promise<void> {
+async function persist(
+  deps: ConnectDeps,
+  db: Db,
+  input: { workspace: WorkspaceRef; userId: string },
+  verified: VerifiedKey,
+): Promise<void> {
   const id = workspaceId(input.workspace);
   await ensureWorkspace(db, input.workspace);
   await saveConnection(db, id, {
@@ -243,13 +297,19 @@ async function persist(deps: ConnectDeps, db: Db, input: { workspace: WorkspaceR
 
 // ——— status ———
 
-export type StatusCheck = { ok: true; state: ConnectionState; identity: Identity } | { ok: false; state: ConnectionState; error: unknown };
+export type StatusCheck =
+  | { ok: true; state: ConnectionState; identity: Identity }
+  | { ok: false; state: ConnectionState; error: unknown };
 
 /**
  * The stored state plus a live /me through the workspace's own client, so a rejected key is noticed
  * (and flagged for the admins) by whoever looks.
  */
-export async function checkStatus(deps: ConnectDeps, workspace: WorkspaceRef, connection: PivotalConnection): Promise<StatusCheck> {
+export async function checkStatus(
+  deps: ConnectDeps,
+  workspace: WorkspaceRef,
+  connection: PivotalConnection,
+): Promise<StatusCheck> {
   const state = stateFrom(connection, await getWorkspace(deps.store.db, workspaceId(workspace)));
   try {
     return { ok: true, state, identity: await connection.client.me() };
@@ -271,7 +331,11 @@ export async function planDisconnect(deps: ConnectDeps, workspace: WorkspaceRef)
  * Forgets the key, provided it is still the connection the admin confirmed to remove (`connectedAt`
  * from the confirmation): a key connected in between is not thrown away by an older click.
  */
-export async function disconnect(deps: ConnectDeps, workspace: WorkspaceRef, confirmedConnectedAt: string): Promise<DisconnectResult> {
+export async function disconnect(
+  deps: ConnectDeps,
+  workspace: WorkspaceRef,
+  confirmedConnectedAt: string,
+): Promise<DisconnectResult> {
   const id = workspaceId(workspace);
   const row = await getWorkspace(deps.store.db, id);
   if (!row?.pivotal_key_ciphertext || !row.pivotal_key_prefix) return { kind: 'not-connected' };
@@ -283,7 +347,12 @@ export async function disconnect(deps: ConnectDeps, workspace: WorkspaceRef, con
   deps.pivotal.forget(id);
   deps.logger.info({ workspace: id, keyPrefix: row.pivotal_key_prefix }, 'Pivotal key disconnected');
   const fallback = await deps.pivotal.forWorkspace(workspace);
-  return { kind: 'disconnected', forgottenPrefix: row.pivotal_key_prefix, mode: row.pivotal_mode ?? 'live', fallbackPrefix: fallback?.keyPrefix ?? null };
+  return {
+    kind: 'disconnected',
+    forgottenPrefix: row.pivotal_key_prefix,
+    mode: row.pivotal_mode ?? 'live',
+    fallbackPrefix: fallback?.keyPrefix ?? null,
+  };
 }
 
 // ——— uninstalling ———
@@ -293,7 +362,10 @@ export async function disconnect(deps: ConnectDeps, workspace: WorkspaceRef, con
  * stores none) and the Pivotal keys go. Slack can deliver the event late, after a reinstall
  * (bolt-js#1201): a key connected after the event happened is kept.
  */
-export async function forgetInstallation(ctx: AppContext, q: { workspace: WorkspaceRef; isEnterpriseInstall: boolean; eventTime: Date | null }): Promise<void> {
+export async function forgetInstallation(
+  ctx: AppContext,
+  q: { workspace: WorkspaceRef; isEnterpriseInstall: boolean; eventTime: Date | null },
+): Promise<void> {
   const { db } = ctx.store;
   if (ctx.config.slack.kind === 'oauth') {
     await createInstallationStore(db, ctx.keyRing).deleteInstallation!({
@@ -318,6 +390,9 @@ export async function forgetInstallation(ctx: AppContext, q: { workspace: Worksp
       await discardPendingSwitches(trx, row.id);
     });
     ctx.pivotal.forget(row.id);
-    ctx.logger.info({ workspace: row.id, keyPrefix: row.pivotal_key_prefix }, 'Slack app uninstalled: Pivotal key forgotten');
+    ctx.logger.info(
+      { workspace: row.id, keyPrefix: row.pivotal_key_prefix },
+      'Slack app uninstalled: Pivotal key forgotten',
+    );
   }
 }

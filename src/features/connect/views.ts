@@ -50,7 +50,11 @@ export type AttentionFields = Pick<WorkspaceRow, 'needs_attention' | 'attention_
 const ADMIN_RULE = 'Slack workspace admins and owners, and the people listed in `PIVOTAL_ADMIN_SLACK_IDS`,';
 
 function attentionFields(state: ConnectionState): AttentionFields {
-  return { needs_attention: state.needsAttention, attention_since: state.attentionSince, pivotal_key_prefix: state.keyPrefix };
+  return {
+    needs_attention: state.needsAttention,
+    attention_since: state.attentionSince,
+    pivotal_key_prefix: state.keyPrefix,
+  };
 }
 
 function section(text: string): SectionBlock {
@@ -113,7 +117,10 @@ function attentionText(row: AttentionFields): string | null {
 export function attentionBanner(row: AttentionFields): KnownBlock[] {
   const text = attentionText(row);
   if (!text) return [];
-  return [section(text), { type: 'actions', block_id: 'connect_attention', elements: [connectButton('Connect a new key')] }];
+  return [
+    section(text),
+    { type: 'actions', block_id: 'connect_attention', elements: [connectButton('Connect a new key')] },
+  ];
 }
 
 /**
@@ -123,11 +130,17 @@ export function attentionBanner(row: AttentionFields): KnownBlock[] {
 export function notConnectedBlocks(opts: { isAdmin: boolean; admins: readonly string[] }): KnownBlock[] {
   if (opts.isAdmin) {
     return [
-      section(':electric_plug: This Slack workspace is not connected to Pivotal yet. Connect it with a Pivotal API key (you need one from *Admin › API Keys* in Pivotal).'),
+      section(
+        ':electric_plug: This Slack workspace is not connected to Pivotal yet. Connect it with a Pivotal API key (you need one from *Admin › API Keys* in Pivotal).',
+      ),
       { type: 'actions', block_id: 'connect_not_connected', elements: [connectButton()] },
     ];
   }
-  return [section(`:electric_plug: This Slack workspace is not connected to Pivotal yet. Ask ${mentionList(opts.admins)} to connect it with \`/pivotal connect\`.`)];
+  return [
+    section(
+      `:electric_plug: This Slack workspace is not connected to Pivotal yet. Ask ${mentionList(opts.admins)} to connect it with \`/pivotal connect\`.`,
+    ),
+  ];
 }
 
 export function notConnectedMessage(opts: { isAdmin: boolean; admins: readonly string[] }): Message {
@@ -137,11 +150,19 @@ export function notConnectedMessage(opts: { isAdmin: boolean; admins: readonly s
 /** Everyone who is not an admin, whatever they tried: who may, and whom to ask. */
 export function adminOnlyMessage(opts: { what: string; admins: readonly string[]; mode: KeyMode | null }): Message {
   const text = `Only ${ADMIN_RULE} can ${opts.what}. Ask ${mentionList(opts.admins)}.`;
-  return { text: `${testKeyPrefix(opts.mode)}${text}`, blocks: [...testKeyLabelBlock(opts.mode), section(`:lock: ${text}`)] };
+  return {
+    text: `${testKeyPrefix(opts.mode)}${text}`,
+    blocks: [...testKeyLabelBlock(opts.mode), section(`:lock: ${text}`)],
+  };
 }
 
 export function adminOnlyModal(message: Message): ModalView {
-  return { type: 'modal', title: plain('Pivotal', LIMITS.modalTitle), close: plain('Close', LIMITS.modalTitle), blocks: message.blocks };
+  return {
+    type: 'modal',
+    title: plain('Pivotal', LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalTitle),
+    blocks: message.blocks,
+  };
 }
 
 export function connectModal(current: ConnectionState | null): ModalView {
@@ -171,7 +192,11 @@ export function connectModal(current: ConnectionState | null): ModalView {
           'Pivotal checks the key before anything is saved. It is stored encrypted and only its prefix is ever shown again. A pivotal_test_… key connects in test mode.',
           LIMITS.fieldText,
         ),
-        element: { type: 'plain_text_input', action_id: KEY_ACTION, placeholder: plain('pivotal_… or pivotal_test_…', LIMITS.placeholder) },
+        element: {
+          type: 'plain_text_input',
+          action_id: KEY_ACTION,
+          placeholder: plain('pivotal_… or pivotal_test_…', LIMITS.placeholder),
+        },
       },
     ],
   };
@@ -245,12 +270,20 @@ export function switchConfirmView(opts: { switchId: string; current: ConnectionS
     close: plain('Cancel', LIMITS.modalTitle),
     blocks: [
       ...testKeyLabelBlock(next.mode),
-      section(`:warning: *This key belongs to another Pivotal organization.* Pivotal accepted it, but nothing has changed yet.`),
+      section(
+        `:warning: *This key belongs to another Pivotal organization.* Pivotal accepted it, but nothing has changed yet.`,
+      ),
       {
         type: 'section',
         fields: [
-          mrkdwn(`*Connected now*\n${from}\n${keyText(current.keyPrefix, current.keyName)} · ${modeText(current.mode)}`, LIMITS.fieldText),
-          mrkdwn(`*This key*\n${to}\n${keyText(next.keyPrefix, next.keyName)} · ${modeText(next.mode)}`, LIMITS.fieldText),
+          mrkdwn(
+            `*Connected now*\n${from}\n${keyText(current.keyPrefix, current.keyName)} · ${modeText(current.mode)}`,
+            LIMITS.fieldText,
+          ),
+          mrkdwn(
+            `*This key*\n${to}\n${keyText(next.keyPrefix, next.keyName)} · ${modeText(next.mode)}`,
+            LIMITS.fieldText,
+          ),
         ],
       },
       section(
@@ -268,11 +301,18 @@ export function switchExpiredView(mode: KeyMode | null): ModalView {
     callback_id: 'connect_done',
     title: plain('Connect Pivotal', LIMITS.modalTitle),
     close: plain('Close', LIMITS.modalTitle),
-    blocks: [...testKeyLabelBlock(mode), section(`This confirmation is no longer valid (it expires after ${PENDING_SWITCH_TTL_MS / 60_000} minutes, or was already used). Nothing was changed. Run \`/pivotal connect\` again to switch.`)],
+    blocks: [
+      ...testKeyLabelBlock(mode),
+      section(
+        `This confirmation is no longer valid (it expires after ${PENDING_SWITCH_TTL_MS / 60_000} minutes, or was already used). Nothing was changed. Run \`/pivotal connect\` again to switch.`,
+      ),
+    ],
   };
 }
 
-export type LiveCheck = { ok: true; reportedMode: KeyMode | null; orgName: string | null; orgSlug: string | null } | { ok: false; problem: string };
+export type LiveCheck =
+  | { ok: true; reportedMode: KeyMode | null; orgName: string | null; orgSlug: string | null }
+  | { ok: false; problem: string };
 
 export function statusMessage(state: ConnectionState, check: LiveCheck): Message {
   const healthy = check.ok && !state.needsAttention;
@@ -294,8 +334,14 @@ export function statusMessage(state: ConnectionState, check: LiveCheck): Message
         mrkdwn(`*Key*\n${keyText(state.keyPrefix, state.keyName)}`, LIMITS.fieldText),
         mrkdwn(`*Mode*\n${modeText(state.mode)}`, LIMITS.fieldText),
         mrkdwn(`*Key source*\n${source}`, LIMITS.fieldText),
-        mrkdwn(`*Last successful call before this check*\n${state.lastSuccessAt ? slackDate(state.lastSuccessAt) : 'none recorded'}`, LIMITS.fieldText),
-        mrkdwn(`*Checked just now*\n${check.ok ? ':white_check_mark: Pivotal accepted the key' : `:x: ${truncate(check.problem, 1500)}`}`, LIMITS.fieldText),
+        mrkdwn(
+          `*Last successful call before this check*\n${state.lastSuccessAt ? slackDate(state.lastSuccessAt) : 'none recorded'}`,
+          LIMITS.fieldText,
+        ),
+        mrkdwn(
+          `*Checked just now*\n${check.ok ? ':white_check_mark: Pivotal accepted the key' : `:x: ${truncate(check.problem, 1500)}`}`,
+          LIMITS.fieldText,
+        ),
       ],
     },
     ...(disagreement ? [section(disagreement)] : []),
@@ -304,26 +350,44 @@ export function statusMessage(state: ConnectionState, check: LiveCheck): Message
   return { text, blocks };
 }
 
-export function attentionDm(opts: { reason: string; keyPrefix: string; mode: KeyMode; orgName: string | null; orgSlug: string | null }): Message {
+export function attentionDm(opts: {
+  reason: string;
+  keyPrefix: string;
+  mode: KeyMode;
+  orgName: string | null;
+  orgSlug: string | null;
+}): Message {
   const what = `Pivotal stopped accepting this Slack workspace's API key \`${escapeMrkdwn(opts.keyPrefix)}…\` for ${orgText(opts.orgName, opts.orgSlug)}: ${attentionReason(opts.reason)}.`;
   return {
     text: `${testKeyPrefix(opts.mode)}Pivotal stopped accepting this workspace's API key (${opts.keyPrefix}…). Connect a new key with /pivotal connect.`,
     blocks: [
       ...testKeyLabelBlock(opts.mode),
       section(`:rotating_light: ${what}`),
-      section('Nothing in Slack reaches Pivotal until an admin connects a working key. You get this message once; the app Home shows the state until it is fixed.'),
+      section(
+        'Nothing in Slack reaches Pivotal until an admin connects a working key. You get this message once; the app Home shows the state until it is fixed.',
+      ),
       { type: 'actions', block_id: 'connect_attention_dm', elements: [connectButton('Connect a new key')] },
     ],
   };
 }
 
 /** To the admins: `/me` states another mode than the key's prefix (at start-up, or when a key was connected). */
-export function modeMismatchDm(opts: { keyPrefix: string; mode: KeyMode; reportedMode: KeyMode; orgSlug: string | null; source: ConnectionState['source'] }): Message {
+export function modeMismatchDm(opts: {
+  keyPrefix: string;
+  mode: KeyMode;
+  reportedMode: KeyMode;
+  orgSlug: string | null;
+  source: ConnectionState['source'];
+}): Message {
   const where = opts.source === 'bootstrap' ? "the server's `PIVOTAL_API_KEY`" : 'the key connected in Slack';
   const what = `Pivotal's \`/me\` reports ${where} \`${escapeMrkdwn(opts.keyPrefix)}…\`${opts.orgSlug ? ` for \`${escapeMrkdwn(opts.orgSlug)}\`` : ''} as a *${opts.reportedMode}* key.`;
   return {
     text: `${testKeyPrefix(opts.mode)}Pivotal reports the key ${opts.keyPrefix}… as ${opts.reportedMode}, but its prefix says ${opts.mode}. Check the key.`,
-    blocks: [...testKeyLabelBlock(opts.mode), section(`:warning: ${what}`), section(modeDisagreement(opts.mode, opts.reportedMode)!)],
+    blocks: [
+      ...testKeyLabelBlock(opts.mode),
+      section(`:warning: ${what}`),
+      section(modeDisagreement(opts.mode, opts.reportedMode)!),
+    ],
   };
 }
 
@@ -338,7 +402,13 @@ function disconnectConfirmMessage(state: ConnectionState, connectedAt: string): 
       type: 'actions',
       block_id: 'connect_disconnect',
       elements: [
-        { type: 'button', action_id: DISCONNECT_CONFIRM_ACTION, style: 'danger', text: plain('Disconnect', LIMITS.buttonText), value: connectedAt },
+        {
+          type: 'button',
+          action_id: DISCONNECT_CONFIRM_ACTION,
+          style: 'danger',
+          text: plain('Disconnect', LIMITS.buttonText),
+          value: connectedAt,
+        },
         { type: 'button', action_id: DISCONNECT_CANCEL_ACTION, text: plain('Keep it', LIMITS.buttonText) },
       ],
     } satisfies ActionsBlock,
@@ -357,7 +427,8 @@ export type DisconnectResult =
   | { kind: 'disconnected'; forgottenPrefix: string; mode: KeyMode; fallbackPrefix: string | null };
 
 export function disconnectPlanMessage(plan: DisconnectPlan): Message {
-  if (plan.kind === 'not-connected') return plainMessage(null, 'This workspace is not connected to Pivotal, so there is nothing to disconnect.');
+  if (plan.kind === 'not-connected')
+    return plainMessage(null, 'This workspace is not connected to Pivotal, so there is nothing to disconnect.');
   if (plan.kind === 'bootstrap-only') {
     return plainMessage(
       plan.state.mode,
@@ -370,7 +441,10 @@ export function disconnectPlanMessage(plan: DisconnectPlan): Message {
 export function disconnectResultMessage(result: DisconnectResult): Message {
   if (result.kind === 'disconnected') return disconnectedMessage(result);
   if (result.kind === 'changed') {
-    return plainMessage(result.mode, 'The Pivotal connection changed after this confirmation was shown (a key was connected since), so nothing was disconnected. Run `/pivotal disconnect` again.');
+    return plainMessage(
+      result.mode,
+      'The Pivotal connection changed after this confirmation was shown (a key was connected since), so nothing was disconnected. Run `/pivotal disconnect` again.',
+    );
   }
   return plainMessage(null, 'This workspace is not connected to Pivotal any more; nothing to disconnect.');
 }
@@ -380,7 +454,10 @@ function disconnectedMessage(opts: { forgottenPrefix: string; mode: KeyMode; fal
     ? ` This server also has \`PIVOTAL_API_KEY\` (\`${escapeMrkdwn(opts.fallbackPrefix)}…\`) in its environment, so the workspace now uses that key; remove the variable to disconnect completely.`
     : '';
   const text = `Disconnected from Pivotal. The key \`${escapeMrkdwn(opts.forgottenPrefix)}…\` is forgotten here; revoke it in Pivotal under *Admin › API Keys* if nothing else uses it.${fallback}`;
-  return { text: `${testKeyPrefix(opts.mode)}Disconnected from Pivotal.`, blocks: [...testKeyLabelBlock(opts.mode), section(`:electric_plug: ${text}`)] };
+  return {
+    text: `${testKeyPrefix(opts.mode)}Disconnected from Pivotal.`,
+    blocks: [...testKeyLabelBlock(opts.mode), section(`:electric_plug: ${text}`)],
+  };
 }
 
 function plainMessage(mode: KeyMode | null, text: string): Message {

@@ -28,14 +28,39 @@ export interface ContactData {
 
 export function contactFieldBlocks(v: ContactFieldValues, opts: { optional: boolean }): InputBlock[] {
   return [
-    textInput({ blockId: CONTACT_BLOCKS.name, label: 'Name', initial: v.name, optional: opts.optional, maxLength: MAX_NAME, placeholder: 'Jane Doe' }),
-    textInput({ blockId: CONTACT_BLOCKS.email, label: 'Email', initial: v.email, optional: opts.optional, email: true, placeholder: 'jane@example.com' }),
-    textInput({ blockId: CONTACT_BLOCKS.title, label: 'Title', initial: v.title, optional: true, maxLength: MAX_TITLE, placeholder: 'Head of Operations' }),
+    textInput({
+      blockId: CONTACT_BLOCKS.name,
+      label: 'Name',
+      initial: v.name,
+      optional: opts.optional,
+      maxLength: MAX_NAME,
+      placeholder: 'Jane Doe',
+    }),
+    textInput({
+      blockId: CONTACT_BLOCKS.email,
+      label: 'Email',
+      initial: v.email,
+      optional: opts.optional,
+      email: true,
+      placeholder: 'jane@example.com',
+    }),
+    textInput({
+      blockId: CONTACT_BLOCKS.title,
+      label: 'Title',
+      initial: v.title,
+      optional: true,
+      maxLength: MAX_TITLE,
+      placeholder: 'Head of Operations',
+    }),
   ];
 }
 
 export function readContactFields(state: FormState): ContactFieldValues {
-  return { name: state.text(CONTACT_BLOCKS.name), email: state.text(CONTACT_BLOCKS.email), title: state.text(CONTACT_BLOCKS.title) };
+  return {
+    name: state.text(CONTACT_BLOCKS.name),
+    email: state.text(CONTACT_BLOCKS.email),
+    title: state.text(CONTACT_BLOCKS.title),
+  };
 }
 
 export function hasContactInput(v: ContactFieldValues): boolean {
@@ -45,12 +70,16 @@ export function hasContactInput(v: ContactFieldValues): boolean {
 const Email = z.email();
 
 /** `missingHint` finishes "Enter the contact's name…" when a field is empty (the onboard form offers "later"). */
-export function validateContactFields(v: ContactFieldValues, missingHint = ''): { data: ContactData } | { errors: FieldErrors } {
+export function validateContactFields(
+  v: ContactFieldValues,
+  missingHint = '',
+): { data: ContactData } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (!v.name) errors[CONTACT_BLOCKS.name] = `Enter the contact's name${missingHint}.`;
   else if ([...v.name].length > MAX_NAME) errors[CONTACT_BLOCKS.name] = `Keep the name under ${MAX_NAME} characters.`;
   if (!v.email) errors[CONTACT_BLOCKS.email] = `Enter the contact's email address${missingHint}.`;
-  else if (v.email.length > MAX_EMAIL || !Email.safeParse(v.email).success) errors[CONTACT_BLOCKS.email] = 'This is not an email address; it should look like jane@example.com.';
+  else if (v.email.length > MAX_EMAIL || !Email.safeParse(v.email).success)
+    errors[CONTACT_BLOCKS.email] = 'This is not an email address; it should look like jane@example.com.';
   if ([...v.title].length > MAX_TITLE) errors[CONTACT_BLOCKS.title] = `Keep the title under ${MAX_TITLE} characters.`;
   if (Object.keys(errors).length > 0) return { errors };
   // Pivotal lower-cases emails on input; doing it here keeps the idempotency body stable.
@@ -80,13 +109,20 @@ export interface ContactFormValues {
 }
 
 export function readContactForm(state: FormState): ContactFormValues {
-  return { customer: state.option(CONTACT_CUSTOMER_BLOCK), contact: readContactFields(state), primary: state.checked(CONTACT_PRIMARY_BLOCK, PRIMARY_VALUE) };
+  return {
+    customer: state.option(CONTACT_CUSTOMER_BLOCK),
+    contact: readContactFields(state),
+    primary: state.checked(CONTACT_PRIMARY_BLOCK, PRIMARY_VALUE),
+  };
 }
 
-export function validateContactForm(v: ContactFormValues): { customerId: string; contact: ContactData } | { errors: FieldErrors } {
+export function validateContactForm(
+  v: ContactFormValues,
+): { customerId: string; contact: ContactData } | { errors: FieldErrors } {
   const checked = validateContactFields(v.contact);
   const errors: FieldErrors = 'errors' in checked ? { ...checked.errors } : {};
-  if (!v.customer) errors[CONTACT_CUSTOMER_BLOCK] = 'Pick the customer: type part of its name, its slug or its #number.';
+  if (!v.customer)
+    errors[CONTACT_CUSTOMER_BLOCK] = 'Pick the customer: type part of its name, its slug or its #number.';
   if (Object.keys(errors).length > 0 || 'errors' in checked) return { errors };
   return { customerId: v.customer!.value, contact: checked.data };
 }

@@ -67,7 +67,10 @@ export function option(choice: Choice): PlainTextOption {
 }
 
 /** The wrapper every form field shares: label, optional flag and hint around one element. */
-export function inputBlock(o: { blockId: string; label: string; optional?: boolean; hint?: string }, element: InputBlock['element']): InputBlock {
+export function inputBlock(
+  o: { blockId: string; label: string; optional?: boolean; hint?: string },
+  element: InputBlock['element'],
+): InputBlock {
   return {
     type: 'input',
     block_id: o.blockId,
@@ -94,19 +97,51 @@ export function textInput(o: {
     o,
     o.email
       ? { type: 'email_text_input', action_id: o.blockId, ...initial, ...placeholder }
-      : { type: 'plain_text_input', action_id: o.blockId, ...initial, ...placeholder, ...(o.maxLength ? { max_length: o.maxLength } : {}) },
+      : {
+          type: 'plain_text_input',
+          action_id: o.blockId,
+          ...initial,
+          ...placeholder,
+          ...(o.maxLength ? { max_length: o.maxLength } : {}),
+        },
   );
 }
 
-export function staticSelect(o: { blockId: string; label: string; choices: readonly Choice[]; initial?: string | null; optional?: boolean; hint?: string }): InputBlock {
+export function staticSelect(o: {
+  blockId: string;
+  label: string;
+  choices: readonly Choice[];
+  initial?: string | null;
+  optional?: boolean;
+  hint?: string;
+}): InputBlock {
   const options = o.choices.slice(0, 100).map(option);
   const initial = options.find((opt) => opt.value === o.initial);
-  return inputBlock(o, { type: 'static_select', action_id: o.blockId, options, ...(initial ? { initial_option: initial } : {}) });
+  return inputBlock(o, {
+    type: 'static_select',
+    action_id: o.blockId,
+    options,
+    ...(initial ? { initial_option: initial } : {}),
+  });
 }
 
-export function checkbox(o: { blockId: string; label: string; text: string; description?: string; value: string; checked: boolean }): InputBlock {
-  const opt = { text: mrkdwn(o.text, LIMITS.optionText), value: o.value, ...(o.description ? { description: plain(o.description, LIMITS.optionText) } : {}) };
-  return inputBlock({ ...o, optional: true }, { type: 'checkboxes', action_id: o.blockId, options: [opt], ...(o.checked ? { initial_options: [opt] } : {}) });
+export function checkbox(o: {
+  blockId: string;
+  label: string;
+  text: string;
+  description?: string;
+  value: string;
+  checked: boolean;
+}): InputBlock {
+  const opt = {
+    text: mrkdwn(o.text, LIMITS.optionText),
+    value: o.value,
+    ...(o.description ? { description: plain(o.description, LIMITS.optionText) } : {}),
+  };
+  return inputBlock(
+    { ...o, optional: true },
+    { type: 'checkboxes', action_id: o.blockId, options: [opt], ...(o.checked ? { initial_options: [opt] } : {}) },
+  );
 }
 
 export function sectionHeading(text: string): SectionBlock {
@@ -136,7 +171,11 @@ export function withFieldErrors(blocks: KnownBlock[], errors: FieldErrors): Know
 }
 
 function fieldErrorLine(blockId: string, message: string): ContextBlock {
-  return { type: 'context', block_id: `${blockId}__error`, elements: [mrkdwn(`:warning: ${escapeMrkdwn(message)}`, LIMITS.contextText)] };
+  return {
+    type: 'context',
+    block_id: `${blockId}__error`,
+    elements: [mrkdwn(`:warning: ${escapeMrkdwn(message)}`, LIMITS.contextText)],
+  };
 }
 
 /** Slack escapes `&`, `<` and `>` in command text (`should_escape`); a name is typed without them. */

@@ -8,14 +8,25 @@ import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contac
 import { FormState, ViewStateValues, commandText, noticeModal } from './forms.js';
 import { CUSTOMER_PICK, SUGGESTION_BUDGET_MS, customerChoice, searchCustomers, suggestionOptions } from './search.js';
 import { addContact, contactFormCustomer, customerCardById, lookupCustomer } from './service.js';
-import { CARD_ACTIONS, contactModal, contactResultView, contactWorkingView, customerCardMessage, lookupMessage, usageMessage } from './views.js';
+import {
+  CARD_ACTIONS,
+  contactModal,
+  contactResultView,
+  contactWorkingView,
+  customerCardMessage,
+  lookupMessage,
+  usageMessage,
+} from './views.js';
 
 const Submission = z.object({
   user: z.object({ id: z.string() }),
   view: z.object({ id: z.string(), state: z.object({ values: ViewStateValues }) }),
 });
 const Suggestion = z.object({ value: z.string() });
-const ButtonPress = z.object({ trigger_id: z.string(), actions: z.tuple([z.object({ value: z.string() })]).rest(z.unknown()) });
+const ButtonPress = z.object({
+  trigger_id: z.string(),
+  actions: z.tuple([z.object({ value: z.string() })]).rest(z.unknown()),
+});
 const ShowValue = z.object({ id: z.string(), p: z.boolean() });
 
 /** `/pivotal customer`, `/pivotal contact`, the customer picker of every modal and the card's buttons. */
@@ -31,9 +42,20 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
       const reference = commandText(args);
       const known = await contactFormCustomer(ctx, session, reference);
       await ack();
-      const values = { customer: known.row && customerChoice(known.row), contact: { name: '', email: '', title: '' }, primary: true };
+      const values = {
+        customer: known.row && customerChoice(known.row),
+        contact: { name: '', email: '', title: '' },
+        primary: true,
+      };
       const unmatched = reference && !known.row ? reference : undefined;
-      await client.views.open({ trigger_id: body.trigger_id, view: contactModal(values, { mode: session.mode, currentPrimary: known.primary, ...(unmatched ? { unmatched } : {}) }) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: contactModal(values, {
+          mode: session.mode,
+          currentPrimary: known.primary,
+          ...(unmatched ? { unmatched } : {}),
+        }),
+      });
     },
   });
 
@@ -69,14 +91,25 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
     const checked = validateContactForm(values);
     if ('errors' in checked) return ack({ response_action: 'errors', errors: checked.errors });
     const session = await openSession(ctx, context);
-    if (!session.connection) return ack({ response_action: 'update', view: noticeModal('Add a contact', disconnectedBlocks()) });
+    if (!session.connection)
+      return ack({ response_action: 'update', view: noticeModal('Add a contact', disconnectedBlocks()) });
     await ack({ response_action: 'update', view: contactWorkingView(values, session.mode) });
     ctx.background.run('contact.add', async () => {
-      const outcome = await addContact(ctx, session, client, { viewId: submission.view.id, userId: submission.user.id, customerId: checked.customerId, contact: checked.contact, primary: values.primary });
+      const outcome = await addContact(ctx, session, client, {
+        viewId: submission.view.id,
+        userId: submission.user.id,
+        customerId: checked.customerId,
+        contact: checked.contact,
+        primary: values.primary,
+      });
       const view =
         outcome.kind === 'added'
           ? contactResultView(outcome.result, session.mode)
-          : contactModal(values, { mode: session.mode, errors: outcome.errors, ...(outcome.problem ? { problem: outcome.problem } : {}) });
+          : contactModal(values, {
+              mode: session.mode,
+              errors: outcome.errors,
+              ...(outcome.problem ? { problem: outcome.problem } : {}),
+            });
       try {
         await client.views.update({ view_id: submission.view.id, view });
       } catch (err) {
@@ -91,8 +124,14 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
     const { id, p } = ShowValue.parse(JSON.parse(ButtonPress.parse(body).actions[0].value));
     const session = await openSession(ctx, context);
     const card = await customerCardById(ctx, session, id, p);
-    if (card) await respond({ ...customerCardMessage(card, { mode: session.mode, now: ctx.now() }), replace_original: true });
-    else await respond({ response_type: 'ephemeral', replace_original: false, text: 'That customer is no longer in Pivotal.' });
+    if (card)
+      await respond({ ...customerCardMessage(card, { mode: session.mode, now: ctx.now() }), replace_original: true });
+    else
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That customer is no longer in Pivotal.',
+      });
   });
 
   app.action(CARD_ACTIONS.addContact, async ({ ack, body, context, client }) => {
@@ -100,8 +139,15 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
     const session = await openSession(ctx, context);
     const known = await contactFormCustomer(ctx, session, press.actions[0].value);
     await ack();
-    const values = { customer: known.row && customerChoice(known.row), contact: { name: '', email: '', title: '' }, primary: true };
-    await client.views.open({ trigger_id: press.trigger_id, view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }) });
+    const values = {
+      customer: known.row && customerChoice(known.row),
+      contact: { name: '', email: '', title: '' },
+      primary: true,
+    };
+    await client.views.open({
+      trigger_id: press.trigger_id,
+      view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }),
+    });
   });
 
   // A link button still sends an interaction; Slack shows an error unless it is acknowledged.

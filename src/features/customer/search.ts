@@ -17,7 +17,10 @@ const PIVOTAL_PAGE = 100;
 export function customerChoice(row: Pick<RmCustomerRow, 'id' | 'display_id' | 'name' | 'slug'>): Choice {
   const suffix = ` · #${row.display_id}${row.slug ? ` · ${row.slug}` : ''}`;
   // The name gets what the 75-character option text leaves after the id and slug.
-  return { value: row.id, label: `${truncate(row.name, Math.max(20, LIMITS.optionText - [...suffix].length))}${suffix}` };
+  return {
+    value: row.id,
+    label: `${truncate(row.name, Math.max(20, LIMITS.optionText - [...suffix].length))}${suffix}`,
+  };
 }
 
 export function customerPickElement(initial: Choice | null): ExternalSelect {
@@ -45,13 +48,21 @@ export interface CustomerSearch {
  * (and the record itself for an id, or the slug filter), all kept in the read model so the next
  * search is local. A late answer still lands in the read model, in the background.
  */
-export async function searchCustomers(ctx: AppContext, session: Session, reference: string, opts: { budgetMs: number; limit: number }): Promise<CustomerSearch> {
+export async function searchCustomers(
+  ctx: AppContext,
+  session: Session,
+  reference: string,
+  opts: { budgetMs: number; limit: number },
+): Promise<CustomerSearch> {
   const local = await findCustomers(ctx.store.db, session.workspaceId, reference, opts.limit);
   if (local.length > 0 || !session.connection || !reference.trim()) return { rows: local, fromPivotal: false };
   const refresh = ctx.background.track(() => refreshFromPivotal(ctx, session, reference));
   const outcome = await withinBudget(refresh, opts.budgetMs);
   if (outcome !== 'done') {
-    ctx.logger.warn({ err: outcome === 'late' ? undefined : outcome.error, workspace: session.workspaceId }, 'customer search: Pivotal did not answer in time');
+    ctx.logger.warn(
+      { err: outcome === 'late' ? undefined : outcome.error, workspace: session.workspaceId },
+      'customer search: Pivotal did not answer in time',
+    );
     return { rows: [], fromPivotal: true, pivotalProblem: outcome === 'late' ? 'late' : outcome.error };
   }
   return { rows: await findCustomers(ctx.store.db, session.workspaceId, reference, opts.limit), fromPivotal: true };
@@ -95,7 +106,13 @@ async function withinBudget(work: Promise<unknown>, budgetMs: number): Promise<B
     timer = setTimeout(() => resolve('late'), budgetMs);
   });
   try {
-    return await Promise.race([work.then((): 'done' => 'done', (error: unknown) => ({ error })), late]);
+    return await Promise.race([
+      work.then(
+        (): 'done' => 'done',
+        (error: unknown) => ({ error }),
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

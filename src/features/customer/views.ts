@@ -3,7 +3,14 @@ import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
-import { CONTACT_CALLBACK, CONTACT_CUSTOMER_BLOCK, CONTACT_PRIMARY_BLOCK, PRIMARY_VALUE, contactFieldBlocks, type ContactFormValues } from './contact-fields.js';
+import {
+  CONTACT_CALLBACK,
+  CONTACT_CUSTOMER_BLOCK,
+  CONTACT_PRIMARY_BLOCK,
+  PRIMARY_VALUE,
+  contactFieldBlocks,
+  type ContactFormValues,
+} from './contact-fields.js';
 import { banner, checkbox, quoted, withFieldErrors, type FieldErrors } from './forms.js';
 import { customerPickElement } from './search.js';
 import { moveButton } from '../../notifications/post-views.js';
@@ -14,7 +21,6 @@ export const CARD_ACTIONS = {
   addContact: 'customer_card_add_contact',
   open: 'customer_card_open',
 } as const;
-
 
 /** Message blocks are capped at 50; the card keeps well inside with this many onboardings. */
 const CARD_ONBOARDINGS = 10;
@@ -65,7 +71,9 @@ export function describeTarget(target: string | null, now: Date): string {
 
 function contactLine(c: CardContact): string {
   const name = escapeMrkdwn(c.name ?? '(no name)');
-  return [c.title ? `${name}, ${escapeMrkdwn(c.title)}` : name, c.email ? escapeMrkdwn(c.email) : null].filter(Boolean).join('\n');
+  return [c.title ? `${name}, ${escapeMrkdwn(c.title)}` : name, c.email ? escapeMrkdwn(c.email) : null]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function customerLink(c: Pick<CardCustomer, 'display_id' | 'name'>): string {
@@ -76,7 +84,9 @@ function onboardingBlock(o: CardOnboarding, now: Date): SectionBlock {
   const progress = o.progress ? ` (${o.progress.step}/${o.progress.of})` : '';
   return {
     type: 'section',
-    text: mrkdwn(`*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(o.state)}\nTarget launch: ${describeTarget(o.target, now)}`),
+    text: mrkdwn(
+      `*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(o.state)}\nTarget launch: ${describeTarget(o.target, now)}`,
+    ),
     accessory: moveButton(o.id),
   };
 }
@@ -90,8 +100,18 @@ export function customerCardMessage(card: CustomerCard, opts: { mode: KeyMode | 
     type: 'actions',
     block_id: 'customer_card_actions',
     elements: [
-      { type: 'button', action_id: CARD_ACTIONS.addContact, text: plain('Add contact', LIMITS.buttonText), value: c.id },
-      { type: 'button', action_id: CARD_ACTIONS.open, text: plain('Open in Pivotal', LIMITS.buttonText), url: customerPageUrl(c.display_id) },
+      {
+        type: 'button',
+        action_id: CARD_ACTIONS.addContact,
+        text: plain('Add contact', LIMITS.buttonText),
+        value: c.id,
+      },
+      {
+        type: 'button',
+        action_id: CARD_ACTIONS.open,
+        text: plain('Open in Pivotal', LIMITS.buttonText),
+        url: customerPageUrl(c.display_id),
+      },
     ],
   };
   return {
@@ -111,25 +131,44 @@ export function customerCardMessage(card: CustomerCard, opts: { mode: KeyMode | 
       },
       { type: 'section', text: mrkdwn(open.length > 0 ? '*Open onboardings*' : '_No open onboardings._') },
       ...open.map((o) => onboardingBlock(o, opts.now)),
-      ...(more > 0 ? [{ type: 'context' as const, elements: [mrkdwn(`…and ${more} more: open the customer in Pivotal to see them all.`)] }] : []),
+      ...(more > 0
+        ? [
+            {
+              type: 'context' as const,
+              elements: [mrkdwn(`…and ${more} more: open the customer in Pivotal to see them all.`)],
+            },
+          ]
+        : []),
       actions,
     ],
   };
 }
 
-export function lookupMessage(lookup: CustomerLookup, query: string, opts: { mode: KeyMode | null; now: Date }): EphemeralMessage {
+export function lookupMessage(
+  lookup: CustomerLookup,
+  query: string,
+  opts: { mode: KeyMode | null; now: Date },
+): EphemeralMessage {
   switch (lookup.kind) {
     case 'none':
       return noCustomerMessage(query, { mode: opts.mode, pivotalProblem: lookup.pivotalProblem });
     case 'many':
-      return customerPickList(lookup.rows, query, { mode: opts.mode, more: lookup.more, fromPivotal: lookup.fromPivotal });
+      return customerPickList(lookup.rows, query, {
+        mode: opts.mode,
+        more: lookup.more,
+        fromPivotal: lookup.fromPivotal,
+      });
     case 'one':
       return customerCardMessage(lookup.card, opts);
   }
 }
 
 /** `p`: the list came from Pivotal, so the card must read the customer's details from there too. */
-export function customerPickList(rows: readonly CardCustomer[], query: string, opts: { mode: KeyMode | null; more: boolean; fromPivotal: boolean }): EphemeralMessage {
+export function customerPickList(
+  rows: readonly CardCustomer[],
+  query: string,
+  opts: { mode: KeyMode | null; more: boolean; fromPivotal: boolean },
+): EphemeralMessage {
   return {
     response_type: 'ephemeral',
     text: `${testKeyPrefix(opts.mode)}${rows.length} customers match "${escapeMrkdwn(query)}"`,
@@ -140,15 +179,30 @@ export function customerPickList(rows: readonly CardCustomer[], query: string, o
         (c): SectionBlock => ({
           type: 'section',
           text: mrkdwn(`*${escapeMrkdwn(c.name)}* · #${c.display_id}${c.slug ? ` · ${quoted(c.slug)}` : ''}`),
-          accessory: { type: 'button', action_id: CARD_ACTIONS.show, text: plain('Show', LIMITS.buttonText), value: JSON.stringify({ id: c.id, p: opts.fromPivotal }) },
+          accessory: {
+            type: 'button',
+            action_id: CARD_ACTIONS.show,
+            text: plain('Show', LIMITS.buttonText),
+            value: JSON.stringify({ id: c.id, p: opts.fromPivotal }),
+          },
         }),
       ),
-      ...(opts.more ? [{ type: 'context' as const, elements: [mrkdwn('More customers match: type more of the name, or use the `#number`.')] }] : []),
+      ...(opts.more
+        ? [
+            {
+              type: 'context' as const,
+              elements: [mrkdwn('More customers match: type more of the name, or use the `#number`.')],
+            },
+          ]
+        : []),
     ],
   };
 }
 
-function noCustomerMessage(query: string, opts: { mode: KeyMode | null; pivotalProblem?: string | undefined }): EphemeralMessage {
+function noCustomerMessage(
+  query: string,
+  opts: { mode: KeyMode | null; pivotalProblem?: string | undefined },
+): EphemeralMessage {
   const text = `No customer matches ${quoted(query)}. Try a name, a slug, a \`#number\` or a Pivotal id.`;
   return {
     response_type: 'ephemeral',
@@ -156,14 +210,25 @@ function noCustomerMessage(query: string, opts: { mode: KeyMode | null; pivotalP
     blocks: [
       ...testKeyLabelBlock(opts.mode),
       { type: 'section', text: mrkdwn(text) },
-      ...(opts.pivotalProblem ? [{ type: 'context' as const, elements: [mrkdwn(`I could only look in what Slack knows so far: ${opts.pivotalProblem}`)] }] : []),
+      ...(opts.pivotalProblem
+        ? [
+            {
+              type: 'context' as const,
+              elements: [mrkdwn(`I could only look in what Slack knows so far: ${opts.pivotalProblem}`)],
+            },
+          ]
+        : []),
     ],
   };
 }
 
 export function usageMessage(command: 'customer' | 'contact', mode: KeyMode | null): EphemeralMessage {
   const text = `Which customer? e.g. \`/pivotal ${command} Acme\` — a name, a slug, a \`#number\` or a Pivotal id.`;
-  return { response_type: 'ephemeral', text: `${testKeyPrefix(mode)}${text}`, blocks: [...testKeyLabelBlock(mode), { type: 'section', text: mrkdwn(text) }] };
+  return {
+    response_type: 'ephemeral',
+    text: `${testKeyPrefix(mode)}${text}`,
+    blocks: [...testKeyLabelBlock(mode), { type: 'section', text: mrkdwn(text) }],
+  };
 }
 
 // The contact modal (`/pivotal contact` and the card's "Add contact").
@@ -182,9 +247,28 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
   const blocks: KnownBlock[] = [
     ...testKeyLabelBlock(c.mode),
     ...(c.problem ? [banner(c.problem)] : []),
-    ...(c.unmatched ? [{ type: 'context' as const, elements: [mrkdwn(`No single customer matches ${quoted(c.unmatched)}: pick one below.`)] }] : []),
-    { type: 'input', block_id: CONTACT_CUSTOMER_BLOCK, label: plain('Customer'), element: customerPickElement(v.customer) },
-    ...(c.currentPrimary ? [{ type: 'context' as const, elements: [mrkdwn(`Current primary contact: ${contactLine(c.currentPrimary).replace('\n', ' · ')}`)] }] : []),
+    ...(c.unmatched
+      ? [
+          {
+            type: 'context' as const,
+            elements: [mrkdwn(`No single customer matches ${quoted(c.unmatched)}: pick one below.`)],
+          },
+        ]
+      : []),
+    {
+      type: 'input',
+      block_id: CONTACT_CUSTOMER_BLOCK,
+      label: plain('Customer'),
+      element: customerPickElement(v.customer),
+    },
+    ...(c.currentPrimary
+      ? [
+          {
+            type: 'context' as const,
+            elements: [mrkdwn(`Current primary contact: ${contactLine(c.currentPrimary).replace('\n', ' · ')}`)],
+          },
+        ]
+      : []),
     ...contactFieldBlocks(v.contact, { optional: false }),
     checkbox({
       blockId: CONTACT_PRIMARY_BLOCK,
@@ -213,7 +297,10 @@ export function contactWorkingView(v: ContactFormValues, mode: KeyMode | null): 
     callback_id: CONTACT_CALLBACK,
     title: plain('Add a contact', LIMITS.modalTitle),
     close: plain('Close', LIMITS.modalTitle),
-    blocks: [...testKeyLabelBlock(mode), { type: 'section', text: mrkdwn(`:hourglass_flowing_sand: Adding *${who}*${where} in Pivotal…`) }],
+    blocks: [
+      ...testKeyLabelBlock(mode),
+      { type: 'section', text: mrkdwn(`:hourglass_flowing_sand: Adding *${who}*${where} in Pivotal…`) },
+    ],
   };
 }
 
@@ -227,8 +314,13 @@ export interface ContactAdded {
 
 export function contactResultView(r: ContactAdded, mode: KeyMode | null): ModalView {
   const role = r.primary ? 'as the *primary contact*' : 'as a contact';
-  const lines = [`:white_check_mark: Added ${contactLine(r.contact).replace('\n', ' · ')} to ${customerLink(r.customer)} ${role}.`];
-  if (r.replaced) lines.push(`${escapeMrkdwn(r.replaced.name ?? 'The previous primary contact')} is no longer the primary contact; they stay a contact of the customer.`);
+  const lines = [
+    `:white_check_mark: Added ${contactLine(r.contact).replace('\n', ' · ')} to ${customerLink(r.customer)} ${role}.`,
+  ];
+  if (r.replaced)
+    lines.push(
+      `${escapeMrkdwn(r.replaced.name ?? 'The previous primary contact')} is no longer the primary contact; they stay a contact of the customer.`,
+    );
   return {
     type: 'modal',
     callback_id: CONTACT_CALLBACK,

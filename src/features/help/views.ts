@@ -19,7 +19,10 @@ export function helpMessage(commands: readonly Subcommand[], unknownWord?: strin
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*Pivotal for Slack* — ${intro}` } },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Managers: open the app\'s *Home* tab to see the whole pipeline.' }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: "Managers: open the app's *Home* tab to see the whole pipeline." }],
+      },
     ],
   };
 }

@@ -25,7 +25,12 @@ function parseFilters(text: string | undefined): HomeFilters {
 }
 
 export async function getFilters(db: Db, workspaceId: string, userId: string): Promise<HomeFilters> {
-  const row = await db.selectFrom('home_views').select('filters').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('home_views')
+    .select('filters')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return parseFilters(row?.filters);
 }
 
@@ -39,16 +44,30 @@ export async function recordOpened(db: Db, workspaceId: string, userId: string, 
     .execute();
 }
 
-export async function saveFilters(db: Db, workspaceId: string, userId: string, filters: HomeFilters, now: Date): Promise<void> {
+export async function saveFilters(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  filters: HomeFilters,
+  now: Date,
+): Promise<void> {
   const text = JSON.stringify(filters);
   await db
     .insertInto('home_views')
     .values({ workspace_id: workspaceId, user_id: userId, filters: text, opened_at: now.toISOString() })
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doUpdateSet({ filters: text, opened_at: now.toISOString() }))
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'user_id']).doUpdateSet({ filters: text, opened_at: now.toISOString() }),
+    )
     .execute();
 }
 
-export async function markPublished(db: Db, workspaceId: string, userId: string, viewHash: string, now: Date): Promise<void> {
+export async function markPublished(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  viewHash: string,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('home_views')
     .set({ published_at: now.toISOString(), view_hash: viewHash })
@@ -57,7 +76,11 @@ export async function markPublished(db: Db, workspaceId: string, userId: string,
     .execute();
 }
 
-export async function recentViewers(db: Db, workspaceId: string, since: Date): Promise<Array<Pick<HomeViewRow, 'user_id' | 'view_hash'>>> {
+export async function recentViewers(
+  db: Db,
+  workspaceId: string,
+  since: Date,
+): Promise<Array<Pick<HomeViewRow, 'user_id' | 'view_hash'>>> {
   return db
     .selectFrom('home_views')
     .select(['user_id', 'view_hash'])

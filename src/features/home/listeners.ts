@@ -22,15 +22,32 @@ import { userMappingModal, webhookSecretModal } from './views.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
-const SelectPress = z.object({ user: User, actions: z.tuple([z.object({ action_id: z.string(), selected_option: z.object({ value: z.string() }) })]).rest(z.unknown()) });
-const ButtonPress = z.object({ user: User, trigger_id: z.string(), actions: z.tuple([z.object({ action_id: z.string(), value: z.string().optional() })]).rest(z.unknown()) });
-const ChannelPick = z.object({ user: User, actions: z.tuple([z.object({ selected_conversation: z.string().nullish() })]).rest(z.unknown()) });
-const Submission = z.object({ user: User, view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }) });
+const SelectPress = z.object({
+  user: User,
+  actions: z
+    .tuple([z.object({ action_id: z.string(), selected_option: z.object({ value: z.string() }) })])
+    .rest(z.unknown()),
+});
+const ButtonPress = z.object({
+  user: User,
+  trigger_id: z.string(),
+  actions: z.tuple([z.object({ action_id: z.string(), value: z.string().optional() })]).rest(z.unknown()),
+});
+const ChannelPick = z.object({
+  user: User,
+  actions: z.tuple([z.object({ selected_conversation: z.string().nullish() })]).rest(z.unknown()),
+});
+const Submission = z.object({
+  user: User,
+  view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }),
+});
 const MappingValues = z.object({
   mapping_user: z.object({ user: z.object({ selected_user: z.string().nullish() }) }).optional(),
   mapping_pivotal: z.object({ pivotal_id: z.object({ value: z.string().nullish() }) }).optional(),
 });
-const SecretValues = z.object({ webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional() });
+const SecretValues = z.object({
+  webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional(),
+});
 
 const PIVOTAL_USER_ID = /^\S{1,100}$/;
 
@@ -63,7 +80,11 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const [action] = press.actions;
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
-    const filters = withSelection(await getFilters(db, ws, press.user.id), action.action_id, action.selected_option.value);
+    const filters = withSelection(
+      await getFilters(db, ws, press.user.id),
+      action.action_id,
+      action.selected_option.value,
+    );
     await saveFilters(db, ws, press.user.id, filters, ctx.now());
     await publishHome(ctx, client, workspace, press.user.id);
   });
@@ -75,7 +96,13 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
     const filters = await getFilters(db, ws, press.user.id);
-    await saveFilters(db, ws, press.user.id, { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 }, ctx.now());
+    await saveFilters(
+      db,
+      ws,
+      press.user.id,
+      { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 },
+      ctx.now(),
+    );
     await publishHome(ctx, client, workspace, press.user.id);
   });
 
@@ -90,7 +117,10 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     if (await ctx.permissions.isAdmin(client, workspaceId(workspace), pick.user.id)) {
       await ensureWorkspace(db, workspace);
       await setNotifyChannel(db, workspaceId(workspace), pick.actions[0].selected_conversation ?? null);
-      ctx.logger.info({ workspace: workspaceId(workspace), by: pick.user.id }, 'notification channel changed from Home');
+      ctx.logger.info(
+        { workspace: workspaceId(workspace), by: pick.user.id },
+        'notification channel changed from Home',
+      );
     }
     await publishHome(ctx, client, workspace, pick.user.id);
   });
@@ -112,8 +142,11 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const pivotalId = values.mapping_pivotal?.pivotal_id.value?.trim() ?? '';
     const errors: Record<string, string> = {};
     if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
-    if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId)) errors.mapping_pivotal = 'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id))) errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
+    if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
+      errors.mapping_pivotal =
+        'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
+    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id)))
+      errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
     await ack();
     const workspace = workspaceFromContext(context);
@@ -126,7 +159,11 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
     const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? webhookSecretModal({ path: webhookPathFor(session.workspaceId), configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext), mode: session.mode })
+      ? webhookSecretModal({
+          path: webhookPathFor(session.workspaceId),
+          configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext),
+          mode: session.mode,
+        })
       : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
     await client.views.open({ trigger_id: press.trigger_id, view });
   });
@@ -137,8 +174,13 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
     const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);
-    let problem = secret ? webhookSecretProblem(secret) : configured ? undefined : 'Paste the endpoint\'s signing secret from Pivotal (it starts with `whsec_`).';
-    if (!(await ctx.permissions.isAdmin(client, ws, submission.user.id))) problem = 'Only a workspace admin can set up webhooks.';
+    let problem = secret
+      ? webhookSecretProblem(secret)
+      : configured
+        ? undefined
+        : "Paste the endpoint's signing secret from Pivotal (it starts with `whsec_`).";
+    if (!(await ctx.permissions.isAdmin(client, ws, submission.user.id)))
+      problem = 'Only a workspace admin can set up webhooks.';
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);
@@ -152,7 +194,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
     const access = await openSequenceEditor(ctx, session, { userId: press.user.id, slack: client });
-    const view = access.ok ? sequenceEditorModal(access.data, session.mode) : noticeModal('Phase sequence', [...testKeyLabelBlock(session.mode), { type: 'section', text: mrkdwn(access.refusal) }]);
+    const view = access.ok
+      ? sequenceEditorModal(access.data, session.mode)
+      : noticeModal('Phase sequence', [
+          ...testKeyLabelBlock(session.mode),
+          { type: 'section', text: mrkdwn(access.refusal) },
+        ]);
     await client.views.open({ trigger_id: press.trigger_id, view });
   });
 

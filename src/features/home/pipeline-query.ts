@@ -45,7 +45,9 @@ export const FINISHED_PHASE = 'completed';
 /** The app's own record of the Slack owner, else the one in metadata (see onboarding-owner.ts). */
 function slackOwner(dialect: DialectName) {
   const fromMetadata =
-    dialect === 'postgres' ? sql<string | null>`(o.metadata::jsonb ->> ${sql.lit(SLACK_OWNER_METADATA_KEY)})` : sql<string | null>`json_extract(o.metadata, ${sql.lit(`$.${SLACK_OWNER_METADATA_KEY}`)})`;
+    dialect === 'postgres'
+      ? sql<string | null>`(o.metadata::jsonb ->> ${sql.lit(SLACK_OWNER_METADATA_KEY)})`
+      : sql<string | null>`json_extract(o.metadata, ${sql.lit(`$.${SLACK_OWNER_METADATA_KEY}`)})`;
   return sql<string | null>`coalesce(o.slack_owner_id, ${fromMetadata})`;
 }
 
@@ -53,7 +55,12 @@ function filtered(db: Db, f: PipelineFilter, withPhase: boolean) {
   let q = db.selectFrom('rm_onboardings as o').where('o.workspace_id', '=', f.workspaceId).where('o.deleted', '=', 0);
   if (f.owner) {
     const { slackUserId, pivotalUserIds } = f.owner;
-    q = q.where((eb) => eb.or([eb(slackOwner(f.dialect), '=', slackUserId), ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : [])]));
+    q = q.where((eb) =>
+      eb.or([
+        eb(slackOwner(f.dialect), '=', slackUserId),
+        ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : []),
+      ]),
+    );
   }
   if (f.state === 'flag:overdue') {
     q = q
@@ -79,7 +86,13 @@ export async function phaseCounts(db: Db, f: PipelineFilter): Promise<Map<string
 }
 
 /** One page, in the workspace's phase order, soonest target first (no target last). */
-export async function pipelinePage(db: Db, f: PipelineFilter, phaseOrder: readonly string[], offset: number, limit: number): Promise<PipelineRowData[]> {
+export async function pipelinePage(
+  db: Db,
+  f: PipelineFilter,
+  phaseOrder: readonly string[],
+  offset: number,
+  limit: number,
+): Promise<PipelineRowData[]> {
   // Literal positions: bound parameters would be typed as text by Postgres and sort "10" before "2".
   const position =
     phaseOrder.length === 0
@@ -89,7 +102,9 @@ export async function pipelinePage(db: Db, f: PipelineFilter, phaseOrder: readon
           sql` `,
         )} else ${sql.lit(phaseOrder.length)} end`;
   return filtered(db, f, true)
-    .leftJoin('rm_customers as c', (join) => join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'))
+    .leftJoin('rm_customers as c', (join) =>
+      join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'),
+    )
     .select([
       'o.id',
       'o.display_id',
@@ -123,7 +138,11 @@ export async function statesInUse(db: Db, workspaceId: string): Promise<string[]
 }
 
 /** Slack users mapped to each of these Pivotal user ids. */
-export async function slackUsersByPivotalId(db: Db, workspaceId: string, pivotalIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function slackUsersByPivotalId(
+  db: Db,
+  workspaceId: string,
+  pivotalIds: readonly string[],
+): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   if (pivotalIds.length === 0) return map;
   const rows = await db

@@ -34,7 +34,9 @@ export class HomeRefresher {
     for (const viewer of viewers) {
       const view = await buildHome(ctx, client, workspace, viewer.user_id);
       if (viewHash(view) === viewer.view_hash) continue;
-      await publishView(ctx, client, workspace, viewer.user_id, view).catch((err: unknown) => ctx.logger.warn({ err, workspace: ws }, 'could not refresh a Home view'));
+      await publishView(ctx, client, workspace, viewer.user_id, view).catch((err: unknown) =>
+        ctx.logger.warn({ err, workspace: ws }, 'could not refresh a Home view'),
+      );
     }
   }
 }

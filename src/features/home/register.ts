@@ -25,7 +25,9 @@ export function registerPipeline(app: SlackListeners, ctx: AppContext): FeatureL
     // learnt from Slack's first request, and its first sync follows that request shortly after.
     app.use(async ({ context, next }) => {
       if (context.teamId || context.enterpriseId) {
-        await runtime.worker.sawWorkspace(workspaceFromContext(context)).catch((err: unknown) => ctx.logger.warn({ err }, 'could not register the workspace for syncing'));
+        await runtime.worker
+          .sawWorkspace(workspaceFromContext(context))
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'could not register the workspace for syncing'));
       }
       await next();
     });

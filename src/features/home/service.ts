@@ -11,24 +11,47 @@ import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
 import { getSyncState } from '../../sync/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { getFilters, markPublished } from './home-views-store.js';
-import { FINISHED_PHASE, FINISHED_STATES, phaseCounts, pipelinePage, slackUsersByPivotalId, statesInUse, type PipelineFilter, type PipelineRowData } from './pipeline-query.js';
+import {
+  FINISHED_PHASE,
+  FINISHED_STATES,
+  phaseCounts,
+  pipelinePage,
+  slackUsersByPivotalId,
+  statesInUse,
+  type PipelineFilter,
+  type PipelineRowData,
+} from './pipeline-query.js';
 import { homeView, PAGE_ROWS, VOLATILE_BLOCK_PREFIX, type HomeData, type HomeRow, type PhaseCount } from './views.js';
 
 /**
  * Builds a person's Home from the store alone: no call to Pivotal, so it opens at once however slow
  * or rate-limited Pivotal is. Slack is asked only who is an admin (cached).
  */
-export async function buildHome(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeView> {
+export async function buildHome(
+  ctx: AppContext,
+  client: WebClient,
+  workspace: WorkspaceRef,
+  userId: string,
+): Promise<HomeView> {
   return homeView(await loadHomeData(ctx, client, workspace, userId));
 }
 
 const STATES_ALWAYS_OFFERED = ['active', 'paused', 'at_risk', 'waiting'];
 
-export async function loadHomeData(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<HomeData> {
+export async function loadHomeData(
+  ctx: AppContext,
+  client: WebClient,
+  workspace: WorkspaceRef,
+  userId: string,
+): Promise<HomeData> {
   const ws = workspaceId(workspace);
   const db = ctx.store.db;
-  const [connection, admin] = await Promise.all([ctx.pivotal.forWorkspace(workspace), ctx.permissions.isAdmin(client, ws, userId)]);
-  if (!connection) return { kind: 'not_connected', admin, admins: admin ? [] : await ctx.permissions.admins(client, ws) };
+  const [connection, admin] = await Promise.all([
+    ctx.pivotal.forWorkspace(workspace),
+    ctx.permissions.isAdmin(client, ws, userId),
+  ]);
+  if (!connection)
+    return { kind: 'not_connected', admin, admins: admin ? [] : await ctx.permissions.admins(client, ws) };
 
   const now = ctx.now();
   const today = now.toISOString().slice(0, 10);
@@ -54,14 +77,28 @@ export async function loadHomeData(ctx: AppContext, client: WebClient, workspace
   const total = filters.phase === null ? phases.reduce((n, p) => n + p.count, 0) : (counts.get(filters.phase) ?? 0);
   // A page past the end (the data shrank since the person paged) shows the last page instead.
   const offset = total === 0 ? 0 : Math.min(filters.offset, Math.floor((total - 1) / PAGE_ROWS) * PAGE_ROWS);
-  const page = await pipelinePage(db, filter, phases.map((p) => p.key), offset, PAGE_ROWS);
-  const owners = await slackUsersByPivotalId(db, ws, page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])));
+  const page = await pipelinePage(
+    db,
+    filter,
+    phases.map((p) => p.key),
+    offset,
+    PAGE_ROWS,
+  );
+  const owners = await slackUsersByPivotalId(
+    db,
+    ws,
+    page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])),
+  );
 
   return {
     kind: 'connected',
     now,
     today,
-    connection: { mode: connection.mode, keyPrefix: connection.keyPrefix, orgName: row?.pivotal_org_name ?? row?.pivotal_org_slug ?? state?.org_name ?? null },
+    connection: {
+      mode: connection.mode,
+      keyPrefix: connection.keyPrefix,
+      orgName: row?.pivotal_org_name ?? row?.pivotal_org_slug ?? state?.org_name ?? null,
+    },
     attention: row ?? null,
     sync: {
       started: Boolean(state?.last_sync_at || state?.walk_kind || state?.last_full_walk_at),
@@ -95,7 +132,11 @@ export async function loadHomeData(ctx: AppContext, client: WebClient, workspace
  * The board's columns: the workspace's active phases in order (even when empty), then archived and
  * unknown phases that still hold onboardings, so every onboarding is counted somewhere.
  */
-function boardPhases(sequence: PhaseSequence, counts: Map<string, number>, everything: Map<string, number>): PhaseCount[] {
+function boardPhases(
+  sequence: PhaseSequence,
+  counts: Map<string, number>,
+  everything: Map<string, number>,
+): PhaseCount[] {
   const listed = new Set<string>();
   const out: PhaseCount[] = [];
   const add = (key: string) => {
@@ -138,11 +179,22 @@ export function viewHash(view: HomeView): string {
 }
 
 /** Renders and publishes a person's Home. */
-export async function publishHome(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string): Promise<void> {
+export async function publishHome(
+  ctx: AppContext,
+  client: WebClient,
+  workspace: WorkspaceRef,
+  userId: string,
+): Promise<void> {
   await publishView(ctx, client, workspace, userId, await buildHome(ctx, client, workspace, userId));
 }
 
-export async function publishView(ctx: AppContext, client: WebClient, workspace: WorkspaceRef, userId: string, view: HomeView): Promise<void> {
+export async function publishView(
+  ctx: AppContext,
+  client: WebClient,
+  workspace: WorkspaceRef,
+  userId: string,
+  view: HomeView,
+): Promise<void> {
   await client.views.publish({ user_id: userId, view });
   await markPublished(ctx.store.db, workspaceId(workspace), userId, viewHash(view), ctx.now());
 }

@@ -1,5 +1,13 @@
 import { CARD_ACTIONS } from '../customer/views.js';
-import type { ActionsBlock, Button, HomeView, KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
+import type {
+  ActionsBlock,
+  Button,
+  HomeView,
+  KnownBlock,
+  ModalView,
+  PlainTextOption,
+  SectionBlock,
+} from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
@@ -97,7 +105,11 @@ export type HomeData =
       settings: HomeSettings | null;
     };
 
-const section = (text: string, blockId?: string): SectionBlock => ({ type: 'section', ...(blockId ? { block_id: blockId } : {}), text: mrkdwn(text) });
+const section = (text: string, blockId?: string): SectionBlock => ({
+  type: 'section',
+  ...(blockId ? { block_id: blockId } : {}),
+  text: mrkdwn(text),
+});
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const readable = (s: string) => s.replace(/[_-]+/g, ' ').trim() || s;
 
@@ -124,7 +136,12 @@ function ownerText(row: HomeRow): string {
 function rowBlocks(row: HomeRow, today: string, now: Date): KnownBlock[] {
   const title = `*${escapeMrkdwn(truncate(row.customerName ?? 'Unknown customer', 80))}* · #${row.displayId}${row.name ? ` · ${escapeMrkdwn(truncate(row.name, 80))}` : ''}`;
   const target = row.finished ? 'finished' : row.target ? `target ${targetInWords(row.target, today)}` : 'no target';
-  const facts = [`Owner ${ownerText(row)}`, `state *${escapeMrkdwn(truncate(readable(row.state), 30))}*`, target, daysInPhase(row.phaseEnteredAt, now)].filter(Boolean);
+  const facts = [
+    `Owner ${ownerText(row)}`,
+    `state *${escapeMrkdwn(truncate(readable(row.state), 30))}*`,
+    target,
+    daysInPhase(row.phaseEnteredAt, now),
+  ].filter(Boolean);
   const flags = [
     isOverdue(row, today) ? ':rotating_light: Overdue' : '',
     row.state === 'paused' ? ':double_vertical_bar: Paused' : '',
@@ -132,11 +149,21 @@ function rowBlocks(row: HomeRow, today: string, now: Date): KnownBlock[] {
   ].filter(Boolean);
   const buttons: Button[] = [
     { type: 'button', action_id: 'move_open', text: plain('Move phase', LIMITS.buttonText), value: row.id },
-    { type: 'button', action_id: CARD_ACTIONS.addContact, text: plain('Add contact', LIMITS.buttonText), value: row.customerId },
+    {
+      type: 'button',
+      action_id: CARD_ACTIONS.addContact,
+      text: plain('Add contact', LIMITS.buttonText),
+      value: row.customerId,
+    },
   ];
   // The onboarding shows on its customer's page in Pivotal.
   if (row.customerDisplayId !== null) {
-    buttons.push({ type: 'button', action_id: 'home_open_in_pivotal', text: plain('Open in Pivotal', LIMITS.buttonText), url: customerPageUrl(row.customerDisplayId) });
+    buttons.push({
+      type: 'button',
+      action_id: 'home_open_in_pivotal',
+      text: plain('Open in Pivotal', LIMITS.buttonText),
+      url: customerPageUrl(row.customerDisplayId),
+    });
   }
   return [
     section([title, facts.join(' · '), flags.join('   ')].filter(Boolean).join('\n'), `row:${row.id}`),
@@ -151,13 +178,24 @@ function option(text: string, value: string): PlainTextOption {
 function filterBlock(data: Extract<HomeData, { kind: 'connected' }>): ActionsBlock {
   const { filters } = data;
   const owners = [option('Everyone', 'everyone'), option('Mine', 'mine')];
-  const states = [option('Any state', 'any'), option('Overdue', 'flag:overdue'), ...data.states.map((s) => option(readable(s), `state:${s}`))];
+  const states = [
+    option('Any state', 'any'),
+    option('Overdue', 'flag:overdue'),
+    ...data.states.map((s) => option(readable(s), `state:${s}`)),
+  ];
   const phases = [option('All phases', 'any'), ...data.phases.map((p) => option(p.name, `phase:${p.key}`))];
-  const fit = (options: PlainTextOption[]) => options.filter((o) => o.value!.length <= LIMITS.optionValue).slice(0, 100);
+  const fit = (options: PlainTextOption[]) =>
+    options.filter((o) => o.value!.length <= LIMITS.optionValue).slice(0, 100);
   const select = (actionId: string, placeholder: string, options: PlainTextOption[], selected: string) => {
     const kept = fit(options);
     const initial = kept.find((o) => o.value === selected) ?? kept[0]!;
-    return { type: 'static_select' as const, action_id: actionId, placeholder: plain(placeholder, LIMITS.placeholder), options: kept, initial_option: initial };
+    return {
+      type: 'static_select' as const,
+      action_id: actionId,
+      placeholder: plain(placeholder, LIMITS.placeholder),
+      options: kept,
+      initial_option: initial,
+    };
   };
   return {
     type: 'actions',
@@ -175,7 +213,8 @@ function statusLine(data: Extract<HomeData, { kind: 'connected' }>): string {
   const org = connection.orgName ? `*${escapeMrkdwn(truncate(connection.orgName, 100))}*` : 'Pivotal';
   const parts = [`Connected to ${org} with key \`${escapeMrkdwn(connection.keyPrefix)}…\` (${connection.mode})`];
   if (!sync.started) parts.push('waiting for the first sync');
-  else if (!sync.lastFullWalkAt) parts.push(`first sync in progress: ${plural(sync.onboardingsKnown, 'onboarding')} read so far`);
+  else if (!sync.lastFullWalkAt)
+    parts.push(`first sync in progress: ${plural(sync.onboardingsKnown, 'onboarding')} read so far`);
   else {
     if (sync.lastSyncAt) parts.push(`last sync ${ago(sync.lastSyncAt, now)}`);
     // Every row was read at or after the start of the last complete walk.
@@ -193,7 +232,12 @@ function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock
     .map((p) => `${escapeMrkdwn(truncate(p.name, 60))} *${p.count.toLocaleString('en-US')}*`)
     .join('  ·  ');
   const all = data.phases.reduce((n, p) => n + p.count, 0);
-  blocks.push(section(`${plural(all, 'onboarding')}${data.filters.owner === 'mine' || data.filters.state ? ' match these filters' : ''}\n${countsText}`, 'home_counts'));
+  blocks.push(
+    section(
+      `${plural(all, 'onboarding')}${data.filters.owner === 'mine' || data.filters.state ? ' match these filters' : ''}\n${countsText}`,
+      'home_counts',
+    ),
+  );
   blocks.push({ type: 'divider' });
 
   if (data.rows.length === 0) {
@@ -210,16 +254,41 @@ function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock
     if (row.phase !== group) {
       group = row.phase;
       const continued = row === data.rows[0] && data.filters.offset > 0;
-      blocks.push(section(`*${escapeMrkdwn(truncate(row.phaseName, 100))}* — ${plural(countOf.get(row.phase) ?? 0, 'onboarding')}${continued ? ' (continued)' : ''}`, `phase:${truncate(row.phase, 200)}`));
+      blocks.push(
+        section(
+          `*${escapeMrkdwn(truncate(row.phaseName, 100))}* — ${plural(countOf.get(row.phase) ?? 0, 'onboarding')}${continued ? ' (continued)' : ''}`,
+          `phase:${truncate(row.phase, 200)}`,
+        ),
+      );
     }
     blocks.push(...rowBlocks(row, data.today, data.now));
   }
   const first = data.filters.offset + 1;
   const last = data.filters.offset + data.rows.length;
   const paging: Button[] = [];
-  if (data.filters.offset > 0) paging.push({ type: 'button', action_id: 'home_page_prev', text: plain('◀ Previous', LIMITS.buttonText), value: String(Math.max(0, data.filters.offset - PAGE_ROWS)) });
-  if (last < data.total) paging.push({ type: 'button', action_id: 'home_page_next', text: plain('Next ▶', LIMITS.buttonText), value: String(last) });
-  blocks.push({ type: 'context', block_id: 'home_paging_info', elements: [mrkdwn(`Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${data.total.toLocaleString('en-US')}`)] });
+  if (data.filters.offset > 0)
+    paging.push({
+      type: 'button',
+      action_id: 'home_page_prev',
+      text: plain('◀ Previous', LIMITS.buttonText),
+      value: String(Math.max(0, data.filters.offset - PAGE_ROWS)),
+    });
+  if (last < data.total)
+    paging.push({
+      type: 'button',
+      action_id: 'home_page_next',
+      text: plain('Next ▶', LIMITS.buttonText),
+      value: String(last),
+    });
+  blocks.push({
+    type: 'context',
+    block_id: 'home_paging_info',
+    elements: [
+      mrkdwn(
+        `Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${data.total.toLocaleString('en-US')}`,
+      ),
+    ],
+  });
   if (paging.length) blocks.push({ type: 'actions', block_id: 'home_paging', elements: paging });
   return blocks;
 }
@@ -228,8 +297,15 @@ function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock
 const testRecordsSetting: SectionBlock = {
   type: 'section',
   block_id: 'home_settings_test_records',
-  text: mrkdwn('*Test records*\nSoft-delete every customer, contact and onboarding this app created here with the test key.'),
-  accessory: { type: 'button', action_id: TEST_RECORDS_OPEN, text: plain('Remove test records', LIMITS.buttonText), style: 'danger' },
+  text: mrkdwn(
+    '*Test records*\nSoft-delete every customer, contact and onboarding this app created here with the test key.',
+  ),
+  accessory: {
+    type: 'button',
+    action_id: TEST_RECORDS_OPEN,
+    text: plain('Remove test records', LIMITS.buttonText),
+    style: 'danger',
+  },
 };
 
 function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings: HomeSettings): KnownBlock[] {
@@ -241,9 +317,13 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
     ? `*On.* Signed deliveries to \`${escapeMrkdwn(settings.webhookPath)}\` on this app's address are applied at once; polling goes on as before.`
     : `*Off* (nothing to set up): the app keeps current by polling Pivotal. Pivotal's webhooks are a preview, not yet public; if Pivotal has given you a webhook signing secret (\`whsec_…\`), you can turn on the receiver at \`${escapeMrkdwn(settings.webhookPath)}\` on this app's address.`;
   const status = [
-    sync.lastFullWalkAt ? `Last complete sync ${ago(sync.lastFullWalkAt, now)}${sync.lagMs !== null ? ` (it took ${formatDistanceStrict(0, sync.lagMs)})` : ''}` : 'The first complete sync has not finished yet',
+    sync.lastFullWalkAt
+      ? `Last complete sync ${ago(sync.lastFullWalkAt, now)}${sync.lagMs !== null ? ` (it took ${formatDistanceStrict(0, sync.lagMs)})` : ''}`
+      : 'The first complete sync has not finished yet',
     `${plural(sync.onboardingsKnown, 'onboarding')} in the local copy`,
-    sync.lastError && sync.lastErrorAt ? `:warning: the last attempt ${ago(sync.lastErrorAt, now)} failed: ${escapeMrkdwn(truncate(sync.lastError, 400))}` : '',
+    sync.lastError && sync.lastErrorAt
+      ? `:warning: the last attempt ${ago(sync.lastErrorAt, now)} failed: ${escapeMrkdwn(truncate(sync.lastError, 400))}`
+      : '',
   ].filter(Boolean);
   return [
     { type: 'divider' },
@@ -251,7 +331,9 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
     {
       type: 'section',
       block_id: 'home_settings_channel',
-      text: mrkdwn('*Notification channel*\nEach onboarding gets one post there, with its phase changes in the thread.'),
+      text: mrkdwn(
+        '*Notification channel*\nEach onboarding gets one post there, with its phase changes in the thread.',
+      ),
       accessory: {
         type: 'conversations_select',
         action_id: 'home_notify_channel',
@@ -269,17 +351,31 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
     {
       type: 'section',
       block_id: 'home_settings_users',
-      text: mrkdwn(`*Slack ↔ Pivotal users*\n${plural(settings.mappings, 'person', 'people')} mapped. Pivotal has no users API, so owners and "Mine" rely on this.`),
-      accessory: { type: 'button', action_id: 'home_user_mapping_open', text: plain('Map a person', LIMITS.buttonText) },
+      text: mrkdwn(
+        `*Slack ↔ Pivotal users*\n${plural(settings.mappings, 'person', 'people')} mapped. Pivotal has no users API, so owners and "Mine" rely on this.`,
+      ),
+      accessory: {
+        type: 'button',
+        action_id: 'home_user_mapping_open',
+        text: plain('Map a person', LIMITS.buttonText),
+      },
     },
     {
       type: 'section',
       block_id: 'home_settings_webhooks',
       text: mrkdwn(`*Webhooks (preview)*\n${webhook}`),
-      accessory: { type: 'button', action_id: 'home_webhook_open', text: plain(sync.webhookConfigured ? 'Change or turn off' : 'Turn on', LIMITS.buttonText) },
+      accessory: {
+        type: 'button',
+        action_id: 'home_webhook_open',
+        text: plain(sync.webhookConfigured ? 'Change or turn off' : 'Turn on', LIMITS.buttonText),
+      },
     },
     ...(data.connection.mode === 'test' ? [testRecordsSetting] : []),
-    { type: 'context', block_id: `${VOLATILE_BLOCK_PREFIX}sync_details`, elements: [mrkdwn(`*Sync:* ${status.join(' · ')}`)] },
+    {
+      type: 'context',
+      block_id: `${VOLATILE_BLOCK_PREFIX}sync_details`,
+      elements: [mrkdwn(`*Sync:* ${status.join(' · ')}`)],
+    },
   ];
 }
 
@@ -299,8 +395,13 @@ export function homeView(data: HomeData): HomeView {
 }
 
 /** The people whose Pivotal user id an admin set; Slack's users_select picks the person. */
-export function userMappingModal(opts: { mappings: Array<{ slack_user_id: string; pivotal_user_id: string }>; mode: KeyMode | null }): ModalView {
-  const listed = opts.mappings.slice(0, 30).map((m) => `<@${m.slack_user_id}> → \`${escapeMrkdwn(truncate(m.pivotal_user_id, 60))}\``);
+export function userMappingModal(opts: {
+  mappings: Array<{ slack_user_id: string; pivotal_user_id: string }>;
+  mode: KeyMode | null;
+}): ModalView {
+  const listed = opts.mappings
+    .slice(0, 30)
+    .map((m) => `<@${m.slack_user_id}> → \`${escapeMrkdwn(truncate(m.pivotal_user_id, 60))}\``);
   const more = opts.mappings.length > listed.length ? `\n…and ${opts.mappings.length - listed.length} more` : '';
   return {
     type: 'modal',
@@ -310,17 +411,31 @@ export function userMappingModal(opts: { mappings: Array<{ slack_user_id: string
     close: plain('Cancel', LIMITS.modalTitle),
     blocks: [
       ...testKeyLabelBlock(opts.mode),
-      section('Pivotal has no users API, so tell the app which Pivotal user id (the `csm_id` on onboardings, e.g. `user_csm_001`) belongs to whom.'),
-      { type: 'input', block_id: 'mapping_user', label: plain('Slack person', 2000), element: { type: 'users_select', action_id: 'user', placeholder: plain('Pick a person', LIMITS.placeholder) } },
+      section(
+        'Pivotal has no users API, so tell the app which Pivotal user id (the `csm_id` on onboardings, e.g. `user_csm_001`) belongs to whom.',
+      ),
+      {
+        type: 'input',
+        block_id: 'mapping_user',
+        label: plain('Slack person', 2000),
+        element: { type: 'users_select', action_id: 'user', placeholder: plain('Pick a person', LIMITS.placeholder) },
+      },
       {
         type: 'input',
         block_id: 'mapping_pivotal',
         optional: true,
         label: plain('Pivotal user id', 2000),
-        hint: plain('Leave empty to remove the person\'s mapping.', 2000),
-        element: { type: 'plain_text_input', action_id: 'pivotal_id', max_length: 100, placeholder: plain('user_csm_001', LIMITS.placeholder) },
+        hint: plain("Leave empty to remove the person's mapping.", 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'pivotal_id',
+          max_length: 100,
+          placeholder: plain('user_csm_001', LIMITS.placeholder),
+        },
       },
-      ...(listed.length ? [{ type: 'context' as const, elements: [mrkdwn(`*Mapped now:*\n${listed.join('\n')}${more}`)] }] : []),
+      ...(listed.length
+        ? [{ type: 'context' as const, elements: [mrkdwn(`*Mapped now:*\n${listed.join('\n')}${more}`)] }]
+        : []),
     ],
   };
 }
@@ -342,7 +457,14 @@ export function webhookSecretModal(opts: { path: string; configured: boolean; mo
         block_id: 'webhook_secret',
         optional: opts.configured,
         label: plain('Signing secret', 2000),
-        ...(opts.configured ? { hint: plain('A secret is saved. Paste a new one to replace it, or leave this empty to turn the receiver off.', 2000) } : {}),
+        ...(opts.configured
+          ? {
+              hint: plain(
+                'A secret is saved. Paste a new one to replace it, or leave this empty to turn the receiver off.',
+                2000,
+              ),
+            }
+          : {}),
         element: { type: 'plain_text_input', action_id: 'secret', placeholder: plain('whsec_…', LIMITS.placeholder) },
       },
     ],

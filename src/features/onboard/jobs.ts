@@ -81,7 +81,12 @@ function toJob(row: OnboardJobRow): OnboardJob {
 const byKey = (key: JobKey) => ({ workspace_id: key.workspaceId, view_id: key.viewId });
 
 export async function getJob(db: Db, key: JobKey): Promise<OnboardJob | undefined> {
-  const row = await db.selectFrom('onboard_jobs').selectAll().where('workspace_id', '=', key.workspaceId).where('view_id', '=', key.viewId).executeTakeFirst();
+  const row = await db
+    .selectFrom('onboard_jobs')
+    .selectAll()
+    .where('workspace_id', '=', key.workspaceId)
+    .where('view_id', '=', key.viewId)
+    .executeTakeFirst();
   return row && toJob(row);
 }
 
@@ -134,7 +139,14 @@ export async function createJob(db: Db, job: NewJob, lease: Lease, now: string):
  * Takes a job over, atomically: from one of `from`, and for running/queued jobs only once the
  * previous lease has run out, so two replicas (or a Retry clicked twice) never run it together.
  */
-export async function claimJob(db: Db, key: JobKey, from: readonly OnboardJobStatus[], lease: Lease, now: string, input?: OnboardInput): Promise<boolean> {
+export async function claimJob(
+  db: Db,
+  key: JobKey,
+  from: readonly OnboardJobStatus[],
+  lease: Lease,
+  now: string,
+  input?: OnboardInput,
+): Promise<boolean> {
   const result = await db
     .updateTable('onboard_jobs')
     .set((eb) => ({
@@ -157,10 +169,24 @@ export async function claimJob(db: Db, key: JobKey, from: readonly OnboardJobSta
 export type StepIds = Partial<Record<'customer_id' | 'contact_id' | 'onboarding_id', string>>;
 
 /** Records a finished step (and extends the lease); false when another runner has taken the job over. */
-export async function recordStep(db: Db, key: JobKey, lease: Lease, ids: StepIds, records: JobRecords, now: string, done = false): Promise<boolean> {
+export async function recordStep(
+  db: Db,
+  key: JobKey,
+  lease: Lease,
+  ids: StepIds,
+  records: JobRecords,
+  now: string,
+  done = false,
+): Promise<boolean> {
   const result = await db
     .updateTable('onboard_jobs')
-    .set({ ...ids, records: JSON.stringify(records), lease_until: lease.until, updated_at: now, ...(done ? { status: 'done' as const, lease_token: null } : {}) })
+    .set({
+      ...ids,
+      records: JSON.stringify(records),
+      lease_until: lease.until,
+      updated_at: now,
+      ...(done ? { status: 'done' as const, lease_token: null } : {}),
+    })
     .where('workspace_id', '=', key.workspaceId)
     .where('view_id', '=', key.viewId)
     .where('lease_token', '=', lease.token)
@@ -169,10 +195,24 @@ export async function recordStep(db: Db, key: JobKey, lease: Lease, ids: StepIds
 }
 
 /** Stops a run: waiting for input, failed, or queued until `resumeAt`. */
-export async function stopJob(db: Db, key: JobKey, token: string, status: 'needs_input' | 'failed' | 'queued', problem: JobProblem, now: string, resumeAt?: string): Promise<boolean> {
+export async function stopJob(
+  db: Db,
+  key: JobKey,
+  token: string,
+  status: 'needs_input' | 'failed' | 'queued',
+  problem: JobProblem,
+  now: string,
+  resumeAt?: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('onboard_jobs')
-    .set({ status, problem: JSON.stringify(problem), lease_token: null, updated_at: now, ...(resumeAt ? { lease_until: resumeAt } : {}) })
+    .set({
+      status,
+      problem: JSON.stringify(problem),
+      lease_token: null,
+      updated_at: now,
+      ...(resumeAt ? { lease_until: resumeAt } : {}),
+    })
     .where('workspace_id', '=', key.workspaceId)
     .where('view_id', '=', key.viewId)
     .where('lease_token', '=', token)
@@ -195,5 +235,9 @@ export async function abandonedJobs(db: Db, now: string, limit: number): Promise
 
 /** Jobs that ended (or waited for input) long ago: their modal is gone, so is any use for them. */
 export async function purgeJobs(db: Db, before: string): Promise<void> {
-  await db.deleteFrom('onboard_jobs').where('status', 'not in', ['running', 'queued']).where('updated_at', '<', before).execute();
+  await db
+    .deleteFrom('onboard_jobs')
+    .where('status', 'not in', ['running', 'queued'])
+    .where('updated_at', '<', before)
+    .execute();
 }

@@ -23,7 +23,9 @@ const SubmittedView = z.object({
 const Submission = z.object({ user: z.object({ id: z.string() }), view: SubmittedView });
 const FormAction = z.object({
   view: SubmittedView,
-  actions: z.tuple([z.object({ value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullish() })]).rest(z.unknown()),
+  actions: z
+    .tuple([z.object({ value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullish() })])
+    .rest(z.unknown()),
 });
 
 /**
@@ -44,10 +46,15 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
       const opening = await openingForm(ctx, session, commandText(args), body.user_id);
       await ack();
       // The trigger expires 3 s after the command: the modal opens before anything is asked of Pivotal.
-      const opened = await client.views.open({ trigger_id: body.trigger_id, view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }) });
+      const opened = await client.views.open({
+        trigger_id: body.trigger_id,
+        view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }),
+      });
       if (opening.lookUpInPivotal && opened.view?.id) {
         const view = { id: opened.view.id, hash: opened.view.hash };
-        ctx.background.run('onboard.existing-customer', () => hintExistingCustomer(ctx, session, client, view, opening));
+        ctx.background.run('onboard.existing-customer', () =>
+          hintExistingCustomer(ctx, session, client, view, opening),
+        );
       }
     },
   });
@@ -85,7 +92,12 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
     const form = await formContext(ctx, await openSession(ctx, context));
-    await redraw(ctx, client, view, onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form));
+    await redraw(
+      ctx,
+      client,
+      view,
+      onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form),
+    );
   });
 
   registerCustomer(app, ctx, router);
@@ -93,7 +105,12 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
 }
 
 /** `hash` makes a stale redraw lose against an update made meanwhile (the result of a submission, say). */
-async function redraw(ctx: AppContext, client: WebClient, view: z.infer<typeof SubmittedView>, next: ModalView): Promise<void> {
+async function redraw(
+  ctx: AppContext,
+  client: WebClient,
+  view: z.infer<typeof SubmittedView>,
+  next: ModalView,
+): Promise<void> {
   try {
     await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next });
   } catch (err) {

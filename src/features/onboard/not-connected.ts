@@ -11,7 +11,12 @@ import type { CommandArgs } from '../../slack/command-router.js';
  * `/pivotal onboard`, `contact` and `customer` in a workspace without a Pivotal key answer with the
  * connect feature's reply: admins get its Connect button, everyone else whom to ask.
  */
-export async function notConnectedReply(ctx: AppContext, session: Session, client: WebClient, userId: string): Promise<EphemeralMessage> {
+export async function notConnectedReply(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  userId: string,
+): Promise<EphemeralMessage> {
   const need = await requireConnection(ctx, session, client, userId);
   if (need.connected) throw new Error('notConnectedReply is only for a workspace without a Pivotal connection');
   return { response_type: 'ephemeral', ...need.message };
@@ -29,7 +34,8 @@ export async function answeredNotConnected(ctx: AppContext, session: Session, ar
 }
 
 /** For work submitted while connected that finds the connection gone (a modal, a job's failure line). */
-export const DISCONNECTED_TEXT = 'This workspace is no longer connected to Pivotal. A workspace admin must connect it again with `/pivotal connect`; then try again.';
+export const DISCONNECTED_TEXT =
+  'This workspace is no longer connected to Pivotal. A workspace admin must connect it again with `/pivotal connect`; then try again.';
 
 export function disconnectedBlocks(): KnownBlock[] {
   return [{ type: 'section', text: mrkdwn(`:electric_plug: ${DISCONNECTED_TEXT}`) }];

@@ -12,7 +12,14 @@ import { mrkdwn } from '../../views/text.js';
 import { disconnectedBlocks } from './not-connected.js';
 import { claimJob, createJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
 import { freeSlug, slugify } from './slug.js';
-import { CUSTOMER_STATUSES, BLOCKS, earliestTargetDate, validateOnboardForm, type OnboardFormValues, type OnboardInput } from './validation.js';
+import {
+  CUSTOMER_STATUSES,
+  BLOCKS,
+  earliestTargetDate,
+  validateOnboardForm,
+  type OnboardFormValues,
+  type OnboardInput,
+} from './validation.js';
 import { CUSTOMER_NAME_MAX_LENGTH, jobView, onboardForm, workingView, type FormContext } from './views.js';
 
 /** After the modal is open there is time to ask Pivotal whether the typed customer already exists. */
@@ -27,7 +34,12 @@ export interface Opening {
 
 function isExactReference(row: RmCustomerRow, reference: string): boolean {
   const ref = reference.trim().toLowerCase();
-  return row.name_lower === ref || row.id === reference.trim() || row.slug === ref || ref.replace(/^#/, '') === String(row.display_id);
+  return (
+    row.name_lower === ref ||
+    row.id === reference.trim() ||
+    row.slug === ref ||
+    ref.replace(/^#/, '') === String(row.display_id)
+  );
 }
 
 /**
@@ -68,12 +80,22 @@ export async function openingForm(ctx: AppContext, session: Session, typed: stri
  * Once the modal is open: if Pivotal has a customer of the typed name that the read model did not know,
  * say so under the name field. `hash` makes this lose quietly against any other update of the modal.
  */
-export async function hintExistingCustomer(ctx: AppContext, session: Session, client: WebClient, view: { id: string; hash: string | undefined }, opening: Opening): Promise<void> {
+export async function hintExistingCustomer(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  view: { id: string; hash: string | undefined },
+  opening: Opening,
+): Promise<void> {
   const name = opening.lookUpInPivotal!;
   const search = await searchCustomers(ctx, session, name, { budgetMs: EXISTING_LOOKUP_BUDGET_MS, limit: 10 });
   const match = search.rows.find((row) => row.name_lower === name.toLowerCase());
   if (!match) return;
-  const form = onboardForm(opening.values, { mode: session.mode, phases: opening.phases, existingMatch: { name: match.name, display_id: match.display_id } });
+  const form = onboardForm(opening.values, {
+    mode: session.mode,
+    phases: opening.phases,
+    existingMatch: { name: match.name, display_id: match.display_id },
+  });
   try {
     await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: form });
   } catch (err) {
@@ -96,7 +118,11 @@ export type SubmitOutcome =
  * is created (or, after Pivotal refused a field, taken up again) and the steps are left to the runner.
  * The job is keyed by the view, so a second delivery of the same submission finds it and starts nothing.
  */
-export async function submitOnboarding(ctx: AppContext, session: Session, s: { viewId: string; userId: string; values: OnboardFormValues }): Promise<SubmitOutcome> {
+export async function submitOnboarding(
+  ctx: AppContext,
+  session: Session,
+  s: { viewId: string; userId: string; values: OnboardFormValues },
+): Promise<SubmitOutcome> {
   const key: JobKey = { workspaceId: session.workspaceId, viewId: s.viewId };
   const db = ctx.store.db;
   const phases = await loadPhaseSequence(db, session.workspaceId);
@@ -106,7 +132,12 @@ export async function submitOnboarding(ctx: AppContext, session: Session, s: { v
   if (!session.connection) return { kind: 'show', view: noticeModal('Onboard a customer', disconnectedBlocks()) };
 
   const done = existing?.records ?? {};
-  const checked = validateOnboardForm(s.values, { phases, earliestTarget: earliestTargetDate(ctx.now()), customerLocked: !!done.customer, contactLocked: !!done.contact });
+  const checked = validateOnboardForm(s.values, {
+    phases,
+    earliestTarget: earliestTargetDate(ctx.now()),
+    customerLocked: !!done.customer,
+    contactLocked: !!done.contact,
+  });
   if ('errors' in checked) return { kind: 'errors', errors: checked.errors };
   const input: OnboardInput = {
     customer: checked.input.customer ?? existing!.input.customer,
@@ -122,13 +153,23 @@ export async function submitOnboarding(ctx: AppContext, session: Session, s: { v
   const now = ctx.now().toISOString();
   const started = existing
     ? await claimJob(db, key, ['needs_input'], lease, now, input)
-    : await createJob(db, { key, workspace: session.workspace, userId: s.userId, mode: session.connection.mode, input }, lease, now);
+    : await createJob(
+        db,
+        { key, workspace: session.workspace, userId: s.userId, mode: session.connection.mode, input },
+        lease,
+        now,
+      );
   if (!started) {
     // Another delivery of this submission got there first.
     const winner = await getJob(db, key);
     return { kind: 'show', view: winner ? jobView(winner, shown) : unknownJobNotice() };
   }
-  return { kind: 'started', key, lease, view: workingView({ input, records: existing?.records ?? {}, problem: null, mode: session.connection.mode }, shown) };
+  return {
+    kind: 'started',
+    key,
+    lease,
+    view: workingView({ input, records: existing?.records ?? {}, problem: null, mode: session.connection.mode }, shown),
+  };
 }
 
 /** The read model already knows a customer with this slug: say whose it is and offer a free one, before any request. */
@@ -146,11 +187,17 @@ async function slugTakenMessage(ctx: AppContext, session: Session, slug: string)
 }
 
 function unknownJobNotice(): ModalView {
-  return noticeModal('Onboard a customer', [{ type: 'section', text: mrkdwn('This onboarding is no longer known here. Run `/pivotal onboard` again.') }]);
+  return noticeModal('Onboard a customer', [
+    { type: 'section', text: mrkdwn('This onboarding is no longer known here. Run `/pivotal onboard` again.') },
+  ]);
 }
 
 /** Retry from the failure view: takes the failed job up again; anything else shows the job as it stands. */
-export async function retryOnboarding(ctx: AppContext, session: Session, viewId: string): Promise<Exclude<SubmitOutcome, { kind: 'errors' }>> {
+export async function retryOnboarding(
+  ctx: AppContext,
+  session: Session,
+  viewId: string,
+): Promise<Exclude<SubmitOutcome, { kind: 'errors' }>> {
   const key: JobKey = { workspaceId: session.workspaceId, viewId };
   const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
   const shown = { phases, now: ctx.now() };

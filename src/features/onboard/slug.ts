@@ -35,7 +35,12 @@ const PIVOTAL_CHECKS = 3;
  * hand) Pivotal is asked about the first few candidates. Best effort: if Pivotal cannot answer, the
  * first candidate the read model does not know is offered, and a second refusal would say so.
  */
-export async function freeSlug(ctx: AppContext, session: Session, taken: string, opts: { askPivotal: boolean }): Promise<string> {
+export async function freeSlug(
+  ctx: AppContext,
+  session: Session,
+  taken: string,
+  opts: { askPivotal: boolean },
+): Promise<string> {
   const candidates = slugCandidates(taken);
   const known = await ctx.store.db
     .selectFrom('rm_customers')

@@ -21,7 +21,18 @@ import { contactBody, CONTACT_BLOCKS } from '../customer/contact-fields.js';
 import { writeKey } from '../customer/service.js';
 import { explainPivotalError, explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
-import { LEASE_MS, getJob, recordStep, stopJob, type JobKey, type JobProblem, type JobRecords, type Lease, type OnboardJob, type StepIds } from './jobs.js';
+import {
+  LEASE_MS,
+  getJob,
+  recordStep,
+  stopJob,
+  type JobKey,
+  type JobProblem,
+  type JobRecords,
+  type Lease,
+  type OnboardJob,
+  type StepIds,
+} from './jobs.js';
 import { DISCONNECTED_TEXT } from './not-connected.js';
 import { freeSlug } from './slug.js';
 import { BLOCKS, blockForPivotalField, type Step } from './validation.js';
@@ -57,7 +68,12 @@ export class OnboardRunner {
     let job = await getJob(db, key);
     if (!job || job.leaseToken !== lease.token) return;
     const connection = await this.ctx.pivotal.forWorkspace(job.workspace);
-    const session: RunSession | null = connection && { workspace: job.workspace, workspaceId: key.workspaceId, connection, mode: connection.mode };
+    const session: RunSession | null = connection && {
+      workspace: job.workspace,
+      workspaceId: key.workspaceId,
+      connection,
+      mode: connection.mode,
+    };
     let step: Step = 'customer';
     let failure: { err: unknown } | null = null;
     try {
@@ -94,10 +110,22 @@ export class OnboardRunner {
   }
 
   private metadata(job: OnboardJob, s: RunSession, extra?: Record<string, unknown>) {
-    return recordMetadata({ workspace: job.workspace, userId: job.userId, mode: s.connection.mode, ...(extra ? { extra } : {}) });
+    return recordMetadata({
+      workspace: job.workspace,
+      userId: job.userId,
+      mode: s.connection.mode,
+      ...(extra ? { extra } : {}),
+    });
   }
 
-  private async record(job: OnboardJob, lease: Lease, ids: StepIds, patch: JobRecords, alsoWrite?: (trx: Db, now: string) => Promise<void>, done = false): Promise<OnboardJob> {
+  private async record(
+    job: OnboardJob,
+    lease: Lease,
+    ids: StepIds,
+    patch: JobRecords,
+    alsoWrite?: (trx: Db, now: string) => Promise<void>,
+    done = false,
+  ): Promise<OnboardJob> {
     const records = { ...job.records, ...patch };
     const now = this.ctx.now();
     const renewed = { token: lease.token, until: new Date(now.getTime() + LEASE_MS).toISOString() };
@@ -120,15 +148,36 @@ export class OnboardRunner {
         await upsertCustomer(this.ctx.store.db, s.workspaceId, fetched, this.ctx.now().toISOString());
         row = (await getCustomerRow(this.ctx.store.db, s.workspaceId, fetched.id))!;
       }
-      return this.record(job, lease, { customer_id: row.id }, { customer: { id: row.id, display_id: row.display_id, name: row.name, slug: row.slug, created: false } });
+      return this.record(
+        job,
+        lease,
+        { customer_id: row.id },
+        { customer: { id: row.id, display_id: row.display_id, name: row.name, slug: row.slug, created: false } },
+      );
     }
-    const body: CustomerCreate = { name: c.name, slug: c.slug, ...(c.domain ? { domain: c.domain } : {}), status: c.status, metadata: this.metadata(job, s) };
-    const created = await client.createCustomer(body, { idempotencyKey: writeKey(`onboard:${job.key.viewId}:customer`, body) });
+    const body: CustomerCreate = {
+      name: c.name,
+      slug: c.slug,
+      ...(c.domain ? { domain: c.domain } : {}),
+      status: c.status,
+      metadata: this.metadata(job, s),
+    };
+    const created = await client.createCustomer(body, {
+      idempotencyKey: writeKey(`onboard:${job.key.viewId}:customer`, body),
+    });
     return this.record(
       job,
       lease,
       { customer_id: created.id },
-      { customer: { id: created.id, display_id: created.display_id, name: created.name, slug: created.slug ?? null, created: true } },
+      {
+        customer: {
+          id: created.id,
+          display_id: created.display_id,
+          name: created.name,
+          slug: created.slug ?? null,
+          created: true,
+        },
+      },
       (trx, now) => upsertCustomer(trx, s.workspaceId, created, now),
     );
   }
@@ -139,13 +188,26 @@ export class OnboardRunner {
     const customerId = job.records.customer!.id;
     const before = await getCustomerRow(this.ctx.store.db, s.workspaceId, customerId);
     const body = contactBody(c, true, this.metadata(job, s));
-    const created = await s.connection.client.createContact(customerId, body, { idempotencyKey: writeKey(`onboard:${job.key.viewId}:contact`, body) });
-    const replaced = before?.primary_contact_id && before.primary_contact_id !== created.id ? (before.primary_contact_name ?? before.primary_contact_email) : null;
+    const created = await s.connection.client.createContact(customerId, body, {
+      idempotencyKey: writeKey(`onboard:${job.key.viewId}:contact`, body),
+    });
+    const replaced =
+      before?.primary_contact_id && before.primary_contact_id !== created.id
+        ? (before.primary_contact_name ?? before.primary_contact_email)
+        : null;
     return this.record(
       job,
       lease,
       { contact_id: created.id },
-      { contact: { id: created.id, name: created.name ?? null, email: created.email ?? null, title: created.title ?? null, replaced } },
+      {
+        contact: {
+          id: created.id,
+          name: created.name ?? null,
+          email: created.email ?? null,
+          title: created.title ?? null,
+          replaced,
+        },
+      },
       (trx) => setPrimaryContact(trx, s.workspaceId, customerId, created),
     );
   }
@@ -164,7 +226,9 @@ export class OnboardRunner {
       ...(csmId ? { csm_id: csmId } : {}),
       metadata: this.metadata(job, s, { [SLACK_OWNER_METADATA_KEY]: o.csmUserId }),
     };
-    const created = await s.connection.client.createOnboarding(body, { idempotencyKey: writeKey(`onboard:${job.key.viewId}:onboarding`, body) });
+    const created = await s.connection.client.createOnboarding(body, {
+      idempotencyKey: writeKey(`onboard:${job.key.viewId}:onboarding`, body),
+    });
     const summary = {
       id: created.id,
       display_id: created.display_id,
@@ -182,7 +246,13 @@ export class OnboardRunner {
         const changes = await upsertOnboarding(trx, s.workspaceId, created, now);
         await setSlackOwner(trx, s.workspaceId, created.id, o.csmUserId);
         if (changes.isNew) {
-          await recordActivity(trx, s.workspaceId, { kind: 'onboarding.opened', onboardingId: created.id, actor: { type: 'slack', userId: job.userId } }, created.created_at ?? created.id, now);
+          await recordActivity(
+            trx,
+            s.workspaceId,
+            { kind: 'onboarding.opened', onboardingId: created.id, actor: { type: 'slack', userId: job.userId } },
+            created.created_at ?? created.id,
+            now,
+          );
         }
       },
       true,
@@ -190,13 +260,34 @@ export class OnboardRunner {
   }
 
   /** Why the run stopped, recorded on the job; null when another runner holds it now. */
-  private async stop(job: OnboardJob, step: Step, err: unknown, lease: Lease, session: RunSession | null, slack: WebClient | null): Promise<OnboardJob | null> {
+  private async stop(
+    job: OnboardJob,
+    step: Step,
+    err: unknown,
+    lease: Lease,
+    session: RunSession | null,
+    slack: WebClient | null,
+  ): Promise<OnboardJob | null> {
     const now = this.ctx.now();
     if (err instanceof PivotalRateLimitError) {
       const at = new Date(now.getTime() + (err.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS));
       const problem: JobProblem = { kind: 'queued', step };
-      if (!(await stopJob(this.ctx.store.db, job.key, lease.token, 'queued', problem, now.toISOString(), at.toISOString()))) return null;
-      this.ctx.logger.info({ view: job.key.viewId, step, resumeAt: at.toISOString() }, 'onboard: rate limited by Pivotal, queued');
+      if (
+        !(await stopJob(
+          this.ctx.store.db,
+          job.key,
+          lease.token,
+          'queued',
+          problem,
+          now.toISOString(),
+          at.toISOString(),
+        ))
+      )
+        return null;
+      this.ctx.logger.info(
+        { view: job.key.viewId, step, resumeAt: at.toISOString() },
+        'onboard: rate limited by Pivotal, queued',
+      );
       this.resumeAt(job.key, at);
       return { ...job, status: 'queued', problem, leaseUntil: at.toISOString() };
     }
@@ -208,38 +299,79 @@ export class OnboardRunner {
   }
 
   /** Refusals that name a field go back into the form; anything else is a failure the person can retry. */
-  private async refusal(job: OnboardJob, step: Step, err: unknown, session: RunSession | null, slack: WebClient | null): Promise<JobProblem> {
+  private async refusal(
+    job: OnboardJob,
+    step: Step,
+    err: unknown,
+    session: RunSession | null,
+    slack: WebClient | null,
+  ): Promise<JobProblem> {
     const customer = job.input.customer;
     if (!session) return { kind: 'failed', step, message: DISCONNECTED_TEXT };
     if (err instanceof PivotalConflictError && err.isSlugTaken && step === 'customer' && customer.kind === 'new') {
       const suggestion = await freeSlug(this.ctx, session, customer.slug, { askPivotal: true });
-      return { kind: 'fields', step, fields: { [BLOCKS.slug]: `${customer.slug} is already the slug of another customer in Pivotal.` }, slugSuggestion: suggestion };
+      return {
+        kind: 'fields',
+        step,
+        fields: { [BLOCKS.slug]: `${customer.slug} is already the slug of another customer in Pivotal.` },
+        slugSuggestion: suggestion,
+      };
     }
     if (err instanceof PivotalConflictError && err.isEmailTaken && step === 'contact') {
-      return { kind: 'fields', step, fields: { [CONTACT_BLOCKS.email]: 'Another contact in Pivotal already uses this email address. Use another one.' } };
+      return {
+        kind: 'fields',
+        step,
+        fields: {
+          [CONTACT_BLOCKS.email]: 'Another contact in Pivotal already uses this email address. Use another one.',
+        },
+      };
     }
     if (err instanceof PivotalNotFoundError && step === 'customer' && customer.kind === 'existing') {
-      return { kind: 'fields', step, fields: { [BLOCKS.pick]: 'This customer no longer exists in Pivotal (it may have been deleted). Pick another one.' } };
+      return {
+        kind: 'fields',
+        step,
+        fields: {
+          [BLOCKS.pick]: 'This customer no longer exists in Pivotal (it may have been deleted). Pick another one.',
+        },
+      };
     }
     if (err instanceof PivotalValidationError) {
-      const block = step === 'customer' && customer.kind === 'existing' ? undefined : blockForPivotalField(step, err.field);
-      return block ? { kind: 'fields', step, fields: { [block]: `Pivotal refused this: ${err.message}` } } : { kind: 'fields', step, fields: {}, message: explainPivotalError(err) };
+      const block =
+        step === 'customer' && customer.kind === 'existing' ? undefined : blockForPivotalField(step, err.field);
+      return block
+        ? { kind: 'fields', step, fields: { [block]: `Pivotal refused this: ${err.message}` } }
+        : { kind: 'fields', step, fields: {}, message: explainPivotalError(err) };
     }
     // Without a Slack client the person cannot be told now; the message waits on the job for the next look.
-    return { kind: 'failed', step, message: slack ? await explainToPerson(this.ctx, slack, job.key.workspaceId, err) : explainPivotalError(err) };
+    return {
+      kind: 'failed',
+      step,
+      message: slack ? await explainToPerson(this.ctx, slack, job.key.workspaceId, err) : explainPivotalError(err),
+    };
   }
 
   /** The modal shows where the job stands; the person gets a DM when it is done, or when the modal is gone. */
   private async tell(job: OnboardJob, client: WebClient): Promise<void> {
-    const shown: JobViewContext = { phases: await loadPhaseSequence(this.ctx.store.db, job.key.workspaceId), now: this.ctx.now() };
+    const shown: JobViewContext = {
+      phases: await loadPhaseSequence(this.ctx.store.db, job.key.workspaceId),
+      now: this.ctx.now(),
+    };
     let modalShown = true;
     try {
       await client.views.update({ view_id: job.key.viewId, view: jobView(job, shown) });
     } catch (err) {
       modalShown = false;
-      this.ctx.logger.info({ err, view: job.key.viewId, status: job.status }, 'onboard: the modal is gone; telling the person by DM');
+      this.ctx.logger.info(
+        { err, view: job.key.viewId, status: job.status },
+        'onboard: the modal is gone; telling the person by DM',
+      );
     }
-    const dm = job.status === 'done' ? doneMessage(job, shown) : !modalShown && job.status !== 'queued' ? stoppedMessage(job, shown) : null;
+    const dm =
+      job.status === 'done'
+        ? doneMessage(job, shown)
+        : !modalShown && job.status !== 'queued'
+          ? stoppedMessage(job, shown)
+          : null;
     if (!dm) return;
     try {
       await client.chat.postMessage(dm);

@@ -1,7 +1,16 @@
 import { isBefore, isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import type { PhaseSequence } from '../../domain/phases.js';
-import { CONTACT_BLOCKS, contactBlockForField, contactFieldValues, hasContactInput, readContactFields, validateContactFields, type ContactData, type ContactFieldValues } from '../customer/contact-fields.js';
+import {
+  CONTACT_BLOCKS,
+  contactBlockForField,
+  contactFieldValues,
+  hasContactInput,
+  readContactFields,
+  validateContactFields,
+  type ContactData,
+  type ContactFieldValues,
+} from '../customer/contact-fields.js';
 import type { Choice, FieldErrors, FormState } from '../customer/forms.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from './slug.js';
 
@@ -90,7 +99,9 @@ export function parseMeta(privateMetadata: string | undefined): OnboardMeta {
     json = undefined;
   }
   const parsed = OnboardMetaSchema.safeParse(json);
-  return parsed.success ? parsed.data : { mode: 'new', derivedSlug: '', hidden: { customerName: '', slug: '', domain: '', status: null, picked: null } };
+  return parsed.success
+    ? parsed.data
+    : { mode: 'new', derivedSlug: '', hidden: { customerName: '', slug: '', domain: '', status: null, picked: null } };
 }
 
 export type CustomerInput =
@@ -133,14 +144,21 @@ export function earliestTargetDate(now: Date): string {
 }
 
 /** The slug a new customer gets: what was typed, unless the field still holds the one derived from the name. */
-export function effectiveSlug(v: Pick<OnboardFormValues, 'slug' | 'derivedSlug' | 'customerName'>): { slug: string; fromName: boolean } {
+export function effectiveSlug(v: Pick<OnboardFormValues, 'slug' | 'derivedSlug' | 'customerName'>): {
+  slug: string;
+  fromName: boolean;
+} {
   const fromName = v.slug === '' || v.slug === v.derivedSlug;
   return { slug: fromName ? slugify(v.customerName) : v.slug, fromName };
 }
 
 /** `https://Acme.com/` → `acme.com`; a pasted URL is the commonest way to give a hostname. */
 export function normalizeDomain(raw: string): string {
-  return raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/$/, '');
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/$/, '');
 }
 
 export interface ValidationContext {
@@ -160,7 +178,10 @@ export interface CheckedForm {
 }
 
 /** Field-level checks answered at once with `response_action: errors`, one message per block. */
-export function validateOnboardForm(v: OnboardFormValues, c: ValidationContext): { input: CheckedForm } | { errors: FieldErrors } {
+export function validateOnboardForm(
+  v: OnboardFormValues,
+  c: ValidationContext,
+): { input: CheckedForm } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   const customer = c.customerLocked ? null : checkCustomer(v, errors);
 
@@ -168,7 +189,9 @@ export function validateOnboardForm(v: OnboardFormValues, c: ValidationContext):
   if (c.contactLocked) {
     // Nothing to check: the contact was created by an earlier run.
   } else if (v.contactLater) {
-    if (hasContactInput(v.contact)) errors[BLOCKS.contactLater] = 'You ticked "add later" but also entered contact details: clear them, or untick the box.';
+    if (hasContactInput(v.contact))
+      errors[BLOCKS.contactLater] =
+        'You ticked "add later" but also entered contact details: clear them, or untick the box.';
     else contact = { kind: 'later' };
   } else {
     const checked = validateContactFields(v.contact, ', or tick "Add the primary contact later"');
@@ -177,12 +200,15 @@ export function validateOnboardForm(v: OnboardFormValues, c: ValidationContext):
   }
 
   if (!v.phase) errors[BLOCKS.phase] = 'Pick the phase the onboarding starts in.';
-  else if (c.phases.indexOf(v.phase) < 0) errors[BLOCKS.phase] = "That phase is no longer in this workspace's sequence; pick another.";
-  if (!v.state || !START_STATES.some((s) => s.value === v.state)) errors[BLOCKS.state] = 'Pick the state the onboarding starts in.';
+  else if (c.phases.indexOf(v.phase) < 0)
+    errors[BLOCKS.phase] = "That phase is no longer in this workspace's sequence; pick another.";
+  if (!v.state || !START_STATES.some((s) => s.value === v.state))
+    errors[BLOCKS.state] = 'Pick the state the onboarding starts in.';
   if (v.targetDate !== null) {
     const date = parseISO(v.targetDate);
     if (!isValid(date)) errors[BLOCKS.target] = 'That is not a date; pick one from the calendar.';
-    else if (isBefore(date, parseISO(c.earliestTarget))) errors[BLOCKS.target] = 'The target launch date is in the past; pick today or a later date.';
+    else if (isBefore(date, parseISO(c.earliestTarget)))
+      errors[BLOCKS.target] = 'The target launch date is in the past; pick today or a later date.';
   }
   if (!v.csmUserId) errors[BLOCKS.csm] = 'Pick the CSM who owns this onboarding.';
 
@@ -199,21 +225,27 @@ export function validateOnboardForm(v: OnboardFormValues, c: ValidationContext):
 function checkCustomer(v: OnboardFormValues, errors: FieldErrors): CustomerInput | null {
   if (v.customerMode === 'existing') {
     if (v.picked) return { kind: 'existing', id: v.picked.value, label: v.picked.label };
-    errors[BLOCKS.pick] = 'Pick the existing customer (type part of its name, its slug or #number), or choose "New customer".';
+    errors[BLOCKS.pick] =
+      'Pick the existing customer (type part of its name, its slug or #number), or choose "New customer".';
     return null;
   }
   const before = Object.keys(errors).length;
   if (!v.customerName) errors[BLOCKS.customerName] = "Enter the customer's name.";
-  else if ([...v.customerName].length > MAX_NAME) errors[BLOCKS.customerName] = `Keep the name under ${MAX_NAME} characters.`;
+  else if ([...v.customerName].length > MAX_NAME)
+    errors[BLOCKS.customerName] = `Keep the name under ${MAX_NAME} characters.`;
 
   const { slug, fromName } = effectiveSlug(v);
-  if (!slug && v.customerName) errors[BLOCKS.slug] = 'No slug can be made from this name: enter one with lower-case letters, digits and dashes, e.g. acme-corp.';
+  if (!slug && v.customerName)
+    errors[BLOCKS.slug] =
+      'No slug can be made from this name: enter one with lower-case letters, digits and dashes, e.g. acme-corp.';
   else if (slug && (!SLUG_PATTERN.test(slug) || slug.length > MAX_SLUG_LENGTH)) {
-    errors[BLOCKS.slug] = `Use only lower-case letters, digits and single dashes between them (at most ${MAX_SLUG_LENGTH}), e.g. acme-corp.`;
+    errors[BLOCKS.slug] =
+      `Use only lower-case letters, digits and single dashes between them (at most ${MAX_SLUG_LENGTH}), e.g. acme-corp.`;
   }
 
   const domain = normalizeDomain(v.domain);
-  if (domain && !HOSTNAME.test(domain)) errors[BLOCKS.domain] = 'Enter a hostname such as acme.com (no path, no spaces).';
+  if (domain && !HOSTNAME.test(domain))
+    errors[BLOCKS.domain] = 'Enter a hostname such as acme.com (no path, no spaces).';
   const status = CUSTOMER_STATUSES.find((s) => s.value === v.status)?.value;
   if (!status) errors[BLOCKS.status] = "Pick the customer's status.";
 
@@ -244,8 +276,18 @@ export function formValuesFromInput(input: OnboardInput): OnboardFormValues {
 
 export type Step = 'customer' | 'contact' | 'onboarding';
 
-const CUSTOMER_FIELDS: Record<string, string> = { name: BLOCKS.customerName, slug: BLOCKS.slug, domain: BLOCKS.domain, status: BLOCKS.status };
-const ONBOARDING_FIELDS: Record<string, string> = { phase: BLOCKS.phase, state: BLOCKS.state, target_launch_date: BLOCKS.target, csm_id: BLOCKS.csm };
+const CUSTOMER_FIELDS: Record<string, string> = {
+  name: BLOCKS.customerName,
+  slug: BLOCKS.slug,
+  domain: BLOCKS.domain,
+  status: BLOCKS.status,
+};
+const ONBOARDING_FIELDS: Record<string, string> = {
+  phase: BLOCKS.phase,
+  state: BLOCKS.state,
+  target_launch_date: BLOCKS.target,
+  csm_id: BLOCKS.csm,
+};
 
 /** The input a Pivotal validation error belongs to, from the step and the error's `field`. */
 export function blockForPivotalField(step: Step, field: string | undefined): string | undefined {

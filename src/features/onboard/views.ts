@@ -3,11 +3,32 @@ import type { PhaseSequence } from '../../domain/phases.js';
 import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 import { contactFieldBlocks } from '../customer/contact-fields.js';
-import { banner, checkbox, inputBlock, option, quoted, sectionHeading, staticSelect, textInput, withFieldErrors, type FieldErrors } from '../customer/forms.js';
+import {
+  banner,
+  checkbox,
+  inputBlock,
+  option,
+  quoted,
+  sectionHeading,
+  staticSelect,
+  textInput,
+  withFieldErrors,
+  type FieldErrors,
+} from '../customer/forms.js';
 import { customerPickElement } from '../customer/search.js';
 import { customerLink, describeTarget } from '../customer/views.js';
 import type { ContactSummary, CustomerSummary, JobProblem, JobRecords, OnboardJob } from './jobs.js';
-import { BLOCKS, CUSTOMER_STATUSES, LATER_VALUE, START_STATES, formValuesFromInput, metaOf, type OnboardFormValues, type OnboardInput, type Step } from './validation.js';
+import {
+  BLOCKS,
+  CUSTOMER_STATUSES,
+  LATER_VALUE,
+  START_STATES,
+  formValuesFromInput,
+  metaOf,
+  type OnboardFormValues,
+  type OnboardInput,
+  type Step,
+} from './validation.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 200;
 
@@ -46,13 +67,31 @@ export function onboardForm(v: OnboardFormValues, c: FormContext): ModalView {
     ...contactBlocks(v, c),
     { type: 'divider' },
     sectionHeading('Onboarding'),
-    staticSelect({ blockId: BLOCKS.phase, label: 'Phase', choices: c.phases.active.map((p) => ({ value: p.key, label: p.name })), initial: v.phase }),
+    staticSelect({
+      blockId: BLOCKS.phase,
+      label: 'Phase',
+      choices: c.phases.active.map((p) => ({ value: p.key, label: p.name })),
+      initial: v.phase,
+    }),
     staticSelect({ blockId: BLOCKS.state, label: 'State', choices: START_STATES, initial: v.state }),
     inputBlock(
-      { blockId: BLOCKS.target, label: 'Target launch date', optional: true, hint: 'Today or later; leave empty for "No target".' },
-      { type: 'datepicker', action_id: BLOCKS.target, placeholder: plain('Pick a date'), ...(v.targetDate ? { initial_date: v.targetDate } : {}) },
+      {
+        blockId: BLOCKS.target,
+        label: 'Target launch date',
+        optional: true,
+        hint: 'Today or later; leave empty for "No target".',
+      },
+      {
+        type: 'datepicker',
+        action_id: BLOCKS.target,
+        placeholder: plain('Pick a date'),
+        ...(v.targetDate ? { initial_date: v.targetDate } : {}),
+      },
     ),
-    inputBlock({ blockId: BLOCKS.csm, label: 'CSM' }, { type: 'users_select', action_id: BLOCKS.csm, ...(v.csmUserId ? { initial_user: v.csmUserId } : {}) }),
+    inputBlock(
+      { blockId: BLOCKS.csm, label: 'CSM' },
+      { type: 'users_select', action_id: BLOCKS.csm, ...(v.csmUserId ? { initial_user: v.csmUserId } : {}) },
+    ),
   ];
   return {
     type: 'modal',
@@ -67,24 +106,58 @@ export function onboardForm(v: OnboardFormValues, c: FormContext): ModalView {
 
 function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
   if (c.lockedCustomer) {
-    return [{ type: 'section', text: mrkdwn(`:white_check_mark: ${customerLink(c.lockedCustomer)} · #${c.lockedCustomer.display_id} is already in Pivotal and is kept.`) }];
+    return [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `:white_check_mark: ${customerLink(c.lockedCustomer)} · #${c.lockedCustomer.display_id} is already in Pivotal and is kept.`,
+        ),
+      },
+    ];
   }
   const modeChoices = MODE_CHOICES.map((m) => option({ value: m.value, label: m.label }));
   const blocks: KnownBlock[] = [
     {
       type: 'actions',
       block_id: BLOCKS.customerMode,
-      elements: [{ type: 'radio_buttons', action_id: ONBOARD_ACTIONS.customerMode, options: modeChoices, initial_option: modeChoices[v.customerMode === 'new' ? 0 : 1]! }],
+      elements: [
+        {
+          type: 'radio_buttons',
+          action_id: ONBOARD_ACTIONS.customerMode,
+          options: modeChoices,
+          initial_option: modeChoices[v.customerMode === 'new' ? 0 : 1]!,
+        },
+      ],
     },
   ];
   if (v.customerMode === 'existing') {
-    blocks.push({ type: 'input', block_id: BLOCKS.pick, label: plain('Existing customer'), element: customerPickElement(v.picked) });
+    blocks.push({
+      type: 'input',
+      block_id: BLOCKS.pick,
+      label: plain('Existing customer'),
+      element: customerPickElement(v.picked),
+    });
     return blocks;
   }
-  blocks.push(textInput({ blockId: BLOCKS.customerName, label: 'Name', initial: v.customerName, maxLength: CUSTOMER_NAME_MAX_LENGTH, placeholder: 'Acme Corp' }));
+  blocks.push(
+    textInput({
+      blockId: BLOCKS.customerName,
+      label: 'Name',
+      initial: v.customerName,
+      maxLength: CUSTOMER_NAME_MAX_LENGTH,
+      placeholder: 'Acme Corp',
+    }),
+  );
   if (c.existingMatch) {
     const match = `*${escapeMrkdwn(c.existingMatch.name)}* (#${c.existingMatch.display_id})`;
-    blocks.push({ type: 'context', elements: [mrkdwn(`:information_source: Pivotal already has a customer named ${match}. To onboard it again, choose *Existing customer*.`)] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `:information_source: Pivotal already has a customer named ${match}. To onboard it again, choose *Existing customer*.`,
+        ),
+      ],
+    });
   }
   blocks.push(
     textInput({
@@ -99,7 +172,14 @@ function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
   );
   if (c.slugSuggestion) blocks.push(slugSuggestionBlock(c.slugSuggestion));
   blocks.push(
-    textInput({ blockId: BLOCKS.domain, label: 'Domain', initial: v.domain, optional: true, maxLength: 253, placeholder: 'acme.com' }),
+    textInput({
+      blockId: BLOCKS.domain,
+      label: 'Domain',
+      initial: v.domain,
+      optional: true,
+      maxLength: 253,
+      placeholder: 'acme.com',
+    }),
     staticSelect({ blockId: BLOCKS.status, label: 'Status', choices: CUSTOMER_STATUSES, initial: v.status }),
   );
   return blocks;
@@ -107,11 +187,24 @@ function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
 
 function contactBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
   if (c.lockedContact) {
-    const who = [c.lockedContact.name, c.lockedContact.email].filter(Boolean).map((s) => escapeMrkdwn(s!)).join(' · ');
-    return [{ type: 'section', text: mrkdwn(`:white_check_mark: ${who} is already in Pivotal as the primary contact and is kept.`) }];
+    const who = [c.lockedContact.name, c.lockedContact.email]
+      .filter(Boolean)
+      .map((s) => escapeMrkdwn(s!))
+      .join(' · ');
+    return [
+      {
+        type: 'section',
+        text: mrkdwn(`:white_check_mark: ${who} is already in Pivotal as the primary contact and is kept.`),
+      },
+    ];
   }
   return [
-    { type: 'context', elements: [mrkdwn('If the customer already has a primary contact, this one replaces it; the other stays a contact.')] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn('If the customer already has a primary contact, this one replaces it; the other stays a contact.'),
+      ],
+    },
     ...contactFieldBlocks(v.contact, { optional: true }),
     checkbox({
       blockId: BLOCKS.contactLater,
@@ -129,7 +222,12 @@ function slugSuggestionBlock(slug: string): SectionBlock {
     type: 'section',
     block_id: 'customer_slug_suggestion',
     text: mrkdwn(`${quoted(slug)} is free.`),
-    accessory: { type: 'button', action_id: ONBOARD_ACTIONS.useSlug, text: plain(`Use ${slug}`, LIMITS.buttonText), value: slug },
+    accessory: {
+      type: 'button',
+      action_id: ONBOARD_ACTIONS.useSlug,
+      text: plain(`Use ${slug}`, LIMITS.buttonText),
+      value: slug,
+    },
   };
 }
 
@@ -144,7 +242,13 @@ function customerName(input: OnboardInput, records: JobRecords): string {
   return records.customer?.name ?? (input.customer.kind === 'new' ? input.customer.name : input.customer.label);
 }
 
-const ICON = { done: ':white_check_mark:', failed: ':x:', waiting: ':white_circle:', skipped: ':heavy_minus_sign:', queued: ':hourglass:' };
+const ICON = {
+  done: ':white_check_mark:',
+  failed: ':x:',
+  waiting: ':white_circle:',
+  skipped: ':heavy_minus_sign:',
+  queued: ':hourglass:',
+};
 
 /** One line per step: done (with links), failed (with why), or still to do. */
 function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: JobViewContext): string {
@@ -168,11 +272,17 @@ function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: Jo
   );
 
   const contact = records.contact;
-  if (input.contact.kind === 'later') lines.push(`${ICON.skipped} Primary contact — to add later with \`/pivotal contact\``);
+  if (input.contact.kind === 'later')
+    lines.push(`${ICON.skipped} Primary contact — to add later with \`/pivotal contact\``);
   else if (contact) {
-    const who = [contact.name, contact.title].filter(Boolean).map((s) => escapeMrkdwn(s!)).join(', ');
+    const who = [contact.name, contact.title]
+      .filter(Boolean)
+      .map((s) => escapeMrkdwn(s!))
+      .join(', ');
     const replaced = contact.replaced ? ` (replaces ${escapeMrkdwn(contact.replaced)} as primary)` : '';
-    lines.push(`${ICON.done} Primary contact ${who}${contact.email ? ` · ${escapeMrkdwn(contact.email)}` : ''}${replaced}`);
+    lines.push(
+      `${ICON.done} Primary contact ${who}${contact.email ? ` · ${escapeMrkdwn(contact.email)}` : ''}${replaced}`,
+    );
   } else lines.push(pending('contact', `Primary contact *${escapeMrkdwn(input.contact.name)}*`));
 
   const onboarding = records.onboarding;
@@ -186,20 +296,39 @@ function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: Jo
 
 type JobShown = Pick<OnboardJob, 'input' | 'records' | 'problem' | 'mode'>;
 
-function statusModal(job: JobShown, headline: string, extra: KnownBlock[], c: JobViewContext, title = TITLE): ModalView {
+function statusModal(
+  job: JobShown,
+  headline: string,
+  extra: KnownBlock[],
+  c: JobViewContext,
+  title = TITLE,
+): ModalView {
   return {
     type: 'modal',
     callback_id: ONBOARD_CALLBACK,
     title: plain(title, LIMITS.modalTitle),
     close: plain('Close', LIMITS.modalTitle),
-    blocks: [...testKeyLabelBlock(job.mode), { type: 'section', text: mrkdwn(headline) }, { type: 'section', text: mrkdwn(stepLines(job, c)) }, ...extra],
+    blocks: [
+      ...testKeyLabelBlock(job.mode),
+      { type: 'section', text: mrkdwn(headline) },
+      { type: 'section', text: mrkdwn(stepLines(job, c)) },
+      ...extra,
+    ],
   };
 }
 
-const CLOSE_ANY_TIME = { type: 'context' as const, elements: [mrkdwn('You can close this window: the work goes on, and you get a DM when it is done.')] };
+const CLOSE_ANY_TIME = {
+  type: 'context' as const,
+  elements: [mrkdwn('You can close this window: the work goes on, and you get a DM when it is done.')],
+};
 
 export function workingView(job: JobShown, c: JobViewContext): ModalView {
-  return statusModal({ ...job, problem: null }, ':hourglass_flowing_sand: Working on it in Pivotal…', [CLOSE_ANY_TIME], c);
+  return statusModal(
+    { ...job, problem: null },
+    ':hourglass_flowing_sand: Working on it in Pivotal…',
+    [CLOSE_ANY_TIME],
+    c,
+  );
 }
 
 function queuedView(job: OnboardJob, c: JobViewContext): ModalView {
@@ -209,9 +338,18 @@ function queuedView(job: OnboardJob, c: JobViewContext): ModalView {
 }
 
 function failureView(job: OnboardJob, c: JobViewContext): ModalView {
-  const view = statusModal(job, ':warning: Not everything could be done yet.', [
-    { type: 'context', elements: [mrkdwn('*Retry* finishes the remaining steps; nothing already created is created again.')] },
-  ], c, 'Not finished');
+  const view = statusModal(
+    job,
+    ':warning: Not everything could be done yet.',
+    [
+      {
+        type: 'context',
+        elements: [mrkdwn('*Retry* finishes the remaining steps; nothing already created is created again.')],
+      },
+    ],
+    c,
+    'Not finished',
+  );
   return { ...view, callback_id: RETRY_CALLBACK, submit: plain('Retry', LIMITS.modalTitle) };
 }
 
@@ -221,7 +359,11 @@ function csmNote(job: OnboardJob): KnownBlock[] {
   return [
     {
       type: 'context',
-      elements: [mrkdwn(`CSM: <@${csm}>. No Pivotal user is mapped to them yet, so Pivotal shows no CSM on this onboarding (the Slack user is kept in its metadata); an admin can map it in the app's Home settings.`)],
+      elements: [
+        mrkdwn(
+          `CSM: <@${csm}>. No Pivotal user is mapped to them yet, so Pivotal shows no CSM on this onboarding (the Slack user is kept in its metadata); an admin can map it in the app's Home settings.`,
+        ),
+      ],
     },
   ];
 }
@@ -231,7 +373,11 @@ function resultView(job: OnboardJob, c: JobViewContext): ModalView {
   return statusModal(job, `:tada: *${name}* is onboarding.`, csmNote(job), c, 'Onboarding opened');
 }
 
-function refusedForm(job: OnboardJob, problem: Extract<JobProblem, { kind: 'fields' }>, c: JobViewContext & { mode: KeyMode | null }): ModalView {
+function refusedForm(
+  job: OnboardJob,
+  problem: Extract<JobProblem, { kind: 'fields' }>,
+  c: JobViewContext & { mode: KeyMode | null },
+): ModalView {
   const { customer, contact } = job.records;
   const refused = problem.message ?? 'Pivotal refused part of this: fix the marked field and submit again.';
   const kept = [customer && 'the customer', contact && 'its primary contact'].filter(Boolean).join(' and ');
@@ -258,7 +404,9 @@ export function jobView(job: OnboardJob, c: JobViewContext): ModalView {
     case 'done':
       return resultView(job, c);
     case 'needs_input':
-      return job.problem?.kind === 'fields' ? refusedForm(job, job.problem, { ...c, mode: job.mode }) : failureView(job, c);
+      return job.problem?.kind === 'fields'
+        ? refusedForm(job, job.problem, { ...c, mode: job.mode })
+        : failureView(job, c);
   }
 }
 
@@ -275,7 +423,11 @@ export function doneMessage(job: OnboardJob, c: JobViewContext): DirectMessage {
   return {
     channel: job.userId,
     text: `${testKeyPrefix(job.mode)}Onboarding ${onboarding ? `#${onboarding.display_id} ` : ''}opened for ${escapeMrkdwn(name)}.`,
-    blocks: [...testKeyLabelBlock(job.mode), { type: 'section', text: mrkdwn(`:tada: *${escapeMrkdwn(name)}* is onboarding.`) }, { type: 'section', text: mrkdwn(stepLines(job, c)) }],
+    blocks: [
+      ...testKeyLabelBlock(job.mode),
+      { type: 'section', text: mrkdwn(`:tada: *${escapeMrkdwn(name)}* is onboarding.`) },
+      { type: 'section', text: mrkdwn(stepLines(job, c)) },
+    ],
   };
 }
 
@@ -286,7 +438,8 @@ export function stoppedMessage(job: OnboardJob, c: JobViewContext): DirectMessag
   const next = customer
     ? `To finish, run \`/pivotal onboard\` again and pick ${quoted(customer.name)} (#${customer.display_id}) as the existing customer.`
     : 'To finish, run `/pivotal onboard` again.';
-  const fields = job.problem?.kind === 'fields' ? Object.values(job.problem.fields).map((m) => `• ${escapeMrkdwn(m)}`) : [];
+  const fields =
+    job.problem?.kind === 'fields' ? Object.values(job.problem.fields).map((m) => `• ${escapeMrkdwn(m)}`) : [];
   return {
     channel: job.userId,
     text: `${testKeyPrefix(job.mode)}Your onboarding of ${escapeMrkdwn(name)} did not finish.`,

@@ -28,7 +28,11 @@ export class OnboardWorker implements FeatureLifecycle {
     private readonly ctx: AppContext,
     private readonly scanIntervalMs = SCAN_INTERVAL_MS,
   ) {
-    this.runner = new OnboardRunner(ctx, (workspace) => this.slackClient(workspace), (key, at) => this.schedule(key, at));
+    this.runner = new OnboardRunner(
+      ctx,
+      (workspace) => this.slackClient(workspace),
+      (key, at) => this.schedule(key, at),
+    );
   }
 
   async start(): Promise<void> {
@@ -52,10 +56,13 @@ export class OnboardWorker implements FeatureLifecycle {
 
   private schedule(key: JobKey, at: Date): void {
     if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.ctx.background.run('onboard.resume', () => this.resume(key));
-    }, Math.max(0, at.getTime() - this.ctx.now().getTime()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.ctx.background.run('onboard.resume', () => this.resume(key));
+      },
+      Math.max(0, at.getTime() - this.ctx.now().getTime()),
+    );
     this.timers.add(timer);
   }
 
@@ -63,12 +70,14 @@ export class OnboardWorker implements FeatureLifecycle {
     if (this.stopped) return;
     const now = this.ctx.now();
     const lease = newLease(now);
-    if (await claimJob(this.ctx.store.db, key, ['running', 'queued'], lease, now.toISOString())) return this.launch(key, lease);
+    if (await claimJob(this.ctx.store.db, key, ['running', 'queued'], lease, now.toISOString()))
+      return this.launch(key, lease);
     // Timers may fire a millisecond before the wall clock says the wait is over, and the claim then
     // finds the job still waiting. Judged by the claim's own reading of the clock (a later one could
     // already be past the wait and leave the job to the next scan, half a minute on): look again then.
     const job = await getJob(this.ctx.store.db, key);
-    if (job?.status === 'queued' && Date.parse(job.leaseUntil) > now.getTime()) this.schedule(key, new Date(job.leaseUntil));
+    if (job?.status === 'queued' && Date.parse(job.leaseUntil) > now.getTime())
+      this.schedule(key, new Date(job.leaseUntil));
   }
 
   private async scan(): Promise<void> {
@@ -87,7 +96,11 @@ export class OnboardWorker implements FeatureLifecycle {
     const installation = await store
       .fetchInstallation(query)
       // An org-wide install is stored under the enterprise alone.
-      .catch((err: unknown) => (workspace.enterpriseId ? store.fetchInstallation({ ...query, teamId: undefined, isEnterpriseInstall: true }) : Promise.reject(err)));
+      .catch((err: unknown) =>
+        workspace.enterpriseId
+          ? store.fetchInstallation({ ...query, teamId: undefined, isEnterpriseInstall: true })
+          : Promise.reject(err),
+      );
     return new WebClient(installation.bot?.token, options);
   }
 }

@@ -19,7 +19,8 @@ export type ChannelCommand =
   | { kind: 'threads'; on: boolean; channelId: string | undefined }
   | { kind: 'invalid'; problem: string };
 
-const USAGE = 'Use `/pivotal channel #channel-name` to pick the channel, or `/pivotal channel threads off` (or `on`) to switch threading.';
+const USAGE =
+  'Use `/pivotal channel #channel-name` to pick the channel, or `/pivotal channel threads off` (or `on`) to switch threading.';
 
 /** With `should_escape` Slack sends a picked channel as `<#C123|name>`; a bare id works too. */
 function channelIdOf(token: string): string | undefined {
@@ -31,7 +32,11 @@ export function parseChannelCommand(args: string): ChannelCommand {
   if (tokens.length === 0) return { kind: 'show' };
   const threadsAt = tokens.findIndex((t) => t.toLowerCase() === 'threads' || t.toLowerCase() === 'threading');
   const rest = threadsAt >= 0 ? tokens.filter((_, i) => i !== threadsAt && i !== threadsAt + 1) : tokens;
-  if (rest.length > 1) return { kind: 'invalid', problem: `I expected one channel, got \`${escapeMrkdwn(truncate(args, 80))}\`. ${USAGE}` };
+  if (rest.length > 1)
+    return {
+      kind: 'invalid',
+      problem: `I expected one channel, got \`${escapeMrkdwn(truncate(args, 80))}\`. ${USAGE}`,
+    };
   const channelToken = rest[0];
   const channelId = channelToken === undefined ? undefined : channelIdOf(channelToken);
   if (channelToken !== undefined && !channelId) {
@@ -42,7 +47,8 @@ export function parseChannelCommand(args: string): ChannelCommand {
   }
   if (threadsAt < 0) return { kind: 'set', channelId: channelId! };
   const setting = tokens[threadsAt + 1]?.toLowerCase();
-  if (setting !== 'on' && setting !== 'off') return { kind: 'invalid', problem: `Say \`threads on\` or \`threads off\`. ${USAGE}` };
+  if (setting !== 'on' && setting !== 'off')
+    return { kind: 'invalid', problem: `Say \`threads on\` or \`threads off\`. ${USAGE}` };
   return { kind: 'threads', on: setting === 'on', channelId };
 }
 
@@ -57,11 +63,14 @@ export interface ChannelOutcome {
 }
 
 const threadsText = (threaded: boolean) =>
-  threaded ? 'threads *on*: one post per onboarding, each change a reply in its thread' : 'threads *off*: each change is its own post';
+  threaded
+    ? 'threads *on*: one post per onboarding, each change a reply in its thread'
+    : 'threads *off*: each change is its own post';
 
 async function describeSetup(ctx: AppContext, session: Session): Promise<string> {
   const channel = await workspaceChannel(ctx, session.workspaceId);
-  if (!channel) return 'No notification channel is set, so onboarding updates wait until one is. A workspace admin can set it with `/pivotal channel #channel-name`.';
+  if (!channel)
+    return 'No notification channel is set, so onboarding updates wait until one is. A workspace admin can set it with `/pivotal channel #channel-name`.';
   const threaded = await isThreaded(ctx.store.db, session.workspaceId, channel);
   return `Onboarding updates go to <#${channel}> (${threadsText(threaded)}). A customer linked to its own Slack channel in Pivotal gets its updates there instead.`;
 }
@@ -79,23 +88,37 @@ async function checkChannel(ctx: AppContext, slack: WebClient, channelId: string
     const channel = info.channel;
     if (channel?.is_archived) return { ok: false, problem: `<#${channelId}> is archived. Pick a channel people read.` };
     if (channel?.is_private && !channel.is_member) {
-      return { ok: false, problem: `<#${channelId}> is private and I am not in it. Invite me first by typing \`/invite @pivotal\` there, then run this again.` };
+      return {
+        ok: false,
+        problem: `<#${channelId}> is private and I am not in it. Invite me first by typing \`/invite @pivotal\` there, then run this again.`,
+      };
     }
     return { ok: true };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
-    if (code === 'channel_not_found') return { ok: false, problem: `I can't see <#${channelId}>: if it is private, invite me first by typing \`/invite @pivotal\` there.` };
+    if (code === 'channel_not_found')
+      return {
+        ok: false,
+        problem: `I can't see <#${channelId}>: if it is private, invite me first by typing \`/invite @pivotal\` there.`,
+      };
     ctx.logger.warn({ err, channelId }, 'conversations.info failed; taking the channel as given');
     return { ok: true };
   }
 }
 
-export async function runChannelCommand(ctx: AppContext, session: Session, actor: Actor, cmd: ChannelCommand): Promise<ChannelOutcome> {
+export async function runChannelCommand(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  cmd: ChannelCommand,
+): Promise<ChannelOutcome> {
   if (cmd.kind === 'invalid') return { text: cmd.problem };
   if (cmd.kind === 'show') return { text: await describeSetup(ctx, session) };
   if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
     const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
-    return { text: `:lock: Only workspace admins can change where onboarding updates go. Ask ${mentionList(admins)}.\n${await describeSetup(ctx, session)}` };
+    return {
+      text: `:lock: Only workspace admins can change where onboarding updates go. Ask ${mentionList(admins)}.\n${await describeSetup(ctx, session)}`,
+    };
   }
   const db = ctx.store.db;
   const ws = session.workspaceId;
@@ -103,7 +126,10 @@ export async function runChannelCommand(ctx: AppContext, session: Session, actor
 
   if (cmd.kind === 'threads') {
     const channelId = cmd.channelId ?? (await workspaceChannel(ctx, ws));
-    if (!channelId) return { text: `There is no notification channel yet: name the channel, e.g. \`/pivotal channel threads ${cmd.on ? 'on' : 'off'} #onboarding\`.` };
+    if (!channelId)
+      return {
+        text: `There is no notification channel yet: name the channel, e.g. \`/pivotal channel threads ${cmd.on ? 'on' : 'off'} #onboarding\`.`,
+      };
     await setThreaded(db, ws, channelId, cmd.on, actor.userId, now);
     return { text: `:white_check_mark: <#${channelId}> now has ${threadsText(cmd.on)}.` };
   }

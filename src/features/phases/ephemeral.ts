@@ -10,5 +10,9 @@ export interface EphemeralReply {
 
 /** A short answer only the person sees, labelled in a test-key workspace like every other surface. */
 export function ephemeral(text: string, mode: KeyMode | null): EphemeralReply {
-  return { response_type: 'ephemeral', text: truncate(`${testKeyPrefix(mode)}${text}`, 3000), blocks: [{ type: 'section', text: mrkdwn(text) }, ...testKeyLabelBlock(mode)] };
+  return {
+    response_type: 'ephemeral',
+    text: truncate(`${testKeyPrefix(mode)}${text}`, 3000),
+    blocks: [{ type: 'section', text: mrkdwn(text) }, ...testKeyLabelBlock(mode)],
+  };
 }

@@ -56,7 +56,10 @@ async function fillModal(
   try {
     screen = await work();
   } catch (err) {
-    const failed = messageModal(':warning: Something went wrong on our side and nothing was changed. Try again in a moment.', mode);
+    const failed = messageModal(
+      ':warning: Something went wrong on our side and nothing was changed. Try again in a moment.',
+      mode,
+    );
     await shown(failed).catch(() => undefined);
     await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
     throw err;
@@ -81,12 +84,19 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     handle: async ({ ack, args, body, client, context }) => {
       const session = await openSession(ctx, context);
       if (!args) {
-        await ack(ephemeral('Which onboarding? Name its customer or give its number, e.g. `/pivotal move Acme Corp` or `/pivotal move #12`.', session.mode));
+        await ack(
+          ephemeral(
+            'Which onboarding? Name its customer or give its number, e.g. `/pivotal move Acme Corp` or `/pivotal move #12`.',
+            session.mode,
+          ),
+        );
         return;
       }
       await ack();
       const opened = await client.views.open({ trigger_id: body.trigger_id, view: loadingModal(session.mode) });
-      await fillModal(client, opened.view!.id!, session.mode, () => openMove(ctx, session, { userId: body.user_id, slack: client }, { reference: args }));
+      await fillModal(client, opened.view!.id!, session.mode, () =>
+        openMove(ctx, session, { userId: body.user_id, slack: client }, { reference: args }),
+      );
     },
   });
 
@@ -98,7 +108,9 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     // From a modal (a customer card) the move stacks on top of it; from a message or Home it opens.
     const opened = payload.view?.type === 'modal' ? await client.views.push(loading) : await client.views.open(loading);
     const actor = { userId: payload.user.id, slack: client };
-    await fillModal(client, opened.view!.id!, session.mode, () => openMove(ctx, session, actor, { onboardingId: payload.actions[0]!.value }));
+    await fillModal(client, opened.view!.id!, session.mode, () =>
+      openMove(ctx, session, actor, { onboardingId: payload.actions[0]!.value }),
+    );
   });
 
   app.view(MOVE_PICK_CALLBACK, async ({ ack, body, view, client, context }) => {
@@ -109,7 +121,9 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     }
     const session = await openSession(ctx, context);
     await ack({ response_action: 'update', view: loadingModal(session.mode) });
-    await fillModal(client, view.id, session.mode, () => openMove(ctx, session, { userId: body.user.id, slack: client }, { onboardingId }));
+    await fillModal(client, view.id, session.mode, () =>
+      openMove(ctx, session, { userId: body.user.id, slack: client }, { onboardingId }),
+    );
   });
 
   app.view(MOVE_SUBMIT_CALLBACK, async ({ ack, body, view, client, context }) => {
@@ -127,7 +141,12 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       return;
     }
     // Copies of one submission (Slack's duplicates, a double click) reach Pivotal once.
-    const submission = { workspaceId: session.workspaceId, id: submissionId(view), onboardingId: snapshot.shown.id, userId: body.user.id };
+    const submission = {
+      workspaceId: session.workspaceId,
+      id: submissionId(view),
+      onboardingId: snapshot.shown.id,
+      userId: body.user.id,
+    };
     const claim = await claimSubmission(ctx, submission);
     if (claim.kind === 'answered') {
       await ack({ response_action: 'update', view: claim.view });
@@ -146,7 +165,10 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       session.mode,
       () => saveMove(ctx, session, actor, { snapshot, plan: check.plan, entered: input, interaction }),
       // Losing the answer only costs a later copy its wait; the person must still see the outcome.
-      (shown) => rememberAnswer(ctx, submission, shown).catch((err: unknown) => ctx.logger.warn({ err }, 'could not keep the answer to a move submission')),
+      (shown) =>
+        rememberAnswer(ctx, submission, shown).catch((err: unknown) =>
+          ctx.logger.warn({ err }, 'could not keep the answer to a move submission'),
+        ),
     );
   });
 
@@ -157,7 +179,12 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     handle: async ({ ack, args, body, client, context, respond }) => {
       await ack();
       const session = await openSession(ctx, context);
-      const outcome = await runChannelCommand(ctx, session, { userId: body.user_id, slack: client }, parseChannelCommand(args));
+      const outcome = await runChannelCommand(
+        ctx,
+        session,
+        { userId: body.user_id, slack: client },
+        parseChannelCommand(args),
+      );
       await respond({ ...ephemeral(outcome.text, session.mode), replace_original: false });
     },
   });
@@ -180,7 +207,10 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
 
   app.view(SEQUENCE_CALLBACK, async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
-    const edit = { active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '', archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '' };
+    const edit = {
+      active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '',
+      archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '',
+    };
     const result = await saveSequenceEdit(ctx, session, { userId: body.user.id, slack: client }, edit);
     if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
     else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });

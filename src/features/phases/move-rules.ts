@@ -53,8 +53,14 @@ export interface PhaseChoices {
 }
 
 export function phaseChoices(phases: PhaseSequence, current: string, isAdmin: boolean): PhaseChoices {
-  if (phases.indexOf(current) < 0) return { advance: undefined, back: [], skip: [], anywhere: phases.active.filter((p) => p.key !== current) };
-  return { advance: phases.next(current), back: phases.earlier(current).reverse(), skip: isAdmin ? phases.skippable(current) : [], anywhere: [] };
+  if (phases.indexOf(current) < 0)
+    return { advance: undefined, back: [], skip: [], anywhere: phases.active.filter((p) => p.key !== current) };
+  return {
+    advance: phases.next(current),
+    back: phases.earlier(current).reverse(),
+    skip: isAdmin ? phases.skippable(current) : [],
+    anywhere: [],
+  };
 }
 
 export function hasPhaseChoices(c: PhaseChoices): boolean {
@@ -73,7 +79,12 @@ export function directionOf(phases: PhaseSequence, from: string, to: string): Mo
   return null;
 }
 
-export function checkMove(shown: ShownOnboarding, input: MoveInput, phases: PhaseSequence, opts: { isAdmin: boolean }): MoveCheck {
+export function checkMove(
+  shown: ShownOnboarding,
+  input: MoveInput,
+  phases: PhaseSequence,
+  opts: { isAdmin: boolean },
+): MoveCheck {
   const errors: Partial<Record<MoveBlock, string>> = {};
   const plan: MovePlan = {};
   const text = input.text?.trim() || undefined;
@@ -89,9 +100,15 @@ export function checkMove(shown: ShownOnboarding, input: MoveInput, phases: Phas
     } else if (direction === 'skip' && !opts.isAdmin) {
       errors.phase = `Only workspace admins can skip ahead to ${to}. Advance one phase at a time, or ask an admin.`;
     } else {
-      plan.phase = { from: shown.phase, to: input.toPhase, direction, needsReason: direction === 'back' || direction === 'set' };
+      plan.phase = {
+        from: shown.phase,
+        to: input.toPhase,
+        direction,
+        needsReason: direction === 'back' || direction === 'set',
+      };
       if (direction === 'back') needsReason.push('sending an onboarding back');
-      if (direction === 'set') needsReason.push(`moving it from ${phases.name(shown.phase)}, which is not in this workspace's phase list`);
+      if (direction === 'set')
+        needsReason.push(`moving it from ${phases.name(shown.phase)}, which is not in this workspace's phase list`);
     }
   }
 
@@ -100,7 +117,8 @@ export function checkMove(shown: ShownOnboarding, input: MoveInput, phases: Phas
   if (input.target && input.target !== shown.target) {
     const later = shown.target ? differenceInCalendarDays(parseISO(input.target), parseISO(shown.target)) : 0;
     plan.target = { from: shown.target, to: input.target, needsReason: later > TARGET_SHIFT_WITHOUT_REASON_DAYS };
-    if (plan.target.needsReason) needsReason.push(`moving the target launch ${later} days later (more than ${TARGET_SHIFT_WITHOUT_REASON_DAYS})`);
+    if (plan.target.needsReason)
+      needsReason.push(`moving the target launch ${later} days later (more than ${TARGET_SHIFT_WITHOUT_REASON_DAYS})`);
   }
 
   if (needsReason.length > 0 && !text) {
@@ -110,7 +128,13 @@ export function checkMove(shown: ShownOnboarding, input: MoveInput, phases: Phas
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   if (!plan.phase && !plan.state && !plan.target) {
-    return { ok: false, errors: { [hasPhaseChoices(phaseChoices(phases, shown.phase, opts.isAdmin)) ? 'phase' : 'state']: 'Nothing to save: pick a phase, a state or a new target launch date.' } };
+    return {
+      ok: false,
+      errors: {
+        [hasPhaseChoices(phaseChoices(phases, shown.phase, opts.isAdmin)) ? 'phase' : 'state']:
+          'Nothing to save: pick a phase, a state or a new target launch date.',
+      },
+    };
   }
   return { ok: true, plan };
 }
@@ -134,15 +158,37 @@ export function moveEvents(plan: MovePlan, onboardingId: string, userId: string)
     const { from, to, direction, needsReason } = plan.phase;
     const reason = needsReason ? text : undefined;
     const note = firstGetsText();
-    events.push({ kind: 'onboarding.phase_changed', onboardingId, from, to, direction, ...(reason ? { reason } : {}), ...(note ? { note } : {}), actor });
+    events.push({
+      kind: 'onboarding.phase_changed',
+      onboardingId,
+      from,
+      to,
+      direction,
+      ...(reason ? { reason } : {}),
+      ...(note ? { note } : {}),
+      actor,
+    });
   }
   if (plan.state) {
     const reason = firstGetsText();
-    events.push({ kind: 'onboarding.state_changed', onboardingId, ...plan.state, ...(reason ? { reason } : {}), actor });
+    events.push({
+      kind: 'onboarding.state_changed',
+      onboardingId,
+      ...plan.state,
+      ...(reason ? { reason } : {}),
+      actor,
+    });
   }
   if (plan.target) {
     const reason = plan.target.needsReason ? text : firstGetsText();
-    events.push({ kind: 'onboarding.target_changed', onboardingId, from: plan.target.from, to: plan.target.to, ...(reason ? { reason } : {}), actor });
+    events.push({
+      kind: 'onboarding.target_changed',
+      onboardingId,
+      from: plan.target.from,
+      to: plan.target.to,
+      ...(reason ? { reason } : {}),
+      actor,
+    });
   }
   return events;
 }

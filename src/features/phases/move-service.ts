@@ -8,13 +8,28 @@ import { recordActivity } from '../../notifications/activity.js';
 import { routeFor } from '../../notifications/routing.js';
 import { PivotalError, PivotalNotFoundError, type Onboarding, type OnboardingPatch } from '../../pivotal/index.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { findCustomers, findOnboarding, getCustomerRow, getOnboardingRow, onboardingsOfCustomer, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
+import {
+  findCustomers,
+  findOnboarding,
+  getCustomerRow,
+  getOnboardingRow,
+  onboardingsOfCustomer,
+  upsertCustomer,
+  upsertOnboarding,
+} from '../../store/read-model.js';
 import { applyOnboardings } from '../../sync/apply.js';
 import { truncate } from '../../views/text.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
-import { checkMove, moveEvents, type MoveCheck, type MoveInput, type MovePlan, type ShownOnboarding } from './move-rules.js';
+import {
+  checkMove,
+  moveEvents,
+  type MoveCheck,
+  type MoveInput,
+  type MovePlan,
+  type ShownOnboarding,
+} from './move-rules.js';
 import { withOnboardingLock } from './onboarding-lock.js';
 import { snapshotCard, type MovedResult, type MoveForm, type MoveSnapshot, type PickCandidate } from './move-views.js';
 import { recordTransitions } from './transitions-store.js';
@@ -34,15 +49,22 @@ interface Actor {
   slack: WebClient;
 }
 
-const NOT_CONNECTED = ':electric_plug: This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first; then try again.';
+const NOT_CONNECTED =
+  ':electric_plug: This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first; then try again.';
 const GONE = 'That onboarding no longer exists in Pivotal (it may have been deleted).';
 
 /** `/pivotal move <reference>`, a "Move phase" button: find the onboarding and show it as Pivotal has it now. */
-export async function openMove(ctx: AppContext, session: Session, actor: Actor, target: MoveTarget): Promise<MoveScreen> {
+export async function openMove(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  target: MoveTarget,
+): Promise<MoveScreen> {
   if (!session.connection) return { kind: 'message', text: NOT_CONNECTED };
   if ('onboardingId' in target && !target.onboardingId) return { kind: 'message', text: GONE };
   try {
-    if ('onboardingId' in target) return await formFor(ctx, session, actor, await session.connection.client.getOnboarding(target.onboardingId));
+    if ('onboardingId' in target)
+      return await formFor(ctx, session, actor, await session.connection.client.getOnboarding(target.onboardingId));
     const candidates = await findCandidates(ctx, session, target.reference);
     if (candidates.length === 0) {
       return {
@@ -51,7 +73,12 @@ export async function openMove(ctx: AppContext, session: Session, actor: Actor, 
       };
     }
     if (candidates.length > 1) return { kind: 'pick', candidates, reference: target.reference };
-    return await formFor(ctx, session, actor, await session.connection.client.getOnboarding(candidates[0]!.onboardingId));
+    return await formFor(
+      ctx,
+      session,
+      actor,
+      await session.connection.client.getOnboarding(candidates[0]!.onboardingId),
+    );
   } catch (err) {
     return await failure(ctx, session, actor, err);
   }
@@ -87,10 +114,22 @@ async function findCandidates(ctx: AppContext, session: Session, reference: stri
   const ref = reference.trim();
   const phases = await loadPhaseSequence(db, ws);
   const found = new Map<string, PickCandidate>();
-  const add = (o: { id: string; display_id: number; name?: string | null; phase: string; state: string }, customerName: string | null) =>
-    found.set(o.id, { onboardingId: o.id, displayId: o.display_id, name: o.name ?? null, customerName, phaseName: phases.name(o.phase), state: o.state });
+  const add = (
+    o: { id: string; display_id: number; name?: string | null; phase: string; state: string },
+    customerName: string | null,
+  ) =>
+    found.set(o.id, {
+      onboardingId: o.id,
+      displayId: o.display_id,
+      name: o.name ?? null,
+      customerName,
+      phaseName: phases.name(o.phase),
+      state: o.state,
+    });
   const openFirst = <T extends { completed_at?: string | null; phase: string; state: string }>(all: T[]) => {
-    const open = all.filter((o) => !isFinished({ completed_at: o.completed_at ?? null, phase: o.phase, state: o.state }));
+    const open = all.filter(
+      (o) => !isFinished({ completed_at: o.completed_at ?? null, phase: o.phase, state: o.state }),
+    );
     return open.length > 0 ? open : all;
   };
 
@@ -113,13 +152,24 @@ async function findCandidates(ctx: AppContext, session: Session, reference: stri
 }
 
 /** The modal form for an onboarding as Pivotal has it now. */
-async function formFor(ctx: AppContext, session: Session, actor: Actor, fresh: Onboarding, extra: Pick<MoveForm, 'notice' | 'entered'> = {}): Promise<MoveScreen> {
+async function formFor(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  fresh: Onboarding,
+  extra: Pick<MoveForm, 'notice' | 'entered'> = {},
+): Promise<MoveScreen> {
   const db = ctx.store.db;
   const ws = session.workspaceId;
   let customer = await getCustomerRow(db, ws, fresh.customer_id);
   if (!customer && session.connection) {
     // Customers carry no channel news, so filling the read model here cannot hide a change from the sync.
-    await upsertCustomer(db, ws, await session.connection.client.getCustomer(fresh.customer_id), ctx.now().toISOString());
+    await upsertCustomer(
+      db,
+      ws,
+      await session.connection.client.getCustomer(fresh.customer_id),
+      ctx.now().toISOString(),
+    );
     customer = await getCustomerRow(db, ws, fresh.customer_id);
   }
   const snapshot: MoveSnapshot = {
@@ -134,7 +184,13 @@ async function formFor(ctx: AppContext, session: Session, actor: Actor, fresh: O
     displayId: fresh.display_id,
     name: fresh.name ? truncate(fresh.name, 150) : null,
     finished: isFinished({ completed_at: fresh.completed_at ?? null, phase: fresh.phase, state: fresh.state }),
-    customer: customer ? { displayId: customer.display_id, name: truncate(customer.name, 150), slug: customer.slug ? truncate(customer.slug, 100) : null } : null,
+    customer: customer
+      ? {
+          displayId: customer.display_id,
+          name: truncate(customer.name, 150),
+          slug: customer.slug ? truncate(customer.slug, 100) : null,
+        }
+      : null,
     owner: await ownerOf(db, ws, {
       csm_id: fresh.csm_id ?? null,
       metadata: fresh.metadata ? JSON.stringify(fresh.metadata) : null,
@@ -144,7 +200,13 @@ async function formFor(ctx: AppContext, session: Session, actor: Actor, fresh: O
   return { kind: 'form', form: await formFromSnapshot(ctx, session, actor, snapshot, extra) };
 }
 
-async function formFromSnapshot(ctx: AppContext, session: Session, actor: Actor, snapshot: MoveSnapshot, extra: Pick<MoveForm, 'notice' | 'entered'>): Promise<MoveForm> {
+async function formFromSnapshot(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  snapshot: MoveSnapshot,
+  extra: Pick<MoveForm, 'notice' | 'entered'>,
+): Promise<MoveForm> {
   return {
     snapshot,
     phases: await loadPhaseSequence(ctx.store.db, session.workspaceId),
@@ -156,21 +218,36 @@ async function formFromSnapshot(ctx: AppContext, session: Session, actor: Actor,
 }
 
 /** Checked before the submission is acked, so a bad input is answered next to its field. */
-export async function checkSubmission(ctx: AppContext, session: Session, actor: Actor, snapshot: MoveSnapshot, input: MoveInput): Promise<MoveCheck> {
+export async function checkSubmission(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  snapshot: MoveSnapshot,
+  input: MoveInput,
+): Promise<MoveCheck> {
   const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
-  return checkMove(snapshot.shown, input, phases, { isAdmin: await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId) });
+  return checkMove(snapshot.shown, input, phases, {
+    isAdmin: await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId),
+  });
 }
 
 function differs(shown: ShownOnboarding, fresh: Onboarding): boolean {
-  return shown.phase !== fresh.phase || shown.state !== fresh.state || shown.target !== (fresh.target_launch_date ?? null);
+  return (
+    shown.phase !== fresh.phase || shown.state !== fresh.state || shown.target !== (fresh.target_launch_date ?? null)
+  );
 }
 
 function staleNotice(shown: ShownOnboarding, fresh: Onboarding, phases: PhaseSequence, today: Date): string {
   const changes: string[] = [];
-  if (shown.phase !== fresh.phase) changes.push(`phase *${phaseName(phases, shown.phase)}* → *${phaseName(phases, fresh.phase)}*`);
-  if (shown.state !== fresh.state) changes.push(`state *${safeText(stateName(shown.state), 80)}* → *${safeText(stateName(fresh.state), 80)}*`);
+  if (shown.phase !== fresh.phase)
+    changes.push(`phase *${phaseName(phases, shown.phase)}* → *${phaseName(phases, fresh.phase)}*`);
+  if (shown.state !== fresh.state)
+    changes.push(`state *${safeText(stateName(shown.state), 80)}* → *${safeText(stateName(fresh.state), 80)}*`);
   const target = fresh.target_launch_date ?? null;
-  if (shown.target !== target) changes.push(`target launch *${describeTarget(shown.target, today, true)}* → *${describeTarget(target, today, true)}*`);
+  if (shown.target !== target)
+    changes.push(
+      `target launch *${describeTarget(shown.target, today, true)}* → *${describeTarget(target, today, true)}*`,
+    );
   return `:warning: This onboarding was changed in Pivotal after you opened this (${changes.join(', ')}), so nothing was saved. Here it is as it is now; make your change again if it still applies.`;
 }
 
@@ -196,12 +273,18 @@ export async function saveMove(
 ): Promise<MoveScreen> {
   const connection = session.connection;
   if (!connection) return { kind: 'message', text: NOT_CONNECTED };
-  const locked = await withOnboardingLock(ctx, session.workspaceId, request.snapshot.shown.id, () => saveInTurn(ctx, session, connection, actor, request));
+  const locked = await withOnboardingLock(ctx, session.workspaceId, request.snapshot.shown.id, () =>
+    saveInTurn(ctx, session, connection, actor, request),
+  );
   if (locked.ok) return locked.value;
-  return { kind: 'form', form: await formFromSnapshot(ctx, session, actor, request.snapshot, { notice: BUSY, entered: request.entered }) };
+  return {
+    kind: 'form',
+    form: await formFromSnapshot(ctx, session, actor, request.snapshot, { notice: BUSY, entered: request.entered }),
+  };
 }
 
-const BUSY = ':hourglass: Someone else is saving a change to this onboarding right now, so nothing was saved. Try again in a moment.';
+const BUSY =
+  ':hourglass: Someone else is saving a change to this onboarding right now, so nothing was saved. Try again in a moment.';
 
 async function saveInTurn(
   ctx: AppContext,
@@ -221,7 +304,10 @@ async function saveInTurn(
   }
   if (differs(snapshot.shown, fresh)) {
     await catchUp(ctx, ws, fresh);
-    return formFor(ctx, session, actor, fresh, { notice: staleNotice(snapshot.shown, fresh, phases, ctx.now()), entered: { text: entered.text } });
+    return formFor(ctx, session, actor, fresh, {
+      notice: staleNotice(snapshot.shown, fresh, phases, ctx.now()),
+      entered: { text: entered.text },
+    });
   }
 
   const patch: OnboardingPatch = {
@@ -240,7 +326,13 @@ async function saveInTurn(
   const now = ctx.now().toISOString();
   await ctx.store.db.transaction().execute(async (trx) => {
     // A change made in Pivotal before this modal opened, which the sync has not read yet, is announced first.
-    await applyOnboardings(trx, [fresh], { workspaceId: ws, dialect: ctx.store.dialect, now: ctx.now(), announce: true, announceNew: false });
+    await applyOnboardings(trx, [fresh], {
+      workspaceId: ws,
+      dialect: ctx.store.dialect,
+      now: ctx.now(),
+      announce: true,
+      announceNew: false,
+    });
     await upsertOnboarding(trx, ws, updated, now);
     await recordTransitions(trx, ws, events, actor.userId, now);
     // The occurrence is the one the sync uses (the record's updated_at): should it read this very
@@ -254,21 +346,43 @@ async function saveInTurn(
   const route = await routeFor(ctx, ws, customer?.slack_channel_id);
   const after: MoveSnapshot = {
     ...snapshot,
-    shown: { ...snapshot.shown, phase: updated.phase, state: updated.state, target: updated.target_launch_date ?? null, updatedAt: updated.updated_at ?? null },
+    shown: {
+      ...snapshot.shown,
+      phase: updated.phase,
+      state: updated.state,
+      target: updated.target_launch_date ?? null,
+      updatedAt: updated.updated_at ?? null,
+    },
     finished: isFinished({ completed_at: updated.completed_at ?? null, phase: updated.phase, state: updated.state }),
   };
-  return { kind: 'moved', result: { card: snapshotCard(after, phases, session.mode, ctx.now()), events, channelId: route?.channelId ?? null } };
+  return {
+    kind: 'moved',
+    result: { card: snapshotCard(after, phases, session.mode, ctx.now()), events, channelId: route?.channelId ?? null },
+  };
 }
 
 async function catchUp(ctx: AppContext, ws: string, fresh: Onboarding): Promise<void> {
   await ctx.store.db.transaction().execute((trx) =>
-    applyOnboardings(trx, [fresh], { workspaceId: ws, dialect: ctx.store.dialect, now: ctx.now(), announce: true, announceNew: false }),
+    applyOnboardings(trx, [fresh], {
+      workspaceId: ws,
+      dialect: ctx.store.dialect,
+      now: ctx.now(),
+      announce: true,
+      announceNew: false,
+    }),
   );
   nudgeOutbox(ctx);
 }
 
 /** Pivotal could not save: the form comes back as it was, with what went wrong and everything entered. */
-async function retryableFailure(ctx: AppContext, session: Session, actor: Actor, snapshot: MoveSnapshot, entered: MoveInput, err: unknown): Promise<MoveScreen> {
+async function retryableFailure(
+  ctx: AppContext,
+  session: Session,
+  actor: Actor,
+  snapshot: MoveSnapshot,
+  entered: MoveInput,
+  err: unknown,
+): Promise<MoveScreen> {
   if (!(err instanceof PivotalError)) throw err;
   if (err instanceof PivotalNotFoundError) return { kind: 'message', text: GONE };
   ctx.logger.warn({ err }, 'move: saving in Pivotal failed');

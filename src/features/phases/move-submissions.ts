@@ -29,7 +29,12 @@ export async function claimSubmission(ctx: AppContext, submission: MoveSubmissio
   const db = ctx.store.db;
   const claimed = await claimMoveSubmission(
     db,
-    { workspaceId: submission.workspaceId, submission: submission.id, onboardingId: submission.onboardingId, actorSlackUserId: submission.userId },
+    {
+      workspaceId: submission.workspaceId,
+      submission: submission.id,
+      onboardingId: submission.onboardingId,
+      actorSlackUserId: submission.userId,
+    },
     ctx.now(),
   );
   if (claimed) return { kind: 'first' };

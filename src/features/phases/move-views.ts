@@ -50,11 +50,20 @@ export interface PickCandidate {
 }
 
 function modal(blocks: KnownBlock[], mode: KeyMode | null, extra: Partial<ModalView> = {}): ModalView {
-  return { type: 'modal', title: plain(TITLE, LIMITS.modalTitle), close: plain('Close', LIMITS.modalTitle), blocks: [...blocks, ...testKeyLabelBlock(mode)].slice(0, 100), ...extra };
+  return {
+    type: 'modal',
+    title: plain(TITLE, LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalTitle),
+    blocks: [...blocks, ...testKeyLabelBlock(mode)].slice(0, 100),
+    ...extra,
+  };
 }
 
 export function loadingModal(mode: KeyMode | null): ModalView {
-  return modal([{ type: 'section', text: mrkdwn(':hourglass_flowing_sand: Looking the onboarding up in Pivotal…') }], mode);
+  return modal(
+    [{ type: 'section', text: mrkdwn(':hourglass_flowing_sand: Looking the onboarding up in Pivotal…') }],
+    mode,
+  );
 }
 
 /** Any one-message outcome: not found, not connected, a failure, with what to do next. */
@@ -68,10 +77,23 @@ function option(text: string, value: string): PlainTextOption {
 
 const phaseOption = (p: Phase) => option(p.name, p.key);
 
-export function snapshotCard(snapshot: MoveSnapshot, phases: PhaseSequence, mode: KeyMode | null, today: Date): OnboardingCard {
+export function snapshotCard(
+  snapshot: MoveSnapshot,
+  phases: PhaseSequence,
+  mode: KeyMode | null,
+  today: Date,
+): OnboardingCard {
   const { shown } = snapshot;
   return {
-    onboarding: { id: shown.id, displayId: snapshot.displayId, name: snapshot.name, phase: shown.phase, state: shown.state, target: shown.target, finished: snapshot.finished },
+    onboarding: {
+      id: shown.id,
+      displayId: snapshot.displayId,
+      name: snapshot.name,
+      phase: shown.phase,
+      state: shown.state,
+      target: shown.target,
+      finished: snapshot.finished,
+    },
     customer: snapshot.customer,
     owner: snapshot.owner,
     phases,
@@ -109,9 +131,12 @@ function phaseInput(form: MoveForm): KnownBlock[] {
   };
   const notes: string[] = [];
   if (shown.state !== 'active') {
-    notes.push(`:double_vertical_bar: This onboarding is *${safeText(stateName(shown.state), 80).toLowerCase()}*: phases only move while it is active. Resume it first (set *State* to Active and save), then move the phase.`);
+    notes.push(
+      `:double_vertical_bar: This onboarding is *${safeText(stateName(shown.state), 80).toLowerCase()}*: phases only move while it is active. Resume it first (set *State* to Active and save), then move the phase.`,
+    );
   }
-  if (!isAdmin && phases.skippable(shown.phase).length > 0) notes.push('Skipping ahead more than one phase is for workspace admins.');
+  if (!isAdmin && phases.skippable(shown.phase).length > 0)
+    notes.push('Skipping ahead more than one phase is for workspace admins.');
   return [block, ...(notes.length ? [{ type: 'context' as const, elements: [mrkdwn(notes.join('\n'))] }] : [])];
 }
 
@@ -126,7 +151,12 @@ function stateInput(form: MoveForm): InputBlock {
     block_id: MOVE_BLOCKS.state,
     optional: true,
     label: plain('State', 2000),
-    element: { type: 'static_select', action_id: INPUT_ACTION, options, initial_option: options.find((o) => o.value === wanted) ?? options[0]! },
+    element: {
+      type: 'static_select',
+      action_id: INPUT_ACTION,
+      options,
+      initial_option: options.find((o) => o.value === wanted) ?? options[0]!,
+    },
   };
 }
 
@@ -137,7 +167,12 @@ function targetInput(form: MoveForm): InputBlock {
     block_id: MOVE_BLOCKS.target,
     optional: true,
     label: plain('Target launch date', 2000),
-    element: { type: 'datepicker', action_id: INPUT_ACTION, placeholder: plain('No target', LIMITS.placeholder), ...(initial ? { initial_date: initial } : {}) },
+    element: {
+      type: 'datepicker',
+      action_id: INPUT_ACTION,
+      placeholder: plain('No target', LIMITS.placeholder),
+      ...(initial ? { initial_date: initial } : {}),
+    },
   };
 }
 
@@ -148,8 +183,17 @@ function noteInput(form: MoveForm): InputBlock {
     block_id: MOVE_BLOCKS.note,
     optional: true,
     label: plain('Note or reason', 2000),
-    hint: plain('Required when sending back, and when the target launch moves more than 7 days later. It goes to the channel thread and the app\'s audit log.', 2000),
-    element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: NOTE_MAX, ...(initial ? { initial_value: truncate(initial, NOTE_MAX) } : {}) },
+    hint: plain(
+      "Required when sending back, and when the target launch moves more than 7 days later. It goes to the channel thread and the app's audit log.",
+      2000,
+    ),
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      max_length: NOTE_MAX,
+      ...(initial ? { initial_value: truncate(initial, NOTE_MAX) } : {}),
+    },
   };
 }
 
@@ -174,15 +218,30 @@ export function moveFormModal(form: MoveForm): ModalView {
 export function pickModal(candidates: readonly PickCandidate[], reference: string, mode: KeyMode | null): ModalView {
   const options = candidates.slice(0, 100).map((c) => {
     const who = c.customerName ? `${c.customerName} · ` : '';
-    return option(`${who}#${c.displayId}${c.name ? ` ${c.name}` : ''} — ${c.phaseName} (${stateName(c.state)})`, c.onboardingId);
+    return option(
+      `${who}#${c.displayId}${c.name ? ` ${c.name}` : ''} — ${c.phaseName} (${stateName(c.state)})`,
+      c.onboardingId,
+    );
   });
   return modal(
     [
-      { type: 'section', text: mrkdwn(`Several onboardings match *${safeText(reference, 100)}*. Which one do you want to move?`) },
-      { type: 'input', block_id: MOVE_BLOCKS.pick, label: plain('Onboarding', 2000), element: { type: 'static_select', action_id: INPUT_ACTION, options } },
+      {
+        type: 'section',
+        text: mrkdwn(`Several onboardings match *${safeText(reference, 100)}*. Which one do you want to move?`),
+      },
+      {
+        type: 'input',
+        block_id: MOVE_BLOCKS.pick,
+        label: plain('Onboarding', 2000),
+        element: { type: 'static_select', action_id: INPUT_ACTION, options },
+      },
     ],
     mode,
-    { callback_id: MOVE_PICK_CALLBACK, submit: plain('Next', LIMITS.modalTitle), close: plain('Cancel', LIMITS.modalTitle) },
+    {
+      callback_id: MOVE_PICK_CALLBACK,
+      submit: plain('Next', LIMITS.modalTitle),
+      close: plain('Cancel', LIMITS.modalTitle),
+    },
   );
 }
 
@@ -203,7 +262,11 @@ export function movedModal(result: MovedResult): ModalView {
     ? `The update goes to <#${result.channelId}>.`
     : 'This workspace has no notification channel yet, so no channel hears about it: an admin can pick one with `/pivotal channel #channel-name`.';
   return modal(
-    [{ type: 'section', text: mrkdwn(`:white_check_mark: Saved in Pivotal.\n${lines.join('\n')}`) }, ...cardBlocks(result.card), { type: 'context', elements: [mrkdwn(where)] }],
+    [
+      { type: 'section', text: mrkdwn(`:white_check_mark: Saved in Pivotal.\n${lines.join('\n')}`) },
+      ...cardBlocks(result.card),
+      { type: 'context', elements: [mrkdwn(where)] },
+    ],
     result.card.mode,
     { close: plain('Done', LIMITS.modalTitle) },
   );

@@ -36,12 +36,16 @@ export async function withOnboardingLock<T>(
     pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
   }
   const renewal = setInterval(() => {
-    tryAcquireLease(db, name, holder, LEASE_TTL_MS, ctx.now()).catch((err: unknown) => ctx.logger.warn({ err, onboardingId }, 'could not renew a move lock'));
+    tryAcquireLease(db, name, holder, LEASE_TTL_MS, ctx.now()).catch((err: unknown) =>
+      ctx.logger.warn({ err, onboardingId }, 'could not renew a move lock'),
+    );
   }, RENEW_EVERY_MS);
   try {
     return { ok: true, value: await work() };
   } finally {
     clearInterval(renewal);
-    await releaseLease(db, name, holder).catch((err: unknown) => ctx.logger.warn({ err, onboardingId }, 'could not release a move lock; it expires by itself'));
+    await releaseLease(db, name, holder).catch((err: unknown) =>
+      ctx.logger.warn({ err, onboardingId }, 'could not release a move lock; it expires by itself'),
+    );
   }
 }

@@ -32,7 +32,9 @@ export function keyFromName(name: string): string {
 }
 
 export type SequenceBlock = 'active' | 'archived';
-export type SequenceCheck = { ok: true; phases: Phase[] } | { ok: false; errors: Partial<Record<SequenceBlock, string>> };
+export type SequenceCheck =
+  | { ok: true; phases: Phase[] }
+  | { ok: false; errors: Partial<Record<SequenceBlock, string>> };
 
 function parseLines(text: string, archived: boolean): { phases: Phase[]; problems: string[] } {
   const phases: Phase[] = [];
@@ -44,8 +46,12 @@ function parseLines(text: string, archived: boolean): { phases: Phase[]; problem
     const name = (eq >= 0 ? line.slice(eq + 1) : line).trim();
     const key = eq >= 0 ? line.slice(0, eq).trim() : keyFromName(name);
     if (!name) problems.push(`line ${i + 1} has no name after "="`);
-    else if ([...name].length > PHASE_LIMITS.name) problems.push(`line ${i + 1}: names can be at most ${PHASE_LIMITS.name} characters`);
-    else if (!KEY.test(key) || key.length > PHASE_LIMITS.key) problems.push(`line ${i + 1}: "${key || '(empty)'}" is not a usable key (lower-case letters, digits, _ and -, up to ${PHASE_LIMITS.key})`);
+    else if ([...name].length > PHASE_LIMITS.name)
+      problems.push(`line ${i + 1}: names can be at most ${PHASE_LIMITS.name} characters`);
+    else if (!KEY.test(key) || key.length > PHASE_LIMITS.key)
+      problems.push(
+        `line ${i + 1}: "${key || '(empty)'}" is not a usable key (lower-case letters, digits, _ and -, up to ${PHASE_LIMITS.key})`,
+      );
     else phases.push({ key, name, archived });
   });
   return { phases, problems };
@@ -63,10 +69,16 @@ export function checkSequence(activeText: string, archivedText: string, saved: P
   const missing = saved.all.filter((p) => !seen.has(p.key));
 
   const activeProblems = [...active.problems];
-  if (active.phases.length === 0 && active.problems.length === 0) activeProblems.push('keep at least one phase that is not archived');
-  if (duplicates.size > 0) activeProblems.push(`${[...duplicates].map((k) => `"${k}"`).join(', ')} appear${duplicates.size === 1 ? 's' : ''} more than once`);
+  if (active.phases.length === 0 && active.problems.length === 0)
+    activeProblems.push('keep at least one phase that is not archived');
+  if (duplicates.size > 0)
+    activeProblems.push(
+      `${[...duplicates].map((k) => `"${k}"`).join(', ')} appear${duplicates.size === 1 ? 's' : ''} more than once`,
+    );
   if (missing.length > 0) {
-    activeProblems.push(`${missing.map((p) => `"${p.key}" (${p.name})`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: phases can't be deleted, move the line to Archived instead`);
+    activeProblems.push(
+      `${missing.map((p) => `"${p.key}" (${p.name})`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: phases can't be deleted, move the line to Archived instead`,
+    );
   }
   if (all.length > PHASE_LIMITS.phases) activeProblems.push(`at most ${PHASE_LIMITS.phases} phases`);
   // The editor shows each list in a text box, which Slack caps at 3000 characters.
@@ -89,7 +101,11 @@ export interface EditorData {
 
 export type EditorAccess = { ok: true; data: EditorData } | { ok: false; refusal: string };
 
-export async function openSequenceEditor(ctx: AppContext, session: Session, actor: { userId: string; slack: WebClient }): Promise<EditorAccess> {
+export async function openSequenceEditor(
+  ctx: AppContext,
+  session: Session,
+  actor: { userId: string; slack: WebClient },
+): Promise<EditorAccess> {
   if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
     const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
     return { ok: false, refusal: `:lock: Only workspace admins can edit the phase list. Ask ${mentionList(admins)}.` };
@@ -111,9 +127,11 @@ export async function saveSequenceEdit(
   actor: { userId: string; slack: WebClient },
   edit: { active: string; archived: string },
 ): Promise<SequenceCheck> {
-  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) return { ok: false, errors: { active: 'Only workspace admins can edit the phase list.' } };
+  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId)))
+    return { ok: false, errors: { active: 'Only workspace admins can edit the phase list.' } };
   const saved = await loadPhaseSequence(ctx.store.db, session.workspaceId);
   const check = checkSequence(edit.active, edit.archived, saved);
-  if (check.ok) await ctx.store.db.transaction().execute((trx) => savePhaseSequence(trx, session.workspaceId, check.phases));
+  if (check.ok)
+    await ctx.store.db.transaction().execute((trx) => savePhaseSequence(trx, session.workspaceId, check.phases));
   return check;
 }

@@ -17,7 +17,13 @@ function textBox(blockId: string, label: string, initial: string, optional: bool
     optional,
     label: plain(label, 2000),
     hint: plain(hint, 2000),
-    element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: PHASE_LIMITS.boxChars, ...(initial ? { initial_value: initial } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      max_length: PHASE_LIMITS.boxChars,
+      ...(initial ? { initial_value: initial } : {}),
+    },
   };
 }
 
@@ -31,10 +37,31 @@ export function sequenceEditorModal(data: EditorData, mode: KeyMode | null): Mod
           'Add a line to add a phase (a name alone makes its key from the name). Move a line to *Archived* to stop offering it; phases are never deleted.',
       ),
     },
-    textBox(SEQUENCE_BLOCKS.active, 'Phases, in order', sequenceText(data.phases.active), false, 'Moves go forward along this order: Advance is the next line, Send back any earlier one.'),
-    textBox(SEQUENCE_BLOCKS.archived, 'Archived', sequenceText(data.phases.all.filter((p) => p.archived)), true, 'Onboardings still in an archived phase show its name; nobody can move one into it.'),
+    textBox(
+      SEQUENCE_BLOCKS.active,
+      'Phases, in order',
+      sequenceText(data.phases.active),
+      false,
+      'Moves go forward along this order: Advance is the next line, Send back any earlier one.',
+    ),
+    textBox(
+      SEQUENCE_BLOCKS.archived,
+      'Archived',
+      sequenceText(data.phases.all.filter((p) => p.archived)),
+      true,
+      'Onboardings still in an archived phase show its name; nobody can move one into it.',
+    ),
     ...(unlisted.length
-      ? [{ type: 'context' as const, elements: [mrkdwn(`Onboardings in Pivotal use phases that are not in this list: ${unlisted.join(', ')}. Add a line for each to give it a place and a name.`)] }]
+      ? [
+          {
+            type: 'context' as const,
+            elements: [
+              mrkdwn(
+                `Onboardings in Pivotal use phases that are not in this list: ${unlisted.join(', ')}. Add a line for each to give it a place and a name.`,
+              ),
+            ],
+          },
+        ]
       : []),
     ...testKeyLabelBlock(mode),
   ];
@@ -57,6 +84,12 @@ export function sequenceSavedModal(phases: readonly Phase[], mode: KeyMode | nul
     type: 'modal',
     title: plain(TITLE, LIMITS.modalTitle),
     close: plain('Done', LIMITS.modalTitle),
-    blocks: [{ type: 'section', text: mrkdwn(`:white_check_mark: Saved. The phases of this workspace:\n${list}${archivedLine}`) }, ...testKeyLabelBlock(mode)],
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(`:white_check_mark: Saved. The phases of this workspace:\n${list}${archivedLine}`),
+      },
+      ...testKeyLabelBlock(mode),
+    ],
   };
 }

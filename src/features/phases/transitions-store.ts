@@ -9,7 +9,9 @@ type Change = Pick<PhaseTransitionsTable, 'kind' | 'from_value' | 'to_value' | '
 function changeOf(e: ActivityEvent): Change | null {
   switch (e.kind) {
     case 'onboarding.phase_changed':
-      return e.direction === 'external' ? null : { kind: e.direction, from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: e.note ?? null };
+      return e.direction === 'external'
+        ? null
+        : { kind: e.direction, from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: e.note ?? null };
     case 'onboarding.state_changed':
       return { kind: 'state', from_value: e.from, to_value: e.to, reason: e.reason ?? null, note: null };
     case 'onboarding.target_changed':
@@ -21,11 +23,25 @@ function changeOf(e: ActivityEvent): Change | null {
 }
 
 /** The app's audit of a move made from Slack: one row per change, with who, when, from, to and why. */
-export async function recordTransitions(db: Db, workspaceId: string, events: readonly ActivityEvent[], userId: string, now: string): Promise<void> {
+export async function recordTransitions(
+  db: Db,
+  workspaceId: string,
+  events: readonly ActivityEvent[],
+  userId: string,
+  now: string,
+): Promise<void> {
   const rows: Insertable<PhaseTransitionsTable>[] = [];
   for (const event of events) {
     const change = changeOf(event);
-    if (change) rows.push({ id: randomUUID(), workspace_id: workspaceId, onboarding_id: event.onboardingId, actor_slack_user_id: userId, occurred_at: now, ...change });
+    if (change)
+      rows.push({
+        id: randomUUID(),
+        workspace_id: workspaceId,
+        onboarding_id: event.onboardingId,
+        actor_slack_user_id: userId,
+        occurred_at: now,
+        ...change,
+      });
   }
   if (rows.length > 0) await db.insertInto('phase_transitions').values(rows).execute();
 }

@@ -39,17 +39,24 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
   if (err instanceof PivotalUpstreamError) {
     return `Something between this app and Pivotal (a proxy or gateway) refused the request with HTTP ${err.status}, so Pivotal never judged it and the workspace's key is kept. Try again in a moment; if it keeps happening, the server's operator should check the route to Pivotal.`;
   }
-  if (err instanceof PivotalRateLimitError) return 'Pivotal is busy with this workspace\'s requests right now (rate limit). Try again in a minute.';
-  if (err instanceof PivotalNetworkError) return err.timedOut ? 'Pivotal did not answer in time. Nothing was lost; try again in a moment.' : 'Pivotal could not be reached. Try again in a moment.';
-  if (err instanceof PivotalServerError) return 'Pivotal had an internal error. Try again in a moment; nothing was created twice.';
+  if (err instanceof PivotalRateLimitError)
+    return "Pivotal is busy with this workspace's requests right now (rate limit). Try again in a minute.";
+  if (err instanceof PivotalNetworkError)
+    return err.timedOut
+      ? 'Pivotal did not answer in time. Nothing was lost; try again in a moment.'
+      : 'Pivotal could not be reached. Try again in a moment.';
+  if (err instanceof PivotalServerError)
+    return 'Pivotal had an internal error. Try again in a moment; nothing was created twice.';
   if (err instanceof PivotalNotFoundError) return 'That record no longer exists in Pivotal (it may have been deleted).';
   if (err instanceof PivotalConflictError) {
     if (err.isSlugTaken) return 'Another customer already uses that slug.';
     if (err.isEmailTaken) return 'Another contact already uses that email address.';
     return 'Pivotal reported a conflict with an earlier request. Try again.';
   }
-  if (err instanceof PivotalValidationError) return `Pivotal rejected the request${err.field ? ` (field \`${escapeMrkdwn(err.field)}\`)` : ''}: ${escapeMrkdwn(err.message)}`;
-  if (err instanceof PivotalError) return `Pivotal answered with an error (${escapeMrkdwn(`${err.type}/${err.code}`)}).`;
+  if (err instanceof PivotalValidationError)
+    return `Pivotal rejected the request${err.field ? ` (field \`${escapeMrkdwn(err.field)}\`)` : ''}: ${escapeMrkdwn(err.message)}`;
+  if (err instanceof PivotalError)
+    return `Pivotal answered with an error (${escapeMrkdwn(`${err.type}/${err.code}`)}).`;
   return 'Something went wrong while talking to Pivotal.';
 }
 
@@ -58,7 +65,12 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
  * or what it asked, only an admin can fix it, so the sentence names them. They are looked up only
  * then, so the other failures cost no Slack call. `slack` is the workspace's own client.
  */
-export async function explainToPerson(ctx: Pick<AppContext, 'permissions'>, slack: WebClient, workspaceId: string, err: unknown): Promise<string> {
+export async function explainToPerson(
+  ctx: Pick<AppContext, 'permissions'>,
+  slack: WebClient,
+  workspaceId: string,
+  err: unknown,
+): Promise<string> {
   if (!(err instanceof PivotalAuthError) && !(err instanceof PivotalPermissionError)) return explainPivotalError(err);
   return explainPivotalError(err, { whoCanFix: mentionList(await ctx.permissions.admins(slack, workspaceId)) });
 }

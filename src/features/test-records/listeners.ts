@@ -11,7 +11,10 @@ import { confirmCleanup, openCleanup } from './service.js';
 import { TEST_RECORDS_CONFIRM, TEST_RECORDS_OPEN, cleanupModal, parseJobId, type CleanupModal } from './views.js';
 
 const ButtonPress = z.object({ user: z.object({ id: z.string() }), trigger_id: z.string() });
-const Submission = z.object({ user: z.object({ id: z.string() }), view: z.object({ private_metadata: z.string().optional() }) });
+const Submission = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({ private_metadata: z.string().optional() }),
+});
 
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
@@ -37,12 +40,22 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
       return;
     }
     if (session.mode !== 'test') {
-      await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal({ kind: 'notice', text: LIVE_KEY_REFUSAL, mode: session.mode }) });
+      await client.views.open({
+        trigger_id: press.trigger_id,
+        view: cleanupModal({ kind: 'notice', text: LIVE_KEY_REFUSAL, mode: session.mode }),
+      });
       return;
     }
     const { job } = await openCleanup(ctx, session, press.user.id);
     const shown: CleanupModal =
-      job.status === 'counting' ? { kind: 'counting', progress: null, problem: job.problem } : { kind: 'progress', status: 'deleting', counts: await cleanupCounts(ctx.store.db, job.id), problem: job.problem };
+      job.status === 'counting'
+        ? { kind: 'counting', progress: null, problem: job.problem }
+        : {
+            kind: 'progress',
+            status: 'deleting',
+            counts: await cleanupCounts(ctx.store.db, job.id),
+            problem: job.problem,
+          };
     const opened = await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal(shown) });
     if (opened.view?.id) await setCleanupView(ctx.store.db, job.id, opened.view.id, ctx.now().toISOString());
     runner.kick(session.workspaceId);
@@ -56,8 +69,15 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
     }
     const jobId = parseJobId(submission.view.private_metadata);
     const outcome = await confirmCleanup(ctx, session, jobId ? await getCleanupJob(ctx.store.db, jobId) : undefined);
-    if (outcome.kind === 'stale') return ack({ response_action: 'update', view: cleanupModal({ kind: 'notice', text: outcome.message, mode: session.mode }) });
-    await ack({ response_action: 'update', view: cleanupModal({ kind: 'progress', status: 'deleting', counts: outcome.counts, problem: null }) });
+    if (outcome.kind === 'stale')
+      return ack({
+        response_action: 'update',
+        view: cleanupModal({ kind: 'notice', text: outcome.message, mode: session.mode }),
+      });
+    await ack({
+      response_action: 'update',
+      view: cleanupModal({ kind: 'progress', status: 'deleting', counts: outcome.counts, problem: null }),
+    });
     runner.kick(session.workspaceId);
   });
 

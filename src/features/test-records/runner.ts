@@ -101,7 +101,13 @@ export class TestRecordsRunner implements FeatureLifecycle {
   private async holdsLease(run: Run): Promise<boolean> {
     if (this.stopped) return false;
     if (Date.now() - run.leaseRenewedAt < LEASE_TTL_MS / 3) return true;
-    const ok = await tryAcquireLease(this.ctx.store.db, this.leaseName(run.ws), this.holder, LEASE_TTL_MS, this.ctx.now());
+    const ok = await tryAcquireLease(
+      this.ctx.store.db,
+      this.leaseName(run.ws),
+      this.holder,
+      LEASE_TTL_MS,
+      this.ctx.now(),
+    );
     run.leaseRenewedAt = ok ? Date.now() : 0;
     return ok;
   }
@@ -121,7 +127,10 @@ export class TestRecordsRunner implements FeatureLifecycle {
       }
     } finally {
       await releaseLease(this.ctx.store.db, this.leaseName(ws), this.holder).catch((err: unknown) =>
-        this.ctx.logger.warn({ err, workspace: ws }, 'test records: could not release the lease; another replica takes over when it expires'),
+        this.ctx.logger.warn(
+          { err, workspace: ws },
+          'test records: could not release the lease; another replica takes over when it expires',
+        ),
       );
     }
   }
@@ -135,20 +144,32 @@ export class TestRecordsRunner implements FeatureLifecycle {
   /** Returns whether the run should go on with the job (false: stopped, or the lease was lost). */
   private async count(run: Run, job: TestCleanupJobRow): Promise<boolean> {
     const connection = await this.connectionFor(job);
-    if (!connection) return this.fail(run, job, `The workspace is no longer connected with the test key \`${job.key_prefix}…\`, so the count stopped.`);
+    if (!connection)
+      return this.fail(
+        run,
+        job,
+        `The workspace is no longer connected with the test key \`${job.key_prefix}…\`, so the count stopped.`,
+      );
     let leaseLost = false;
     try {
-      await countTestRecords(this.ctx.store.db, job, connection.client, workspaceRefFromId(job.workspace_id).teamId, async (progress) => {
-        if (!(await this.holdsLease(run))) {
-          leaseLost = true;
-          throw new Error('lease lost');
-        }
-        await this.show(run, job, { kind: 'counting', progress, problem: null }, false);
-      });
+      await countTestRecords(
+        this.ctx.store.db,
+        job,
+        connection.client,
+        workspaceRefFromId(job.workspace_id).teamId,
+        async (progress) => {
+          if (!(await this.holdsLease(run))) {
+            leaseLost = true;
+            throw new Error('lease lost');
+          }
+          await this.show(run, job, { kind: 'counting', progress, problem: null }, false);
+        },
+      );
     } catch (err) {
       return leaseLost ? false : this.recover(run, job, err);
     }
-    if (!(await setCleanupStatus(this.ctx.store.db, job.id, ['counting'], 'ready', this.ctx.now().toISOString()))) return true;
+    if (!(await setCleanupStatus(this.ctx.store.db, job.id, ['counting'], 'ready', this.ctx.now().toISOString())))
+      return true;
     const counts = await cleanupCounts(this.ctx.store.db, job.id);
     this.ctx.logger.info({ workspace: job.workspace_id, job: job.id, counts }, 'test records counted');
     await this.show(run, job, { kind: 'confirm', jobId: job.id, counts }, true);
@@ -163,7 +184,12 @@ export class TestRecordsRunner implements FeatureLifecycle {
     for (;;) {
       if (!(await this.holdsLease(run))) return false;
       const connection = await this.connectionFor(job);
-      if (!connection) return this.fail(run, job, `The workspace is no longer connected with the test key \`${job.key_prefix}…\` these records were counted with, so nothing more was removed.`);
+      if (!connection)
+        return this.fail(
+          run,
+          job,
+          `The workspace is no longer connected with the test key \`${job.key_prefix}…\` these records were counted with, so nothing more was removed.`,
+        );
       const item = await nextCleanupItem(db, job.id);
       if (!item) break;
       try {
@@ -175,15 +201,25 @@ export class TestRecordsRunner implements FeatureLifecycle {
         run.failures = 0;
         await setCleanupProblem(db, job.id, null, this.ctx.now().toISOString());
       }
-      if (this.due(run)) await this.show(run, job, { kind: 'progress', status: 'deleting', counts: await cleanupCounts(db, job.id), problem: null }, false);
+      if (this.due(run))
+        await this.show(
+          run,
+          job,
+          { kind: 'progress', status: 'deleting', counts: await cleanupCounts(db, job.id), problem: null },
+          false,
+        );
     }
     if (!(await setCleanupStatus(db, job.id, ['deleting'], 'done', this.ctx.now().toISOString()))) return true;
     const counts = await cleanupCounts(db, job.id);
-    this.ctx.logger.info({ workspace: job.workspace_id, job: job.id, removed: countsInWords(counts, 'finished') }, 'test records removed');
+    this.ctx.logger.info(
+      { workspace: job.workspace_id, job: job.id, removed: countsInWords(counts, 'finished') },
+      'test records removed',
+    );
     await this.show(run, job, { kind: 'progress', status: 'done', counts, problem: null }, true);
     if (run.slack) {
-      await publishHome(this.ctx, run.slack, workspaceRefFromId(job.workspace_id), job.requested_by).catch((err: unknown) =>
-        this.ctx.logger.warn({ err, workspace: job.workspace_id }, 'test records: could not refresh Home'),
+      await publishHome(this.ctx, run.slack, workspaceRefFromId(job.workspace_id), job.requested_by).catch(
+        (err: unknown) =>
+          this.ctx.logger.warn({ err, workspace: job.workspace_id }, 'test records: could not refresh Home'),
       );
     }
     return true;
@@ -191,10 +227,17 @@ export class TestRecordsRunner implements FeatureLifecycle {
 
   /** A refused key ends the job; a rate limit or an outage waits (with backoff) and tries again. */
   private async recover(run: Run, job: TestCleanupJobRow, err: unknown): Promise<boolean> {
-    if (err instanceof PivotalAuthError) return this.fail(run, job, 'Pivotal refused the test key (it may have been revoked). Connect a working key and press *Remove test records* again.');
+    if (err instanceof PivotalAuthError)
+      return this.fail(
+        run,
+        job,
+        'Pivotal refused the test key (it may have been revoked). Connect a working key and press *Remove test records* again.',
+      );
     run.failures += 1;
     const waitMs =
-      err instanceof PivotalRateLimitError && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (run.failures - 1));
+      err instanceof PivotalRateLimitError && err.retryAfterMs !== undefined
+        ? err.retryAfterMs
+        : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (run.failures - 1));
     const reason = err instanceof Error ? err.message : String(err);
     this.ctx.logger.warn({ err, workspace: job.workspace_id, job: job.id, waitMs }, 'test records: will try again');
     const problem = `Pivotal did not answer as expected (${reason}); trying again in ${Math.ceil(waitMs / 1000)} s.`;
@@ -205,7 +248,14 @@ export class TestRecordsRunner implements FeatureLifecycle {
   }
 
   private async fail(run: Run, job: TestCleanupJobRow, problem: string): Promise<boolean> {
-    await setCleanupStatus(this.ctx.store.db, job.id, ['counting', 'deleting'], 'failed', this.ctx.now().toISOString(), problem);
+    await setCleanupStatus(
+      this.ctx.store.db,
+      job.id,
+      ['counting', 'deleting'],
+      'failed',
+      this.ctx.now().toISOString(),
+      problem,
+    );
     this.ctx.logger.warn({ workspace: job.workspace_id, job: job.id, problem }, 'test records: job stopped');
     await this.showCurrent(run, { ...job, status: 'failed' }, problem);
     return true;
@@ -214,7 +264,9 @@ export class TestRecordsRunner implements FeatureLifecycle {
   private async showCurrent(run: Run, job: TestCleanupJobRow, problem: string): Promise<void> {
     const counts = await cleanupCounts(this.ctx.store.db, job.id);
     const view: CleanupModal =
-      job.status === 'counting' ? { kind: 'counting', progress: null, problem } : { kind: 'progress', status: job.status === 'failed' ? 'failed' : 'deleting', counts, problem };
+      job.status === 'counting'
+        ? { kind: 'counting', progress: null, problem }
+        : { kind: 'progress', status: job.status === 'failed' ? 'failed' : 'deleting', counts, problem };
     await this.show(run, job, view, true);
   }
 

@@ -87,27 +87,50 @@ export async function countTestRecords(
  * An admin pressed "Remove test records". A job still counting or deleting is shown as it stands;
  * one waiting for confirmation is replaced by a fresh count, since records may have come and gone.
  */
-export async function openCleanup(ctx: AppContext, session: Session, userId: string): Promise<{ job: TestCleanupJobRow }> {
+export async function openCleanup(
+  ctx: AppContext,
+  session: Session,
+  userId: string,
+): Promise<{ job: TestCleanupJobRow }> {
   const db = ctx.store.db;
   const now = ctx.now().toISOString();
   const current = await unfinishedCleanupJob(db, session.workspaceId);
   if (current && current.status !== 'ready') return { job: current };
   if (current) await setCleanupStatus(db, current.id, ['ready'], 'cancelled', now);
-  const job = await createCleanupJob(db, { workspaceId: session.workspaceId, requestedBy: userId, keyPrefix: session.connection!.keyPrefix }, now);
+  const job = await createCleanupJob(
+    db,
+    { workspaceId: session.workspaceId, requestedBy: userId, keyPrefix: session.connection!.keyPrefix },
+    now,
+  );
   return { job };
 }
 
-export type ConfirmOutcome = { kind: 'deleting'; job: TestCleanupJobRow; counts: CleanupCounts } | { kind: 'stale'; message: string };
+export type ConfirmOutcome =
+  | { kind: 'deleting'; job: TestCleanupJobRow; counts: CleanupCounts }
+  | { kind: 'stale'; message: string };
 
 /** The admin confirmed the counts; the job is deleting from now on (a second click changes nothing). */
-export async function confirmCleanup(ctx: AppContext, session: Session, job: TestCleanupJobRow | undefined): Promise<ConfirmOutcome> {
-  if (!job || job.workspace_id !== session.workspaceId) return { kind: 'stale', message: 'This count is no longer current. Press *Remove test records* on Home again.' };
+export async function confirmCleanup(
+  ctx: AppContext,
+  session: Session,
+  job: TestCleanupJobRow | undefined,
+): Promise<ConfirmOutcome> {
+  if (!job || job.workspace_id !== session.workspaceId)
+    return { kind: 'stale', message: 'This count is no longer current. Press *Remove test records* on Home again.' };
   if (session.mode !== 'test' || session.connection?.keyPrefix !== job.key_prefix) {
     await setCleanupStatus(ctx.store.db, job.id, ['ready'], 'cancelled', ctx.now().toISOString());
-    return { kind: 'stale', message: 'The workspace is no longer connected with the test key these records were counted with, so nothing was removed.' };
+    return {
+      kind: 'stale',
+      message:
+        'The workspace is no longer connected with the test key these records were counted with, so nothing was removed.',
+    };
   }
   const moved = await setCleanupStatus(ctx.store.db, job.id, ['ready'], 'deleting', ctx.now().toISOString());
-  if (!moved && job.status !== 'deleting') return { kind: 'stale', message: 'This count was replaced by a newer one. Press *Remove test records* on Home again.' };
+  if (!moved && job.status !== 'deleting')
+    return {
+      kind: 'stale',
+      message: 'This count was replaced by a newer one. Press *Remove test records* on Home again.',
+    };
   return { kind: 'deleting', job: { ...job, status: 'deleting' }, counts: await cleanupCounts(ctx.store.db, job.id) };
 }
 
@@ -139,7 +162,12 @@ async function stillExists(client: PivotalClient, item: TestCleanupItemRow): Pro
  * is still there, since a soft-deleted record reads as 404. Then the read model and, for an onboarding
  * that has a channel post, the outbox are updated in the same transaction as the item.
  */
-export async function deleteOne(ctx: AppContext, job: TestCleanupJobRow, item: TestCleanupItemRow, client: PivotalClient): Promise<void> {
+export async function deleteOne(
+  ctx: AppContext,
+  job: TestCleanupJobRow,
+  item: TestCleanupItemRow,
+  client: PivotalClient,
+): Promise<void> {
   const db = ctx.store.db;
   let outcome: 'done' | 'gone';
   if (item.status === 'sent' && !(await stillExists(client, item))) {

@@ -20,7 +20,11 @@ export type CleanupModal =
   | { kind: 'notice'; text: string; mode: KeyMode | null };
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
-const section = (text: string, blockId?: string): KnownBlock => ({ type: 'section', ...(blockId ? { block_id: blockId } : {}), text: mrkdwn(text) });
+const section = (text: string, blockId?: string): KnownBlock => ({
+  type: 'section',
+  ...(blockId ? { block_id: blockId } : {}),
+  text: mrkdwn(text),
+});
 
 function total(counts: CleanupCounts, field: 'total' | 'finished'): number {
   return KINDS.reduce((n, kind) => n + counts[kind][field], 0);
@@ -38,11 +42,25 @@ const WHAT_IS_REMOVED =
   'Records without `test: true`, and records made in Pivotal or by other integrations, stay.';
 
 function modal(blocks: KnownBlock[], extra: Partial<ModalView> = {}, mode: KeyMode | null = 'test'): ModalView {
-  return { type: 'modal', title: plain(TITLE, LIMITS.modalTitle), close: plain('Close', LIMITS.modalTitle), ...extra, blocks: [...testKeyLabelBlock(mode), ...blocks] };
+  return {
+    type: 'modal',
+    title: plain(TITLE, LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalTitle),
+    ...extra,
+    blocks: [...testKeyLabelBlock(mode), ...blocks],
+  };
 }
 
 function problemBlock(problem: string | null): KnownBlock[] {
-  return problem ? [{ type: 'context', block_id: 'cleanup_problem', elements: [mrkdwn(`:warning: ${escapeMrkdwn(truncate(problem, 500))}`)] }] : [];
+  return problem
+    ? [
+        {
+          type: 'context',
+          block_id: 'cleanup_problem',
+          elements: [mrkdwn(`:warning: ${escapeMrkdwn(truncate(problem, 500))}`)],
+        },
+      ]
+    : [];
 }
 
 function progressLines(counts: CleanupCounts): string {
@@ -54,16 +72,29 @@ function progressLines(counts: CleanupCounts): string {
 export function cleanupModal(view: CleanupModal): ModalView {
   switch (view.kind) {
     case 'counting': {
-      const sofar = view.progress ? ` So far ${plural(view.progress.customersLooked, 'customer')} looked at, ${plural(view.progress.found, 'test record')} found.` : '';
-      return modal([section(`:mag: Looking through Pivotal for this app's test records, within the test key's rate limit.${sofar}`, 'cleanup_counting'), ...problemBlock(view.problem)]);
+      const sofar = view.progress
+        ? ` So far ${plural(view.progress.customersLooked, 'customer')} looked at, ${plural(view.progress.found, 'test record')} found.`
+        : '';
+      return modal([
+        section(
+          `:mag: Looking through Pivotal for this app's test records, within the test key's rate limit.${sofar}`,
+          'cleanup_counting',
+        ),
+        ...problemBlock(view.problem),
+      ]);
     }
     case 'confirm': {
       const n = total(view.counts, 'total');
-      if (n === 0) return modal([section(`:white_check_mark: There are no test records to remove.\n${WHAT_IS_REMOVED}`, 'cleanup_counts')]);
+      if (n === 0)
+        return modal([
+          section(`:white_check_mark: There are no test records to remove.\n${WHAT_IS_REMOVED}`, 'cleanup_counts'),
+        ]);
       return modal(
         [
           section(`*Soft-delete ${countsInWords(view.counts)}?*`, 'cleanup_counts'),
-          section(`${WHAT_IS_REMOVED}\nOnboardings go first, then contacts, then customers. Pivotal keeps soft-deleted records for its audit log; only Pivotal support can restore them.`),
+          section(
+            `${WHAT_IS_REMOVED}\nOnboardings go first, then contacts, then customers. Pivotal keeps soft-deleted records for its audit log; only Pivotal support can restore them.`,
+          ),
         ],
         {
           callback_id: TEST_RECORDS_CONFIRM,
@@ -82,7 +113,10 @@ export function cleanupModal(view: CleanupModal): ModalView {
           : view.status === 'failed'
             ? `:x: *Stopped after removing ${finished.toLocaleString('en-US')} of ${plural(n, 'test record')}.*`
             : `:hourglass_flowing_sand: *Removing test records: ${finished.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} done.* You can close this; the removal goes on.`;
-      return modal([section(`${headline}\n${progressLines(view.counts)}`, 'cleanup_progress'), ...problemBlock(view.problem)]);
+      return modal([
+        section(`${headline}\n${progressLines(view.counts)}`, 'cleanup_progress'),
+        ...problemBlock(view.problem),
+      ]);
     }
     case 'notice':
       return modal([section(view.text, 'cleanup_notice')], {}, view.mode);

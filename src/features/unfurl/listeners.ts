@@ -18,11 +18,18 @@ export function registerUnfurl(app: SlackListeners, ctx: AppContext): void {
     const shared = LinkShared.parse(event);
     const session = await openSession(ctx, context);
     if (!session.connection) return;
-    const cards = await unfurlCards(ctx, session, shared.links.map((l) => l.url));
+    const cards = await unfurlCards(
+      ctx,
+      session,
+      shared.links.map((l) => l.url),
+    );
     if (cards.size === 0) return;
     const unfurls = Object.fromEntries([...cards].map(([url, blocks]) => [url, { blocks }]));
     // Links still in the message composer are addressed by unfurl id; posted ones by channel and ts.
-    const target = shared.unfurl_id && shared.source ? { unfurl_id: shared.unfurl_id, source: shared.source } : { channel: shared.channel, ts: shared.message_ts };
+    const target =
+      shared.unfurl_id && shared.source
+        ? { unfurl_id: shared.unfurl_id, source: shared.source }
+        : { channel: shared.channel, ts: shared.message_ts };
     await client.chat.unfurl({ ...target, unfurls });
   });
 }

@@ -42,7 +42,11 @@ export function parsePivotalLink(url: string, webUrl: string): PivotalLink | und
 }
 
 /** Cards for the links the read model knows; unknown ones are left to Slack's plain link. */
-export async function unfurlCards(ctx: AppContext, session: Session, urls: readonly string[]): Promise<Map<string, KnownBlock[]>> {
+export async function unfurlCards(
+  ctx: AppContext,
+  session: Session,
+  urls: readonly string[],
+): Promise<Map<string, KnownBlock[]>> {
   const db = ctx.store.db;
   const ws = session.workspaceId;
   const cards = new Map<string, KnownBlock[]>();
@@ -52,7 +56,8 @@ export async function unfurlCards(ctx: AppContext, session: Session, urls: reado
     if (!link || cards.has(url)) continue;
     if (link.kind === 'onboardings') {
       const onboarding = await findOnboarding(db, ws, String(link.displayId));
-      if (onboarding) cards.set(url, onboardingCard(onboarding, await getCustomerRow(db, ws, onboarding.customer_id), context));
+      if (onboarding)
+        cards.set(url, onboardingCard(onboarding, await getCustomerRow(db, ws, onboarding.customer_id), context));
     } else {
       const customer = await linkedCustomer(ctx, ws, link);
       if (customer) cards.set(url, customerCard(customer, await onboardingsOfCustomer(db, ws, customer.id), context));
@@ -62,9 +67,15 @@ export async function unfurlCards(ctx: AppContext, session: Session, urls: reado
 }
 
 /** By display id first, as the documents' own links are; else by slug. */
-async function linkedCustomer(ctx: AppContext, ws: string, link: Extract<PivotalLink, { kind: 'customers' }>): Promise<RmCustomerRow | undefined> {
-  const live = () => ctx.store.db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', ws).where('deleted', '=', 0);
-  const byDisplayId = link.displayId === null ? undefined : await live().where('display_id', '=', link.displayId).executeTakeFirst();
+async function linkedCustomer(
+  ctx: AppContext,
+  ws: string,
+  link: Extract<PivotalLink, { kind: 'customers' }>,
+): Promise<RmCustomerRow | undefined> {
+  const live = () =>
+    ctx.store.db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', ws).where('deleted', '=', 0);
+  const byDisplayId =
+    link.displayId === null ? undefined : await live().where('display_id', '=', link.displayId).executeTakeFirst();
   if (byDisplayId || link.slug === null) return byDisplayId;
   return live().where('slug', '=', link.slug).executeTakeFirst();
 }

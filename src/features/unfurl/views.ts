@@ -21,7 +21,12 @@ export function customerCard(customer: RmCustomerRow, onboardings: RmOnboardingR
   const contact = customer.primary_contact_name
     ? `Primary contact: ${escapeMrkdwn(truncate(customer.primary_contact_name, 80))}${customer.primary_contact_title ? `, ${escapeMrkdwn(truncate(customer.primary_contact_title, 80))}` : ''}${customer.primary_contact_email ? ` (${escapeMrkdwn(truncate(customer.primary_contact_email, 120))})` : ''}`
     : 'No primary contact known';
-  const lines = onboardings.slice(0, OPEN_ONBOARDINGS_SHOWN).map((o) => `• #${o.display_id} ${escapeMrkdwn(truncate(c.phases.name(o.phase), 60))} · ${escapeMrkdwn(truncate(readable(o.state), 30))}`);
+  const lines = onboardings
+    .slice(0, OPEN_ONBOARDINGS_SHOWN)
+    .map(
+      (o) =>
+        `• #${o.display_id} ${escapeMrkdwn(truncate(c.phases.name(o.phase), 60))} · ${escapeMrkdwn(truncate(readable(o.state), 30))}`,
+    );
   const more = onboardings.length > lines.length ? `\n…and ${onboardings.length - lines.length} more` : '';
   return [
     ...testKeyLabelBlock(c.mode),
@@ -31,7 +36,10 @@ export function customerCard(customer: RmCustomerRow, onboardings: RmOnboardingR
         `*${escapeMrkdwn(truncate(customer.name, 150))}* · customer #${customer.display_id}${customer.status ? ` · ${escapeMrkdwn(truncate(readable(customer.status), 30))}` : ''}\n${contact}`,
       ),
     },
-    { type: 'context', elements: [mrkdwn(lines.length ? `Onboardings:\n${lines.join('\n')}${more}` : 'No onboardings')] },
+    {
+      type: 'context',
+      elements: [mrkdwn(lines.length ? `Onboardings:\n${lines.join('\n')}${more}` : 'No onboardings')],
+    },
   ];
 }
 
@@ -41,14 +49,20 @@ export function onboardingCard(o: RmOnboardingRow, customer: RmCustomerRow | und
   const facts = [
     `Phase *${escapeMrkdwn(truncate(c.phases.name(o.phase), 80))}*${progress ? ` (${progress.step}/${progress.of})` : ''}`,
     `state *${escapeMrkdwn(truncate(readable(o.state), 30))}*`,
-    o.completed_at ? 'finished' : o.target_launch_date ? `target ${targetInWords(o.target_launch_date, today)}` : 'no target',
+    o.completed_at
+      ? 'finished'
+      : o.target_launch_date
+        ? `target ${targetInWords(o.target_launch_date, today)}`
+        : 'no target',
     daysInPhase(o.phase_entered_at, c.now),
   ].filter(Boolean);
   return [
     ...testKeyLabelBlock(c.mode),
     {
       type: 'section',
-      text: mrkdwn(`*${escapeMrkdwn(truncate(customer?.name ?? 'Unknown customer', 150))}* · onboarding #${o.display_id}${o.name ? ` · ${escapeMrkdwn(truncate(o.name, 80))}` : ''}\n${facts.join(' · ')}`),
+      text: mrkdwn(
+        `*${escapeMrkdwn(truncate(customer?.name ?? 'Unknown customer', 150))}* · onboarding #${o.display_id}${o.name ? ` · ${escapeMrkdwn(truncate(o.name, 80))}` : ''}\n${facts.join(' · ')}`,
+      ),
     },
   ];
 }

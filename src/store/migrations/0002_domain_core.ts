@@ -38,7 +38,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('rm_customers_pk', ['workspace_id', 'id'])
     .execute();
   await db.schema.createIndex('rm_customers_name').on('rm_customers').columns(['workspace_id', 'name_lower']).execute();
-  await db.schema.createIndex('rm_customers_display').on('rm_customers').columns(['workspace_id', 'display_id']).execute();
+  await db.schema
+    .createIndex('rm_customers_display')
+    .on('rm_customers')
+    .columns(['workspace_id', 'display_id'])
+    .execute();
   await db.schema.createIndex('rm_customers_slug').on('rm_customers').columns(['workspace_id', 'slug']).execute();
 
   await db.schema
@@ -63,9 +67,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('synced_at', 'text', (col) => col.notNull())
     .addPrimaryKeyConstraint('rm_onboardings_pk', ['workspace_id', 'id'])
     .execute();
-  await db.schema.createIndex('rm_onboardings_phase').on('rm_onboardings').columns(['workspace_id', 'deleted', 'phase']).execute();
-  await db.schema.createIndex('rm_onboardings_customer').on('rm_onboardings').columns(['workspace_id', 'customer_id']).execute();
-  await db.schema.createIndex('rm_onboardings_display').on('rm_onboardings').columns(['workspace_id', 'display_id']).execute();
+  await db.schema
+    .createIndex('rm_onboardings_phase')
+    .on('rm_onboardings')
+    .columns(['workspace_id', 'deleted', 'phase'])
+    .execute();
+  await db.schema
+    .createIndex('rm_onboardings_customer')
+    .on('rm_onboardings')
+    .columns(['workspace_id', 'customer_id'])
+    .execute();
+  await db.schema
+    .createIndex('rm_onboardings_display')
+    .on('rm_onboardings')
+    .columns(['workspace_id', 'display_id'])
+    .execute();
 
   await db.schema
     .createTable('outbox')
@@ -93,5 +109,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .addPrimaryKeyConstraint('user_mappings_pk', ['workspace_id', 'slack_user_id'])
     .execute();
-  await db.schema.createIndex('user_mappings_pivotal').on('user_mappings').columns(['workspace_id', 'pivotal_user_id']).execute();
+  await db.schema
+    .createIndex('user_mappings_pivotal')
+    .on('user_mappings')
+    .columns(['workspace_id', 'pivotal_user_id'])
+    .execute();
 }

@@ -18,5 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (col) => col.notNull())
     .addColumn('expires_at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('pending_key_switches_expires_at').on('pending_key_switches').column('expires_at').execute();
+  await db.schema
+    .createIndex('pending_key_switches_expires_at')
+    .on('pending_key_switches')
+    .column('expires_at')
+    .execute();
 }

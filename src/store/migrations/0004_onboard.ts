@@ -11,7 +11,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (col) => col.notNull())
     .addColumn('mode', 'text', (col) => col.notNull().check(sql`mode in ('live', 'test')`))
     .addColumn('input', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('running', 'queued', 'needs_input', 'failed', 'done')`))
+    .addColumn('status', 'text', (col) =>
+      col.notNull().check(sql`status in ('running', 'queued', 'needs_input', 'failed', 'done')`),
+    )
     .addColumn('customer_id', 'text')
     .addColumn('contact_id', 'text')
     .addColumn('onboarding_id', 'text')

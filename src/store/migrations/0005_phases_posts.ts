@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (col) => col.primaryKey())
     .addColumn('workspace_id', 'text', (col) => col.notNull())
     .addColumn('onboarding_id', 'text', (col) => col.notNull())
-    .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('advance', 'back', 'skip', 'set', 'state', 'target')`))
+    .addColumn('kind', 'text', (col) =>
+      col.notNull().check(sql`kind in ('advance', 'back', 'skip', 'set', 'state', 'target')`),
+    )
     .addColumn('from_value', 'text')
     .addColumn('to_value', 'text')
     .addColumn('reason', 'text')
@@ -26,7 +28,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor_slack_user_id', 'text', (col) => col.notNull())
     .addColumn('occurred_at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('phase_transitions_onboarding').on('phase_transitions').columns(['workspace_id', 'onboarding_id', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('phase_transitions_onboarding')
+    .on('phase_transitions')
+    .columns(['workspace_id', 'onboarding_id', 'occurred_at'])
+    .execute();
 
   await db.schema
     .createTable('channel_settings')

@@ -6,7 +6,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('test_cleanup_jobs')
     .addColumn('id', 'text', (col) => col.primaryKey())
     .addColumn('workspace_id', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('counting', 'ready', 'deleting', 'done', 'cancelled', 'failed')`))
+    .addColumn('status', 'text', (col) =>
+      col.notNull().check(sql`status in ('counting', 'ready', 'deleting', 'done', 'cancelled', 'failed')`),
+    )
     .addColumn('requested_by', 'text', (col) => col.notNull())
     .addColumn('key_prefix', 'text', (col) => col.notNull())
     .addColumn('view_id', 'text')
@@ -15,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .execute();
   // The runner looks for unfinished jobs; a click looks for the workspace's current one.
-  await db.schema.createIndex('test_cleanup_jobs_status').on('test_cleanup_jobs').columns(['status', 'workspace_id']).execute();
+  await db.schema
+    .createIndex('test_cleanup_jobs_status')
+    .on('test_cleanup_jobs')
+    .columns(['status', 'workspace_id'])
+    .execute();
 
   await db.schema
     .createTable('test_cleanup_items')
@@ -28,5 +34,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('done_at', 'text')
     .addPrimaryKeyConstraint('test_cleanup_items_pk', ['job_id', 'kind', 'record_id'])
     .execute();
-  await db.schema.createIndex('test_cleanup_items_next').on('test_cleanup_items').columns(['job_id', 'status', 'step']).execute();
+  await db.schema
+    .createIndex('test_cleanup_items_next')
+    .on('test_cleanup_items')
+    .columns(['job_id', 'status', 'step'])
+    .execute();
 }

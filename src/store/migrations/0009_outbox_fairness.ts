@@ -6,6 +6,10 @@ import type { Kysely } from 'kysely';
  * cheap once the outbox holds a backlog or months of history.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('outbox_sequence').on('outbox').columns(['workspace_id', 'onboarding_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('outbox_sequence')
+    .on('outbox')
+    .columns(['workspace_id', 'onboarding_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('outbox_delivered').on('outbox').columns(['status', 'done_at']).execute();
 }
