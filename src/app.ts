@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { AppContext } from './context.js';
 import type { WorkspaceRef } from './slack/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
+import { slackClientOptions } from './slack/clients.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
 import { REPLAY_GUARD_CAPACITY, ReplayGuard } from './slack/replay-guard.js';
@@ -58,15 +58,6 @@ export class StartupError extends Error {
 
 /** Errors that mean the bot token itself is wrong: stop with a message rather than run deaf. */
 const FATAL_AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
-
-export function slackClientOptions(ctx: AppContext): WebClientOptions {
-  return {
-    slackApiUrl: ctx.config.slackApiUrl,
-    // Interactive paths must answer quickly; long retries belong to the outbox (WebClient's default is ~30 min).
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1500, randomize: true },
-    timeout: 10_000,
-  };
-}
 
 /**
  * One `auth.test` at start-up: a bad token stops the process with a clear message. The team's name
@@ -257,8 +248,4 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
       await ctx.background.idle();
     },
   };
-}
-
-export function newReferenceId(): string {
-  return randomBytes(4).toString('hex').toUpperCase();
 }

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebAPICallError } from '@slack/web-api';
+import {
+  ErrorCode,
+  type ChatPostMessageArguments,
+  type WebAPICallError,
+  type WebClient,
+  type WebClientOptions,
+} from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { boltLogger } from '../slack/bolt-logger.js';
+import { backgroundClient } from '../slack/clients.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { OutboxRow } from '../store/schema-domain.js';
 import type { ActivityEvent } from './activity.js';
@@ -19,7 +26,7 @@ import {
 } from './post-store.js';
 import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
-import { botTokenFor, workspaceMode } from './workspace-access.js';
+import { workspaceMode } from './workspace-access.js';
 import { adminAlert, type AdminAlert } from './alert-views.js';
 
 export interface DispatcherTimings {
@@ -125,6 +132,8 @@ export class OutboxDispatcher {
   private wakeAt: number | undefined;
   private leaseRenewedAt = 0;
   private readonly clients = new Map<string, WebClient>();
+  /** The outbox retries and backs off by itself: its client gives a rate limit or failure straight back. */
+  private readonly clientOptions: WebClientOptions;
   /** Per `workspace:channel`: when the last message went out, and until when Slack asked us to wait. */
   private readonly lastPostAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
@@ -140,6 +149,7 @@ export class OutboxDispatcher {
     timings: Partial<DispatcherTimings> = {},
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.clientOptions = { logger: boltLogger(ctx.logger), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
     registry.set(ctx, this);
   }
 
@@ -290,21 +300,6 @@ export class OutboxDispatcher {
     }
   }
 
-  private client(token: string): WebClient {
-    let client = this.clients.get(token);
-    if (!client) {
-      client = new WebClient(token, {
-        slackApiUrl: this.ctx.config.slackApiUrl,
-        logger: boltLogger(this.ctx.logger),
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        timeout: 10_000,
-      });
-      this.clients.set(token, client);
-    }
-    return client;
-  }
-
   private async deliver(row: OutboxRow): Promise<Outcome> {
     const ws = row.workspace_id;
     const event = parseActivityPayload(row.payload);
@@ -313,9 +308,8 @@ export class OutboxDispatcher {
     const loaded = await loadCard(this.ctx, ws, event.onboardingId, mode);
     // The writer upserts the read model in the same transaction, so this is a sync still catching up.
     if (!loaded) return this.retryOrHold(row, 'onboarding not in the read model yet');
-    const token = await botTokenFor(this.ctx, ws);
-    if (!token) return this.retryOrHold(row, 'no Slack installation for the workspace');
-    const client = this.client(token);
+    const client = await backgroundClient(this.ctx, ws, this.clientOptions, this.clients);
+    if (!client) return this.retryOrHold(row, 'no Slack installation for the workspace');
 
     let joined = false;
     for (;;) {

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, App } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { AppContext } from '../context.js';
-import { newReferenceId } from '../app.js';
 import { responseUrlPolicy } from './response-url.js';
 
 interface ErrorBody {
@@ -60,4 +60,8 @@ export function registerErrorReporting(app: App, ctx: AppContext): void {
       ctx.logger.warn({ err, ref }, 'could not tell the person about the failure');
     }
   });
+}
+
+function newReferenceId(): string {
+  return randomBytes(4).toString('hex').toUpperCase();
 }

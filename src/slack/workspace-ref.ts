@@ -11,3 +11,9 @@ export interface WorkspaceRef {
 export function workspaceId(ref: WorkspaceRef): string {
   return ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
 }
+
+/** The inverse of workspaceId(): background work starts from a stored id, not from a Slack request. */
+export function workspaceRefFromId(id: string): WorkspaceRef {
+  const [first, second] = id.split(':');
+  return second ? { enterpriseId: first, teamId: second } : { teamId: id };
+}

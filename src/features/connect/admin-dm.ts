@@ -1,8 +1,6 @@
-import { WebClient } from '@slack/web-api';
-import { slackClientOptions } from '../../app.js';
 import type { AppContext } from '../../context.js';
-import { botTokenFor } from '../../notifications/workspace-access.js';
 import { boltLogger } from '../../slack/bolt-logger.js';
+import { backgroundClient } from '../../slack/clients.js';
 import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
 import type { Message } from './views.js';
 
@@ -17,16 +15,11 @@ export async function dmAdmins(
   opts: { what: string; skip?: string } = { what: 'a notice' },
 ): Promise<void> {
   const id = workspaceId(ref);
-  const token = await botTokenFor(ctx, id);
-  if (!token) {
+  const slack = await backgroundClient(ctx, id, { logger: boltLogger(ctx.logger), teamId: ref.teamId });
+  if (!slack) {
     ctx.logger.warn({ workspace: id }, `no Slack bot token for the workspace: its admins cannot be sent ${opts.what}`);
     return;
   }
-  const slack = new WebClient(token, {
-    ...slackClientOptions(ctx),
-    logger: boltLogger(ctx.logger),
-    teamId: ref.teamId,
-  });
   for (const admin of await ctx.permissions.admins(slack, id)) {
     if (admin === opts.skip) continue;
     try {

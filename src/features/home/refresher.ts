@@ -1,7 +1,6 @@
-import { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { slackClientOptions } from '../../app.js';
-import { botTokenFor, workspaceRefFromId } from '../../notifications/workspace-access.js';
+import { backgroundClient } from '../../slack/clients.js';
+import { workspaceRefFromId } from '../../slack/workspace-ref.js';
 import type { SyncOptions } from '../../sync/options.js';
 import { recentViewers } from './home-views-store.js';
 import { buildHome, publishView, viewHash } from './service.js';
@@ -27,9 +26,8 @@ export class HomeRefresher {
     this.lastRun.set(ws, now);
     const viewers = await recentViewers(ctx.store.db, ws, new Date(now - this.options.homeRecentMs));
     if (viewers.length === 0) return;
-    const token = await botTokenFor(ctx, ws);
-    if (!token) return;
-    const client = new WebClient(token, slackClientOptions(ctx));
+    const client = await backgroundClient(ctx, ws);
+    if (!client) return;
     const workspace = workspaceRefFromId(ws);
     for (const viewer of viewers) {
       const view = await buildHome(ctx, client, workspace, viewer.user_id);

@@ -1,8 +1,7 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { slackClientOptions } from '../../app.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
-import { createInstallationStore } from '../../store/installation-store.js';
+import { backgroundClient } from '../../slack/clients.js';
+import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
 import type { FeatureLifecycle } from '../index.js';
 import { abandonedJobs, claimJob, getJob, newLease, purgeJobs, type JobKey, type Lease } from './jobs.js';
 import { OnboardRunner } from './steps.js';
@@ -88,19 +87,8 @@ export class OnboardWorker implements FeatureLifecycle {
 
   /** A run taken over without a request has no listener client: it gets one with the workspace's bot token. */
   private async slackClient(workspace: WorkspaceRef): Promise<WebClient> {
-    const slack = this.ctx.config.slack;
-    const options = { ...slackClientOptions(this.ctx), teamId: workspace.teamId };
-    if (slack.kind === 'http' || slack.kind === 'socket') return new WebClient(slack.botToken, options);
-    const store = createInstallationStore(this.ctx.store.db, this.ctx.keyRing);
-    const query = { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false };
-    const installation = await store
-      .fetchInstallation(query)
-      // An org-wide install is stored under the enterprise alone.
-      .catch((err: unknown) =>
-        workspace.enterpriseId
-          ? store.fetchInstallation({ ...query, teamId: undefined, isEnterpriseInstall: true })
-          : Promise.reject(err),
-      );
-    return new WebClient(installation.bot?.token, options);
+    const client = await backgroundClient(this.ctx, workspaceId(workspace), { teamId: workspace.teamId });
+    if (!client) throw new Error('no Slack bot token for the workspace');
+    return client;
   }
 }

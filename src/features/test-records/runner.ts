@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { WebClient } from '@slack/web-api';
-import { slackClientOptions } from '../../app.js';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { botTokenFor, workspaceRefFromId } from '../../notifications/workspace-access.js';
+import { backgroundClient } from '../../slack/clients.js';
+import { workspaceRefFromId } from '../../slack/workspace-ref.js';
 import { PivotalAuthError, PivotalRateLimitError } from '../../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../../store/leases.js';
 import type { TestCleanupJobRow } from '../../store/schema-test-records.js';
@@ -116,8 +116,7 @@ export class TestRecordsRunner implements FeatureLifecycle {
     const run: Run = { ws, leaseRenewedAt: 0, slack: null, failures: 0, shownAt: 0 };
     if (!(await this.holdsLease(run))) return;
     try {
-      const token = await botTokenFor(this.ctx, ws);
-      run.slack = token ? new WebClient(token, slackClientOptions(this.ctx)) : null;
+      run.slack = await backgroundClient(this.ctx, ws);
       for (;;) {
         const job = await unfinishedCleanupJob(this.ctx.store.db, ws);
         if (!job || job.status === 'ready') return;
