@@ -11,9 +11,9 @@
  * failed, 2 when the run was refused). The run id is CI_RUN_ID, else the commit (GITHUB_SHA), else a
  * local stamp. Every call goes through the app's own Pivotal client.
  */
+import { keyMode } from '../src/domain/key-mode.js';
 import {
   keyDisplayPrefix,
-  keyMode,
   PivotalClient,
   PivotalError,
   PivotalNotFoundError,

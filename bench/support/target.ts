@@ -8,7 +8,8 @@ import { App, LogLevel } from '@slack/bolt';
 import { startPivotalForSlack } from '../../src/bootstrap.js';
 import { createInstallationStore } from '../../src/store/installation-store.js';
 import { ensureWorkspace, saveConnection } from '../../src/store/workspaces.js';
-import { keyDisplayPrefix, keyMode } from '../../src/pivotal/index.js';
+import { keyDisplayPrefix } from '../../src/pivotal/index.js';
+import { keyMode } from '../../src/domain/key-mode.js';
 import { BENCH_ACTION_ID, benchTeamId, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
 
 /**

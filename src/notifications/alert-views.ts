@@ -1,7 +1,8 @@
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../views/test-key-label.js';
 import { mrkdwn } from '../views/text.js';
 import { safeText } from './describe.js';
 import type { SlackPost } from './post-views.js';
+import type { KeyMode } from '../domain/key-mode.js';
 
 /** Why channel posts are stuck, told to the workspace's admins in a DM with what to do about it. */
 export type AdminAlert =

@@ -5,7 +5,7 @@ import { getCustomerRow, getOnboardingRow } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { slackUsersFor } from '../store/user-mappings.js';
 import type { Db } from '../store/database.js';
-import type { KeyMode } from '../views/test-key-label.js';
+import type { KeyMode } from '../domain/key-mode.js';
 import type { Owner } from './describe.js';
 import type { OnboardingCard } from './post-views.js';
 

@@ -1,7 +1,7 @@
 import type { Button, ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { PhaseSequence } from '../domain/phases.js';
 import { customerPageUrl } from '../pivotal/index.js';
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
 import type { ActivityEvent } from './activity.js';
 import { formatDay } from '../views/launch-date.js';
@@ -15,6 +15,7 @@ import {
   stateName,
   type Owner,
 } from './describe.js';
+import type { KeyMode } from '../domain/key-mode.js';
 
 /**
  * Channel posts as pure functions of plain data (views are pure): the parent card of an onboarding,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PivotalNotFoundError, PivotalProtocolError, PivotalValidationError, type PivotalAuthError } from './errors.js';
 import { normalizeIdentity, type Identity } from './identity.js';
-import { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';
+import { keyDisplayPrefix } from './keys.js';
 import { sharedPacerForKey, type RateLimitSnapshot, type RatePacer } from './pacer.js';
 import { paginate } from './pagination.js';
 import {
@@ -29,6 +29,7 @@ import {
   type Page,
 } from './schemas.js';
 import { PivotalTransport, type RequestSpec, type ResponseInfo } from './transport.js';
+import { type KeyMode, keyMode } from '../domain/key-mode.js';
 
 export interface PivotalClientOptions {
   /** e.g. `https://my.pivotal.app/api/v1`; a trailing slash is fine. */

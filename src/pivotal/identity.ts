@@ -1,5 +1,5 @@
 import { PivotalProtocolError } from './errors.js';
-import type { KeyMode } from './keys.js';
+import type { KeyMode } from '../domain/key-mode.js';
 
 /** What `/me` says about the calling key. */
 export interface Identity {

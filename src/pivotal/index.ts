@@ -8,7 +8,7 @@ export {
 } from './client.js';
 export * from './errors.js';
 export { normalizeIdentity, type Identity } from './identity.js';
-export { keyDisplayPrefix, keyMode, type KeyMode } from './keys.js';
+export { keyDisplayPrefix } from './keys.js';
 export {
   RatePacer,
   sharedPacerForKey,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PivotalRateLimitError } from './errors.js';
-import { keyMode } from './keys.js';
+import { keyMode } from '../domain/key-mode.js';
 
 /**
  * Client-side pacing per API key, so that a burst of calls queues here instead of earning 429s

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { KeyMode } from '../domain/key-mode.js';
 import type { DomainTables } from './schema-domain.js';
 import type { ConnectTables } from './schema-connect.js';
 import type { OnboardTables } from './schema-onboard.js';
@@ -31,7 +32,8 @@ export interface Database
 
 export type IsoTimestamp = string;
 export type IntegerBoolean = 0 | 1;
-export type PivotalMode = 'live' | 'test';
+/** The store keeps the domain's key mode under its own row-type name. */
+export type PivotalMode = KeyMode;
 
 export interface SlackInstallationsTable {
   /** Enterprise id for org-wide installs, otherwise workspaceId() of the team. */

@@ -1,6 +1,5 @@
 import type { ContextBlock } from '@slack/types';
-
-export type KeyMode = 'live' | 'test';
+import type { KeyMode } from '../domain/key-mode.js';
 
 export const TEST_KEY_BADGE = ':test_tube: TEST MODE';
 

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import {
   PivotalClient,
   keyDisplayPrefix,
-  keyMode,
   type PivotalAuthError,
   type PivotalClientOptions,
   type ResponseInfo,
@@ -12,6 +11,7 @@ import type { KeyRing } from '../security/key-encryption.js';
 import type { Store } from '../store/database.js';
 import { getWorkspace, touchLastSuccess } from '../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { keyMode } from '../domain/key-mode.js';
 
 export interface PivotalConnection {
   client: PivotalClient;

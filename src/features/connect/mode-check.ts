@@ -1,10 +1,11 @@
 import type { AppContext } from '../../context.js';
-import { PivotalAuthError, keyDisplayPrefix, keyMode, type Identity } from '../../pivotal/index.js';
+import { PivotalAuthError, keyDisplayPrefix, type Identity } from '../../pivotal/index.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import { dmAdmins } from './admin-dm.js';
 import { flagRejectedKey } from './revocation.js';
 import { KEY_CHECK_LIMITS } from './service.js';
 import { modeMismatchDm, type CheckedKey, type ConnectionState } from './views.js';
+import { keyMode } from '../../domain/key-mode.js';
 
 /**
  * Pivotal's test-mode guide: "monitor /me on startup to confirm the mode". The key's prefix decides

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { keyDisplayPrefix, keyMode, type Identity, type KeyMode } from '../../pivotal/index.js';
+import { keyDisplayPrefix, type Identity } from '../../pivotal/index.js';
 import { createInstallationStore } from '../../store/installation-store.js';
 import type { Db } from '../../store/database.js';
 import type { WorkspaceRow } from '../../store/schema.js';
@@ -27,6 +27,7 @@ import {
   type DisconnectResult,
   type Message,
 } from './views.js';
+import { type KeyMode, keyMode } from '../../domain/key-mode.js';
 
 /** What the connect service needs; an AppContext is one. */
 export type ConnectDeps = Pick<AppContext, 'store' | 'keyRing' | 'pivotal' | 'logger' | 'now'>;

@@ -1,9 +1,10 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { mentionList } from '../../security/permissions.js';
 import type { WorkspaceRow } from '../../store/schema.js';
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { PENDING_SWITCH_TTL_MS } from './pending-switches.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 /** Pure views of connecting: connect modal, its results, status, disconnect, the not-connected reply. */
 

@@ -1,7 +1,7 @@
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 import {
   CONTACT_CALLBACK,
@@ -15,6 +15,7 @@ import { banner, checkbox, quoted, withFieldErrors, type FieldErrors } from './f
 import { customerPickElement } from './search.js';
 import { moveButton } from '../../notifications/post-views.js';
 import type { CustomerLookup } from './service.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 export const CARD_ACTIONS = {
   show: 'customer_card_show',

@@ -13,10 +13,11 @@ import { customerPageUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
-import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { attentionBanner, notConnectedBlocks, type AttentionFields } from '../connect/views.js';
 import { TEST_RECORDS_OPEN } from '../test-records/views.js';
 import type { HomeFilters } from './home-views-store.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 /**
  * Pure views of the Home tab and its settings modals. Every text that comes from Pivotal or people is

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import type { PhaseSequence } from '../../domain/phases.js';
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 import { contactFieldBlocks } from '../customer/contact-fields.js';
 import {
@@ -29,6 +29,7 @@ import {
   type OnboardInput,
   type Step,
 } from './validation.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 200;
 

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
-import { testKeyLabelBlock, testKeyPrefix, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { mrkdwn, truncate } from '../../views/text.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 export interface EphemeralReply {
   response_type: 'ephemeral';

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { OutboxDispatcher } from '../../notifications/dispatcher.js';
 import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
-import type { KeyMode } from '../../views/test-key-label.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import type { FeatureLifecycle } from '../index.js';
 import { openSession } from '../shared/session.js';

@@ -3,9 +3,10 @@ import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent } from '../../notifications/activity.js';
 import { safeText, SETTABLE_STATES, stateName, type Owner } from '../../notifications/describe.js';
 import { cardBlocks, changeLine, type OnboardingCard } from '../../notifications/post-views.js';
-import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { phaseChoices, type MoveInput, type ShownOnboarding } from './move-rules.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 export const MOVE_SUBMIT_CALLBACK = 'move_submit';
 export const MOVE_PICK_CALLBACK = 'move_pick';

@@ -1,10 +1,11 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Phase } from '../../domain/phases.js';
 import { safeText } from '../../notifications/describe.js';
-import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain } from '../../views/text.js';
 import { INPUT_ACTION } from './move-views.js';
 import { PHASE_LIMITS, sequenceText, type EditorData } from './sequence-service.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 export const SEQUENCE_CALLBACK = 'phases_edit';
 export const SEQUENCE_BLOCKS = { active: 'active', archived: 'archived' } as const;

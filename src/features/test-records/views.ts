@@ -1,9 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { CleanupKind } from '../../store/schema-test-records.js';
 import type { CleanupCounts } from '../../store/test-record-cleanup.js';
-import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
 import type { CountProgress } from './service.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 /** The "Remove test records" modal in each of its states, as pure functions of the job's numbers. */
 

@@ -2,9 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import type { PhaseSequence } from '../../domain/phases.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../../store/schema-domain.js';
 import { escapeMrkdwn, mrkdwn, truncate } from '../../views/text.js';
-import { testKeyLabelBlock, type KeyMode } from '../../views/test-key-label.js';
+import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { targetInWords } from '../../views/launch-date.js';
 import { daysInPhase } from '../home/views.js';
+import type { KeyMode } from '../../domain/key-mode.js';
 
 /** Unfurl cards: a few blocks each, from the read model only (a pasted link must not cost a Pivotal call). */
 
