@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PHASES, PhaseSequence } from '../../src/domain/phases.js';
-import { slugCandidates, slugify } from '../../src/features/onboard/slug.js';
+import { slugCandidates, slugify } from '../../src/domain/slug.js';
 import {
   blockForPivotalField,
   earliestTargetDate,

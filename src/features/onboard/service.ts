@@ -11,7 +11,8 @@ import type { Session } from '../shared/session.js';
 import { mrkdwn } from '../../views/text.js';
 import { disconnectedBlocks } from './not-connected.js';
 import { claimJob, createJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
-import { freeSlug, slugify } from './slug.js';
+import { freeSlug } from './slug.js';
+import { slugify } from '../../domain/slug.js';
 import {
   CUSTOMER_STATUSES,
   BLOCKS,

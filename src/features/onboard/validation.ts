@@ -12,7 +12,7 @@ import {
   type ContactFieldValues,
 } from '../customer/contact-fields.js';
 import type { Choice, FieldErrors, FormState } from '../customer/forms.js';
-import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from './slug.js';
+import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from '../../domain/slug.js';
 
 /** Block ids of the onboard modal; each input's action id is its block id. */
 export const BLOCKS = {

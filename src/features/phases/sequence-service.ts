@@ -2,6 +2,7 @@ import { valuesInUse } from '../../store/read-model.js';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
+import { asciiWords } from '../../domain/slug.js';
 import { mentionList } from '../../security/permissions.js';
 import { loadPhaseSequence, savePhaseSequence } from '../../store/phases.js';
 import type { Session } from '../shared/session.js';
@@ -22,13 +23,7 @@ export function sequenceText(phases: readonly Phase[]): string {
 }
 
 export function keyFromName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, PHASE_LIMITS.key);
+  return asciiWords(name, '_').slice(0, PHASE_LIMITS.key);
 }
 
 export type SequenceBlock = 'active' | 'archived';
