@@ -6,14 +6,9 @@ import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { slackUsersFor } from '../store/user-mappings.js';
 import type { Db } from '../store/database.js';
 import type { KeyMode } from '../domain/key-mode.js';
+import { isFinished } from '../domain/finished.js';
 import type { Owner } from './describe.js';
 import type { OnboardingCard } from './post-views.js';
-
-const FINISHED_STATES = new Set(['done', 'completed']);
-
-export function isFinished(o: Pick<RmOnboardingRow, 'completed_at' | 'phase' | 'state'>): boolean {
-  return Boolean(o.completed_at) || o.phase === 'completed' || FINISHED_STATES.has(o.state);
-}
 
 /** The owner as Slack should show them: a mention when the CSM maps to a Slack user, else Pivotal's id. */
 export async function ownerOf(

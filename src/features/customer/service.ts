@@ -10,6 +10,7 @@ import {
 } from '../../pivotal/index.js';
 import { recordMetadata } from '../../pivotal/record-metadata.js';
 import type { PhaseSequence } from '../../domain/phases.js';
+import { isFinished } from '../../domain/finished.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import {
   findCustomers,
@@ -36,7 +37,6 @@ import {
 
 /** `/pivotal customer` answers through response_url after the ack, so Pivotal gets longer than for options. */
 const LOOKUP_BUDGET_MS = 8_000;
-const DONE_STATES = new Set(['done', 'completed']);
 
 /**
  * The idempotency key of a write made from a Slack interaction: the interaction (`scope`, e.g. the view
@@ -151,7 +151,7 @@ type OnboardingLike = Pick<Onboarding, 'id' | 'display_id' | 'phase' | 'state'> 
 
 function openOnboardings(list: readonly OnboardingLike[], phases: PhaseSequence): CardOnboarding[] {
   return list
-    .filter((o) => !o.completed_at && o.phase !== 'completed' && !DONE_STATES.has(o.state))
+    .filter((o) => !isFinished(o))
     .map((o) => ({
       id: o.id,
       display_id: o.display_id,

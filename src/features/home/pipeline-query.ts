@@ -1,6 +1,7 @@
 import { SLACK_OWNER_METADATA_KEY } from '../../store/onboarding-owner.js';
 import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
+import { FINISHED_PHASE, FINISHED_STATES } from '../../domain/finished.js';
 import type { Db, DialectName } from '../../store/database.js';
 
 /**
@@ -37,10 +38,6 @@ export interface PipelineRowData {
   phase_entered_at: string;
   completed_at: string | null;
 }
-
-/** Terminal states of Pivotal's three state vocabularies (docs/pivotal-contract.md): such an onboarding is not late. */
-export const FINISHED_STATES = ['done', 'completed'];
-export const FINISHED_PHASE = 'completed';
 
 /** The app's own record of the Slack owner, else the one in metadata (see onboarding-owner.ts). */
 function slackOwner(dialect: DialectName) {

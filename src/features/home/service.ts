@@ -3,6 +3,7 @@ import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
+import { isFinished } from '../../domain/finished.js';
 import { slackOwnerOf } from '../../store/onboarding-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
@@ -12,8 +13,6 @@ import { getSyncState } from '../../sync/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { getFilters, markPublished } from './home-views-store.js';
 import {
-  FINISHED_PHASE,
-  FINISHED_STATES,
   phaseCounts,
   pipelinePage,
   slackUsersByPivotalId,
@@ -165,7 +164,7 @@ function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string
     state: r.state,
     waiting: r.waiting_on_customer === 1,
     target: r.target_launch_date,
-    finished: r.phase === FINISHED_PHASE || FINISHED_STATES.includes(r.state) || r.completed_at !== null,
+    finished: isFinished(r),
     ownerSlackIds: slackOwner ? [slackOwner] : mapped,
     ownerPivotalId: r.csm_id,
     phaseEnteredAt: r.phase_entered_at,

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
-import { isFinished, ownerOf } from '../../notifications/card-data.js';
+import { ownerOf } from '../../notifications/card-data.js';
+import { isFinished } from '../../domain/finished.js';
 import { describeTarget, phaseName, safeText, stateName } from '../../notifications/describe.js';
 import { nudgeOutbox } from '../../notifications/dispatcher.js';
 import { recordActivity } from '../../notifications/activity.js';
@@ -127,9 +128,7 @@ async function findCandidates(ctx: AppContext, session: Session, reference: stri
       state: o.state,
     });
   const openFirst = <T extends { completed_at?: string | null; phase: string; state: string }>(all: T[]) => {
-    const open = all.filter(
-      (o) => !isFinished({ completed_at: o.completed_at ?? null, phase: o.phase, state: o.state }),
-    );
+    const open = all.filter((o) => !isFinished(o));
     return open.length > 0 ? open : all;
   };
 
@@ -183,7 +182,7 @@ async function formFor(
     },
     displayId: fresh.display_id,
     name: fresh.name ? truncate(fresh.name, 150) : null,
-    finished: isFinished({ completed_at: fresh.completed_at ?? null, phase: fresh.phase, state: fresh.state }),
+    finished: isFinished(fresh),
     customer: customer
       ? {
           displayId: customer.display_id,
@@ -353,7 +352,7 @@ async function saveInTurn(
       target: updated.target_launch_date ?? null,
       updatedAt: updated.updated_at ?? null,
     },
-    finished: isFinished({ completed_at: updated.completed_at ?? null, phase: updated.phase, state: updated.state }),
+    finished: isFinished(updated),
   };
   return {
     kind: 'moved',
