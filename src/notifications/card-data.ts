@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { loadPhaseSequence } from '../store/phases.js';
-import { slackOwnerOf } from '../store/onboarding-owner.js';
+import { slackOwnerOf } from '../domain/slack-owner.js';
 import { getCustomerRow, getOnboardingRow } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { slackUsersFor } from '../store/user-mappings.js';

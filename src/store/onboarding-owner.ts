@@ -1,40 +1,9 @@
 import type { Db } from './database.js';
-import type { RmOnboardingRow } from './schema-domain.js';
 
 /**
- * Who an onboarding opened from Slack belongs to, as a Slack user. Pivotal has no users API, so a CSM
- * without a Pivotal user mapping gets no `csm_id`; the app keeps the Slack user itself, in
- * `rm_onboardings.slack_owner_id`, and also writes it into the record's metadata under this key. The
- * metadata is read when Pivotal echoes it back (records opened by another instance of the app, or
- * before the column existed), but nothing depends on that: the documents do not promise it.
+ * Written with the onboarding the app just created, in the same transaction; the rule for reading the
+ * owner back is in domain/slack-owner.ts.
  */
-export const SLACK_OWNER_METADATA_KEY = 'slack_csm_user_id';
-
-const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
-
-/** The Slack owner named in a record's metadata (parsed, or as the read model stores it: JSON text). */
-export function slackOwnerFromMetadata(metadata: unknown): string | null {
-  let value: unknown = metadata;
-  if (typeof metadata === 'string') {
-    try {
-      value = JSON.parse(metadata) as unknown;
-    } catch {
-      return null;
-    }
-  }
-  const owner =
-    typeof value === 'object' && value !== null
-      ? (value as Record<string, unknown>)[SLACK_OWNER_METADATA_KEY]
-      : undefined;
-  return typeof owner === 'string' && SLACK_USER_ID.test(owner) ? owner : null;
-}
-
-/** The app's own record first, then the metadata. */
-export function slackOwnerOf(row: Pick<RmOnboardingRow, 'slack_owner_id' | 'metadata'>): string | null {
-  return row.slack_owner_id ?? slackOwnerFromMetadata(row.metadata);
-}
-
-/** Written with the onboarding the app just created, in the same transaction. */
 export async function setSlackOwner(
   db: Db,
   workspaceId: string,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Contact, Customer, Onboarding } from '../pivotal/index.js';
 import type { Db } from './database.js';
-import { slackOwnerFromMetadata } from './onboarding-owner.js';
+import { slackOwnerFromMetadata } from '../domain/slack-owner.js';
 import type { RmCustomerRow, RmOnboardingRow } from './schema-domain.js';
 
 /**

@@ -57,7 +57,7 @@ export interface RmOnboardingsTable {
   phase_entered_at: IsoTimestamp;
   /** JSON of the record's metadata, as Pivotal served it. */
   metadata: string | null;
-  /** The Slack user the onboarding was opened for in Slack (see onboarding-owner.ts); added by 0007. */
+  /** The Slack user the onboarding was opened for in Slack (see domain/slack-owner.ts); added by 0007. */
   slack_owner_id: string | null;
   pivotal_created_at: IsoTimestamp | null;
   pivotal_updated_at: IsoTimestamp | null;

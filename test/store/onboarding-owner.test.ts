@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { pipelinePage } from '../../src/features/home/pipeline-query.js';
 import { OnboardingSchema } from '../../src/pivotal/index.js';
-import { setSlackOwner, slackOwnerOf } from '../../src/store/onboarding-owner.js';
+import { setSlackOwner } from '../../src/store/onboarding-owner.js';
+import { slackOwnerOf } from '../../src/domain/slack-owner.js';
 import { getOnboardingRow, upsertOnboarding } from '../../src/store/read-model.js';
 import { describeEachDialect } from '../helpers/databases.js';
 

@@ -1,4 +1,4 @@
-import { SLACK_OWNER_METADATA_KEY } from '../../store/onboarding-owner.js';
+import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';
 import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
 import { FINISHED_PHASE, FINISHED_STATES } from '../../domain/finished.js';
@@ -39,7 +39,7 @@ export interface PipelineRowData {
   completed_at: string | null;
 }
 
-/** The app's own record of the Slack owner, else the one in metadata (see onboarding-owner.ts). */
+/** The app's own record of the Slack owner, else the one in metadata (see domain/slack-owner.ts). */
 function slackOwner(dialect: DialectName) {
   const fromMetadata =
     dialect === 'postgres'

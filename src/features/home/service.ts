@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { isFinished } from '../../domain/finished.js';
-import { slackOwnerOf } from '../../store/onboarding-owner.js';
+import { slackOwnerOf } from '../../domain/slack-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';

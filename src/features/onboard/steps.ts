@@ -12,7 +12,8 @@ import {
 import { recordMetadata } from '../../pivotal/record-metadata.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import type { Db } from '../../store/database.js';
-import { SLACK_OWNER_METADATA_KEY, setSlackOwner } from '../../store/onboarding-owner.js';
+import { setSlackOwner } from '../../store/onboarding-owner.js';
+import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { getCustomerRow, setPrimaryContact, upsertCustomer, upsertOnboarding } from '../../store/read-model.js';
 import { pivotalUserFor } from '../../store/user-mappings.js';
