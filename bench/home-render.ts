@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../src/context.js';
 import { buildHome } from '../src/features/home/service.js';
 import { createDatabase, type Store } from '../src/store/database.js';
-import { KNOWN_PHASES } from '../src/pivotal/index.js';
+import { KNOWN_PHASES } from '../src/domain/phases.js';
 import { percentile, round, type Bench, type BenchRow } from './lib.js';
 
 const SIZES = [500, 5_000, 20_000];

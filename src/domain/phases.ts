@@ -1,4 +1,15 @@
-import { KNOWN_PHASES } from '../pivotal/index.js';
+/** The API's phase enum in its documented order. Workspaces may carry other phase strings. */
+export const KNOWN_PHASES = [
+  'before_getting_started',
+  'program_design',
+  'review',
+  'program_buildout',
+  'internal_qa',
+  'launch',
+  'completed',
+] as const;
+
+export type KnownPhase = (typeof KNOWN_PHASES)[number];
 
 export interface Phase {
   /** The string Pivotal's REST API carries in `phase`. */
@@ -7,7 +18,7 @@ export interface Phase {
   archived: boolean;
 }
 
-const DEFAULT_NAMES: Record<(typeof KNOWN_PHASES)[number], string> = {
+const DEFAULT_NAMES: Record<KnownPhase, string> = {
   before_getting_started: 'Before getting started',
   program_design: 'Program design',
   review: 'Review',

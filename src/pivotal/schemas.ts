@@ -7,24 +7,12 @@ import { z } from 'zod';
  * `status` are open strings; the known values are exported for display and ordering only.
  */
 
-/** The API's phase enum in its documented order. Workspaces may carry other phase strings. */
-export const KNOWN_PHASES = [
-  'before_getting_started',
-  'program_design',
-  'review',
-  'program_buildout',
-  'internal_qa',
-  'launch',
-  'completed',
-] as const;
-
 /** Union of the three state vocabularies the documents give (API guide, product help, webhooks). */
 export const KNOWN_STATES = ['active', 'paused', 'at_risk', 'waiting', 'done', 'completed', 'blocked'] as const;
 
 /** Union of the API examples (`active`, `onboarding`) and the product docs' list. */
 export const KNOWN_CUSTOMER_STATUSES = ['active', 'onboarding', 'at_risk', 'churned', 'archived'] as const;
 
-export type KnownPhase = (typeof KNOWN_PHASES)[number];
 export type KnownState = (typeof KNOWN_STATES)[number];
 export type KnownCustomerStatus = (typeof KNOWN_CUSTOMER_STATUSES)[number];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { KNOWN_PHASES } from '../../src/domain/phases.js';
 import {
-  KNOWN_PHASES,
   OnboardingSchema,
   PivotalClient,
   RatePacer,
