@@ -6,6 +6,7 @@ import { workspaceChannel } from '../../notifications/routing.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, truncate } from '../../views/text.js';
 import type { Session } from '../shared/session.js';
+import type { Actor } from '../shared/actor.js';
 
 /**
  * `/pivotal channel`: where onboarding posts go and whether they thread.
@@ -50,11 +51,6 @@ export function parseChannelCommand(args: string): ChannelCommand {
   if (setting !== 'on' && setting !== 'off')
     return { kind: 'invalid', problem: `Say \`threads on\` or \`threads off\`. ${USAGE}` };
   return { kind: 'threads', on: setting === 'on', channelId };
-}
-
-interface Actor {
-  userId: string;
-  slack: WebClient;
 }
 
 /** The reply, as mrkdwn lines. */

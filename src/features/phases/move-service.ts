@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { ownerOf } from '../../notifications/card-data.js';
@@ -23,6 +22,7 @@ import { truncate } from '../../views/text.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import type { Session } from '../shared/session.js';
+import type { Actor } from '../shared/actor.js';
 import {
   checkMove,
   moveEvents,
@@ -43,12 +43,6 @@ export type MoveScreen =
   | { kind: 'moved'; result: MovedResult };
 
 export type MoveTarget = { reference: string } | { onboardingId: string };
-
-interface Actor {
-  userId: string;
-  /** The Slack client of the request, for the admin check and for naming the admins. */
-  slack: WebClient;
-}
 
 const NOT_CONNECTED =
   ':electric_plug: This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first; then try again.';
