@@ -266,12 +266,17 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
       )
       .filter((s) => s !== right && s.trim() !== right);
 
+  /** A command, click or submission, signed now, and a disguised copy of its genuine signature. */
+  const disguisedReplays = () =>
+    slackRequest
+      .filter((raw) => raw.contentType === FORM && !isSuggestion(raw))
+      .chain((raw) => {
+        const ts = now();
+        return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
+      });
+
   it('refuses a served command, click or submission replayed with its signature suffixed, prefixed or re-cased', async () => {
-    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
-    const disguisedCases = interactions.chain((raw) => {
-      const ts = now();
-      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
-    });
+    const disguisedCases = disguisedReplays();
     await fc.assert(
       fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
         const headers = { 'content-type': FORM, ...signedHeaders(ts, raw.body) };
@@ -289,11 +294,7 @@ describe('forged, stale, future, altered and malformed signed requests', () => {
   });
 
   it('refuses a suffixed, prefixed or re-cased signature sent before the genuine one, which is then still served', async () => {
-    const interactions = slackRequest.filter((raw) => raw.contentType === FORM && !isSuggestion(raw));
-    const disguisedCases = interactions.chain((raw) => {
-      const ts = now();
-      return fc.tuple(fc.constant(raw), fc.constant(ts), disguised(signSlackBody(secret, ts, raw.body)));
-    });
+    const disguisedCases = disguisedReplays();
     await fc.assert(
       fc.asyncProperty(disguisedCases, async ([raw, ts, signature]) => {
         const before = await probe.snapshot();
