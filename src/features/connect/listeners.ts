@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
-import { explainToPerson } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import { openSession } from '../shared/session.js';
 import type { FeatureLifecycle } from '../index.js';
 import { checkStartupKey, reportModeMismatch } from './mode-check.js';

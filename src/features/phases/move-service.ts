@@ -20,7 +20,7 @@ import {
 import { applyOnboardings } from '../../sync/apply.js';
 import { truncate } from '../../views/text.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
-import { explainToPerson } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import type { Session } from '../shared/session.js';
 import type { Actor } from '../shared/actor.js';
 import {
