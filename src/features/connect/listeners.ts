@@ -1,14 +1,13 @@
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { SlackClients } from '../../slack/clients.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import { explainToPerson } from '../shared/explain-to-person.js';
 import { openSession } from '../shared/session.js';
-import type { FeatureLifecycle } from '../index.js';
-import { checkStartupKey, reportModeMismatch } from './mode-check.js';
-import { watchForRejectedKeys } from './revocation.js';
+import { reportModeMismatch } from './mode-check.js';
 import {
   cancelSwitch,
   checkStatus,
@@ -60,12 +59,16 @@ function ephemeral(message: Message) {
 }
 
 /**
- * /pivotal connect, status and disconnect, the Connect button, revoked keys, uninstalls; at start-up,
- * the check of PIVOTAL_API_KEY with /me.
+ * /pivotal connect, status and disconnect, the Connect button, uninstalls. (Keys Pivotal rejects and the
+ * start-up check of PIVOTAL_API_KEY run outside requests: bootstrap wires them, see revocation.ts
+ * and mode-check.ts.)
  */
-export function registerConnect(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  watchForRejectedKeys(ctx);
-
+export function registerConnect(
+  app: SlackListeners,
+  ctx: AppContext,
+  router: CommandRouter,
+  clients: SlackClients,
+): void {
   router.register({
     name: 'connect',
     summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key (admins)',
@@ -121,7 +124,7 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       await ack({ response_action: 'update', view: switchConfirmView(result) });
     else {
       await ack({ response_action: 'update', view: connectedView(result.key, result.outcome) });
-      tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
+      tellOtherAdminsOfModeMismatch(ctx, clients, workspace, result.key, body.user.id);
     }
   });
 
@@ -142,7 +145,7 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       response_action: 'update',
       view: result.kind === 'expired' ? switchExpiredView(result.mode) : connectedView(result.key, result.outcome),
     });
-    if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
+    if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, clients, workspace, result.key, body.user.id);
   });
 
   app.view({ callback_id: SWITCH_CALLBACK, type: 'view_closed' }, async ({ ack, view, context }) => {
@@ -230,21 +233,19 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       eventTime: eventTime(body),
     });
   });
-
-  return {
-    start: (info) => checkStartupKey(ctx, info?.botWorkspace),
-    stop: async () => {},
-  };
 }
 
 /** The admin who connected sees a mode disagreement in the modal; the other admins get a DM. */
 function tellOtherAdminsOfModeMismatch(
   ctx: AppContext,
+  clients: SlackClients,
   workspace: WorkspaceRef,
   key: CheckedKey,
   connectedBy: string,
 ): void {
-  ctx.background.run('connect: key mode check', () => reportModeMismatch(ctx, workspace, key, 'stored', connectedBy));
+  ctx.background.run('connect: key mode check', () =>
+    reportModeMismatch(ctx, clients, workspace, key, 'stored', connectedBy),
+  );
 }
 
 function parseSwitchId(privateMetadata: string | undefined): string | undefined {

@@ -4,15 +4,13 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
-import { registerCustomer } from '../customer/listeners.js';
 import { FormState, ViewStateValues, commandText } from '../customer/forms.js';
-import type { FeatureLifecycle } from '../index.js';
 import { openSession } from '../shared/session.js';
 import { answeredNotConnected } from './not-connected.js';
 import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
 import { parseMeta, readOnboardForm } from './validation.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
-import { OnboardWorker } from './worker.js';
+import type { OnboardWorker } from './worker.js';
 
 const SubmittedView = z.object({
   id: z.string(),
@@ -29,12 +27,15 @@ const FormAction = z.object({
 });
 
 /**
- * `/pivotal onboard` (one modal: customer, primary contact, onboarding), with the `contact`
- * and `customer` commands it shares the customer picker and contact form with.
+ * `/pivotal onboard` (one modal: customer, primary contact, onboarding); `worker` runs what a
+ * submission starts.
  */
-export function registerOnboard(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  const worker = new OnboardWorker(ctx);
-
+export function registerOnboard(
+  app: SlackListeners,
+  ctx: AppContext,
+  router: CommandRouter,
+  worker: OnboardWorker,
+): void {
   router.register({
     name: 'onboard',
     summary: 'a new customer, its primary contact and an onboarding, from one form',
@@ -99,9 +100,6 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
       onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form),
     );
   });
-
-  registerCustomer(app, ctx, router);
-  return worker;
 }
 
 /** `hash` makes a stale redraw lose against an update made meanwhile (the result of a submission, say). */

@@ -2,11 +2,9 @@ import type { SlackListeners } from '../../slack/listener-registry.js';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { OutboxDispatcher } from '../../notifications/dispatcher.js';
 import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 import type { CommandRouter } from '../../slack/command-router.js';
-import type { FeatureLifecycle } from '../index.js';
 import { openSession } from '../shared/session.js';
 import { parseChannelCommand, runChannelCommand } from './channel-service.js';
 import { ephemeral } from './ephemeral.js';
@@ -73,10 +71,9 @@ const STALE_FORM = 'This form is from an older version of the app. Close it and 
 
 /**
  * Phase moves (`/pivotal move`, every "Move phase" button), the notification channel
- * (`/pivotal channel`), the phase sequence (`/pivotal phases`); returns the outbox dispatcher,
- * the worker that turns every recorded change into channel posts.
+ * (`/pivotal channel`), the phase sequence (`/pivotal phases`).
  */
-export function registerPhases(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
+export function registerPhases(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
   router.register({
     name: 'move',
     summary: 'move an onboarding to another phase, or change its state or target launch date',
@@ -215,6 +212,4 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
     else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });
   });
-
-  return new OutboxDispatcher(ctx);
 }

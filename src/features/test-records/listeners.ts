@@ -4,9 +4,8 @@ import type { AppContext } from '../../context.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { getCleanupJob, cleanupCounts, setCleanupView } from '../../store/test-record-cleanup.js';
 import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
-import type { FeatureLifecycle } from '../index.js';
 import { openSession, type Session } from '../shared/session.js';
-import { TestRecordsRunner } from './runner.js';
+import type { TestRecordsRunner } from './runner.js';
 import { confirmCleanup, openCleanup } from './service.js';
 import { TEST_RECORDS_CONFIRM, TEST_RECORDS_OPEN, cleanupModal, parseJobId, type CleanupModal } from './views.js';
 
@@ -23,9 +22,7 @@ const LIVE_KEY_REFUSAL =
  * "Remove test records" (Home › Settings, admins, test keys only): a modal that counts the app's test
  * records in Pivotal, asks to confirm the counts, then shows the removal as it goes.
  */
-export function registerTestRecords(app: SlackListeners, ctx: AppContext): FeatureLifecycle {
-  const runner = new TestRecordsRunner(ctx);
-
+export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner: TestRecordsRunner): void {
   async function adminOnly(client: WebClient, session: Session) {
     const admins = await ctx.permissions.admins(client, session.workspaceId);
     return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
@@ -80,6 +77,4 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
     });
     runner.kick(session.workspaceId);
   });
-
-  return runner;
 }
