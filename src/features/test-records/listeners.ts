@@ -1,3 +1,4 @@
+import type { Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -15,6 +16,9 @@ const Submission = z.object({
   view: z.object({ private_metadata: z.string().optional() }),
 });
 
+/** The modal that tells a non-admin who can remove test records. */
+type AdminOnlyModal = (client: WebClient, session: Session) => Promise<ReturnType<typeof adminOnlyModal>>;
+
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
 
@@ -28,7 +32,16 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner
     return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
   }
 
-  app.action(TEST_RECORDS_OPEN, async ({ ack, body, client, context }) => {
+  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner, adminOnly));
+  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner, adminOnly));
+}
+
+function cleanupOpened(
+  ctx: AppContext,
+  runner: TestRecordsRunner,
+  adminOnly: AdminOnlyModal,
+): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
@@ -56,9 +69,15 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner
     const opened = await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal(shown) });
     if (opened.view?.id) await setCleanupView(ctx.store.db, job.id, opened.view.id, ctx.now().toISOString());
     runner.kick(session.workspaceId);
-  });
+  };
+}
 
-  app.view(TEST_RECORDS_CONFIRM, async ({ ack, body, client, context }) => {
+function cleanupConfirmed(
+  ctx: AppContext,
+  runner: TestRecordsRunner,
+  adminOnly: AdminOnlyModal,
+): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
     const session = await openSession(ctx, context);
     if (!(await ctx.permissions.isAdmin(client, session.workspaceId, submission.user.id))) {
@@ -76,5 +95,5 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner
       view: cleanupModal({ kind: 'progress', status: 'deleting', counts: outcome.counts, problem: null }),
     });
     runner.kick(session.workspaceId);
-  });
+  };
 }
