@@ -1,4 +1,3 @@
-import { outboxDispatcher } from '../src/notifications/dispatcher.js';
 import type { Harness } from '../test/harness/app-harness.js';
 import { postsAbout } from '../test/harness/phase-moves.js';
 import * as tenants from '../test/harness/two-tenants.js';
@@ -27,7 +26,7 @@ async function heldElsewhere(runs: number): Promise<BenchRow> {
   try {
     await tenants.pickChannel(h, globex.team, tenants.GLOBEX_CHANNEL);
     // Polling fast only gets the 500 posts held sooner; delivery below is nudged, as after a change.
-    outboxDispatcher(h.app.ctx)!.configure({ pollMs: 20 });
+    h.app.outbox.configure({ pollMs: 20 });
     await tenants.queueChanges(
       h,
       acme,

@@ -1,11 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import {
+  App,
+  HTTPReceiver,
+  SocketModeReceiver,
+  type AnyMiddlewareArgs,
+  type AuthorizeResult,
+  type CustomRoute,
+  type Middleware,
+} from '@slack/bolt';
 import type { AppContext } from './context.js';
 import type { WorkspaceRef } from './slack/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
-import { slackClientOptions } from './slack/clients.js';
+import type { SlackClients } from './slack/clients.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
 import { REPLAY_GUARD_CAPACITY, ReplayGuard } from './slack/replay-guard.js';
@@ -14,7 +21,6 @@ import { isRepeatedEvent } from './slack/event-dedupe.js';
 import { guestGuard } from './slack/guest-guard.js';
 import { nextAckingOnFailure, registerErrorReporting } from './slack/error-reporting.js';
 import { createInstallationStore } from './store/installation-store.js';
-import { registerFeatures } from './features/index.js';
 import { createListenerRegistry, type SlackListeners } from './slack/listener-registry.js';
 import { AppMetrics, SlackRequestMetrics, metricsRoute } from './metrics/index.js';
 
@@ -40,6 +46,17 @@ export const BOT_SCOPES = [
   'links:write',
 ];
 
+/** What the Slack app is given by bootstrap (the composition root). */
+export interface SlackAppWiring {
+  slackClients: SlackClients;
+  /** HTTP routes served beside Slack's (Pivotal's webhooks). */
+  routes: CustomRoute[];
+  /** Global middleware run after the request envelope and the guest guard. */
+  middleware: Middleware<AnyMiddlewareArgs>[];
+  /** Registers every listener and `/pivotal` subcommand, before the app listens. */
+  register(listeners: SlackListeners, router: CommandRouter): void;
+}
+
 export interface RunningApp {
   app: App;
   /** Where listeners are registered (the features' registry, not Bolt's own list). */
@@ -49,6 +66,8 @@ export interface RunningApp {
   port: number | undefined;
   /** The interface the HTTP server is bound to (`::` or `0.0.0.0`: all of them), undefined in Socket Mode. */
   listenAddress: string | undefined;
+  /** The one workspace of a single-token install, when Slack's auth.test named it at start-up. */
+  botWorkspace: WorkspaceRef | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,10 +84,11 @@ const FATAL_AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inacti
  */
 async function botIdentity(
   ctx: AppContext,
+  clients: SlackClients,
   botToken: string,
 ): Promise<Pick<AuthorizeResult, 'botId' | 'botUserId' | 'teamId' | 'enterpriseId'> & { teamName?: string }> {
   try {
-    const res = await new WebClient(botToken, { ...slackClientOptions(ctx), retryConfig: { retries: 0 } }).auth.test();
+    const res = await clients.identityCheck(botToken).auth.test();
     return {
       botId: res.bot_id,
       botUserId: res.user_id,
@@ -119,7 +139,7 @@ function healthRoutes(ctx: AppContext): CustomRoute[] {
   ];
 }
 
-export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] = []): Promise<RunningApp> {
+export async function startSlackApp(ctx: AppContext, wiring: SlackAppWiring): Promise<RunningApp> {
   const { config } = ctx;
   const slack = config.slack;
   const logger = boltLogger(ctx.logger);
@@ -130,16 +150,16 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   const customRoutes = [
     ...healthRoutes(ctx),
     ...(config.metricsToken ? [metricsRoute(metrics, config.metricsToken, ctx.logger)] : []),
-    ...extraRoutes,
+    ...wiring.routes,
   ];
-  const clientOptions = slackClientOptions(ctx);
+  const clientOptions = wiring.slackClients.requestOptions;
 
   let app: App;
   let server: Server | undefined;
   /** Single-token modes learn their one workspace from auth.test at start-up. */
   let botWorkspace: WorkspaceRef | undefined;
   if (slack.kind === 'socket') {
-    const identity = await botIdentity(ctx, slack.botToken);
+    const identity = await botIdentity(ctx, wiring.slackClients, slack.botToken);
     botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
     const receiver = new SocketModeReceiver({
       appToken: slack.appToken,
@@ -173,7 +193,7 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
         : {}),
     });
     if (slack.kind === 'http') {
-      const identity = await botIdentity(ctx, slack.botToken);
+      const identity = await botIdentity(ctx, wiring.slackClients, slack.botToken);
       botWorkspace = identity.teamId ? { teamId: identity.teamId, enterpriseId: identity.enterpriseId } : undefined;
       app = new App({
         receiver,
@@ -215,10 +235,11 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   });
   // Inside the envelope above, so a refusal is counted and tracked like any other handling.
   app.use(guestGuard(ctx));
+  for (const middleware of wiring.middleware) app.use(middleware);
   registerErrorReporting(app, ctx);
-  const router = new CommandRouter();
   const listeners = createListenerRegistry(app, ctx.logger);
-  const features = registerFeatures(listeners, ctx, router);
+  const router = new CommandRouter(listeners);
+  wiring.register(listeners, router);
 
   let port: number | undefined;
   let listenAddress: string | undefined;
@@ -228,7 +249,6 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
   } else {
     await app.start();
   }
-  await features.start({ botWorkspace });
   ctx.logger.info({ mode: slack.kind, port }, 'Pivotal for Slack is listening');
 
   return {
@@ -237,8 +257,8 @@ export async function startSlackApp(ctx: AppContext, extraRoutes: CustomRoute[] 
     router,
     port,
     listenAddress,
+    botWorkspace,
     async stop() {
-      await features.stop();
       if (server) {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

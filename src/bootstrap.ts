@@ -10,8 +10,17 @@ import { PivotalGateway } from './workspace/pivotal-gateway.js';
 import { Permissions } from './security/permissions.js';
 import { startSlackApp, type RunningApp } from './app.js';
 import { setPivotalWebUrl, type PivotalClientOptions } from './pivotal/index.js';
-import { pipelineRuntime } from './sync/runtime.js';
+import { createSyncRuntime, type SyncRuntime } from './sync/runtime.js';
 import type { SyncOptions } from './sync/options.js';
+import { SlackClients } from './slack/clients.js';
+import { createInstallationStore } from './store/installation-store.js';
+import { OutboxDispatcher } from './notifications/dispatcher.js';
+import { registerFeatures } from './features/index.js';
+import { checkStartupKey } from './features/connect/mode-check.js';
+import { watchForRejectedKeys } from './features/connect/revocation.js';
+import { HomeRefresher } from './features/home/refresher.js';
+import { OnboardWorker } from './features/onboard/worker.js';
+import { TestRecordsRunner } from './features/test-records/runner.js';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -31,10 +40,23 @@ export interface Started {
   config: Config;
   ctx: AppContext;
   running: RunningApp;
+  /** The background workers this instance runs (tests drive and re-time them). */
+  outbox: OutboxDispatcher;
+  sync: SyncRuntime;
   stop(): Promise<void>;
 }
 
-/** The composition root: config → logger → store → context → Slack app. Used by main and by tests. */
+/** A background worker: started once the server listens, stopped before it closes. */
+interface Worker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root, the only one: config → logger → store → context → the Slack clients of
+ * background work → the workers (outbox, sync with the Home refresher, onboard runs, test-record
+ * cleanups, retention) → the Slack app with every feature. Used by main and by tests.
+ */
 export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Started> {
   const base = loadConfig(opts.env ?? process.env);
   const config = opts.override ? opts.override(base) : base;
@@ -65,6 +87,12 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
       'PIVOTAL_ADMIN_SLACK_IDS is ignored with OAuth distribution: a user id is no admin of every workspace that installs the app. Each workspace is administered by its own Slack admins and owners.',
     );
   }
+  const slackClients = new SlackClients({
+    slack: config.slack,
+    slackApiUrl: config.slackApiUrl,
+    logger,
+    installations: createInstallationStore(store.db, keyRing),
+  });
   const ctx: AppContext = {
     config,
     logger,
@@ -83,23 +111,63 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
       clientOptions: opts.pivotalClientOptions,
       now,
     }),
+    // The dispatcher is built right below from this very context; nothing is sent before it exists.
+    outbox: {
+      nudge: () => outbox.nudge(),
+      forgetChannelProblems: (workspaceId) => outbox.forgetChannelProblems(workspaceId),
+    },
   };
+  const outbox = new OutboxDispatcher(ctx, slackClients);
+  const sync = createSyncRuntime(ctx, opts.sync);
+  const homeRefresher = new HomeRefresher(ctx, slackClients, sync.options);
+  sync.worker.onHeldTick((ws) => homeRefresher.refresh(ws));
+  const onboardWorker = new OnboardWorker(ctx, slackClients);
+  const testRecords = new TestRecordsRunner(ctx, slackClients);
+  const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
+  watchForRejectedKeys(ctx, slackClients);
 
   let running: RunningApp;
   try {
-    running = await startSlackApp(ctx, pipelineRuntime(ctx, opts.sync).routes);
+    running = await startSlackApp(ctx, {
+      slackClients,
+      routes: sync.routes,
+      middleware: sync.firstSight ? [sync.firstSight] : [],
+      register: (listeners, router) =>
+        registerFeatures(listeners, ctx, { router, slackClients, onboardWorker, testRecords }),
+    });
   } catch (err) {
     await store.destroy();
     throw err;
   }
-  const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
+  const { botWorkspace } = running;
+  const workers: Worker[] = [
+    { start: () => checkStartupKey(ctx, slackClients, botWorkspace), stop: async () => {} },
+    outbox,
+    onboardWorker,
+    { start: () => sync.start(botWorkspace), stop: () => sync.stop() },
+    testRecords,
+  ];
+  const stopWorkers = async () => {
+    for (const worker of [...workers].reverse()) await worker.stop();
+  };
+  try {
+    for (const worker of workers) await worker.start();
+  } catch (err) {
+    await stopWorkers();
+    await running.stop();
+    await store.destroy();
+    throw err;
+  }
   retention.start();
   return {
     config,
     ctx,
     running,
+    outbox,
+    sync,
     stop: async () => {
       await retention.stop();
+      await stopWorkers();
       await running.stop();
       await store.destroy();
     },

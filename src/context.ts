@@ -6,8 +6,9 @@ import type { KeyRing } from './security/key-encryption.js';
 import type { BackgroundTasks } from './background.js';
 import type { PivotalGateway } from './workspace/pivotal-gateway.js';
 import type { Permissions } from './security/permissions.js';
+import type { OutboxSignal } from './notifications/outbox-signal.js';
 
-/** What every feature gets: built once in main, passed down, never mutated per request. */
+/** What every feature gets: built once in bootstrap, passed down, never mutated per request. */
 export interface AppContext {
   config: Config;
   logger: Logger;
@@ -17,5 +18,7 @@ export interface AppContext {
   background: BackgroundTasks;
   pivotal: PivotalGateway;
   permissions: Permissions;
+  /** Told when a change queued a post; the dispatcher itself is owned by bootstrap. */
+  outbox: OutboxSignal;
   now: () => Date;
 }

@@ -1,40 +1,38 @@
-import type { SlackListeners } from '../slack/listener-registry.js';
 import type { AppContext } from '../context.js';
+import type { SlackClients } from '../slack/clients.js';
 import type { CommandRouter } from '../slack/command-router.js';
-import type { WorkspaceRef } from '../slack/workspace-ref.js';
+import type { SlackListeners } from '../slack/listener-registry.js';
+import { registerChannelSettings } from './channel-settings/listeners.js';
 import { registerConnect } from './connect/listeners.js';
+import { registerCustomer } from './customer/listeners.js';
 import { registerHelp } from './help/listeners.js';
-import { registerPipeline } from './home/register.js';
+import { registerHome } from './home/listeners.js';
 import { registerOnboard } from './onboard/listeners.js';
-import { registerPhases } from './phases/listeners.js';
+import type { OnboardWorker } from './onboard/worker.js';
+import { registerMove } from './move/listeners.js';
+import { registerPhaseSequence } from './phase-sequence/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
+import type { TestRecordsRunner } from './test-records/runner.js';
+import { registerUnfurl } from './unfurl/listeners.js';
 
-export interface StartInfo {
-  /** The one workspace of a single-token install, when Slack's auth.test named it at start-up. */
-  botWorkspace?: WorkspaceRef | undefined;
+/** What the features use beyond the context; bootstrap builds each of them once, and starts and stops the workers. */
+export interface FeatureDeps {
+  router: CommandRouter;
+  slackClients: SlackClients;
+  onboardWorker: OnboardWorker;
+  testRecords: TestRecordsRunner;
 }
 
-export interface FeatureLifecycle {
-  /** Background workers (sync, outbox) start once the server listens and stop before it closes. */
-  start(info?: StartInfo): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Every capability registers here; the `/pivotal` dispatcher (help) goes last so it sees them all. */
-export function registerFeatures(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  const workers: FeatureLifecycle[] = [];
-  workers.push(registerConnect(app, ctx, router));
-  workers.push(registerPhases(app, ctx, router));
-  workers.push(registerOnboard(app, ctx, router));
-  workers.push(registerPipeline(app, ctx));
-  workers.push(registerTestRecords(app, ctx));
-  registerHelp(app, router);
-  return {
-    start: async (info?: StartInfo) => {
-      for (const w of workers) await w.start(info);
-    },
-    stop: async () => {
-      for (const w of [...workers].reverse()) await w.stop();
-    },
-  };
+/** Every capability registers here, one line each; help goes last, so its list names every subcommand. */
+export function registerFeatures(app: SlackListeners, ctx: AppContext, deps: FeatureDeps): void {
+  registerConnect(app, ctx, deps.router, deps.slackClients);
+  registerMove(app, ctx, deps.router);
+  registerChannelSettings(ctx, deps.router);
+  registerPhaseSequence(app, ctx, deps.router);
+  registerOnboard(app, ctx, deps.router, deps.onboardWorker);
+  registerCustomer(app, ctx, deps.router);
+  registerHome(app, ctx);
+  registerUnfurl(app, ctx);
+  registerTestRecords(app, ctx, deps.testRecords);
+  registerHelp(deps.router);
 }

@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.js';
 import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
 import { ensureWorkspace, setNotifyChannel } from '../store/workspaces.js';
-import { nudgeOutbox, outboxDispatcher } from './dispatcher.js';
 import { releaseUndelivered } from './post-store.js';
 
 /**
@@ -19,7 +18,7 @@ export async function useNotifyChannel(
   await ensureWorkspace(db, workspace);
   await setNotifyChannel(db, id, channelId);
   const released = await releaseUndelivered(db, id, ctx.now().toISOString());
-  outboxDispatcher(ctx)?.forgetChannelProblems(id);
-  nudgeOutbox(ctx);
+  ctx.outbox.forgetChannelProblems(id);
+  ctx.outbox.nudge();
   return released;
 }

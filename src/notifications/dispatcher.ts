@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  ErrorCode,
-  type ChatPostMessageArguments,
-  type WebAPICallError,
-  type WebClient,
-  type WebClientOptions,
-} from '@slack/web-api';
+import { ErrorCode, type ChatPostMessageArguments, type WebAPICallError, type WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
-import { boltLogger } from '../slack/bolt-logger.js';
-import { backgroundClient } from '../slack/clients.js';
+import type { SlackClients } from '../slack/clients.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { OutboxRow } from '../store/schema-domain.js';
 import type { ActivityEvent } from './activity.js';
@@ -28,6 +21,7 @@ import { parentPost, replyPost, standalonePost, type SlackPost } from './post-vi
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { workspaceMode } from './workspace-access.js';
 import { adminAlert, type AdminAlert } from './alert-views.js';
+import type { OutboxSignal } from './outbox-signal.js';
 
 export interface DispatcherTimings {
   /** How often the outbox is looked at when nothing nudged it. */
@@ -99,18 +93,6 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'ratelimited',
 ]);
 
-const registry = new WeakMap<AppContext, OutboxDispatcher>();
-
-/** Features call this right after committing a change that queued a post; polling delivers it anyway. */
-export function nudgeOutbox(ctx: AppContext): void {
-  registry.get(ctx)?.nudge();
-}
-
-/** The dispatcher of a running app (tests stop and restart it; `/pivotal channel` releases held posts). */
-export function outboxDispatcher(ctx: AppContext): OutboxDispatcher | undefined {
-  return registry.get(ctx);
-}
-
 /**
  * Sends the outbox to Slack. One replica at a time holds the `outbox` lease; each pass takes a batch
  * of due rows shared fairly between workspaces and channels, keeps each onboarding's posts in order
@@ -121,7 +103,7 @@ export function outboxDispatcher(ctx: AppContext): OutboxDispatcher | undefined 
  * WebClient: it rejects rate-limited calls and never retries, so a 429 or an outage reschedules the
  * row instead of blocking the loop.
  */
-export class OutboxDispatcher {
+export class OutboxDispatcher implements OutboxSignal {
   private timings: DispatcherTimings;
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private running = false;
@@ -131,9 +113,6 @@ export class OutboxDispatcher {
   /** When the first channel a row waits for is ready again (epoch ms), if any row waits. */
   private wakeAt: number | undefined;
   private leaseRenewedAt = 0;
-  private readonly clients = new Map<string, WebClient>();
-  /** The outbox retries and backs off by itself: its client gives a rate limit or failure straight back. */
-  private readonly clientOptions: WebClientOptions;
   /** Per `workspace:channel`: when the last message went out, and until when Slack asked us to wait. */
   private readonly lastPostAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
@@ -146,11 +125,10 @@ export class OutboxDispatcher {
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly slack: SlackClients,
     timings: Partial<DispatcherTimings> = {},
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
-    this.clientOptions = { logger: boltLogger(ctx.logger), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
-    registry.set(ctx, this);
   }
 
   configure(timings: Partial<DispatcherTimings>): void {
@@ -308,7 +286,7 @@ export class OutboxDispatcher {
     const loaded = await loadCard(this.ctx, ws, event.onboardingId, mode);
     // The writer upserts the read model in the same transaction, so this is a sync still catching up.
     if (!loaded) return this.retryOrHold(row, 'onboarding not in the read model yet');
-    const client = await backgroundClient(this.ctx, ws, this.clientOptions, this.clients);
+    const client = await this.slack.forWorkspace(ws, 'outbox');
     if (!client) return this.retryOrHold(row, 'no Slack installation for the workspace');
 
     let joined = false;

@@ -1,4 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SlackListeners } from './listener-registry.js';
+
+/** The one Slack command; every capability is a word after it. */
+export const PIVOTAL_COMMAND = '/pivotal';
 
 export type CommandArgs = SlackCommandMiddlewareArgs &
   AllMiddlewareArgs & {
@@ -17,10 +21,25 @@ export interface Subcommand {
   handle(args: CommandArgs): Promise<void>;
 }
 
-/** `/pivotal <subcommand> …` is one Slack command; features register the words they answer to. */
+/** What answers `/pivotal` alone or a word nobody registered (`word` is empty for the former). */
+export type UnknownSubcommand = (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs, word: string) => Promise<void>;
+
+/**
+ * `/pivotal <subcommand> …` is one Slack command, mounted here; features register the words they
+ * answer to, and one of them (help) what answers any other word, so nothing goes unanswered.
+ */
 export class CommandRouter {
   private readonly byName = new Map<string, Subcommand>();
   private readonly ordered: Subcommand[] = [];
+  private unknown: UnknownSubcommand = async ({ ack }, word) => ack(`\`${word}\` is not a ${PIVOTAL_COMMAND} command.`);
+
+  constructor(app: SlackListeners) {
+    app.command(PIVOTAL_COMMAND, async (args) => {
+      const { sub, word, args: rest } = this.resolve(args.command.text ?? '');
+      if (sub) return sub.handle({ ...args, args: rest });
+      await this.unknown(args, word);
+    });
+  }
 
   register(sub: Subcommand): void {
     for (const name of [sub.name, ...(sub.aliases ?? [])]) {
@@ -28,6 +47,10 @@ export class CommandRouter {
       this.byName.set(name, sub);
     }
     this.ordered.push(sub);
+  }
+
+  otherwise(answer: UnknownSubcommand): void {
+    this.unknown = answer;
   }
 
   list(): readonly Subcommand[] {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
-import { explainPivotalError } from '../features/shared/pivotal-errors.js';
+import { explainPivotalError } from '../views/pivotal-errors.js';
 import { PivotalError, PivotalRateLimitError } from '../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { WorkspaceRow } from '../store/schema.js';

@@ -17,7 +17,6 @@ import { latestView, visibleText } from '../harness/view-submission.js';
 import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
-import { pipelineRuntime } from '../../src/sync/runtime.js';
 
 describe('Home for a workspace that is not connected', () => {
   let h: Harness;
@@ -281,7 +280,7 @@ describe('Home kept current for people who looked recently (throttled refresh)',
     });
     fastOutbox(h);
     // Counts the sync worker's ticks for this workspace; it runs after the Home refresher's turn in the same tick.
-    pipelineRuntime(h.app.ctx).worker.onHeldTick(async (ws) => {
+    h.app.sync.worker.onHeldTick(async (ws) => {
       if (ws === TEAM.id) ticks += 1;
     });
     await openHome(h, CSM);

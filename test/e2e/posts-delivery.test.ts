@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPivotalForSlack } from '../../src/bootstrap.js';
 import { recordActivity } from '../../src/notifications/activity.js';
-import { nudgeOutbox, outboxDispatcher } from '../../src/notifications/dispatcher.js';
 import { releaseLease, tryAcquireLease } from '../../src/store/leases.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { LogCapture } from '../harness/log-capture.js';
@@ -40,7 +39,7 @@ async function opened(onboardingId: string) {
     'test',
     new Date().toISOString(),
   );
-  nudgeOutbox(h.app.ctx);
+  h.app.outbox.nudge();
 }
 
 const outboxRows = (onboardingId: string) =>
@@ -88,7 +87,7 @@ describe('outbox delivery', () => {
   });
 
   it('delivers once after the dispatcher stopped between the change and the post and the app restarted', async () => {
-    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    const dispatcher = h.app.outbox;
     await dispatcher.stop();
     const { customer, onboarding } = await seedOnboarding(h);
     const form = await openMove(h, customer.name);
@@ -116,7 +115,7 @@ describe('outbox delivery', () => {
       logDestination: logs,
     });
     try {
-      outboxDispatcher(restarted.ctx)!.configure({ pollMs: 50, minPostIntervalMs: 5 });
+      restarted.outbox.configure({ pollMs: 50, minPostIntervalMs: 5 });
       await waitFor(() => postsAbout(h, onboarding.id).replies.length === 1, { what: 'the restarted app to post' });
       await sleep(200);
       expect(postsAbout(h, onboarding.id).tops).toHaveLength(1);
@@ -143,7 +142,7 @@ describe('outbox delivery', () => {
     const seeded = [];
     for (let i = 0; i < 3; i += 1) seeded.push(await seedOnboarding(h, { customer: { slack_channel_id: channel } }));
 
-    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    const dispatcher = h.app.outbox;
     const callsBefore = h.slack.callsTo('chat.postMessage').length;
     dispatcher.configure({ minPostIntervalMs: intervalMs });
     try {
@@ -172,7 +171,7 @@ describe('outbox delivery', () => {
   });
 
   it('runs in one replica at a time: while another holds the lease, it waits', async () => {
-    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    const dispatcher = h.app.outbox;
     await dispatcher.stop();
     const db = h.app.ctx.store.db;
     expect(await tryAcquireLease(db, 'outbox', 'another-replica', 60_000)).toBe(true);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordActivity } from '../../src/notifications/activity.js';
-import { nudgeOutbox, outboxDispatcher } from '../../src/notifications/dispatcher.js';
 import { ADMIN, type Harness } from '../harness/app-harness.js';
 import { fastOutbox, postsAbout } from '../harness/phase-moves.js';
 import {
@@ -60,7 +59,7 @@ describe('a workspace without a notification channel', () => {
 
     // Globex's change, then exactly one pass: the channel's pacing is long, so the pass that posts
     // the parent cannot be followed by another one before the check.
-    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    const dispatcher = h.app.outbox;
     await dispatcher.stop();
     const [globexOnboarding] = await seedOnboardings(h, globex, 1);
     await recordActivity(
@@ -78,7 +77,7 @@ describe('a workspace without a notification channel', () => {
     expect((await outboxOf(h, acme)).filter((r) => r.status !== 'held')).toEqual([]);
 
     fastOutbox(h);
-    nudgeOutbox(h.app.ctx);
+    h.app.outbox.nudge();
     await waitFor(() => postsAbout(h, globexOnboarding!).replies.length === 1, {
       what: "the thread reply of Globex's post",
     });

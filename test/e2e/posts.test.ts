@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordActivity } from '../../src/notifications/activity.js';
-import { nudgeOutbox } from '../../src/notifications/dispatcher.js';
 import { OnboardingSchema } from '../../src/pivotal/index.js';
 import { applyOnboardings } from '../../src/sync/apply.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
@@ -40,7 +39,7 @@ async function opened(onboardingId: string, userId = CSM.id) {
     'test',
     new Date().toISOString(),
   );
-  nudgeOutbox(h.app.ctx);
+  h.app.outbox.nudge();
 }
 
 /** What the sync does when it reads a change made in the Pivotal UI. */
@@ -55,7 +54,7 @@ async function syncFromPivotal(onboardingId: string) {
       announceNew: true,
     }),
   );
-  nudgeOutbox(h.app.ctx);
+  h.app.outbox.nudge();
 }
 
 async function move(customerName: string, values: Parameters<typeof submitView>[2], user = CSM) {
@@ -262,7 +261,7 @@ describe('a workspace on a test key', () => {
         'x',
         new Date().toISOString(),
       );
-      nudgeOutbox(t.app.ctx);
+      t.app.outbox.nudge();
       await outboxDrained(t);
       const { tops, replies } = postsAbout(t, onboarding.id);
       for (const m of [...tops, ...replies]) {

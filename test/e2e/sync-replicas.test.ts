@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
 import type { Store } from '../../src/store/database.js';
-import { pipelineRuntime } from '../../src/sync/runtime.js';
 import {
   ADMIN,
   NOTIFY_CHANNEL,
@@ -213,7 +212,7 @@ if (!postgres) {
           what: 'the holding instance to keep syncing',
           timeoutMs: UNDER_LOAD_MS,
         });
-        expect((await lease(SYNC_LEASE))?.holder).toBe(pipelineRuntime(dying.app.ctx).worker.holder);
+        expect((await lease(SYNC_LEASE))?.holder).toBe(dying.app.sync.worker.holder);
         expect(await lease(OUTBOX_LEASE)).toBeDefined();
         expect(cyclesOf(survivor)).toBe(0);
         const messagesBefore = slack.messages.length;
@@ -226,7 +225,7 @@ if (!postgres) {
           .where('name', 'in', [SYNC_LEASE, OUTBOX_LEASE])
           .execute();
         expect(dead.map((l) => l.name).sort()).toEqual([OUTBOX_LEASE, SYNC_LEASE]);
-        expect(dead.find((l) => l.name === SYNC_LEASE)!.holder).toBe(pipelineRuntime(dying.app.ctx).worker.holder);
+        expect(dead.find((l) => l.name === SYNC_LEASE)!.holder).toBe(dying.app.sync.worker.holder);
 
         // An onboarding nothing was announced about yet, so whatever the channel shows of it comes from this change.
         const announcedBefore = new Set((await outbox()).map((r) => r.onboarding_id));
@@ -261,10 +260,10 @@ if (!postgres) {
         expect(early).toEqual([]);
 
         // Then the survivor takes both over, syncs the change and posts it once.
-        await waitFor(
-          async () => (await lease(SYNC_LEASE))?.holder === pipelineRuntime(survivor.app.ctx).worker.holder,
-          { what: 'the survivor to take the sync over', timeoutMs: UNDER_LOAD_MS },
-        );
+        await waitFor(async () => (await lease(SYNC_LEASE))?.holder === survivor.app.sync.worker.holder, {
+          what: 'the survivor to take the sync over',
+          timeoutMs: UNDER_LOAD_MS,
+        });
         await waitFor(async () => (await outbox()).some((e) => e.onboarding_id === third.id), {
           what: 'the change announced by the survivor',
           timeoutMs: UNDER_LOAD_MS,
@@ -290,7 +289,7 @@ if (!postgres) {
         // The dead instance shuts down without a database (its release attempts fail quietly) and leaked nothing.
         instances.splice(instances.indexOf(dying), 1);
         await dying.close();
-        expect((await lease(SYNC_LEASE))?.holder).toBe(pipelineRuntime(survivor.app.ctx).worker.holder);
+        expect((await lease(SYNC_LEASE))?.holder).toBe(survivor.app.sync.worker.holder);
         expect(survivor.logs.leaked([...dying.secrets, ...survivor.secrets])).toEqual([]);
       },
       4 * UNDER_LOAD_MS,

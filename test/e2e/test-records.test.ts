@@ -11,7 +11,6 @@ import {
 } from '../../sandbox/pivotal-simulator/index.js';
 import type { EchoedView } from '../../sandbox/slack-requests.js';
 import { recordActivity } from '../../src/notifications/activity.js';
-import { nudgeOutbox } from '../../src/notifications/dispatcher.js';
 import { createDatabase } from '../../src/store/database.js';
 import { tryAcquireLease } from '../../src/store/leases.js';
 import { nextCleanupItem, setCleanupItemStatus } from '../../src/store/test-record-cleanup.js';
@@ -179,7 +178,7 @@ describe('Remove test records, with a test key', () => {
       'seed',
       new Date().toISOString(),
     );
-    nudgeOutbox(h.app.ctx);
+    h.app.outbox.nudge();
     const parent = await waitFor(
       () =>
         slack.messages.find(

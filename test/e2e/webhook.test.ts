@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { echoViewWithState } from '../harness/views.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineRuntime } from '../../src/sync/runtime.js';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js';
 import type { StoredView } from '../../sandbox/fake-slack/server.js';
 import type { OnboardingRecord } from '../../sandbox/pivotal-simulator/index.js';
@@ -282,7 +281,7 @@ describe('Pivotal webhooks', () => {
     // The next poll reads the same record from Pivotal: nothing new to announce, so webhook + poll post it once.
     const polledAfter = new Date().toISOString();
     const cycles = cyclesOf(h);
-    await pipelineRuntime(h.app.ctx).worker.kick(TEAM.id);
+    await h.app.sync.worker.kick(TEAM.id);
     await waitFor(
       async () => {
         const row = await db()
@@ -380,7 +379,7 @@ describe('Pivotal webhooks', () => {
   });
 
   it('slows polling down while webhooks arrive', async () => {
-    await pipelineRuntime(h.app.ctx).worker.kick(TEAM.id);
+    await h.app.sync.worker.kick(TEAM.id);
     const state = await waitFor(
       async () => {
         const s = await db()

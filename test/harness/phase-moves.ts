@@ -1,7 +1,7 @@
 import type { StoredView, PostedMessage, FakeUser } from '../../sandbox/fake-slack/server.js';
 import { echoViewWithState } from './views.js';
 import type { CustomerInput, OnboardingChanges } from '../../sandbox/pivotal-simulator/records.js';
-import { outboxDispatcher, type DispatcherTimings } from '../../src/notifications/dispatcher.js';
+import type { DispatcherTimings } from '../../src/notifications/dispatcher.js';
 import { CustomerSchema, OnboardingSchema } from '../../src/pivotal/index.js';
 import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
 import { CSM, TEAM, type Harness } from './app-harness.js';
@@ -25,9 +25,7 @@ export const typed = (value: string) => ({ value: { type: 'plain_text_input', va
 
 /** Deliveries in milliseconds instead of seconds; the pacing and retry logic stay the same. */
 export function fastOutbox(h: Harness, timings: Partial<DispatcherTimings> = {}): void {
-  const dispatcher = outboxDispatcher(h.app.ctx);
-  if (!dispatcher) throw new Error('the app runs no outbox dispatcher');
-  dispatcher.configure({
+  h.app.outbox.configure({
     pollMs: 50,
     minPostIntervalMs: 5,
     backoffBaseMs: 40,

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/bolt';
 import type { SlackTeamRef } from '../../sandbox/slack-requests.js';
 import { recordActivity, type ActivityEvent } from '../../src/notifications/activity.js';
-import { nudgeOutbox } from '../../src/notifications/dispatcher.js';
 import { CustomerSchema, OnboardingSchema } from '../../src/pivotal/index.js';
 import { createInstallationStore } from '../../src/store/installation-store.js';
 import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
@@ -85,7 +84,7 @@ export async function queueChanges(h: Harness, tenant: Tenant, events: ActivityE
       await recordActivity(trx, tenant.team.id, event, `change-${i}`, new Date(startAt.getTime() + i).toISOString());
     }
   });
-  nudgeOutbox(h.app.ctx);
+  h.app.outbox.nudge();
 }
 
 export const openedInPivotal = (onboardingId: string): ActivityEvent => ({

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { expect, it } from 'vitest';
-import { withOnboardingLock } from '../../src/features/phases/onboarding-lock.js';
+import { withOnboardingLock } from '../../src/features/move/onboarding-lock.js';
 import { tryAcquireLease } from '../../src/store/leases.js';
 import { describeEachDialect } from '../helpers/databases.js';
 

@@ -1,14 +1,21 @@
+import type {
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewClosedAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import type { CommandRouter } from '../../slack/command-router.js';
+import type { SlackClients } from '../../slack/clients.js';
+import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
-import { explainToPerson } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import { openSession } from '../shared/session.js';
-import type { FeatureLifecycle } from '../index.js';
-import { checkStartupKey, reportModeMismatch } from './mode-check.js';
-import { watchForRejectedKeys } from './revocation.js';
+import { reportModeMismatch } from './mode-check.js';
 import {
   cancelSwitch,
   checkStatus,
@@ -60,13 +67,33 @@ function ephemeral(message: Message) {
 }
 
 /**
- * /pivotal connect, status and disconnect, the Connect button, revoked keys, uninstalls; at start-up,
- * the check of PIVOTAL_API_KEY with /me.
+ * /pivotal connect, status and disconnect, the Connect button, uninstalls. (Keys Pivotal rejects and the
+ * start-up check of PIVOTAL_API_KEY run outside requests: bootstrap wires them, see revocation.ts
+ * and mode-check.ts.)
  */
-export function registerConnect(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  watchForRejectedKeys(ctx);
+export function registerConnect(
+  app: SlackListeners,
+  ctx: AppContext,
+  router: CommandRouter,
+  clients: SlackClients,
+): void {
+  router.register(connectCommand(ctx));
 
-  router.register({
+  // The Connect button of the not-connected reply, the attention banner and DM, and Home.
+  app.action(CONNECT_OPEN_ACTION, connectOpened(ctx));
+  app.view(CONNECT_CALLBACK, keySubmitted(ctx, clients));
+  app.view(SWITCH_CALLBACK, switchConfirmed(ctx, clients));
+  app.view({ callback_id: SWITCH_CALLBACK, type: 'view_closed' }, switchClosed(ctx));
+  router.register(statusCommand(ctx));
+  router.register(disconnectCommand(ctx));
+  app.action(DISCONNECT_CONFIRM_ACTION, disconnectConfirmed(ctx));
+  app.action(DISCONNECT_CANCEL_ACTION, disconnectCancelled(ctx));
+  app.event('app_uninstalled', appUninstalled(ctx));
+  app.event('tokens_revoked', tokensRevoked(ctx));
+}
+
+function connectCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'connect',
     summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key (admins)',
     example: '/pivotal connect',
@@ -83,10 +110,11 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       }
       await client.views.open({ trigger_id: body.trigger_id, view: connectModal(state) });
     },
-  });
+  };
+}
 
-  // The Connect button of the not-connected reply, the attention banner and DM, and Home.
-  app.action(CONNECT_OPEN_ACTION, async ({ ack, body, client, context, respond }) => {
+function connectOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context, respond }) => {
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
@@ -104,9 +132,11 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     // Over an open modal a new one must be pushed onto its stack.
     if (inModal) await client.views.push({ trigger_id: action.trigger_id, view: connectModal(state) });
     else await client.views.open({ trigger_id: action.trigger_id, view: connectModal(state) });
-  });
+  };
+}
 
-  app.view(CONNECT_CALLBACK, async ({ ack, body, view, client, context }) => {
+function keySubmitted(ctx: AppContext, clients: SlackClients): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
     const gate = await requireAdmin(ctx, client, workspace, body.user.id, CONNECT);
     if (!gate.admin) {
@@ -121,11 +151,16 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       await ack({ response_action: 'update', view: switchConfirmView(result) });
     else {
       await ack({ response_action: 'update', view: connectedView(result.key, result.outcome) });
-      tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
+      tellOtherAdminsOfModeMismatch(ctx, clients, workspace, result.key, body.user.id);
     }
-  });
+  };
+}
 
-  app.view(SWITCH_CALLBACK, async ({ ack, body, view, client, context }) => {
+function switchConfirmed(
+  ctx: AppContext,
+  clients: SlackClients,
+): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
     const gate = await requireAdmin(ctx, client, workspace, body.user.id, 'switch the Pivotal organization');
     if (!gate.admin) {
@@ -142,16 +177,20 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       response_action: 'update',
       view: result.kind === 'expired' ? switchExpiredView(result.mode) : connectedView(result.key, result.outcome),
     });
-    if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, workspace, result.key, body.user.id);
-  });
+    if (result.kind === 'connected') tellOtherAdminsOfModeMismatch(ctx, clients, workspace, result.key, body.user.id);
+  };
+}
 
-  app.view({ callback_id: SWITCH_CALLBACK, type: 'view_closed' }, async ({ ack, view, context }) => {
+function switchClosed(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewClosedAction>> {
+  return async ({ ack, view, context }) => {
     await ack();
     const switchId = parseSwitchId(view.private_metadata);
     if (switchId) await cancelSwitch(ctx, workspaceFromContext(context), switchId);
-  });
+  };
+}
 
-  router.register({
+function statusCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'status',
     summary: 'show how this workspace is connected to Pivotal, and check that the key works',
     example: '/pivotal status',
@@ -174,9 +213,11 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
         : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
       await respond(ephemeral(statusMessage(status.state, check)));
     },
-  });
+  };
+}
 
-  router.register({
+function disconnectCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'disconnect',
     summary: 'disconnect this workspace from Pivotal, after a confirmation (admins)',
     example: '/pivotal disconnect',
@@ -193,9 +234,11 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       }
       await respond(ephemeral(disconnectPlanMessage(plan)));
     },
-  });
+  };
+}
 
-  app.action(DISCONNECT_CONFIRM_ACTION, async ({ ack, body, client, context, respond }) => {
+function disconnectConfirmed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context, respond }) => {
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
@@ -206,22 +249,28 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     }
     const result = await disconnect(ctx, workspace, action.actions[0]!.value ?? '');
     await respond({ response_type: 'ephemeral', replace_original: true, ...disconnectResultMessage(result) });
-  });
+  };
+}
 
-  app.action(DISCONNECT_CANCEL_ACTION, async ({ ack, respond }) => {
+function disconnectCancelled(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, respond }) => {
     await ack();
     await respond({ delete_original: true });
-  });
+  };
+}
 
-  app.event('app_uninstalled', async ({ body, context }) => {
+function appUninstalled(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_uninstalled'>> {
+  return async ({ body, context }) => {
     await forgetInstallation(ctx, {
       workspace: workspaceFromContext(context),
       isEnterpriseInstall: context.isEnterpriseInstall === true,
       eventTime: eventTime(body),
     });
-  });
+  };
+}
 
-  app.event('tokens_revoked', async ({ event, body, context }) => {
+function tokensRevoked(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'tokens_revoked'>> {
+  return async ({ event, body, context }) => {
     // Only the bot token matters: the app acts as its bot user and keeps no user tokens.
     if (!event.tokens.bot?.length) return;
     await forgetInstallation(ctx, {
@@ -229,22 +278,20 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       isEnterpriseInstall: context.isEnterpriseInstall === true,
       eventTime: eventTime(body),
     });
-  });
-
-  return {
-    start: (info) => checkStartupKey(ctx, info?.botWorkspace),
-    stop: async () => {},
   };
 }
 
 /** The admin who connected sees a mode disagreement in the modal; the other admins get a DM. */
 function tellOtherAdminsOfModeMismatch(
   ctx: AppContext,
+  clients: SlackClients,
   workspace: WorkspaceRef,
   key: CheckedKey,
   connectedBy: string,
 ): void {
-  ctx.background.run('connect: key mode check', () => reportModeMismatch(ctx, workspace, key, 'stored', connectedBy));
+  ctx.background.run('connect: key mode check', () =>
+    reportModeMismatch(ctx, clients, workspace, key, 'stored', connectedBy),
+  );
 }
 
 function parseSwitchId(privateMetadata: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import type { SlackClients } from '../../slack/clients.js';
 import { PivotalAuthError, keyDisplayPrefix, type Identity } from '../../pivotal/index.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import { dmAdmins } from './admin-dm.js';
@@ -13,6 +14,7 @@ import { keyMode } from '../../domain/key-mode.js';
  */
 export async function reportModeMismatch(
   ctx: AppContext,
+  clients: SlackClients,
   workspace: WorkspaceRef | undefined,
   key: Pick<CheckedKey, 'keyPrefix' | 'mode' | 'reportedMode' | 'orgSlug'>,
   source: ConnectionState['source'],
@@ -31,7 +33,7 @@ export async function reportModeMismatch(
     orgSlug: key.orgSlug,
     source,
   });
-  await dmAdmins(ctx, workspace, message, { what: 'about the key mode', ...(skip ? { skip } : {}) });
+  await dmAdmins(ctx, clients, workspace, message, { what: 'about the key mode', ...(skip ? { skip } : {}) });
 }
 
 /**
@@ -39,7 +41,11 @@ export async function reportModeMismatch(
  * flagged as at run time; a mode that disagrees with the prefix is reported; Pivotal being out of reach
  * is only logged, since the app still starts.
  */
-export async function checkStartupKey(ctx: AppContext, workspace: WorkspaceRef | undefined): Promise<void> {
+export async function checkStartupKey(
+  ctx: AppContext,
+  clients: SlackClients,
+  workspace: WorkspaceRef | undefined,
+): Promise<void> {
   const key = ctx.config.pivotalApiKey;
   if (!key || ctx.config.slack.kind === 'oauth') return;
   const keyPrefix = keyDisplayPrefix(key);
@@ -49,7 +55,7 @@ export async function checkStartupKey(ctx: AppContext, workspace: WorkspaceRef |
   } catch (err) {
     ctx.logger.warn({ err, keyPrefix }, 'PIVOTAL_API_KEY could not be checked with /me at start-up');
     if (workspace && err instanceof PivotalAuthError && err.rejectsKey) {
-      await flagRejectedKey(ctx, err, {
+      await flagRejectedKey(ctx, clients, err, {
         ref: workspace,
         source: 'bootstrap',
         keyCiphertext: null,
@@ -69,5 +75,5 @@ export async function checkStartupKey(ctx: AppContext, workspace: WorkspaceRef |
     { keyPrefix, prefixMode: checked.mode, reportedMode: identity.mode, orgSlug: checked.orgSlug },
     'PIVOTAL_API_KEY checked with /me',
   );
-  await reportModeMismatch(ctx, workspace, checked, 'bootstrap');
+  await reportModeMismatch(ctx, clients, workspace, checked, 'bootstrap');
 }

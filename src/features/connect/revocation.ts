@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import type { SlackClients } from '../../slack/clients.js';
 import type { PivotalAuthError } from '../../pivotal/index.js';
 import { workspaceId } from '../../slack/workspace-ref.js';
 import { ensureWorkspace, getWorkspace, markNeedsAttention } from '../../store/workspaces.js';
@@ -12,13 +13,18 @@ import { attentionDm } from './views.js';
  * wherever they came from (a listener, the sync). The person whose action failed is told by that
  * feature, through explainToPerson, which names the admins.
  */
-export function watchForRejectedKeys(ctx: AppContext): void {
+export function watchForRejectedKeys(ctx: AppContext, clients: SlackClients): void {
   ctx.pivotal.onAuthFailure((_workspace, error, info) => {
-    ctx.background.run('connect: rejected Pivotal key', () => flagRejectedKey(ctx, error, info));
+    ctx.background.run('connect: rejected Pivotal key', () => flagRejectedKey(ctx, clients, error, info));
   });
 }
 
-export async function flagRejectedKey(ctx: AppContext, error: PivotalAuthError, info: AuthFailureInfo): Promise<void> {
+export async function flagRejectedKey(
+  ctx: AppContext,
+  clients: SlackClients,
+  error: PivotalAuthError,
+  info: AuthFailureInfo,
+): Promise<void> {
   const id = workspaceId(info.ref);
   // Single-workspace mode can run on PIVOTAL_API_KEY before the workspace has a row of its own.
   await ensureWorkspace(ctx.store.db, info.ref);
@@ -37,5 +43,5 @@ export async function flagRejectedKey(ctx: AppContext, error: PivotalAuthError, 
     orgName: row?.pivotal_org_name ?? null,
     orgSlug: row?.pivotal_org_slug ?? null,
   });
-  await dmAdmins(ctx, info.ref, message, { what: 'about the rejected Pivotal key' });
+  await dmAdmins(ctx, clients, info.ref, message, { what: 'about the rejected Pivotal key' });
 }

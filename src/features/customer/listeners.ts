@@ -1,7 +1,14 @@
+import type {
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import type { CommandRouter } from '../../slack/command-router.js';
+import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
 import { openSession } from '../shared/session.js';
 import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contact-fields.js';
@@ -31,7 +38,19 @@ const ShowValue = z.object({ id: z.string(), p: z.boolean() });
 
 /** `/pivotal customer`, `/pivotal contact`, the customer picker of every modal and the card's buttons. */
 export function registerCustomer(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
-  router.register({
+  router.register(contactCommand(ctx));
+  router.register(customerCommand(ctx));
+  app.options(CUSTOMER_PICK, customerOptions(ctx));
+  app.view(CONTACT_CALLBACK, contactSubmitted(ctx));
+  app.action(CARD_ACTIONS.show, cardShown(ctx));
+  app.action(CARD_ACTIONS.addContact, cardContactAdded(ctx));
+
+  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
+  app.action(CARD_ACTIONS.open, async ({ ack }) => ack());
+}
+
+function contactCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'contact',
     summary: 'add a contact to a customer (primary by default)',
     example: '/pivotal contact Acme Corp',
@@ -57,9 +76,11 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
         }),
       });
     },
-  });
+  };
+}
 
-  router.register({
+function customerCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'customer',
     summary: 'look a customer up: primary contact, open onboardings, links',
     example: '/pivotal customer Acme Corp',
@@ -76,16 +97,20 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
       const found = await lookupCustomer(ctx, session, client, query, { localOnly: false });
       await respond(lookupMessage(found, query, { mode: session.mode, now: ctx.now() }));
     },
-  });
+  };
+}
 
-  app.options(CUSTOMER_PICK, async ({ ack, body, context }) => {
+function customerOptions(ctx: AppContext): Middleware<SlackOptionsMiddlewareArgs<'block_suggestion'>> {
+  return async ({ ack, body, context }) => {
     const { value } = Suggestion.parse(body);
     const session = await openSession(ctx, context);
     const search = await searchCustomers(ctx, session, value, { budgetMs: SUGGESTION_BUDGET_MS, limit: 100 });
     await ack({ options: suggestionOptions(search) });
-  });
+  };
+}
 
-  app.view(CONTACT_CALLBACK, async ({ ack, body, context, client }) => {
+function contactSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, context, client }) => {
     const submission = Submission.parse(body);
     const values = readContactForm(new FormState(submission.view.state.values));
     const checked = validateContactForm(values);
@@ -117,9 +142,11 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
         ctx.logger.warn({ err, outcome: outcome.kind }, 'contact: could not update the modal');
       }
     });
-  });
+  };
+}
 
-  app.action(CARD_ACTIONS.show, async ({ ack, body, context, respond }) => {
+function cardShown(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, respond }) => {
     await ack();
     const { id, p } = ShowValue.parse(JSON.parse(ButtonPress.parse(body).actions[0].value));
     const session = await openSession(ctx, context);
@@ -132,9 +159,11 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
         replace_original: false,
         text: 'That customer is no longer in Pivotal.',
       });
-  });
+  };
+}
 
-  app.action(CARD_ACTIONS.addContact, async ({ ack, body, context, client }) => {
+function cardContactAdded(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, client }) => {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
     const known = await contactFormCustomer(ctx, session, press.actions[0].value);
@@ -148,8 +177,5 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
       trigger_id: press.trigger_id,
       view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }),
     });
-  });
-
-  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
-  app.action(CARD_ACTIONS.open, async ({ ack }) => ack());
+  };
 }

@@ -20,7 +20,7 @@ import {
   upsertCustomer,
 } from '../../store/read-model.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
-import { explainToPerson } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import type { Session } from '../shared/session.js';
 import { contactBlockForField, contactBody, CONTACT_BLOCKS, type ContactData } from './contact-fields.js';
 import type { FieldErrors } from './forms.js';

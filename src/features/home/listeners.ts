@@ -1,3 +1,10 @@
+import type {
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -13,12 +20,20 @@ import { mrkdwn } from '../../views/text.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
 import { noticeModal } from '../customer/forms.js';
-import { openSequenceEditor } from '../phases/sequence-service.js';
-import { sequenceEditorModal } from '../phases/sequence-views.js';
+import { openSequenceEditor } from '../phase-sequence/sequence-service.js';
+import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
 import { userMappingModal, webhookSecretModal } from './views.js';
+
+/** The modal that tells a non-admin who can change a setting (the workspace's admins, named). */
+type AdminOnlyModal = (
+  client: WebClient,
+  ws: string,
+  what: string,
+  mode: 'live' | 'test' | null,
+) => Promise<ReturnType<typeof adminOnlyModal>>;
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -64,17 +79,40 @@ function withSelection(filters: HomeFilters, actionId: string, value: string): H
  * filters and paging, and the admin settings (notification channel, user mapping, webhooks).
  */
 export function registerHome(app: SlackListeners, ctx: AppContext): void {
-  const db = ctx.store.db;
+  app.event('app_home_opened', homeOpened(ctx));
+  app.action(/^home_filter_(owner|state|phase)$/, filterChosen(ctx));
+  app.action(/^home_page_(prev|next)$/, pageTurned(ctx));
 
-  app.event('app_home_opened', async ({ event, client, context }) => {
+  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
+  app.action('home_open_in_pivotal', async ({ ack }) => ack());
+  app.action('home_notify_channel', notifyChannelPicked(ctx));
+  app.action('home_user_mapping_open', userMappingOpened(ctx, adminOnly));
+  app.view('home_user_mapping', userMappingSubmitted(ctx));
+  app.action('home_webhook_open', webhookSecretOpened(ctx, adminOnly));
+  app.view('home_webhook_secret', webhookSecretSubmitted(ctx));
+
+  // "Edit phases" opens the `/pivotal phases` editor, whose submission that feature handles.
+  app.action('phases_open', phasesOpened(ctx, adminOnly));
+
+  async function adminOnly(client: WebClient, ws: string, what: string, mode: 'live' | 'test' | null) {
+    return adminOnlyModal(adminOnlyMessage({ what, admins: await ctx.permissions.admins(client, ws), mode }));
+  }
+}
+
+function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_home_opened'>> {
+  const db = ctx.store.db;
+  return async ({ event, client, context }) => {
     const opened = HomeOpened.parse(event);
     if (opened.tab !== undefined && opened.tab !== 'home') return;
     const workspace = workspaceFromContext(context);
     await recordOpened(db, workspaceId(workspace), opened.user, ctx.now());
     await publishHome(ctx, client, workspace, opened.user);
-  });
+  };
+}
 
-  app.action(/^home_filter_(owner|state|phase)$/, async ({ ack, body, client, context }) => {
+function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = SelectPress.parse(body);
     const [action] = press.actions;
@@ -87,9 +125,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     );
     await saveFilters(db, ws, press.user.id, filters, ctx.now());
     await publishHome(ctx, client, workspace, press.user.id);
-  });
+  };
+}
 
-  app.action(/^home_page_(prev|next)$/, async ({ ack, body, client, context }) => {
+function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const offset = Number(press.actions[0].value);
@@ -104,12 +145,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
       ctx.now(),
     );
     await publishHome(ctx, client, workspace, press.user.id);
-  });
+  };
+}
 
-  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
-  app.action('home_open_in_pivotal', async ({ ack }) => ack());
-
-  app.action('home_notify_channel', async ({ ack, body, client, context }) => {
+function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const pick = ChannelPick.parse(body);
     const workspace = workspaceFromContext(context);
@@ -123,9 +164,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
       );
     }
     await publishHome(ctx, client, workspace, pick.user.id);
-  });
+  };
+}
 
-  app.action('home_user_mapping_open', async ({ ack, body, client, context }) => {
+function userMappingOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
@@ -133,9 +177,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
       ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
       : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
     await client.views.open({ trigger_id: press.trigger_id, view });
-  });
+  };
+}
 
-  app.view('home_user_mapping', async ({ ack, body, client, context }) => {
+function userMappingSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
     const values = MappingValues.parse(submission.view.state.values);
     const slackUser = values.mapping_user?.user.selected_user ?? null;
@@ -152,9 +199,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const workspace = workspaceFromContext(context);
     await setUserMapping(db, workspaceId(workspace), slackUser!, pivotalId || null, ctx.now().toISOString());
     await publishHome(ctx, client, workspace, submission.user.id);
-  });
+  };
+}
 
-  app.action('home_webhook_open', async ({ ack, body, client, context }) => {
+function webhookSecretOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
@@ -166,9 +216,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
         })
       : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
     await client.views.open({ trigger_id: press.trigger_id, view });
-  });
+  };
+}
 
-  app.view('home_webhook_secret', async ({ ack, body, client, context }) => {
+function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
     const secret = SecretValues.parse(submission.view.state.values).webhook_secret?.secret.value?.trim() ?? '';
     const workspace = workspaceFromContext(context);
@@ -186,10 +239,11 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await saveWebhookSecret(ctx, ws, secret || null);
     ctx.logger.info({ workspace: ws, by: submission.user.id, removed: !secret }, 'webhook secret changed');
     await publishHome(ctx, client, workspace, submission.user.id);
-  });
+  };
+}
 
-  // "Edit phases" opens the `/pivotal phases` editor, whose submission that feature handles.
-  app.action('phases_open', async ({ ack, body, client, context }) => {
+function phasesOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
@@ -201,9 +255,5 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
           { type: 'section', text: mrkdwn(access.refusal) },
         ]);
     await client.views.open({ trigger_id: press.trigger_id, view });
-  });
-
-  async function adminOnly(client: WebClient, ws: string, what: string, mode: 'live' | 'test' | null) {
-    return adminOnlyModal(adminOnlyMessage({ what, admins: await ctx.permissions.admins(client, ws), mode }));
-  }
+  };
 }

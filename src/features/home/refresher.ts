@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { backgroundClient } from '../../slack/clients.js';
+import type { SlackClients } from '../../slack/clients.js';
 import { workspaceRefFromId } from '../../slack/workspace-ref.js';
 import type { SyncOptions } from '../../sync/options.js';
 import { recentViewers } from './home-views-store.js';
@@ -16,6 +16,7 @@ export class HomeRefresher {
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly slack: SlackClients,
     private readonly options: Pick<SyncOptions, 'homeRefreshMs' | 'homeRecentMs'>,
   ) {}
 
@@ -26,7 +27,7 @@ export class HomeRefresher {
     this.lastRun.set(ws, now);
     const viewers = await recentViewers(ctx.store.db, ws, new Date(now - this.options.homeRecentMs));
     if (viewers.length === 0) return;
-    const client = await backgroundClient(ctx, ws);
+    const client = await this.slack.forWorkspace(ws);
     if (!client) return;
     const workspace = workspaceRefFromId(ws);
     for (const viewer of viewers) {

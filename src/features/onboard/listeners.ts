@@ -1,18 +1,17 @@
+import type { Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import type { CommandRouter } from '../../slack/command-router.js';
-import { registerCustomer } from '../customer/listeners.js';
+import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { FormState, ViewStateValues, commandText } from '../customer/forms.js';
-import type { FeatureLifecycle } from '../index.js';
 import { openSession } from '../shared/session.js';
 import { answeredNotConnected } from './not-connected.js';
 import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
 import { parseMeta, readOnboardForm } from './validation.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
-import { OnboardWorker } from './worker.js';
+import type { OnboardWorker } from './worker.js';
 
 const SubmittedView = z.object({
   id: z.string(),
@@ -29,13 +28,28 @@ const FormAction = z.object({
 });
 
 /**
- * `/pivotal onboard` (one modal: customer, primary contact, onboarding), with the `contact`
- * and `customer` commands it shares the customer picker and contact form with.
+ * `/pivotal onboard` (one modal: customer, primary contact, onboarding); `worker` runs what a
+ * submission starts.
  */
-export function registerOnboard(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  const worker = new OnboardWorker(ctx);
+export function registerOnboard(
+  app: SlackListeners,
+  ctx: AppContext,
+  router: CommandRouter,
+  worker: OnboardWorker,
+): void {
+  router.register(onboardCommand(ctx));
+  app.view(ONBOARD_CALLBACK, onboardSubmitted(ctx, worker));
+  app.view(RETRY_CALLBACK, retrySubmitted(ctx, worker));
 
-  router.register({
+  // New or existing customer: the form is drawn again with the other fields, keeping what was typed.
+  app.action(ONBOARD_ACTIONS.customerMode, customerModeChosen(ctx));
+
+  // "Use acme-2" after Pivotal said the slug was taken.
+  app.action(ONBOARD_ACTIONS.useSlug, suggestedSlugUsed(ctx));
+}
+
+function onboardCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'onboard',
     summary: 'a new customer, its primary contact and an onboarding, from one form',
     example: '/pivotal onboard Acme Corp',
@@ -57,9 +71,14 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
         );
       }
     },
-  });
+  };
+}
 
-  app.view(ONBOARD_CALLBACK, async ({ ack, body, context, client }) => {
+function onboardSubmitted(
+  ctx: AppContext,
+  worker: OnboardWorker,
+): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, context, client }) => {
     const { user, view } = Submission.parse(body);
     const session = await openSession(ctx, context);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
@@ -67,27 +86,31 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
     if (outcome.kind === 'errors') return ack({ response_action: 'errors', errors: outcome.errors });
     await ack({ response_action: 'update', view: outcome.view });
     if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
-  });
+  };
+}
 
-  app.view(RETRY_CALLBACK, async ({ ack, body, context, client }) => {
+function retrySubmitted(ctx: AppContext, worker: OnboardWorker): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, context, client }) => {
     const { view } = Submission.parse(body);
     const outcome = await retryOnboarding(ctx, await openSession(ctx, context), view.id);
     await ack({ response_action: 'update', view: outcome.view });
     if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
-  });
+  };
+}
 
-  // New or existing customer: the form is drawn again with the other fields, keeping what was typed.
-  app.action(ONBOARD_ACTIONS.customerMode, async ({ ack, body, context, client }) => {
+function customerModeChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, client }) => {
     await ack();
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
     const customerMode = actions[0].selected_option?.value === 'existing' ? 'existing' : 'new';
     const form = await formContext(ctx, await openSession(ctx, context));
     await redraw(ctx, client, view, onboardForm({ ...values, customerMode }, form));
-  });
+  };
+}
 
-  // "Use acme-2" after Pivotal said the slug was taken.
-  app.action(ONBOARD_ACTIONS.useSlug, async ({ ack, body, context, client }) => {
+function suggestedSlugUsed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, client }) => {
     await ack();
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
@@ -98,10 +121,7 @@ export function registerOnboard(app: SlackListeners, ctx: AppContext, router: Co
       view,
       onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form),
     );
-  });
-
-  registerCustomer(app, ctx, router);
-  return worker;
+  };
 }
 
 /** `hash` makes a stale redraw lose against an update made meanwhile (the result of a submission, say). */

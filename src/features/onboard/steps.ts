@@ -20,7 +20,8 @@ import { pivotalUserFor } from '../../store/user-mappings.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { contactBody, CONTACT_BLOCKS } from '../customer/contact-fields.js';
 import { writeKey } from '../customer/service.js';
-import { explainPivotalError, explainToPerson } from '../shared/pivotal-errors.js';
+import { explainPivotalError } from '../../views/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import type { Session } from '../shared/session.js';
 import {
   LEASE_MS,

@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { backgroundClient } from '../../slack/clients.js';
+import type { SlackClients } from '../../slack/clients.js';
 import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
-import type { FeatureLifecycle } from '../index.js';
 import { abandonedJobs, claimJob, getJob, newLease, purgeJobs, type JobKey, type Lease } from './jobs.js';
 import { OnboardRunner } from './steps.js';
 
@@ -17,7 +16,7 @@ const KEEP_JOBS_MS = 7 * 24 * 60 * 60_000;
  * so often (and at start) jobs whose runner went away — a restart, a replica that died — are taken
  * over. Taking a job is an atomic claim of its lease, so it never runs twice at once.
  */
-export class OnboardWorker implements FeatureLifecycle {
+export class OnboardWorker {
   private readonly runner: OnboardRunner;
   private readonly timers = new Set<NodeJS.Timeout>();
   private interval: NodeJS.Timeout | undefined;
@@ -25,6 +24,7 @@ export class OnboardWorker implements FeatureLifecycle {
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly slack: SlackClients,
     private readonly scanIntervalMs = SCAN_INTERVAL_MS,
   ) {
     this.runner = new OnboardRunner(
@@ -87,7 +87,7 @@ export class OnboardWorker implements FeatureLifecycle {
 
   /** A run taken over without a request has no listener client: it gets one with the workspace's bot token. */
   private async slackClient(workspace: WorkspaceRef): Promise<WebClient> {
-    const client = await backgroundClient(this.ctx, workspaceId(workspace), { teamId: workspace.teamId });
+    const client = await this.slack.forWorkspace(workspaceId(workspace));
     if (!client) throw new Error('no Slack bot token for the workspace');
     return client;
   }

@@ -1,12 +1,12 @@
+import type { Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { getCleanupJob, cleanupCounts, setCleanupView } from '../../store/test-record-cleanup.js';
 import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
-import type { FeatureLifecycle } from '../index.js';
 import { openSession, type Session } from '../shared/session.js';
-import { TestRecordsRunner } from './runner.js';
+import type { TestRecordsRunner } from './runner.js';
 import { confirmCleanup, openCleanup } from './service.js';
 import { TEST_RECORDS_CONFIRM, TEST_RECORDS_OPEN, cleanupModal, parseJobId, type CleanupModal } from './views.js';
 
@@ -16,6 +16,9 @@ const Submission = z.object({
   view: z.object({ private_metadata: z.string().optional() }),
 });
 
+/** The modal that tells a non-admin who can remove test records. */
+type AdminOnlyModal = (client: WebClient, session: Session) => Promise<ReturnType<typeof adminOnlyModal>>;
+
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
 
@@ -23,15 +26,22 @@ const LIVE_KEY_REFUSAL =
  * "Remove test records" (Home › Settings, admins, test keys only): a modal that counts the app's test
  * records in Pivotal, asks to confirm the counts, then shows the removal as it goes.
  */
-export function registerTestRecords(app: SlackListeners, ctx: AppContext): FeatureLifecycle {
-  const runner = new TestRecordsRunner(ctx);
-
+export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner: TestRecordsRunner): void {
   async function adminOnly(client: WebClient, session: Session) {
     const admins = await ctx.permissions.admins(client, session.workspaceId);
     return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
   }
 
-  app.action(TEST_RECORDS_OPEN, async ({ ack, body, client, context }) => {
+  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner, adminOnly));
+  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner, adminOnly));
+}
+
+function cleanupOpened(
+  ctx: AppContext,
+  runner: TestRecordsRunner,
+  adminOnly: AdminOnlyModal,
+): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
@@ -59,9 +69,15 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
     const opened = await client.views.open({ trigger_id: press.trigger_id, view: cleanupModal(shown) });
     if (opened.view?.id) await setCleanupView(ctx.store.db, job.id, opened.view.id, ctx.now().toISOString());
     runner.kick(session.workspaceId);
-  });
+  };
+}
 
-  app.view(TEST_RECORDS_CONFIRM, async ({ ack, body, client, context }) => {
+function cleanupConfirmed(
+  ctx: AppContext,
+  runner: TestRecordsRunner,
+  adminOnly: AdminOnlyModal,
+): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+  return async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
     const session = await openSession(ctx, context);
     if (!(await ctx.permissions.isAdmin(client, session.workspaceId, submission.user.id))) {
@@ -79,7 +95,5 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
       view: cleanupModal({ kind: 'progress', status: 'deleting', counts: outcome.counts, problem: null }),
     });
     runner.kick(session.workspaceId);
-  });
-
-  return runner;
+  };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { backgroundClient } from '../../slack/clients.js';
+import type { SlackClients } from '../../slack/clients.js';
 import { workspaceRefFromId } from '../../slack/workspace-ref.js';
 import { PivotalAuthError, PivotalRateLimitError } from '../../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../../store/leases.js';
@@ -18,7 +18,6 @@ import {
 } from '../../store/test-record-cleanup.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import { publishHome } from '../home/service.js';
-import type { FeatureLifecycle } from '../index.js';
 import { countTestRecords, deleteOne } from './service.js';
 import { cleanupModal, countsInWords, type CleanupModal } from './views.js';
 
@@ -46,7 +45,7 @@ interface Run {
  * holder carries on from the job's items. Every Pivotal call goes through the workspace's client, so
  * it is paced inside the key's rate bucket together with everything else the app asks.
  */
-export class TestRecordsRunner implements FeatureLifecycle {
+export class TestRecordsRunner {
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly runs = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -54,7 +53,10 @@ export class TestRecordsRunner implements FeatureLifecycle {
   private interval: NodeJS.Timeout | undefined;
   private stopped = true;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly slack: SlackClients,
+  ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -116,7 +118,7 @@ export class TestRecordsRunner implements FeatureLifecycle {
     const run: Run = { ws, leaseRenewedAt: 0, slack: null, failures: 0, shownAt: 0 };
     if (!(await this.holdsLease(run))) return;
     try {
-      run.slack = await backgroundClient(this.ctx, ws);
+      run.slack = await this.slack.forWorkspace(ws);
       for (;;) {
         const job = await unfinishedCleanupJob(this.ctx.store.db, ws);
         if (!job || job.status === 'ready') return;

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../context.js';
 import { recordRemoval, type Actor } from '../../notifications/activity.js';
-import { nudgeOutbox } from '../../notifications/dispatcher.js';
 import { PivotalNotFoundError, type PivotalClient } from '../../pivotal/index.js';
 import type { Db } from '../../store/database.js';
 import { forgetContact, markCustomerDeleted, markOnboardingDeleted } from '../../store/read-model.js';
@@ -197,5 +196,5 @@ export async function deleteOne(
       await markCustomerDeleted(trx, job.workspace_id, item.record_id);
     }
   });
-  if (announced) nudgeOutbox(ctx);
+  if (announced) ctx.outbox.nudge();
 }

@@ -1,3 +1,4 @@
+import type { Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -14,7 +15,11 @@ const LinkShared = z.object({
 
 /** A pasted link to a customer or onboarding page of the Pivotal web app becomes a card; Slack sends only the hosts in the manifest's unfurl_domains. */
 export function registerUnfurl(app: SlackListeners, ctx: AppContext): void {
-  app.event('link_shared', async ({ event, client, context }) => {
+  app.event('link_shared', linkShared(ctx));
+}
+
+function linkShared(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'link_shared'>> {
+  return async ({ event, client, context }) => {
     const shared = LinkShared.parse(event);
     const session = await openSession(ctx, context);
     if (!session.connection) return;
@@ -31,5 +36,5 @@ export function registerUnfurl(app: SlackListeners, ctx: AppContext): void {
         ? { unfurl_id: shared.unfurl_id, source: shared.source }
         : { channel: shared.channel, ts: shared.message_ts };
     await client.chat.unfurl({ ...target, unfurls });
-  });
+  };
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
-import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
-import { mrkdwn, truncate } from '../../views/text.js';
-import type { KeyMode } from '../../domain/key-mode.js';
+import { testKeyLabelBlock, testKeyPrefix } from './test-key-label.js';
+import { mrkdwn, truncate } from './text.js';
+import type { KeyMode } from '../domain/key-mode.js';
 
 export interface EphemeralReply {
   response_type: 'ephemeral';

@@ -3,7 +3,6 @@ import type { PhaseSequence } from '../../domain/phases.js';
 import { ownerOf } from '../../notifications/card-data.js';
 import { isFinished } from '../../domain/finished.js';
 import { describeTarget, phaseName, safeText, stateName } from '../../notifications/describe.js';
-import { nudgeOutbox } from '../../notifications/dispatcher.js';
 import { recordActivity } from '../../notifications/activity.js';
 import { routeFor } from '../../notifications/routing.js';
 import { PivotalError, PivotalNotFoundError, type Onboarding, type OnboardingPatch } from '../../pivotal/index.js';
@@ -20,7 +19,7 @@ import {
 import { applyOnboardings } from '../../sync/apply.js';
 import { truncate } from '../../views/text.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
-import { explainToPerson } from '../shared/pivotal-errors.js';
+import { explainToPerson } from '../shared/explain-to-person.js';
 import type { Session } from '../shared/session.js';
 import type { Actor } from '../shared/actor.js';
 import {
@@ -333,7 +332,7 @@ async function saveInTurn(
     const occurrence = updated.updated_at ?? request.interaction;
     for (const event of events) await recordActivity(trx, ws, event, occurrence, now);
   });
-  nudgeOutbox(ctx);
+  ctx.outbox.nudge();
 
   const customer = await getCustomerRow(ctx.store.db, ws, updated.customer_id);
   const route = await routeFor(ctx, ws, customer?.slack_channel_id);
@@ -364,7 +363,7 @@ async function catchUp(ctx: AppContext, ws: string, fresh: Onboarding): Promise<
       announceNew: false,
     }),
   );
-  nudgeOutbox(ctx);
+  ctx.outbox.nudge();
 }
 
 /** Pivotal could not save: the form comes back as it was, with what went wrong and everything entered. */

@@ -1,5 +1,3 @@
-import type { WebClient } from '@slack/web-api';
-import type { AppContext } from '../../context.js';
 import {
   PivotalAuthError,
   PivotalConflictError,
@@ -12,9 +10,8 @@ import {
   PivotalUpstreamError,
   PivotalValidationError,
   describeRequest,
-} from '../../pivotal/index.js';
-import { mentionList } from '../../security/permissions.js';
-import { escapeMrkdwn } from '../../views/text.js';
+} from '../pivotal/index.js';
+import { escapeMrkdwn } from './text.js';
 
 /**
  * What a person reads when a Pivotal call fails: what happened and what to do, in one sentence. The
@@ -58,19 +55,4 @@ export function explainPivotalError(err: unknown, opts: { whoCanFix?: string } =
   if (err instanceof PivotalError)
     return `Pivotal answered with an error (${escapeMrkdwn(`${err.type}/${err.code}`)}).`;
   return 'Something went wrong while talking to Pivotal.';
-}
-
-/**
- * explainPivotalError for the person whose action failed: when Pivotal refused the workspace's key
- * or what it asked, only an admin can fix it, so the sentence names them. They are looked up only
- * then, so the other failures cost no Slack call. `slack` is the workspace's own client.
- */
-export async function explainToPerson(
-  ctx: Pick<AppContext, 'permissions'>,
-  slack: WebClient,
-  workspaceId: string,
-  err: unknown,
-): Promise<string> {
-  if (!(err instanceof PivotalAuthError) && !(err instanceof PivotalPermissionError)) return explainPivotalError(err);
-  return explainPivotalError(err, { whoCanFix: mentionList(await ctx.permissions.admins(slack, workspaceId)) });
 }

@@ -3,7 +3,7 @@ import type { Phase } from '../../domain/phases.js';
 import { safeText } from '../../notifications/describe.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain } from '../../views/text.js';
-import { INPUT_ACTION } from './move-views.js';
+import { INPUT_ACTION } from '../move/move-views.js';
 import { PHASE_LIMITS, sequenceText, type EditorData } from './sequence-service.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 

@@ -1,15 +1,13 @@
-import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
-import { OutboxDispatcher } from '../../notifications/dispatcher.js';
 import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
-import type { CommandRouter } from '../../slack/command-router.js';
-import type { FeatureLifecycle } from '../index.js';
+import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
+import type { SlackListeners } from '../../slack/listener-registry.js';
+import { ephemeral } from '../../views/ephemeral.js';
 import { openSession } from '../shared/session.js';
-import { parseChannelCommand, runChannelCommand } from './channel-service.js';
-import { ephemeral } from './ephemeral.js';
 import { checkSubmission, openMove, saveMove, type MoveScreen } from './move-service.js';
 import { awaitAnswer, claimSubmission, rememberAnswer, submissionId } from './move-submissions.js';
 import {
@@ -23,9 +21,7 @@ import {
   pickModal,
   savingModal,
 } from './move-views.js';
-import { MoveOpenBody, moveInput, parseSnapshot, selectedValue, textValue } from './payloads.js';
-import { openSequenceEditor, saveSequenceEdit } from './sequence-service.js';
-import { SEQUENCE_BLOCKS, SEQUENCE_CALLBACK, sequenceEditorModal, sequenceSavedModal } from './sequence-views.js';
+import { MoveOpenBody, moveInput, parseSnapshot, selectedValue } from './payloads.js';
 
 function render(screen: MoveScreen, mode: KeyMode | null) {
   switch (screen.kind) {
@@ -71,13 +67,19 @@ async function fillModal(
 
 const STALE_FORM = 'This form is from an older version of the app. Close it and run `/pivotal move` again.';
 
-/**
- * Phase moves (`/pivotal move`, every "Move phase" button), the notification channel
- * (`/pivotal channel`), the phase sequence (`/pivotal phases`); returns the outbox dispatcher,
- * the worker that turns every recorded change into channel posts.
- */
-export function registerPhases(app: SlackListeners, ctx: AppContext, router: CommandRouter): FeatureLifecycle {
-  router.register({
+type ViewSubmitted = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
+
+/** Phase moves: `/pivotal move`, every "Move phase" button (posts, Home, customer cards), the pick and the form. */
+export function registerMove(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
+  router.register(moveCommand(ctx));
+  app.action(MOVE_OPEN_ACTION, moveOpened(ctx));
+  app.view(MOVE_PICK_CALLBACK, movePicked(ctx));
+  app.view(MOVE_SUBMIT_CALLBACK, moveSubmitted(ctx));
+}
+
+/** `/pivotal move <customer or #number>`: a loading modal at once (the trigger expires), then the form or a pick. */
+function moveCommand(ctx: AppContext): Subcommand {
+  return {
     name: 'move',
     summary: 'move an onboarding to another phase, or change its state or target launch date',
     example: '/pivotal move Acme Corp',
@@ -98,9 +100,12 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
         openMove(ctx, session, { userId: body.user_id, slack: client }, { reference: args }),
       );
     },
-  });
+  };
+}
 
-  app.action(MOVE_OPEN_ACTION, async ({ ack, body, client, context }) => {
+/** A "Move phase" button. */
+function moveOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
     await ack();
     const payload = MoveOpenBody.parse(body);
     const session = await openSession(ctx, context);
@@ -111,9 +116,12 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     await fillModal(client, opened.view!.id!, session.mode, () =>
       openMove(ctx, session, actor, { onboardingId: payload.actions[0]!.value }),
     );
-  });
+  };
+}
 
-  app.view(MOVE_PICK_CALLBACK, async ({ ack, body, view, client, context }) => {
+/** The onboarding picked among several that matched the command's words. */
+function movePicked(ctx: AppContext): ViewSubmitted {
+  return async ({ ack, body, view, client, context }) => {
     const onboardingId = selectedValue(view.state.values, MOVE_BLOCKS.pick);
     if (!onboardingId) {
       await ack({ response_action: 'errors', errors: { [MOVE_BLOCKS.pick]: 'Pick the onboarding to move.' } });
@@ -124,9 +132,12 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
     await fillModal(client, view.id, session.mode, () =>
       openMove(ctx, session, { userId: body.user.id, slack: client }, { onboardingId }),
     );
-  });
+  };
+}
 
-  app.view(MOVE_SUBMIT_CALLBACK, async ({ ack, body, view, client, context }) => {
+/** The move form: checked, claimed once per submission, saved in Pivotal, answered in the modal. */
+function moveSubmitted(ctx: AppContext): ViewSubmitted {
+  return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const snapshot = parseSnapshot(view.private_metadata);
     if (!snapshot) {
@@ -170,51 +181,5 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
           ctx.logger.warn({ err }, 'could not keep the answer to a move submission'),
         ),
     );
-  });
-
-  router.register({
-    name: 'channel',
-    summary: 'where onboarding updates are posted (admins: set the channel, switch threads on or off)',
-    example: '/pivotal channel #onboarding',
-    handle: async ({ ack, args, body, client, context, respond }) => {
-      await ack();
-      const session = await openSession(ctx, context);
-      const outcome = await runChannelCommand(
-        ctx,
-        session,
-        { userId: body.user_id, slack: client },
-        parseChannelCommand(args),
-      );
-      await respond({ ...ephemeral(outcome.text, session.mode), replace_original: false });
-    },
-  });
-
-  router.register({
-    name: 'phases',
-    summary: "edit the workspace's onboarding phases: rename, reorder, add, archive (admins)",
-    example: '/pivotal phases',
-    handle: async ({ ack, body, client, context }) => {
-      const session = await openSession(ctx, context);
-      const access = await openSequenceEditor(ctx, session, { userId: body.user_id, slack: client });
-      if (!access.ok) {
-        await ack(ephemeral(access.refusal, session.mode));
-        return;
-      }
-      await ack();
-      await client.views.open({ trigger_id: body.trigger_id, view: sequenceEditorModal(access.data, session.mode) });
-    },
-  });
-
-  app.view(SEQUENCE_CALLBACK, async ({ ack, body, view, client, context }) => {
-    const session = await openSession(ctx, context);
-    const edit = {
-      active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '',
-      archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '',
-    };
-    const result = await saveSequenceEdit(ctx, session, { userId: body.user.id, slack: client }, edit);
-    if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
-    else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });
-  });
-
-  return new OutboxDispatcher(ctx);
+  };
 }
