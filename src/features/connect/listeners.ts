@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { EphemeralMessage } from '../../views/ephemeral.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import { openSession } from '../shared/session.js';
 import type { FeatureLifecycle } from '../index.js';
@@ -55,8 +56,8 @@ const EventBody = z.object({ event_time: z.number().optional() });
 const CONNECT = 'connect Pivotal';
 const DISCONNECT = 'disconnect Pivotal';
 
-function ephemeral(message: Message) {
-  return { response_type: 'ephemeral' as const, replace_original: false, ...message };
+function ephemeral(message: Message): EphemeralMessage {
+  return { response_type: 'ephemeral', replace_original: false, ...message };
 }
 
 /**

@@ -12,7 +12,7 @@ import { saveWebhookSecret, webhookSecretProblem } from '../../webhooks/secret.j
 import { mrkdwn } from '../../views/text.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
-import { noticeModal } from '../customer/forms.js';
+import { noticeModal } from '../../views/banners.js';
 import { openSequenceEditor } from '../phases/sequence-service.js';
 import { sequenceEditorModal } from '../phases/sequence-views.js';
 import { openSession } from '../shared/session.js';

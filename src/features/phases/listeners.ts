@@ -9,7 +9,7 @@ import type { CommandRouter } from '../../slack/command-router.js';
 import type { FeatureLifecycle } from '../index.js';
 import { openSession } from '../shared/session.js';
 import { parseChannelCommand, runChannelCommand } from './channel-service.js';
-import { ephemeral } from './ephemeral.js';
+import { ephemeral } from '../../views/ephemeral.js';
 import { checkSubmission, openMove, saveMove, type MoveScreen } from './move-service.js';
 import { awaitAnswer, claimSubmission, rememberAnswer, submissionId } from './move-submissions.js';
 import {
