@@ -5,6 +5,7 @@ import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
 import type { EphemeralMessage } from '../../views/ephemeral.js';
+import { FormState } from '../../views/form-values.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import { openSession } from '../shared/session.js';
 import type { FeatureLifecycle } from '../index.js';
@@ -32,7 +33,6 @@ import {
   DISCONNECT_CONFIRM_ACTION,
   disconnectPlanMessage,
   disconnectResultMessage,
-  KEY_ACTION,
   KEY_BLOCK,
   statusMessage,
   switchConfirmView,
@@ -43,7 +43,6 @@ import {
   type Message,
 } from './views.js';
 
-const KeyValues = z.object({ [KEY_BLOCK]: z.object({ [KEY_ACTION]: z.object({ value: z.string().nullish() }) }) });
 const SwitchMetadata = z.object({ switchId: z.string().min(1) });
 const ActionBody = z.object({
   trigger_id: z.string(),
@@ -114,8 +113,7 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
       await ack({ response_action: 'update', view: adminOnlyModal(gate.message) });
       return;
     }
-    const values = KeyValues.safeParse(view.state.values);
-    const pasted = values.success ? (values.data[KEY_BLOCK][KEY_ACTION].value ?? '') : '';
+    const pasted = FormState.from(view.state.values).rawText(KEY_BLOCK);
     const result = await submitKey(ctx, { workspace, userId: body.user.id, pasted });
     if (result.kind === 'invalid') await ack({ response_action: 'errors', errors: { [KEY_BLOCK]: result.problem } });
     else if (result.kind === 'confirm-switch')

@@ -13,6 +13,7 @@ import { mrkdwn } from '../../views/text.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
 import { noticeModal } from '../../views/banners.js';
+import { FormState } from '../../views/form-values.js';
 import { openSequenceEditor } from '../phases/sequence-service.js';
 import { sequenceEditorModal } from '../phases/sequence-views.js';
 import { openSession } from '../shared/session.js';
@@ -39,14 +40,7 @@ const ChannelPick = z.object({
 });
 const Submission = z.object({
   user: User,
-  view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }),
-});
-const MappingValues = z.object({
-  mapping_user: z.object({ user: z.object({ selected_user: z.string().nullish() }) }).optional(),
-  mapping_pivotal: z.object({ pivotal_id: z.object({ value: z.string().nullish() }) }).optional(),
-});
-const SecretValues = z.object({
-  webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional(),
+  view: z.object({ state: z.object({ values: z.unknown() }) }),
 });
 
 const PIVOTAL_USER_ID = /^\S{1,100}$/;
@@ -137,9 +131,9 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
 
   app.view('home_user_mapping', async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
-    const values = MappingValues.parse(submission.view.state.values);
-    const slackUser = values.mapping_user?.user.selected_user ?? null;
-    const pivotalId = values.mapping_pivotal?.pivotal_id.value?.trim() ?? '';
+    const form = FormState.from(submission.view.state.values);
+    const slackUser = form.user('mapping_user');
+    const pivotalId = form.text('mapping_pivotal');
     const errors: Record<string, string> = {};
     if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
     if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
@@ -170,7 +164,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
 
   app.view('home_webhook_secret', async ({ ack, body, client, context }) => {
     const submission = Submission.parse(body);
-    const secret = SecretValues.parse(submission.view.state.values).webhook_secret?.secret.value?.trim() ?? '';
+    const secret = FormState.from(submission.view.state.values).text('webhook_secret');
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
     const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);

@@ -23,7 +23,8 @@ import {
   pickModal,
   savingModal,
 } from './move-views.js';
-import { MoveOpenBody, moveInput, parseSnapshot, selectedValue, textValue } from './payloads.js';
+import { MoveOpenBody, moveInput, parseSnapshot } from './payloads.js';
+import { FormState } from '../../views/form-values.js';
 import { openSequenceEditor, saveSequenceEdit } from './sequence-service.js';
 import { SEQUENCE_BLOCKS, SEQUENCE_CALLBACK, sequenceEditorModal, sequenceSavedModal } from './sequence-views.js';
 
@@ -114,7 +115,7 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
   });
 
   app.view(MOVE_PICK_CALLBACK, async ({ ack, body, view, client, context }) => {
-    const onboardingId = selectedValue(view.state.values, MOVE_BLOCKS.pick);
+    const onboardingId = FormState.from(view.state.values).option(MOVE_BLOCKS.pick)?.value;
     if (!onboardingId) {
       await ack({ response_action: 'errors', errors: { [MOVE_BLOCKS.pick]: 'Pick the onboarding to move.' } });
       return;
@@ -133,7 +134,7 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       await ack({ response_action: 'update', view: messageModal(STALE_FORM, session.mode) });
       return;
     }
-    const input = moveInput(view.state.values);
+    const input = moveInput(FormState.from(view.state.values));
     const actor = { userId: body.user.id, slack: client };
     const check = await checkSubmission(ctx, session, actor, snapshot, input);
     if (!check.ok) {
@@ -207,10 +208,8 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
 
   app.view(SEQUENCE_CALLBACK, async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
-    const edit = {
-      active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '',
-      archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '',
-    };
+    const form = FormState.from(view.state.values);
+    const edit = { active: form.rawText(SEQUENCE_BLOCKS.active), archived: form.rawText(SEQUENCE_BLOCKS.archived) };
     const result = await saveSequenceEdit(ctx, session, { userId: body.user.id, slack: client }, edit);
     if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
     else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });
