@@ -42,7 +42,7 @@ describe('/pivotal phases', () => {
   it('is for admins only', async () => {
     const res = await h.command('phases', { user: CSM });
     expect((res.json as { text: string }).text).toContain(
-      `Only workspace admins can edit the phase list. Ask <@${ADMIN.id}>`,
+      `Only a workspace admin can edit the phase list. Ask <@${ADMIN.id}>.`,
     );
   });
 

@@ -24,7 +24,6 @@ import {
   submitKey,
 } from './service.js';
 import {
-  adminOnlyModal,
   connectedView,
   connectModal,
   CONNECT_CALLBACK,
@@ -73,12 +72,12 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, state] = await Promise.all([
+      const [refusal, state] = await Promise.all([
         requireAdmin(ctx, client, workspace, body.user_id, CONNECT),
         connectionState(ctx, workspace),
       ]);
-      if (!gate.admin) {
-        await respond(ephemeral(gate.message));
+      if (refusal) {
+        await respond(refusal.message());
         return;
       }
       await client.views.open({ trigger_id: body.trigger_id, view: connectModal(state) });
@@ -90,15 +89,15 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
-    const [gate, state] = await Promise.all([
+    const [refusal, state] = await Promise.all([
       requireAdmin(ctx, client, workspace, action.user.id, CONNECT),
       connectionState(ctx, workspace),
     ]);
     const inModal = action.view?.type === 'modal';
-    if (!gate.admin) {
-      if (action.container.type === 'message') await respond(ephemeral(gate.message));
-      else if (inModal) await client.views.push({ trigger_id: action.trigger_id, view: adminOnlyModal(gate.message) });
-      else await client.views.open({ trigger_id: action.trigger_id, view: adminOnlyModal(gate.message) });
+    if (refusal) {
+      if (action.container.type === 'message') await respond(refusal.message());
+      else if (inModal) await client.views.push({ trigger_id: action.trigger_id, view: refusal.modal() });
+      else await client.views.open({ trigger_id: action.trigger_id, view: refusal.modal() });
       return;
     }
     // Over an open modal a new one must be pushed onto its stack.
@@ -108,9 +107,9 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
 
   app.view(CONNECT_CALLBACK, async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, body.user.id, CONNECT);
-    if (!gate.admin) {
-      await ack({ response_action: 'update', view: adminOnlyModal(gate.message) });
+    const refusal = await requireAdmin(ctx, client, workspace, body.user.id, CONNECT);
+    if (refusal) {
+      await ack(refusal.onSubmission(view, KEY_BLOCK));
       return;
     }
     const pasted = FormState.from(view.state.values).rawText(KEY_BLOCK);
@@ -126,9 +125,9 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
 
   app.view(SWITCH_CALLBACK, async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, body.user.id, 'switch the Pivotal organization');
-    if (!gate.admin) {
-      await ack({ response_action: 'update', view: adminOnlyModal(gate.message) });
+    const refusal = await requireAdmin(ctx, client, workspace, body.user.id, 'switch the Pivotal organization');
+    if (refusal) {
+      await ack(refusal.onSubmission(view));
       return;
     }
     // Metadata that does not parse names no pending switch, which reads as an expired one.
@@ -182,12 +181,12 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, plan] = await Promise.all([
+      const [refusal, plan] = await Promise.all([
         requireAdmin(ctx, client, workspace, body.user_id, DISCONNECT),
         planDisconnect(ctx, workspace),
       ]);
-      if (!gate.admin) {
-        await respond(ephemeral(gate.message));
+      if (refusal) {
+        await respond(refusal.message());
         return;
       }
       await respond(ephemeral(disconnectPlanMessage(plan)));
@@ -198,9 +197,9 @@ export function registerConnect(app: SlackListeners, ctx: AppContext, router: Co
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, action.user.id, DISCONNECT);
-    if (!gate.admin) {
-      await respond(ephemeral(gate.message));
+    const refusal = await requireAdmin(ctx, client, workspace, action.user.id, DISCONNECT);
+    if (refusal) {
+      await respond(refusal.message());
       return;
     }
     const result = await disconnect(ctx, workspace, action.actions[0]!.value ?? '');

@@ -1,5 +1,4 @@
 import type { SlackListeners } from '../../slack/listener-registry.js';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
@@ -9,10 +8,7 @@ import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
 import { getSyncState } from '../../sync/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { saveWebhookSecret, webhookSecretProblem } from '../../webhooks/secret.js';
-import { mrkdwn } from '../../views/text.js';
-import { testKeyLabelBlock } from '../../views/test-key-label.js';
-import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
-import { noticeModal } from '../../views/banners.js';
+import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { FormState } from '../../views/form-values.js';
 import { openSequenceEditor } from '../phases/sequence-service.js';
 import { sequenceEditorModal } from '../phases/sequence-views.js';
@@ -36,12 +32,17 @@ const ButtonPress = z.object({
 });
 const ChannelPick = z.object({
   user: User,
+  trigger_id: z.string(),
   actions: z.tuple([z.object({ selected_conversation: z.string().nullish() })]).rest(z.unknown()),
 });
 const Submission = z.object({
   user: User,
   view: z.object({ state: z.object({ values: z.unknown() }) }),
 });
+
+const CHANGE_CHANNEL = 'change where onboarding updates go';
+const MAP_PEOPLE = 'map Slack people to Pivotal users';
+const SET_UP_WEBHOOKS = 'set up Pivotal webhooks';
 
 const PIVOTAL_USER_ID = /^\S{1,100}$/;
 
@@ -106,9 +107,12 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   app.action('home_notify_channel', async ({ ack, body, client, context }) => {
     await ack();
     const pick = ChannelPick.parse(body);
-    const workspace = workspaceFromContext(context);
-    // Settings are only shown to admins; a stale Home of someone who lost the right just refreshes.
-    if (await ctx.permissions.isAdmin(client, workspaceId(workspace), pick.user.id)) {
+    const session = await openSession(ctx, context);
+    const workspace = session.workspace;
+    // Settings are only shown to admins; a stale Home of someone who lost the right says so and refreshes.
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: pick.user.id, slack: client }, CHANGE_CHANNEL);
+    if (refused) await client.views.open({ trigger_id: pick.trigger_id, view: refused.modal() });
+    else {
       await ensureWorkspace(db, workspace);
       await setNotifyChannel(db, workspaceId(workspace), pick.actions[0].selected_conversation ?? null);
       ctx.logger.info(
@@ -123,14 +127,18 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
-      : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: press.user.id, slack: client }, MAP_PEOPLE);
+    const view =
+      refused?.modal() ??
+      userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode });
     await client.views.open({ trigger_id: press.trigger_id, view });
   });
 
-  app.view('home_user_mapping', async ({ ack, body, client, context }) => {
+  app.view('home_user_mapping', async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
+    const session = await openSession(ctx, context);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: submission.user.id, slack: client }, MAP_PEOPLE);
+    if (refused) return ack(refused.onSubmission(view, 'mapping_user'));
     const form = FormState.from(submission.view.state.values);
     const slackUser = form.user('mapping_user');
     const pivotalId = form.text('mapping_pivotal');
@@ -139,8 +147,6 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
       errors.mapping_pivotal =
         'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id)))
-      errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
     await ack();
     const workspace = workspaceFromContext(context);
@@ -152,29 +158,36 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? webhookSecretModal({
-          path: webhookPathFor(session.workspaceId),
-          configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext),
-          mode: session.mode,
-        })
-      : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: press.user.id, slack: client }, SET_UP_WEBHOOKS);
+    const view =
+      refused?.modal() ??
+      webhookSecretModal({
+        path: webhookPathFor(session.workspaceId),
+        configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext),
+        mode: session.mode,
+      });
     await client.views.open({ trigger_id: press.trigger_id, view });
   });
 
-  app.view('home_webhook_secret', async ({ ack, body, client, context }) => {
+  app.view('home_webhook_secret', async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
+    const session = await openSession(ctx, context);
+    const refused = await refuseUnlessAdmin(
+      ctx,
+      session,
+      { userId: submission.user.id, slack: client },
+      SET_UP_WEBHOOKS,
+    );
+    if (refused) return ack(refused.onSubmission(view, 'webhook_secret'));
     const secret = FormState.from(submission.view.state.values).text('webhook_secret');
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
     const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);
-    let problem = secret
+    const problem = secret
       ? webhookSecretProblem(secret)
       : configured
         ? undefined
         : "Paste the endpoint's signing secret from Pivotal (it starts with `whsec_`).";
-    if (!(await ctx.permissions.isAdmin(client, ws, submission.user.id)))
-      problem = 'Only a workspace admin can set up webhooks.';
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);
@@ -188,16 +201,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
     const access = await openSequenceEditor(ctx, session, { userId: press.user.id, slack: client });
-    const view = access.ok
-      ? sequenceEditorModal(access.data, session.mode)
-      : noticeModal('Phase sequence', [
-          ...testKeyLabelBlock(session.mode),
-          { type: 'section', text: mrkdwn(access.refusal) },
-        ]);
+    const view = access.ok ? sequenceEditorModal(access.data, session.mode) : access.refusal.modal();
     await client.views.open({ trigger_id: press.trigger_id, view });
   });
-
-  async function adminOnly(client: WebClient, ws: string, what: string, mode: 'live' | 'test' | null) {
-    return adminOnlyModal(adminOnlyMessage({ what, admins: await ctx.permissions.admins(client, ws), mode }));
-  }
 }

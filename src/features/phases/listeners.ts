@@ -198,7 +198,7 @@ export function registerPhases(app: SlackListeners, ctx: AppContext, router: Com
       const session = await openSession(ctx, context);
       const access = await openSequenceEditor(ctx, session, { userId: body.user_id, slack: client });
       if (!access.ok) {
-        await ack(ephemeral(access.refusal, session.mode));
+        await ack(access.refusal.message());
         return;
       }
       await ack();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { getCleanupJob, cleanupCounts, setCleanupView } from '../../store/test-record-cleanup.js';
-import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
+import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import type { FeatureLifecycle } from '../index.js';
 import { openSession, type Session } from '../shared/session.js';
 import { TestRecordsRunner } from './runner.js';
@@ -16,6 +16,8 @@ const Submission = z.object({
   view: z.object({ private_metadata: z.string().optional() }),
 });
 
+const REMOVE = 'remove test records';
+
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
 
@@ -26,17 +28,16 @@ const LIVE_KEY_REFUSAL =
 export function registerTestRecords(app: SlackListeners, ctx: AppContext): FeatureLifecycle {
   const runner = new TestRecordsRunner(ctx);
 
-  async function adminOnly(client: WebClient, session: Session) {
-    const admins = await ctx.permissions.admins(client, session.workspaceId);
-    return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
-  }
+  const refusal = (client: WebClient, session: Session, userId: string) =>
+    refuseUnlessAdmin(ctx, session, { userId, slack: client }, REMOVE);
 
   app.action(TEST_RECORDS_OPEN, async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))) {
-      await client.views.open({ trigger_id: press.trigger_id, view: await adminOnly(client, session) });
+    const refused = await refusal(client, session, press.user.id);
+    if (refused) {
+      await client.views.open({ trigger_id: press.trigger_id, view: refused.modal() });
       return;
     }
     if (session.mode !== 'test') {
@@ -61,12 +62,11 @@ export function registerTestRecords(app: SlackListeners, ctx: AppContext): Featu
     runner.kick(session.workspaceId);
   });
 
-  app.view(TEST_RECORDS_CONFIRM, async ({ ack, body, client, context }) => {
+  app.view(TEST_RECORDS_CONFIRM, async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
     const session = await openSession(ctx, context);
-    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, submission.user.id))) {
-      return ack({ response_action: 'update', view: await adminOnly(client, session) });
-    }
+    const refused = await refusal(client, session, submission.user.id);
+    if (refused) return ack(refused.onSubmission(view));
     const jobId = parseJobId(submission.view.private_metadata);
     const outcome = await confirmCleanup(ctx, session, jobId ? await getCleanupJob(ctx.store.db, jobId) : undefined);
     if (outcome.kind === 'stale')
