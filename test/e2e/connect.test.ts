@@ -388,6 +388,14 @@ describe('rotating the key', () => {
     expect(holdsKey(JSON.stringify(pending), otherKey)).toBe(false);
 
     const confirmView = echoViewWithState({ id: modal.id, view: answer.view! });
+    // Someone who is no admin confirming (a forged or passed-on modal): the confirmation has no input
+    // to mark, so the refusal takes its place, and the switch still waits.
+    const refused = (await h.submit(confirmView, { user: CSM })).json as ModalAnswer;
+    expect(refused.response_action).toBe('update');
+    expect(visibleText(refused.view?.blocks)).toContain(
+      `Only a workspace admin can switch the Pivotal organization. Ask <@${LISTED.id}> or <@${ADMIN.id}>.`,
+    );
+    expect((await row())?.pivotal_org_id).toBe(h.orgId);
     const confirmed = (await h.submit(confirmView, { user: ADMIN })).json as ModalAnswer;
     expect(confirmed.response_action).toBe('update');
     expect(visibleText(confirmed.view?.blocks)).toContain(
