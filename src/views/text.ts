@@ -36,3 +36,13 @@ export function plain(text: string, max: number = LIMITS.sectionText) {
 export function mrkdwn(text: string, max: number = LIMITS.sectionText) {
   return { type: 'mrkdwn' as const, text: truncate(text || ' ', max) };
 }
+
+/** Slack escapes `&`, `<` and `>` in command text (`should_escape`); a name is typed without them. */
+export function commandText(args: string): string {
+  return args.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+}
+
+/** `code` formatting for a value people typed, safe in mrkdwn. */
+export function quoted(text: string, max = 80): string {
+  return `\`${escapeMrkdwn(truncate(text, max)).replace(/`/g, "'")}\``;
+}

@@ -258,8 +258,9 @@ describe('who may connect', () => {
     const opened = h.slack.callsTo('views.open').length;
     const reply = await replyTo(await h.command('connect', { user: CSM }));
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toContain('Only Slack workspace admins and owners');
-    expect(reply.text).toContain(`<@${LISTED.id}> or <@${ADMIN.id}>`);
+    expect(reply.text).toContain(`Only a workspace admin can connect Pivotal. Ask <@${LISTED.id}> or <@${ADMIN.id}>.`);
+    // Operator detail (where the admins come from) is for the log, not for people.
+    expect(reply.text).not.toContain('PIVOTAL_ADMIN_SLACK_IDS');
     expect(h.slack.callsTo('views.open')).toHaveLength(opened);
   });
 
@@ -274,9 +275,11 @@ describe('who may connect', () => {
     const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: h.newKey('live') } })), {
       user: CSM,
     });
-    const answer = res.json as ModalAnswer;
-    expect(answer.response_action).toBe('update');
-    expect(visibleText(answer.view?.blocks)).toContain('Only Slack workspace admins and owners');
+    // The modal stays open with the refusal under the key field (plain text, so no mentions).
+    expect(res.json).toEqual({
+      response_action: 'errors',
+      errors: { api_key: 'Only a workspace admin can connect Pivotal.' },
+    });
     expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();
   });
 
@@ -335,7 +338,7 @@ describe('who may connect', () => {
     );
     await h.idle();
     expect(visibleText(h.slack.callsTo('views.open')[homeOpened]?.args.view)).toContain(
-      'Only Slack workspace admins and owners',
+      `Only a workspace admin can connect Pivotal. Ask <@${LISTED.id}> or <@${ADMIN.id}>.`,
     );
   });
 });
@@ -385,6 +388,14 @@ describe('rotating the key', () => {
     expect(holdsKey(JSON.stringify(pending), otherKey)).toBe(false);
 
     const confirmView = echoViewWithState({ id: modal.id, view: answer.view! });
+    // Someone who is no admin confirming (a forged or passed-on modal): the confirmation has no input
+    // to mark, so the refusal takes its place, and the switch still waits.
+    const refused = (await h.submit(confirmView, { user: CSM })).json as ModalAnswer;
+    expect(refused.response_action).toBe('update');
+    expect(visibleText(refused.view?.blocks)).toContain(
+      `Only a workspace admin can switch the Pivotal organization. Ask <@${LISTED.id}> or <@${ADMIN.id}>.`,
+    );
+    expect((await row())?.pivotal_org_id).toBe(h.orgId);
     const confirmed = (await h.submit(confirmView, { user: ADMIN })).json as ModalAnswer;
     expect(confirmed.response_action).toBe('update');
     expect(visibleText(confirmed.view?.blocks)).toContain(

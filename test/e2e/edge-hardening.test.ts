@@ -156,8 +156,7 @@ describe('PIVOTAL_ADMIN_SLACK_IDS with OAuth distribution', () => {
     const reply = h.slack.responseUrlPosts.find((p) => p.id === asCsm.responseUrlId)?.body as
       | { text: string }
       | undefined;
-    expect(reply?.text).toContain('Only Slack workspace admins and owners');
-    expect(reply?.text).toContain(`<@${ADMIN.id}>`);
+    expect(reply?.text).toContain(`Only a workspace admin can connect Pivotal. Ask <@${ADMIN.id}>.`);
     expect(reply?.text).not.toContain(`<@${CSM.id}>`);
     expect(h.slack.callsTo('views.open')).toHaveLength(opened);
 

@@ -166,9 +166,9 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
       echoViewWithState(modal, { mapping_user: { user: { type: 'users_select', selected_user: ADMIN.id } } }),
       { user: CSM },
     );
-    expect(res.json).toMatchObject({
+    expect(res.json).toEqual({
       response_action: 'errors',
-      errors: { mapping_user: expect.stringContaining('Only a workspace admin') },
+      errors: { mapping_user: 'Only a workspace admin can map Slack people to Pivotal users.' },
     });
   });
 
@@ -194,6 +194,41 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(row.notify_channel).toBe('C0OTHER01');
   });
 
+  it('tells someone who lost admin rights, on a Home still showing the settings, and changes nothing', async () => {
+    const adminHome = await openHome(h, ADMIN);
+    h.slack.homeViews.set(CSM.id, adminHome);
+    const opened = h.slack.callsTo('views.open').length;
+    const pick = {
+      action_id: 'home_notify_channel',
+      block_id: 'home_settings_channel',
+      type: 'conversations_select',
+      selected_conversation: 'C0STALE01',
+    };
+    await pressOnHome(h, CSM, pick);
+    for (const open of [
+      { action_id: 'home_user_mapping_open', value: '' },
+      { action_id: 'home_webhook_open', value: '' },
+    ]) {
+      h.slack.homeViews.set(CSM.id, adminHome);
+      await pressOnHome(h, CSM, open);
+    }
+    const refusals = h.slack
+      .callsTo('views.open')
+      .slice(opened)
+      .map((c) => visibleText((c.args.view as { blocks: unknown[] }).blocks));
+    expect(refusals).toEqual([
+      expect.stringContaining(`Only a workspace admin can change where onboarding updates go. Ask <@${ADMIN.id}>.`),
+      expect.stringContaining(`Only a workspace admin can map Slack people to Pivotal users. Ask <@${ADMIN.id}>.`),
+      expect.stringContaining(`Only a workspace admin can set up Pivotal webhooks. Ask <@${ADMIN.id}>.`),
+    ]);
+    const row = await h.app.ctx.store.db
+      .selectFrom('workspaces')
+      .select('notify_channel')
+      .where('id', '=', TEAM.id)
+      .executeTakeFirstOrThrow();
+    expect(row.notify_channel).not.toBe('C0STALE01');
+  });
+
   it('opens the contact modal from a row and the phase editor from the settings', async () => {
     const home = await openHome(h, ADMIN);
     const contact = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements[1];
@@ -205,7 +240,9 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(calls).toHaveLength(opened + 2);
     expect(JSON.stringify(calls.at(-1)!.args.view)).toContain('Before getting started');
     await pressOnHome(h, CSM, { action_id: 'phases_open', value: '' });
-    expect(JSON.stringify(h.slack.callsTo('views.open').at(-1)!.args.view)).toContain('Only workspace admins');
+    expect(JSON.stringify(h.slack.callsTo('views.open').at(-1)!.args.view)).toContain(
+      `Only a workspace admin can edit the phase list. Ask <@${ADMIN.id}>.`,
+    );
   });
 
   it('opens the move modal for a row from its Move phase button', async () => {

@@ -42,8 +42,19 @@ describe('/pivotal phases', () => {
   it('is for admins only', async () => {
     const res = await h.command('phases', { user: CSM });
     expect((res.json as { text: string }).text).toContain(
-      `Only workspace admins can edit the phase list. Ask <@${ADMIN.id}>`,
+      `Only a workspace admin can edit the phase list. Ask <@${ADMIN.id}>.`,
     );
+  });
+
+  it('refuses an edit submitted by someone who is not an admin, under the list, and saves nothing', async () => {
+    const editor = await openEditor();
+    const before = await loadPhaseSequence(h.app.ctx.store.db, WORKSPACE);
+    const { answer } = await submitView(h, editor, { active: typed('kickoff = Kickoff') }, CSM);
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: { active: 'Only a workspace admin can edit the phase list.' },
+    });
+    expect(await loadPhaseSequence(h.app.ctx.store.db, WORKSPACE)).toEqual(before);
   });
 
   it('shows the sequence, and the phase strings in use that it does not list', async () => {

@@ -154,7 +154,7 @@ describe('/pivotal move', () => {
     const refused = await submitView(h, csmForm, { phase: select('launch') }, CSM);
     expect(refused.answer).toEqual({
       response_action: 'errors',
-      errors: { phase: expect.stringContaining('Only workspace admins can skip ahead to Launch') },
+      errors: { phase: expect.stringContaining('Only a workspace admin can skip ahead to Launch') },
     });
     expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
 

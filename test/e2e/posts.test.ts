@@ -197,7 +197,7 @@ describe('/pivotal channel', () => {
     const refused = await h.command('channel <#C0OTHER01|other>', { user: CSM });
     await h.idle();
     expect(h.slack.responseUrlPosts.find((p) => p.id === refused.responseUrlId)?.body.text).toContain(
-      `Only workspace admins can change where onboarding updates go. Ask <@${ADMIN.id}>`,
+      `Only a workspace admin can change where onboarding updates go. Ask <@${ADMIN.id}>.`,
     );
   });
 

@@ -329,13 +329,17 @@ describe('Remove test records is refused', () => {
     h.pivotal.resetRequests();
     await pressOpen(h, CSM);
     await h.idle();
-    expect(openedWith(h)).toContain('can remove test records');
+    expect(openedWith(h)).toContain(`Only a workspace admin can remove test records. Ask <@${ADMIN.id}>.`);
     expect(await h.app.ctx.store.db.selectFrom('test_cleanup_jobs').selectAll().execute()).toEqual([]);
 
     // A confirmation forged for a real job is refused too.
     const confirm = await confirmation(h, await pressOpen(h, ADMIN));
     const res = await h.submit(echoViewWithState(confirm, {}), { user: CSM });
-    expect(textOf((res.json as { view: { blocks: unknown } }).view.blocks)).toContain('can remove test records');
+    // The confirmation has no input to mark, so the refusal takes its place.
+    expect((res.json as { response_action: string }).response_action).toBe('update');
+    expect(textOf((res.json as { view: { blocks: unknown } }).view.blocks)).toContain(
+      `Only a workspace admin can remove test records. Ask <@${ADMIN.id}>.`,
+    );
     await h.idle();
     expect(
       (await h.app.ctx.store.db.selectFrom('test_cleanup_jobs').select('status').executeTakeFirstOrThrow()).status,

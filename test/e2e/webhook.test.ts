@@ -187,7 +187,7 @@ describe('Pivotal webhooks', () => {
     });
     expect((await submit(SECRET, CSM)).json).toMatchObject({
       response_action: 'errors',
-      errors: { webhook_secret: expect.stringContaining('Only a workspace admin') },
+      errors: { webhook_secret: 'Only a workspace admin can set up Pivotal webhooks.' },
     });
     const saved = await submit(SECRET);
     expect(saved.status).toBe(200);

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { useNotifyChannel } from '../../notifications/channel-setup.js';
 import { isThreaded, setThreaded } from '../../notifications/post-store.js';
 import { workspaceChannel } from '../../notifications/routing.js';
-import { mentionList } from '../../security/permissions.js';
+import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { escapeMrkdwn, truncate } from '../../views/text.js';
 import type { Session } from '../shared/session.js';
 import type { Actor } from '../shared/actor.js';
@@ -110,12 +110,8 @@ export async function runChannelCommand(
 ): Promise<ChannelOutcome> {
   if (cmd.kind === 'invalid') return { text: cmd.problem };
   if (cmd.kind === 'show') return { text: await describeSetup(ctx, session) };
-  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
-    const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
-    return {
-      text: `:lock: Only workspace admins can change where onboarding updates go. Ask ${mentionList(admins)}.\n${await describeSetup(ctx, session)}`,
-    };
-  }
+  const refused = await refuseUnlessAdmin(ctx, session, actor, 'change where onboarding updates go');
+  if (refused) return { text: `${refused.text}\n${await describeSetup(ctx, session)}` };
   const db = ctx.store.db;
   const ws = session.workspaceId;
   const now = ctx.now().toISOString();

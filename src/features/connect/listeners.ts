@@ -13,6 +13,8 @@ import type { SlackClients } from '../../slack/clients.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { EphemeralMessage } from '../../views/ephemeral.js';
+import { FormState } from '../../views/form-values.js';
 import { explainToPerson } from '../shared/explain-to-person.js';
 import { openSession } from '../shared/session.js';
 import { reportModeMismatch } from './mode-check.js';
@@ -29,7 +31,6 @@ import {
   submitKey,
 } from './service.js';
 import {
-  adminOnlyModal,
   connectedView,
   connectModal,
   CONNECT_CALLBACK,
@@ -38,7 +39,6 @@ import {
   DISCONNECT_CONFIRM_ACTION,
   disconnectPlanMessage,
   disconnectResultMessage,
-  KEY_ACTION,
   KEY_BLOCK,
   statusMessage,
   switchConfirmView,
@@ -49,7 +49,6 @@ import {
   type Message,
 } from './views.js';
 
-const KeyValues = z.object({ [KEY_BLOCK]: z.object({ [KEY_ACTION]: z.object({ value: z.string().nullish() }) }) });
 const SwitchMetadata = z.object({ switchId: z.string().min(1) });
 const ActionBody = z.object({
   trigger_id: z.string(),
@@ -62,8 +61,8 @@ const EventBody = z.object({ event_time: z.number().optional() });
 const CONNECT = 'connect Pivotal';
 const DISCONNECT = 'disconnect Pivotal';
 
-function ephemeral(message: Message) {
-  return { response_type: 'ephemeral' as const, replace_original: false, ...message };
+function ephemeral(message: Message): EphemeralMessage {
+  return { response_type: 'ephemeral', replace_original: false, ...message };
 }
 
 /**
@@ -100,12 +99,12 @@ function connectCommand(ctx: AppContext): Subcommand {
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, state] = await Promise.all([
+      const [refusal, state] = await Promise.all([
         requireAdmin(ctx, client, workspace, body.user_id, CONNECT),
         connectionState(ctx, workspace),
       ]);
-      if (!gate.admin) {
-        await respond(ephemeral(gate.message));
+      if (refusal) {
+        await respond(refusal.message());
         return;
       }
       await client.views.open({ trigger_id: body.trigger_id, view: connectModal(state) });
@@ -118,15 +117,15 @@ function connectOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
-    const [gate, state] = await Promise.all([
+    const [refusal, state] = await Promise.all([
       requireAdmin(ctx, client, workspace, action.user.id, CONNECT),
       connectionState(ctx, workspace),
     ]);
     const inModal = action.view?.type === 'modal';
-    if (!gate.admin) {
-      if (action.container.type === 'message') await respond(ephemeral(gate.message));
-      else if (inModal) await client.views.push({ trigger_id: action.trigger_id, view: adminOnlyModal(gate.message) });
-      else await client.views.open({ trigger_id: action.trigger_id, view: adminOnlyModal(gate.message) });
+    if (refusal) {
+      if (action.container.type === 'message') await respond(refusal.message());
+      else if (inModal) await client.views.push({ trigger_id: action.trigger_id, view: refusal.modal() });
+      else await client.views.open({ trigger_id: action.trigger_id, view: refusal.modal() });
       return;
     }
     // Over an open modal a new one must be pushed onto its stack.
@@ -138,13 +137,12 @@ function connectOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
 function keySubmitted(ctx: AppContext, clients: SlackClients): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, body.user.id, CONNECT);
-    if (!gate.admin) {
-      await ack({ response_action: 'update', view: adminOnlyModal(gate.message) });
+    const refusal = await requireAdmin(ctx, client, workspace, body.user.id, CONNECT);
+    if (refusal) {
+      await ack(refusal.onSubmission(view, KEY_BLOCK));
       return;
     }
-    const values = KeyValues.safeParse(view.state.values);
-    const pasted = values.success ? (values.data[KEY_BLOCK][KEY_ACTION].value ?? '') : '';
+    const pasted = FormState.from(view.state.values).rawText(KEY_BLOCK);
     const result = await submitKey(ctx, { workspace, userId: body.user.id, pasted });
     if (result.kind === 'invalid') await ack({ response_action: 'errors', errors: { [KEY_BLOCK]: result.problem } });
     else if (result.kind === 'confirm-switch')
@@ -162,9 +160,9 @@ function switchConfirmed(
 ): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ ack, body, view, client, context }) => {
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, body.user.id, 'switch the Pivotal organization');
-    if (!gate.admin) {
-      await ack({ response_action: 'update', view: adminOnlyModal(gate.message) });
+    const refusal = await requireAdmin(ctx, client, workspace, body.user.id, 'switch the Pivotal organization');
+    if (refusal) {
+      await ack(refusal.onSubmission(view));
       return;
     }
     // Metadata that does not parse names no pending switch, which reads as an expired one.
@@ -224,12 +222,12 @@ function disconnectCommand(ctx: AppContext): Subcommand {
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
-      const [gate, plan] = await Promise.all([
+      const [refusal, plan] = await Promise.all([
         requireAdmin(ctx, client, workspace, body.user_id, DISCONNECT),
         planDisconnect(ctx, workspace),
       ]);
-      if (!gate.admin) {
-        await respond(ephemeral(gate.message));
+      if (refusal) {
+        await respond(refusal.message());
         return;
       }
       await respond(ephemeral(disconnectPlanMessage(plan)));
@@ -242,9 +240,9 @@ function disconnectConfirmed(ctx: AppContext): Middleware<SlackActionMiddlewareA
     await ack();
     const action = ActionBody.parse(body);
     const workspace = workspaceFromContext(context);
-    const gate = await requireAdmin(ctx, client, workspace, action.user.id, DISCONNECT);
-    if (!gate.admin) {
-      await respond(ephemeral(gate.message));
+    const refusal = await requireAdmin(ctx, client, workspace, action.user.id, DISCONNECT);
+    if (refusal) {
+      await respond(refusal.message());
       return;
     }
     const result = await disconnect(ctx, workspace, action.actions[0]!.value ?? '');

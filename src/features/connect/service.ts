@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
+import { type AdminRefusal, refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { keyDisplayPrefix, type Identity } from '../../pivotal/index.js';
 import { createInstallationStore } from '../../store/installation-store.js';
 import type { Db } from '../../store/database.js';
@@ -18,7 +19,6 @@ import type { Session } from '../shared/session.js';
 import { cleanPastedKey, keyCheckProblem } from './key-input.js';
 import { createPendingSwitch, discardPendingSwitches, takePendingSwitch } from './pending-switches.js';
 import {
-  adminOnlyMessage,
   notConnectedMessage,
   type CheckedKey,
   type ConnectionState,
@@ -62,12 +62,9 @@ export async function requireConnection(
   return { connected: false, message: notConnectedMessage({ isAdmin, admins }) };
 }
 
-export type AdminRequirement = { admin: true } | { admin: false; message: Message };
-
 /**
- * Who may connect, rotate, disconnect and change settings. Everyone else gets
- * `message`, naming who can: show it ephemeral, or as `adminOnlyModal(message)` where a modal answers.
- * `what` completes "Only … can …", e.g. "change the notification channel".
+ * Who may connect, rotate and disconnect: null for an admin, else the refusal naming whom to ask
+ * (src/security/admin-guard.ts). `what` completes "Only a workspace admin can …".
  */
 export async function requireAdmin(
   ctx: AppContext,
@@ -75,13 +72,14 @@ export async function requireAdmin(
   workspace: WorkspaceRef,
   userId: string,
   what: string,
-): Promise<AdminRequirement> {
-  if (await ctx.permissions.isAdmin(client, workspaceId(workspace), userId)) return { admin: true };
-  const [admins, state] = await Promise.all([
-    ctx.permissions.admins(client, workspaceId(workspace)),
-    connectionState(ctx, workspace),
-  ]);
-  return { admin: false, message: adminOnlyMessage({ what, admins, mode: state?.mode ?? null }) };
+): Promise<AdminRefusal | null> {
+  const state = await connectionState(ctx, workspace);
+  return refuseUnlessAdmin(
+    ctx,
+    { workspaceId: workspaceId(workspace), mode: state?.mode ?? null },
+    { userId, slack: client },
+    what,
+  );
 }
 
 // ——— state ———

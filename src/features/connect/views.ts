@@ -48,8 +48,6 @@ export interface Message {
 
 export type AttentionFields = Pick<WorkspaceRow, 'needs_attention' | 'attention_since' | 'pivotal_key_prefix'>;
 
-const ADMIN_RULE = 'Slack workspace admins and owners, and the people listed in `PIVOTAL_ADMIN_SLACK_IDS`,';
-
 function attentionFields(state: ConnectionState): AttentionFields {
   return {
     needs_attention: state.needsAttention,
@@ -146,24 +144,6 @@ export function notConnectedBlocks(opts: { isAdmin: boolean; admins: readonly st
 
 export function notConnectedMessage(opts: { isAdmin: boolean; admins: readonly string[] }): Message {
   return { text: 'This Slack workspace is not connected to Pivotal yet.', blocks: notConnectedBlocks(opts) };
-}
-
-/** Everyone who is not an admin, whatever they tried: who may, and whom to ask. */
-export function adminOnlyMessage(opts: { what: string; admins: readonly string[]; mode: KeyMode | null }): Message {
-  const text = `Only ${ADMIN_RULE} can ${opts.what}. Ask ${mentionList(opts.admins)}.`;
-  return {
-    text: `${testKeyPrefix(opts.mode)}${text}`,
-    blocks: [...testKeyLabelBlock(opts.mode), section(`:lock: ${text}`)],
-  };
-}
-
-export function adminOnlyModal(message: Message): ModalView {
-  return {
-    type: 'modal',
-    title: plain('Pivotal', LIMITS.modalTitle),
-    close: plain('Close', LIMITS.modalTitle),
-    blocks: message.blocks,
-  };
 }
 
 export function connectModal(current: ConnectionState | null): ModalView {

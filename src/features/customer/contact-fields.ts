@@ -1,7 +1,8 @@
 import type { InputBlock } from '@slack/types';
 import { z } from 'zod';
 import type { ContactCreate } from '../../pivotal/index.js';
-import { textInput, type Choice, type FieldErrors, type FormState } from './forms.js';
+import { textInput } from '../../views/inputs.js';
+import type { Choice, FieldErrors, FormState } from '../../views/form-values.js';
 
 /** The contact inputs, shared by the onboard modal and the contact modal. */
 export const CONTACT_BLOCKS = { name: 'contact_name', email: 'contact_email', title: 'contact_title' } as const;

@@ -12,7 +12,9 @@ import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
 import { openSession } from '../shared/session.js';
 import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contact-fields.js';
-import { FormState, ViewStateValues, commandText, noticeModal } from './forms.js';
+import { FormState, ViewStateValues } from '../../views/form-values.js';
+import { commandText } from '../../views/text.js';
+import { noticeModal } from '../../views/banners.js';
 import { CUSTOMER_PICK, SUGGESTION_BUDGET_MS, customerChoice, searchCustomers, suggestionOptions } from './search.js';
 import { addContact, contactFormCustomer, customerCardById, lookupCustomer } from './service.js';
 import {

@@ -5,7 +5,8 @@ import { findCustomers, upsertCustomer } from '../../store/read-model.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
 import { LIMITS, plain, truncate } from '../../views/text.js';
 import type { Session } from '../shared/session.js';
-import { option, type Choice } from './forms.js';
+import { option } from '../../views/inputs.js';
+import type { Choice } from '../../views/form-values.js';
 
 /** The customer picker of every modal; one options listener answers them all. */
 export const CUSTOMER_PICK = 'customer_pick';

@@ -23,7 +23,7 @@ import type { RmCustomerRow } from '../../store/schema-domain.js';
 import { explainToPerson } from '../shared/explain-to-person.js';
 import type { Session } from '../shared/session.js';
 import { contactBlockForField, contactBody, CONTACT_BLOCKS, type ContactData } from './contact-fields.js';
-import type { FieldErrors } from './forms.js';
+import type { FieldErrors } from '../../views/form-values.js';
 import { searchCustomers } from './search.js';
 import { CONTACT_CUSTOMER_BLOCK } from './contact-fields.js';
 import {
@@ -33,6 +33,7 @@ import {
   type CardOnboarding,
   type ContactAdded,
   type CustomerCard,
+  type CustomerLookup,
 } from './views.js';
 
 /** `/pivotal customer` answers through response_url after the ack, so Pivotal gets longer than for options. */
@@ -48,11 +49,6 @@ const LOOKUP_BUDGET_MS = 8_000;
 export function writeKey(scope: string, body: unknown): string {
   return `${scope}:${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)}`;
 }
-
-export type CustomerLookup =
-  | { kind: 'none'; pivotalProblem?: string }
-  | { kind: 'many'; rows: CardCustomer[]; more: boolean; fromPivotal: boolean }
-  | { kind: 'one'; card: CustomerCard };
 
 /**
  * `/pivotal customer <query>`: from the read model (`localOnly`, fast enough to answer in the ack), or

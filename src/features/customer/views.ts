@@ -1,8 +1,9 @@
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
+import type { EphemeralMessage } from '../../views/ephemeral.js';
 import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
-import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
+import { LIMITS, escapeMrkdwn, mrkdwn, plain, quoted, truncate } from '../../views/text.js';
 import {
   CONTACT_CALLBACK,
   CONTACT_CUSTOMER_BLOCK,
@@ -11,10 +12,11 @@ import {
   contactFieldBlocks,
   type ContactFormValues,
 } from './contact-fields.js';
-import { banner, checkbox, quoted, withFieldErrors, type FieldErrors } from './forms.js';
+import { banner, withFieldErrors } from '../../views/banners.js';
+import { checkbox } from '../../views/inputs.js';
+import type { FieldErrors } from '../../views/form-values.js';
 import { customerPickElement } from './search.js';
 import { moveButton } from '../../notifications/post-views.js';
-import type { CustomerLookup } from './service.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 
 export const CARD_ACTIONS = {
@@ -26,13 +28,6 @@ export const CARD_ACTIONS = {
 /** Message blocks are capped at 50; the card keeps well inside with this many onboardings. */
 const CARD_ONBOARDINGS = 10;
 export const PICK_LIST_SIZE = 10;
-
-export interface EphemeralMessage {
-  response_type: 'ephemeral';
-  replace_original?: boolean;
-  text: string;
-  blocks: KnownBlock[];
-}
 
 export interface CardCustomer {
   id: string;
@@ -63,6 +58,12 @@ export interface CustomerCard {
   primary: CardContact | null;
   onboardings: CardOnboarding[];
 }
+
+/** What `/pivotal customer <query>` found: nothing, a list to pick from, or one customer's card. */
+export type CustomerLookup =
+  | { kind: 'none'; pivotalProblem?: string }
+  | { kind: 'many'; rows: CardCustomer[]; more: boolean; fromPivotal: boolean }
+  | { kind: 'one'; card: CustomerCard };
 
 /** "Jul 15, 2026 (in 12 days)", or "No target". */
 export function describeTarget(target: string | null, now: Date): string {

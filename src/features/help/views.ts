@@ -1,14 +1,8 @@
-import type { KnownBlock } from '@slack/types';
+import type { EphemeralMessage } from '../../views/ephemeral.js';
 import type { Subcommand } from '../../slack/command-router.js';
 import { escapeMrkdwn } from '../../views/text.js';
 
-export interface HelpMessage {
-  response_type: 'ephemeral';
-  text: string;
-  blocks: KnownBlock[];
-}
-
-export function helpMessage(commands: readonly Subcommand[], unknownWord?: string): HelpMessage {
+export function helpMessage(commands: readonly Subcommand[], unknownWord?: string): EphemeralMessage {
   const intro = unknownWord
     ? `I don't know \`${escapeMrkdwn(unknownWord).slice(0, 60)}\`. Here is what I can do:`
     : 'Here is what I can do:';

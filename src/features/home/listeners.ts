@@ -6,7 +6,6 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
@@ -16,24 +15,14 @@ import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
 import { getSyncState } from '../../sync/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { saveWebhookSecret, webhookSecretProblem } from '../../webhooks/secret.js';
-import { mrkdwn } from '../../views/text.js';
-import { testKeyLabelBlock } from '../../views/test-key-label.js';
-import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
-import { noticeModal } from '../customer/forms.js';
+import { refuseUnlessAdmin } from '../../security/admin-guard.js';
+import { FormState } from '../../views/form-values.js';
 import { openSequenceEditor } from '../phase-sequence/sequence-service.js';
 import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
 import { userMappingModal, webhookSecretModal } from './views.js';
-
-/** The modal that tells a non-admin who can change a setting (the workspace's admins, named). */
-type AdminOnlyModal = (
-  client: WebClient,
-  ws: string,
-  what: string,
-  mode: 'live' | 'test' | null,
-) => Promise<ReturnType<typeof adminOnlyModal>>;
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -50,19 +39,17 @@ const ButtonPress = z.object({
 });
 const ChannelPick = z.object({
   user: User,
+  trigger_id: z.string(),
   actions: z.tuple([z.object({ selected_conversation: z.string().nullish() })]).rest(z.unknown()),
 });
 const Submission = z.object({
   user: User,
-  view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }),
+  view: z.object({ state: z.object({ values: z.unknown() }) }),
 });
-const MappingValues = z.object({
-  mapping_user: z.object({ user: z.object({ selected_user: z.string().nullish() }) }).optional(),
-  mapping_pivotal: z.object({ pivotal_id: z.object({ value: z.string().nullish() }) }).optional(),
-});
-const SecretValues = z.object({
-  webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional(),
-});
+
+const CHANGE_CHANNEL = 'change where onboarding updates go';
+const MAP_PEOPLE = 'map Slack people to Pivotal users';
+const SET_UP_WEBHOOKS = 'set up Pivotal webhooks';
 
 const PIVOTAL_USER_ID = /^\S{1,100}$/;
 
@@ -86,17 +73,13 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
   app.action('home_open_in_pivotal', async ({ ack }) => ack());
   app.action('home_notify_channel', notifyChannelPicked(ctx));
-  app.action('home_user_mapping_open', userMappingOpened(ctx, adminOnly));
+  app.action('home_user_mapping_open', userMappingOpened(ctx));
   app.view('home_user_mapping', userMappingSubmitted(ctx));
-  app.action('home_webhook_open', webhookSecretOpened(ctx, adminOnly));
+  app.action('home_webhook_open', webhookSecretOpened(ctx));
   app.view('home_webhook_secret', webhookSecretSubmitted(ctx));
 
   // "Edit phases" opens the `/pivotal phases` editor, whose submission that feature handles.
-  app.action('phases_open', phasesOpened(ctx, adminOnly));
-
-  async function adminOnly(client: WebClient, ws: string, what: string, mode: 'live' | 'test' | null) {
-    return adminOnlyModal(adminOnlyMessage({ what, admins: await ctx.permissions.admins(client, ws), mode }));
-  }
+  app.action('phases_open', phasesOpened(ctx));
 }
 
 function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_home_opened'>> {
@@ -153,9 +136,12 @@ function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareA
   return async ({ ack, body, client, context }) => {
     await ack();
     const pick = ChannelPick.parse(body);
-    const workspace = workspaceFromContext(context);
-    // Settings are only shown to admins; a stale Home of someone who lost the right just refreshes.
-    if (await ctx.permissions.isAdmin(client, workspaceId(workspace), pick.user.id)) {
+    const session = await openSession(ctx, context);
+    const workspace = session.workspace;
+    // Settings are only shown to admins; a stale Home of someone who lost the right says so and refreshes.
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: pick.user.id, slack: client }, CHANGE_CHANNEL);
+    if (refused) await client.views.open({ trigger_id: pick.trigger_id, view: refused.modal() });
+    else {
       await ensureWorkspace(db, workspace);
       await setNotifyChannel(db, workspaceId(workspace), pick.actions[0].selected_conversation ?? null);
       ctx.logger.info(
@@ -167,33 +153,35 @@ function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareA
   };
 }
 
-function userMappingOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+function userMappingOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
-      : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: press.user.id, slack: client }, MAP_PEOPLE);
+    const view =
+      refused?.modal() ??
+      userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode });
     await client.views.open({ trigger_id: press.trigger_id, view });
   };
 }
 
 function userMappingSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   const db = ctx.store.db;
-  return async ({ ack, body, client, context }) => {
+  return async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
-    const values = MappingValues.parse(submission.view.state.values);
-    const slackUser = values.mapping_user?.user.selected_user ?? null;
-    const pivotalId = values.mapping_pivotal?.pivotal_id.value?.trim() ?? '';
+    const session = await openSession(ctx, context);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: submission.user.id, slack: client }, MAP_PEOPLE);
+    if (refused) return ack(refused.onSubmission(view, 'mapping_user'));
+    const form = FormState.from(submission.view.state.values);
+    const slackUser = form.user('mapping_user');
+    const pivotalId = form.text('mapping_pivotal');
     const errors: Record<string, string> = {};
     if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
     if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
       errors.mapping_pivotal =
         'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id)))
-      errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
     await ack();
     const workspace = workspaceFromContext(context);
@@ -202,38 +190,45 @@ function userMappingSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareAr
   };
 }
 
-function webhookSecretOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+function webhookSecretOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? webhookSecretModal({
-          path: webhookPathFor(session.workspaceId),
-          configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext),
-          mode: session.mode,
-        })
-      : await adminOnly(client, session.workspaceId, 'set up Pivotal webhooks', session.mode);
+    const refused = await refuseUnlessAdmin(ctx, session, { userId: press.user.id, slack: client }, SET_UP_WEBHOOKS);
+    const view =
+      refused?.modal() ??
+      webhookSecretModal({
+        path: webhookPathFor(session.workspaceId),
+        configured: Boolean((await getSyncState(db, session.workspaceId))?.webhook_secret_ciphertext),
+        mode: session.mode,
+      });
     await client.views.open({ trigger_id: press.trigger_id, view });
   };
 }
 
 function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   const db = ctx.store.db;
-  return async ({ ack, body, client, context }) => {
+  return async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
-    const secret = SecretValues.parse(submission.view.state.values).webhook_secret?.secret.value?.trim() ?? '';
+    const session = await openSession(ctx, context);
+    const refused = await refuseUnlessAdmin(
+      ctx,
+      session,
+      { userId: submission.user.id, slack: client },
+      SET_UP_WEBHOOKS,
+    );
+    if (refused) return ack(refused.onSubmission(view, 'webhook_secret'));
+    const secret = FormState.from(submission.view.state.values).text('webhook_secret');
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
     const configured = Boolean((await getSyncState(db, ws))?.webhook_secret_ciphertext);
-    let problem = secret
+    const problem = secret
       ? webhookSecretProblem(secret)
       : configured
         ? undefined
         : "Paste the endpoint's signing secret from Pivotal (it starts with `whsec_`).";
-    if (!(await ctx.permissions.isAdmin(client, ws, submission.user.id)))
-      problem = 'Only a workspace admin can set up webhooks.';
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);
@@ -242,18 +237,13 @@ function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddleware
   };
 }
 
-function phasesOpened(ctx: AppContext, adminOnly: AdminOnlyModal): Middleware<SlackActionMiddlewareArgs> {
+function phasesOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
     const access = await openSequenceEditor(ctx, session, { userId: press.user.id, slack: client });
-    const view = access.ok
-      ? sequenceEditorModal(access.data, session.mode)
-      : noticeModal('Phase sequence', [
-          ...testKeyLabelBlock(session.mode),
-          { type: 'section', text: mrkdwn(access.refusal) },
-        ]);
+    const view = access.ok ? sequenceEditorModal(access.data, session.mode) : access.refusal.modal();
     await client.views.open({ trigger_id: press.trigger_id, view });
   };
 }

@@ -21,7 +21,8 @@ import {
   pickModal,
   savingModal,
 } from './move-views.js';
-import { MoveOpenBody, moveInput, parseSnapshot, selectedValue } from './payloads.js';
+import { MoveOpenBody, moveInput, parseSnapshot } from './payloads.js';
+import { FormState } from '../../views/form-values.js';
 
 function render(screen: MoveScreen, mode: KeyMode | null) {
   switch (screen.kind) {
@@ -122,7 +123,7 @@ function moveOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
 /** The onboarding picked among several that matched the command's words. */
 function movePicked(ctx: AppContext): ViewSubmitted {
   return async ({ ack, body, view, client, context }) => {
-    const onboardingId = selectedValue(view.state.values, MOVE_BLOCKS.pick);
+    const onboardingId = FormState.from(view.state.values).option(MOVE_BLOCKS.pick)?.value;
     if (!onboardingId) {
       await ack({ response_action: 'errors', errors: { [MOVE_BLOCKS.pick]: 'Pick the onboarding to move.' } });
       return;
@@ -144,7 +145,7 @@ function moveSubmitted(ctx: AppContext): ViewSubmitted {
       await ack({ response_action: 'update', view: messageModal(STALE_FORM, session.mode) });
       return;
     }
-    const input = moveInput(view.state.values);
+    const input = moveInput(FormState.from(view.state.values));
     const actor = { userId: body.user.id, slack: client };
     const check = await checkSubmission(ctx, session, actor, snapshot, input);
     if (!check.ok) {

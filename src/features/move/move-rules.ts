@@ -98,7 +98,7 @@ export function checkMove(
     } else if (shown.state !== 'active') {
       errors.phase = `This onboarding is ${stateName(shown.state).toLowerCase()}: phases only move while it is active. Resume it first (set State to Active and save), then move the phase.`;
     } else if (direction === 'skip' && !opts.isAdmin) {
-      errors.phase = `Only workspace admins can skip ahead to ${to}. Advance one phase at a time, or ask an admin.`;
+      errors.phase = `Only a workspace admin can skip ahead to ${to}. Advance one phase at a time, or ask an admin.`;
     } else {
       plan.phase = {
         from: shown.phase,

@@ -1,38 +1,15 @@
 import { z } from 'zod';
 import type { MoveInput } from './move-rules.js';
-import { INPUT_ACTION, MOVE_BLOCKS, type MoveSnapshot } from './move-views.js';
+import type { FormState } from '../../views/form-values.js';
+import { MOVE_BLOCKS, type MoveSnapshot } from './move-views.js';
 
-/** Slack's `view.state.values` for the inputs these modals use; each block holds one element under INPUT_ACTION. */
-const element = <T extends z.ZodType>(shape: T) => z.object({ [INPUT_ACTION]: shape }).optional();
-const selected = element(z.looseObject({ selected_option: z.looseObject({ value: z.string() }).nullish() }));
-const date = element(z.looseObject({ selected_date: z.string().nullish() }));
-const text = element(z.looseObject({ value: z.string().nullish() }));
-
-type Values = Record<string, Record<string, unknown>>;
-
-function pick<T>(schema: z.ZodType<T | undefined>, values: Values, block: string): T | undefined {
-  const parsed = schema.safeParse(values[block]);
-  return parsed.success ? parsed.data : undefined;
-}
-
-export function selectedValue(values: Values, block: string): string | undefined {
-  return pick(selected, values, block)?.[INPUT_ACTION]?.selected_option?.value ?? undefined;
-}
-
-export function dateValue(values: Values, block: string): string | undefined {
-  return pick(date, values, block)?.[INPUT_ACTION]?.selected_date ?? undefined;
-}
-
-export function textValue(values: Values, block: string): string | undefined {
-  return pick(text, values, block)?.[INPUT_ACTION]?.value ?? undefined;
-}
-
-export function moveInput(values: Values): MoveInput {
+/** What the move form holds, read by block id. A note left empty is no note. */
+export function moveInput(form: FormState): MoveInput {
   return {
-    toPhase: selectedValue(values, MOVE_BLOCKS.phase),
-    state: selectedValue(values, MOVE_BLOCKS.state),
-    target: dateValue(values, MOVE_BLOCKS.target),
-    text: textValue(values, MOVE_BLOCKS.note),
+    toPhase: form.option(MOVE_BLOCKS.phase)?.value,
+    state: form.option(MOVE_BLOCKS.state)?.value,
+    target: form.date(MOVE_BLOCKS.target) ?? undefined,
+    text: form.rawText(MOVE_BLOCKS.note) || undefined,
   };
 }
 

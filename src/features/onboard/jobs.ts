@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import type { OnboardJobRow, OnboardJobStatus } from '../../store/schema-onboard.js';
 import type { WorkspaceRef } from '../../slack/workspace-ref.js';
-import type { FieldErrors } from '../customer/forms.js';
+import type { FieldErrors } from '../../views/form-values.js';
 import type { OnboardInput, Step } from './validation.js';
 
 /** What the result view shows of each record, kept with the job so it never depends on a later sync. */

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../../context.js';
 import { mrkdwn } from '../../views/text.js';
 import { requireConnection } from '../connect/service.js';
-import type { EphemeralMessage } from '../customer/views.js';
+import type { EphemeralMessage } from '../../views/ephemeral.js';
 import type { Session } from '../shared/session.js';
 import type { CommandArgs } from '../../slack/command-router.js';
 

@@ -11,7 +11,7 @@ import {
   type ContactData,
   type ContactFieldValues,
 } from '../customer/contact-fields.js';
-import type { Choice, FieldErrors, FormState } from '../customer/forms.js';
+import type { Choice, FieldErrors, FormState } from '../../views/form-values.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from '../../domain/slug.js';
 
 /** Block ids of the onboard modal; each input's action id is its block id. */

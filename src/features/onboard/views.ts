@@ -1,20 +1,11 @@
 import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
-import { LIMITS, escapeMrkdwn, mrkdwn, plain, truncate } from '../../views/text.js';
+import { LIMITS, escapeMrkdwn, mrkdwn, plain, quoted, truncate } from '../../views/text.js';
 import { contactFieldBlocks } from '../customer/contact-fields.js';
-import {
-  banner,
-  checkbox,
-  inputBlock,
-  option,
-  quoted,
-  sectionHeading,
-  staticSelect,
-  textInput,
-  withFieldErrors,
-  type FieldErrors,
-} from '../customer/forms.js';
+import { banner, withFieldErrors } from '../../views/banners.js';
+import { checkbox, inputBlock, option, sectionHeading, staticSelect, textInput } from '../../views/inputs.js';
+import type { FieldErrors } from '../../views/form-values.js';
 import { customerPickElement } from '../customer/search.js';
 import { customerLink, describeTarget } from '../customer/views.js';
 import type { ContactSummary, CustomerSummary, JobProblem, JobRecords, OnboardJob } from './jobs.js';

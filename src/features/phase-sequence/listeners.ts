@@ -2,8 +2,7 @@ import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from '@sla
 import type { AppContext } from '../../context.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
-import { ephemeral } from '../../views/ephemeral.js';
-import { textValue } from '../move/payloads.js';
+import { FormState } from '../../views/form-values.js';
 import { openSession } from '../shared/session.js';
 import { openSequenceEditor, saveSequenceEdit } from './sequence-service.js';
 import { SEQUENCE_BLOCKS, SEQUENCE_CALLBACK, sequenceEditorModal, sequenceSavedModal } from './sequence-views.js';
@@ -23,7 +22,7 @@ function phasesCommand(ctx: AppContext): Subcommand {
       const session = await openSession(ctx, context);
       const access = await openSequenceEditor(ctx, session, { userId: body.user_id, slack: client });
       if (!access.ok) {
-        await ack(ephemeral(access.refusal, session.mode));
+        await ack(access.refusal.message());
         return;
       }
       await ack();
@@ -35,10 +34,8 @@ function phasesCommand(ctx: AppContext): Subcommand {
 function sequenceSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
-    const edit = {
-      active: textValue(view.state.values, SEQUENCE_BLOCKS.active) ?? '',
-      archived: textValue(view.state.values, SEQUENCE_BLOCKS.archived) ?? '',
-    };
+    const form = FormState.from(view.state.values);
+    const edit = { active: form.rawText(SEQUENCE_BLOCKS.active), archived: form.rawText(SEQUENCE_BLOCKS.archived) };
     const result = await saveSequenceEdit(ctx, session, { userId: body.user.id, slack: client }, edit);
     if (!result.ok) await ack({ response_action: 'errors', errors: result.errors });
     else await ack({ response_action: 'update', view: sequenceSavedModal(result.phases, session.mode) });

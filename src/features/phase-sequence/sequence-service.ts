@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import { asciiWords } from '../../domain/slug.js';
-import { mentionList } from '../../security/permissions.js';
+import { type AdminRefusal, refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { loadPhaseSequence, savePhaseSequence } from '../../store/phases.js';
 import type { Session } from '../shared/session.js';
 
@@ -94,17 +94,17 @@ export interface EditorData {
   unlisted: string[];
 }
 
-export type EditorAccess = { ok: true; data: EditorData } | { ok: false; refusal: string };
+export type EditorAccess = { ok: true; data: EditorData } | { ok: false; refusal: AdminRefusal };
+
+const EDIT_PHASES = 'edit the phase list';
 
 export async function openSequenceEditor(
   ctx: AppContext,
   session: Session,
   actor: { userId: string; slack: WebClient },
 ): Promise<EditorAccess> {
-  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId))) {
-    const admins = await ctx.permissions.admins(actor.slack, session.workspaceId);
-    return { ok: false, refusal: `:lock: Only workspace admins can edit the phase list. Ask ${mentionList(admins)}.` };
-  }
+  const refusal = await refuseUnlessAdmin(ctx, session, actor, EDIT_PHASES);
+  if (refusal) return { ok: false, refusal };
   return { ok: true, data: await editorData(ctx, session.workspaceId) };
 }
 
@@ -122,8 +122,8 @@ export async function saveSequenceEdit(
   actor: { userId: string; slack: WebClient },
   edit: { active: string; archived: string },
 ): Promise<SequenceCheck> {
-  if (!(await ctx.permissions.isAdmin(actor.slack, session.workspaceId, actor.userId)))
-    return { ok: false, errors: { active: 'Only workspace admins can edit the phase list.' } };
+  const refusal = await refuseUnlessAdmin(ctx, session, actor, EDIT_PHASES);
+  if (refusal) return { ok: false, errors: { active: refusal.fieldText } };
   const saved = await loadPhaseSequence(ctx.store.db, session.workspaceId);
   const check = checkSequence(edit.active, edit.archived, saved);
   if (check.ok)

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { getCleanupJob, cleanupCounts, setCleanupView } from '../../store/test-record-cleanup.js';
-import { adminOnlyMessage, adminOnlyModal } from '../connect/views.js';
+import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { openSession, type Session } from '../shared/session.js';
 import type { TestRecordsRunner } from './runner.js';
 import { confirmCleanup, openCleanup } from './service.js';
@@ -16,8 +16,10 @@ const Submission = z.object({
   view: z.object({ private_metadata: z.string().optional() }),
 });
 
-/** The modal that tells a non-admin who can remove test records. */
-type AdminOnlyModal = (client: WebClient, session: Session) => Promise<ReturnType<typeof adminOnlyModal>>;
+const REMOVE = 'remove test records';
+
+/** A refusal when the person is no admin; nothing when they are. */
+type AdminRefusal = (client: WebClient, session: Session, userId: string) => ReturnType<typeof refuseUnlessAdmin>;
 
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
@@ -27,26 +29,25 @@ const LIVE_KEY_REFUSAL =
  * records in Pivotal, asks to confirm the counts, then shows the removal as it goes.
  */
 export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner: TestRecordsRunner): void {
-  async function adminOnly(client: WebClient, session: Session) {
-    const admins = await ctx.permissions.admins(client, session.workspaceId);
-    return adminOnlyModal(adminOnlyMessage({ what: 'remove test records', admins, mode: session.mode }));
-  }
+  const refusal: AdminRefusal = (client, session, userId) =>
+    refuseUnlessAdmin(ctx, session, { userId, slack: client }, REMOVE);
 
-  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner, adminOnly));
-  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner, adminOnly));
+  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner, refusal));
+  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner, refusal));
 }
 
 function cleanupOpened(
   ctx: AppContext,
   runner: TestRecordsRunner,
-  adminOnly: AdminOnlyModal,
+  refusal: AdminRefusal,
 ): Middleware<SlackActionMiddlewareArgs> {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))) {
-      await client.views.open({ trigger_id: press.trigger_id, view: await adminOnly(client, session) });
+    const refused = await refusal(client, session, press.user.id);
+    if (refused) {
+      await client.views.open({ trigger_id: press.trigger_id, view: refused.modal() });
       return;
     }
     if (session.mode !== 'test') {
@@ -75,14 +76,13 @@ function cleanupOpened(
 function cleanupConfirmed(
   ctx: AppContext,
   runner: TestRecordsRunner,
-  adminOnly: AdminOnlyModal,
+  refusal: AdminRefusal,
 ): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
-  return async ({ ack, body, client, context }) => {
+  return async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
     const session = await openSession(ctx, context);
-    if (!(await ctx.permissions.isAdmin(client, session.workspaceId, submission.user.id))) {
-      return ack({ response_action: 'update', view: await adminOnly(client, session) });
-    }
+    const refused = await refusal(client, session, submission.user.id);
+    if (refused) return ack(refused.onSubmission(view));
     const jobId = parseJobId(submission.view.private_metadata);
     const outcome = await confirmCleanup(ctx, session, jobId ? await getCleanupJob(ctx.store.db, jobId) : undefined);
     if (outcome.kind === 'stale')
