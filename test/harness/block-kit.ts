@@ -200,7 +200,10 @@ const textIn = (t: unknown) => (t && typeof t === 'object' ? String((t as TextOb
 function elementLine(element: Node): string {
   const label = textIn(element.text ?? element.placeholder);
   const initial =
-    element.initial_value ?? element.initial_date ?? textIn((element.initial_option as Node | undefined)?.text);
+    element.initial_value ??
+    element.initial_date ??
+    element.initial_user ??
+    textIn((element.initial_option as Node | undefined)?.text);
   return `${element.type}${label ? ` "${label}"` : ''}${initial ? ` = ${String(initial)}` : ''}`;
 }
 
