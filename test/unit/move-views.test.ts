@@ -41,14 +41,18 @@ const form = (over: Partial<MoveForm> = {}): MoveForm => ({
   ...over,
 });
 
-type Json = Record<string, any>;
-const block = (view: { blocks: unknown[] }, id: string) =>
-  (view.blocks as Json[]).find((b) => b.block_id === id) as Json | undefined;
+type Json = Record<string, unknown>;
+interface Element {
+  initial_option?: { value: string };
+  initial_date?: string;
+  initial_value?: string;
+  options?: { value: string; text: { text: string } }[];
+  option_groups?: { label: { text: string }; options: { value: string }[] }[];
+}
+const element = (view: { blocks: unknown[] }, id: string) =>
+  (view.blocks as { block_id?: string; element?: Element }[]).find((b) => b.block_id === id)?.element;
 const groupsOf = (view: { blocks: unknown[] }) =>
-  (block(view, MOVE_BLOCKS.phase)?.element.option_groups ?? []).map((g: Json) => [
-    g.label.text,
-    g.options.map((o: Json) => o.value),
-  ]);
+  (element(view, MOVE_BLOCKS.phase)?.option_groups ?? []).map((g) => [g.label.text, g.options.map((o) => o.value)]);
 
 describe('the move form', () => {
   it('shows the card, then phase, state, target date and note inputs', () => {
@@ -91,16 +95,16 @@ describe('the move form', () => {
       ['Move to (reason required)', DEFAULT_PHASES.map((p) => p.key)],
     ]);
     const single = new PhaseSequence([{ key: 'review', name: 'Review', archived: false }]);
-    expect(block(moveFormModal(form({ phases: single })), MOVE_BLOCKS.phase)).toBeUndefined();
+    expect(element(moveFormModal(form({ phases: single })), MOVE_BLOCKS.phase)).toBeUndefined();
   });
 
   it('says a paused onboarding must be resumed before its phase moves, and keeps an unknown state selectable', () => {
     const odd = { ...snapshot, shown: { ...snapshot.shown, state: 'on_ice' } };
     const view = moveFormModal(form({ snapshot: odd }));
     expect(visibleText(view.blocks)).toContain('This onboarding is *on ice*: phases only move while it is active.');
-    const state = block(view, MOVE_BLOCKS.state)!.element;
-    expect(state.initial_option.value).toBe('on_ice');
-    expect(state.options.map((o: Json) => o.value)).toEqual(['active', 'paused', 'at_risk', 'waiting', 'on_ice']);
+    const state = element(view, MOVE_BLOCKS.state)!;
+    expect(state.initial_option?.value).toBe('on_ice');
+    expect(state.options!.map((o) => o.value)).toEqual(['active', 'paused', 'at_risk', 'waiting', 'on_ice']);
   });
 
   it('shows again what the person entered after a failed save, with the notice on top', () => {
@@ -111,10 +115,10 @@ describe('the move form', () => {
       }),
     );
     expect(outline(view.blocks)[0]).toBe('section :warning: Pivotal moved it meanwhile.');
-    expect(block(view, MOVE_BLOCKS.phase)!.element.initial_option.value).toBe('program_design');
-    expect(block(view, MOVE_BLOCKS.state)!.element.initial_option.value).toBe('paused');
-    expect(block(view, MOVE_BLOCKS.target)!.element.initial_date).toBe('2026-04-01');
-    expect([...block(view, MOVE_BLOCKS.note)!.element.initial_value]).toHaveLength(2000);
+    expect(element(view, MOVE_BLOCKS.phase)!.initial_option?.value).toBe('program_design');
+    expect(element(view, MOVE_BLOCKS.state)!.initial_option?.value).toBe('paused');
+    expect(element(view, MOVE_BLOCKS.target)!.initial_date).toBe('2026-04-01');
+    expect([...(element(view, MOVE_BLOCKS.note)!.initial_value ?? '')]).toHaveLength(2000);
   });
 
   it('keeps what it showed in private_metadata, for the submission to compare with Pivotal', () => {
@@ -145,7 +149,7 @@ describe('the pick modal', () => {
       null,
     );
     expect(view.callback_id).toBe(MOVE_PICK_CALLBACK);
-    const options = block(view, MOVE_BLOCKS.pick)!.element.options as Json[];
+    const options = element(view, MOVE_BLOCKS.pick)!.options!;
     expect(options).toHaveLength(100);
     expect(options[5]!.text.text).toBe('#6 — Review (Active)');
     expect(options[0]!.text.text).toMatch(/^Acme Corp · #1 Rollout long .*…$/);
