@@ -42,10 +42,11 @@ export class CommandRouter {
   }
 
   register(sub: Subcommand): void {
-    for (const name of [sub.name, ...(sub.aliases ?? [])]) {
-      if (this.byName.has(name)) throw new Error(`subcommand "${name}" registered twice`);
-      this.byName.set(name, sub);
-    }
+    const names = [sub.name, ...(sub.aliases ?? [])];
+    // All names are checked before any is taken, so a refused subcommand leaves no alias behind.
+    const taken = names.find((name, i) => this.byName.has(name) || names.indexOf(name) !== i);
+    if (taken !== undefined) throw new Error(`subcommand "${taken}" registered twice`);
+    for (const name of names) this.byName.set(name, sub);
     this.ordered.push(sub);
   }
 

@@ -9,8 +9,7 @@ import { connectWorkspace } from '../harness/connect-workspace.js';
 import { homeBlocks, homeText, openHome } from '../harness/home.js';
 import { FILLED, openOnboard, submitView as submitOnboard } from '../harness/onboard-flow.js';
 import { openMove, seedOnboarding, select, submitView as submitMove } from '../harness/phase-moves.js';
-import { visibleText } from '../harness/view-submission.js';
-import { currentView, echoView } from '../harness/views.js';
+import { visibleText, currentView, echoView } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 /** A key rejected at run time, the bootstrap key, uninstalling. */

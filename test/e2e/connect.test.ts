@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { echoViewWithState } from '../harness/views.js';
+import { echoViewWithState, echoView, latestView, visibleText } from '../harness/view-submission.js';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keyDisplayPrefix } from '../../src/pivotal/index.js';
@@ -9,7 +9,6 @@ import { clearConnection, getWorkspace } from '../../src/store/workspaces.js';
 import type { FakeUser } from '../../sandbox/fake-slack/server.js';
 import { ADMIN, CSM, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { connectWorkspace, pasteKey, type ModalAnswer } from '../harness/connect-workspace.js';
-import { latestView, textInputs, visibleText } from '../harness/view-submission.js';
 
 /** `/pivotal connect` through signed requests: connect, rotate, switch, status, disconnect. */
 
@@ -272,7 +271,7 @@ describe('who may connect', () => {
 
   it('refuses a submission from someone who is not an admin (a stale or forged modal)', async () => {
     const modal = await openConnect();
-    const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: h.newKey('live') } })), {
+    const res = await h.submit(echoView(modal, { api_key: h.newKey('live') }), {
       user: CSM,
     });
     // The modal stays open with the refusal under the key field (plain text, so no mentions).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard-flow.js';
-import { currentView, echoView, textOf } from '../harness/views.js';
+import { currentView, echoView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 interface Message {
@@ -58,7 +58,7 @@ describe('/pivotal customer and /pivotal contact', () => {
   it('shows the card from the read model: fields, primary contact, open onboarding with its timing, buttons', async () => {
     const reply = await ask(h, 'customer acme');
     expect(reply.response_type).toBe('ephemeral');
-    const text = textOf(reply.blocks);
+    const text = visibleText(reply.blocks);
     expect(text).toContain(`Acme Corp · #${acme.display_id}`);
     expect(text).toContain('*Slug*\n`acme-corp`');
     expect(text).toContain('*Domain*\nacme.example');
@@ -84,7 +84,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     ['a cuid', () => acme.id],
   ])('finds the customer by %s', async (_what, ref) => {
     const reply = await ask(h, `customer ${ref()}`);
-    expect(textOf(reply.blocks)).toContain(`Acme Corp · #${acme.display_id}`);
+    expect(visibleText(reply.blocks)).toContain(`Acme Corp · #${acme.display_id}`);
   });
 
   it('says so when nothing matches, here or in Pivotal', async () => {
@@ -110,7 +110,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     });
     h.pivotal.state.createOnboarding(h.orgId, { customer_id: c.id, phase: 'completed' });
     const reply = await ask(h, 'customer oldtimer outfitters');
-    const text = textOf(reply.blocks);
+    const text = visibleText(reply.blocks);
     expect(text).toContain('Olga Old');
     expect(text).toContain('Launch (6/7) · active');
     expect(text).toContain('(3 days overdue)');
@@ -125,7 +125,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     h.pivotal.state.createCustomer(h.orgId, { name: 'Wayne Foods', slug: 'wayne-foods' });
     const reply = await ask(h, 'customer wayne');
     expect(reply.text).toContain('2 customers match');
-    const show = reply.blocks.find((b) => textOf(b).includes('Wayne Foods'))!.accessory!;
+    const show = reply.blocks.find((b) => visibleText(b).includes('Wayne Foods'))!.accessory!;
     expect(show.action_id).toBe('customer_card_show');
     const responseUrl = h.slack.responseUrl('pick-list');
     await h.action(
@@ -135,14 +135,14 @@ describe('/pivotal customer and /pivotal contact', () => {
     await h.idle();
     const card = h.slack.responseUrlPosts.find((p) => p.id === 'pick-list')!.body as unknown as Message;
     expect(card.replace_original).toBe(true);
-    expect(textOf(card.blocks)).toContain('Wayne Foods · #');
-    expect(textOf(card.blocks)).toContain('_No open onboardings._');
+    expect(visibleText(card.blocks)).toContain('Wayne Foods · #');
+    expect(visibleText(card.blocks)).toContain('_No open onboardings._');
   });
 
   it('escapes names so a customer cannot ping the channel', async () => {
     h.pivotal.state.createCustomer(h.orgId, { name: '<!channel> Ltd', slug: 'channel-ltd' });
     const reply = await ask(h, 'customer channel-ltd');
-    const text = textOf(reply.blocks.filter((b) => b.type !== 'header'));
+    const text = visibleText(reply.blocks.filter((b) => b.type !== 'header'));
     expect(text).not.toContain('<!channel>');
     expect(reply.text).toContain('&lt;!channel&gt; Ltd');
   });
@@ -208,7 +208,7 @@ describe('/pivotal customer and /pivotal contact', () => {
       const view = currentView(h.slack, viewId).view;
       const blocks = view.blocks as Array<{ block_id?: string; element?: { initial_option?: { value: string } } }>;
       expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
-      expect(textOf(view.blocks)).toContain('Current primary contact: Jane Doe, CTO · jane@acme.example');
+      expect(visibleText(view.blocks)).toContain('Current primary contact: Jane Doe, CTO · jane@acme.example');
 
       const ack = await h.submit(
         echoView(currentView(h.slack, viewId), { contact_name: 'Rui Novo', contact_email: 'rui@acme.example' }),
@@ -221,11 +221,11 @@ describe('/pivotal customer and /pivotal contact', () => {
         ['Jane Doe', false],
       ]);
       expect(contacts[0]!.metadata).toMatchObject({ source: 'slack', slack_user_id: CSM.id });
-      const result = textOf(currentView(h.slack, viewId).view.blocks);
+      const result = visibleText(currentView(h.slack, viewId).view.blocks);
       expect(result).toContain('as the *primary contact*');
       expect(result).toContain('Jane Doe is no longer the primary contact; they stay a contact');
       const card = await ask(h, 'customer acme-corp');
-      expect(textOf(card.blocks)).toContain('Rui Novo');
+      expect(visibleText(card.blocks)).toContain('Rui Novo');
     });
 
     it('adds an ordinary contact when "primary" is unticked', async () => {
@@ -240,7 +240,7 @@ describe('/pivotal customer and /pivotal contact', () => {
       await h.idle();
       const tom = h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tom@acme.example');
       expect(tom?.is_primary).toBe(false);
-      expect(textOf(currentView(h.slack, viewId).view.blocks)).toContain('as a contact');
+      expect(visibleText(currentView(h.slack, viewId).view.blocks)).toContain('as a contact');
     });
 
     it('checks the fields at once', async () => {
@@ -269,7 +269,7 @@ describe('/pivotal customer and /pivotal contact', () => {
         block_id?: string;
         element?: { initial_value?: string; initial_option?: { value: string } };
       }>;
-      expect(textOf(blocks.find((b) => b.block_id === 'contact_email__error'))).toContain(
+      expect(visibleText(blocks.find((b) => b.block_id === 'contact_email__error'))).toContain(
         'already uses this email address',
       );
       expect(blocks.find((b) => b.block_id === 'contact_title')?.element?.initial_value).toBe('Twin');
@@ -279,7 +279,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     it('opens with an empty picker when the reference matches no single customer', async () => {
       const viewId = await openModal(h, 'contact nobody-like-this');
       const view = currentView(h.slack, viewId).view;
-      expect(textOf(view.blocks)).toContain('No single customer matches `nobody-like-this`');
+      expect(visibleText(view.blocks)).toContain('No single customer matches `nobody-like-this`');
       const res = await h.submit(
         echoView(currentView(h.slack, viewId), { contact_name: 'X', contact_email: 'x@example.com' }),
       );
@@ -329,7 +329,7 @@ describe('/pivotal customer and /pivotal contact with a test key', () => {
     expect(many.text).toContain('2 customers match');
     expectLabelled(many);
     const card = await ask(h, 'customer trial-widgets');
-    expect(textOf(card.blocks)).toContain('Trial Widgets · #');
+    expect(visibleText(card.blocks)).toContain('Trial Widgets · #');
     expectLabelled(card);
   });
 
@@ -341,7 +341,7 @@ describe('/pivotal customer and /pivotal contact with a test key', () => {
       echoView(currentView(h.slack, viewId), { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' }),
     );
     await h.idle();
-    expect(textOf(currentView(h.slack, viewId).view.blocks)).toContain('as the *primary contact*');
+    expect(visibleText(currentView(h.slack, viewId).view.blocks)).toContain('as the *primary contact*');
     expect(label(viewId)).toBe('test_key_label');
     expect(
       h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tina@trial.example')?.metadata,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoViewWithState } from '../harness/views.js';
+import { echoViewWithState, latestView, visibleText } from '../harness/view-submission.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
@@ -13,7 +13,6 @@ import {
   selectOption,
   waitForFullSync,
 } from '../harness/home.js';
-import { latestView, visibleText } from '../harness/view-submission.js';
 import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';

@@ -16,8 +16,7 @@ import {
   typed,
   WORKSPACE,
 } from '../harness/phase-moves.js';
-import { visibleText, type StateValues } from '../harness/view-submission.js';
-import { echoViewWithState } from '../harness/views.js';
+import { visibleText, type StateValues, echoViewWithState } from '../harness/view-submission.js';
 import { dialects, withStableSchemas } from '../helpers/databases.js';
 
 /**

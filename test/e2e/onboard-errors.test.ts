@@ -3,8 +3,7 @@ import { DEFAULT_PHASES } from '../../src/domain/phases.js';
 import { savePhaseSequence } from '../../src/store/phases.js';
 import { ADMIN, CSM, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard-flow.js';
-import { currentView, echoView, textOf } from '../harness/views.js';
-import type { Answer } from '../harness/views.js';
+import { currentView, echoView, visibleText, type Answer } from '../harness/view-submission.js';
 
 type Block = {
   block_id?: string;
@@ -16,7 +15,7 @@ const blocksOf = (h: Harness, viewId: string) => currentView(h.slack, viewId).vi
 const elementOf = (h: Harness, viewId: string, blockId: string) =>
   blocksOf(h, viewId).find((b) => b.block_id === blockId)?.element;
 const errorLine = (h: Harness, viewId: string, blockId: string) =>
-  textOf(blocksOf(h, viewId).find((b) => b.block_id === `${blockId}__error`));
+  visibleText(blocksOf(h, viewId).find((b) => b.block_id === `${blockId}__error`));
 
 describe('/pivotal onboard: every bad input gets its message, nothing is lost', () => {
   let h: Harness;
@@ -195,7 +194,7 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     const customers = () => h.pivotal.state.list(h.orgId, 'customers').filter((c) => c.name === 'Hooli XYZ');
     expect(customers()).toHaveLength(1);
     expect(errorLine(h, viewId, 'contact_email')).toContain('already uses this email address');
-    const text = textOf(blocksOf(h, viewId));
+    const text = visibleText(blocksOf(h, viewId));
     expect(text).toContain('is already in Pivotal and is kept');
     expect(text).toContain('Already created and kept: the customer.');
     expect(elementOf(h, viewId, 'customer_name')).toBeUndefined();
@@ -233,7 +232,7 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
       await submitView(h, viewId, { ...FILLED, contact_email: 'nina@massive.example', onboarding_phase: 'kickoff' });
       await h.idle();
       expect(errorLine(h, viewId, 'onboarding_phase')).toContain('Pivotal refused this');
-      const text = textOf(blocksOf(h, viewId));
+      const text = visibleText(blocksOf(h, viewId));
       expect(text).toContain('Already created and kept: the customer and its primary contact.');
       expect(elementOf(h, viewId, 'contact_email')).toBeUndefined();
 
@@ -260,7 +259,7 @@ describe('/pivotal onboard: every bad input gets its message, nothing is lost', 
     h.pivotal.faults.failNext(1, 400, { code: 'invalid_request', message: 'Request not accepted' });
     await submitView(h, viewId, { ...FILLED, contact_email: 'pepper@stark.example' });
     await h.idle();
-    const banner = textOf(blocksOf(h, viewId).find((b) => b.block_id === 'form_banner'));
+    const banner = visibleText(blocksOf(h, viewId).find((b) => b.block_id === 'form_banner'));
     expect(banner).toContain('Pivotal rejected the request: Request not accepted');
     expect(elementOf(h, viewId, 'customer_name')?.initial_value).toBe('Stark Industries');
     await submitView(h, viewId);
@@ -281,7 +280,7 @@ describe('/pivotal onboard without a connection, and with a test key', () => {
           blocks: unknown[];
         };
         expect(reply.response_type).toBe('ephemeral');
-        expect(textOf(reply.blocks)).toContain(
+        expect(visibleText(reply.blocks)).toContain(
           `not connected to Pivotal yet. Ask <@${ADMIN.id}> to connect it with \`/pivotal connect\``,
         );
       }

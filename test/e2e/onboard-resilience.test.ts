@@ -8,7 +8,7 @@ import type { OnboardInput } from '../../src/features/onboard/validation.js';
 import { createDatabase } from '../../src/store/database.js';
 import { CSM, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, openOnboard, submitView } from '../harness/onboard-flow.js';
-import { currentView, echoView, textOf } from '../harness/views.js';
+import { currentView, echoView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 describe('/pivotal onboard under latency, failures, rate limits and repeats', () => {
@@ -91,7 +91,7 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     const failed = currentView(h.slack, viewId).view;
     expect(failed.callback_id).toBe('onboard_retry');
     expect(failed.submit).toMatchObject({ text: 'Retry' });
-    const lines = textOf(failed.blocks);
+    const lines = visibleText(failed.blocks);
     expect(lines).toMatch(/:white_check_mark: Customer .*Partial Inc.* — created/);
     expect(lines).toContain(':x: Primary contact *Jane Doe* — not done: Pivotal had an internal error');
     expect(lines).toContain(':white_circle: Onboarding in *Program design* — not done yet');
@@ -148,10 +148,10 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     const dmsBefore = h.slack.messages.filter((m) => m.channel === CSM.id).length;
     h.pivotal.faults.failNext(2, 429, { retryAfterSec: 1 });
     await submitView(h, viewId, { ...FILLED, contact_email: 'jane@ratelimited.example' });
-    await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), {
+    await waitFor(() => visibleText(currentView(h.slack, viewId).view.blocks).includes('queued'), {
       what: 'the queued view',
     });
-    expect(textOf(currentView(h.slack, viewId).view.blocks)).toMatch(/goes on by itself in about \d+ s/);
+    expect(visibleText(currentView(h.slack, viewId).view.blocks)).toMatch(/goes on by itself in about \d+ s/);
     await waitFor(() => h.slack.messages.filter((m) => m.channel === CSM.id).length > dmsBefore, {
       what: 'the DM',
       timeoutMs: 10_000,
@@ -182,7 +182,7 @@ describe('/pivotal onboard under latency, failures, rate limits and repeats', ()
     await h.idle();
     const dm = h.slack.messages.filter((m) => m.channel === CSM.id).at(-1)!;
     expect(dm.text).toContain('did not finish');
-    expect(textOf(dm.blocks)).toMatch(
+    expect(visibleText(dm.blocks)).toMatch(
       /run `\/pivotal onboard` again and pick `Gone Away` \(#\d+\) as the existing customer/,
     );
   });
@@ -207,7 +207,7 @@ describe('/pivotal onboard resuming a rate-limited job', () => {
       await h.idle();
       h.pivotal.faults.failNext(1, 429, { retryAfterSec: 1 });
       await submitView(h, viewId, { ...FILLED, contact_email: 'jane@early.example' });
-      await waitFor(() => textOf(currentView(h.slack, viewId).view.blocks).includes('queued'), {
+      await waitFor(() => visibleText(currentView(h.slack, viewId).view.blocks).includes('queued'), {
         what: 'the queued view',
       });
       await h.idle();

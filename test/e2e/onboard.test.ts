@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard-flow.js';
-import { blockIds, currentView, echoView, textOf } from '../harness/views.js';
+import { blockIds, currentView, echoView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
 
@@ -39,7 +39,7 @@ describe('/pivotal onboard, the happy path', () => {
     const target = daysFromNow(30);
     const ack = await submitView(h, viewId, { ...FILLED, onboarding_target: target });
     expect(ack.response_action).toBe('update');
-    expect(textOf(ack.view?.blocks)).toContain('Working on it');
+    expect(visibleText(ack.view?.blocks)).toContain('Working on it');
     await h.idle();
 
     const customers = h.pivotal.state.list(h.orgId, 'customers');
@@ -84,7 +84,7 @@ describe('/pivotal onboard, the happy path', () => {
     ]);
 
     const result = currentView(h.slack, viewId).view;
-    const text = textOf(result.blocks);
+    const text = visibleText(result.blocks);
     expect((result.title as { text: string }).text).toBe('Onboarding opened');
     expect(text).toContain(`https://my.pivotal.app/customers/${customer.display_id}`);
     expect(text).toContain('Jane Doe, CTO · jane@acme.example');
@@ -149,7 +149,7 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
       .list(h.orgId, 'onboardings')
       .find((o) => o.metadata?.slack_csm_user_id === ADMIN.id);
     expect(onboarding?.csm_id).toBe('user_csm_042');
-    expect(textOf(currentView(h.slack, viewId).view.blocks)).not.toContain('No Pivotal user is mapped');
+    expect(visibleText(currentView(h.slack, viewId).view.blocks)).not.toContain('No Pivotal user is mapped');
   });
 
   it('reuses an existing customer picked in the form: only the contact and the onboarding are created', async () => {
@@ -172,7 +172,7 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
       ['Sam Lee', true],
       ['Jane Doe', false],
     ]);
-    const text = textOf(currentView(h.slack, viewId).view.blocks);
+    const text = visibleText(currentView(h.slack, viewId).view.blocks);
     expect(text).toContain('existing');
     expect(text).toContain('replaces Jane Doe as primary');
   });
@@ -204,7 +204,7 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     expect(
       h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === existing.id).length,
     ).toBeGreaterThanOrEqual(2);
-    expect(textOf(currentView(h.slack, viewId).view.blocks)).toMatch(/Customer .*Acme Corp.* — existing/);
+    expect(visibleText(currentView(h.slack, viewId).view.blocks)).toMatch(/Customer .*Acme Corp.* — existing/);
   });
 
   it('leaves the contact for later when the person says so', async () => {
@@ -214,6 +214,6 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     await h.idle();
     expect(h.pivotal.state.count(h.orgId, 'contacts')).toBe(contactsBefore);
     expect(h.pivotal.state.list(h.orgId, 'onboardings').some((o) => o.metadata?.slack_user_id === CSM.id)).toBe(true);
-    expect(textOf(currentView(h.slack, viewId).view.blocks)).toContain('Primary contact — to add later');
+    expect(visibleText(currentView(h.slack, viewId).view.blocks)).toContain('Primary contact — to add later');
   });
 });

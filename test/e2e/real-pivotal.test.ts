@@ -7,8 +7,7 @@ import { waitForFullSync } from '../harness/home.js';
 import { FILLED, openOnboard, submitView as submitOnboard } from '../harness/onboard-flow.js';
 import { openMove, seedOnboarding, select, submitView, typed } from '../harness/phase-moves.js';
 import { parsePrometheus, sampleValue } from '../harness/prometheus.js';
-import { visibleText } from '../harness/view-submission.js';
-import { currentView, textOf } from '../harness/views.js';
+import { visibleText, currentView } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 /**
@@ -114,7 +113,7 @@ describe('a create whose answer does not fit', () => {
     expect(h.pivotal.state.list(h.orgId, 'onboardings')).toHaveLength(1);
     const result = currentView(h.slack, viewId).view;
     expect((result.title as { text: string }).text).toBe('Onboarding opened');
-    expect(textOf(result.blocks)).toContain(`#${created!.display_id}`);
+    expect(visibleText(result.blocks)).toContain(`#${created!.display_id}`);
     const row = await h.app.ctx.store.db
       .selectFrom('rm_onboardings')
       .selectAll()

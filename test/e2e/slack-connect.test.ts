@@ -6,8 +6,7 @@ import { eventEnvelope, slashCommandFields, type SlackUserRef } from '../../sand
 import { setPrimaryContact } from '../../src/store/read-model.js';
 import { CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { openMove, seedOnboarding, select, WORKSPACE } from '../harness/phase-moves.js';
-import { echoViewWithState } from '../harness/views.js';
-import { visibleText } from '../harness/view-submission.js';
+import { echoViewWithState, visibleText } from '../harness/view-submission.js';
 
 /**
  * People of another organisation in a Slack Connect channel: every kind of request they can send

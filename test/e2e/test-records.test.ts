@@ -17,7 +17,7 @@ import { nextCleanupItem, setCleanupItemStatus } from '../../src/store/test-reco
 import { ADMIN, CSM, NOTIFY_CHANNEL, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { homeBlocks, homeEcho, listedOnboardings, openHome } from '../harness/home.js';
 import { fastOutbox, seenBySync } from '../harness/phase-moves.js';
-import { echoViewWithState, textOf } from '../harness/views.js';
+import { echoViewWithState, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 /**
@@ -56,7 +56,7 @@ async function pressOpen(h: Harness, user: typeof ADMIN, home?: StoredView): Pro
 
 /** What the app first showed in that modal (views.open), before any views.update. */
 function openedWith(h: Harness): string {
-  return textOf((h.slack.callsTo('views.open').at(-1)!.args.view as { blocks: unknown }).blocks);
+  return visibleText((h.slack.callsTo('views.open').at(-1)!.args.view as { blocks: unknown }).blocks);
 }
 
 /** Waits until the modal shows the confirmation of a count. */
@@ -197,12 +197,12 @@ describe('Remove test records, with a test key', () => {
     const modal = await pressOpen(h, ADMIN, home);
     expect(openedWith(h)).toContain('Looking through Pivotal');
     const confirm = await confirmation(h, modal);
-    expect(textOf(confirm.view.blocks)).toContain('Soft-delete 70 onboardings, 70 contacts and 60 customers?');
+    expect(visibleText(confirm.view.blocks)).toContain('Soft-delete 70 onboardings, 70 contacts and 60 customers?');
     expect(pivotal.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
 
     const answer = await h.submit(echoViewWithState(confirm, {}), { user: ADMIN });
     expect(answer.status).toBe(200);
-    expect(textOf((answer.json as { view: { blocks: unknown } }).view.blocks)).toContain('0 of 200 done');
+    expect(visibleText((answer.json as { view: { blocks: unknown } }).view.blocks)).toContain('0 of 200 done');
 
     // Part-way, the app stops; a new app on the same store takes the job up.
     const deletes = () => pivotal.requests.filter((r) => r.method === 'DELETE');
@@ -247,7 +247,7 @@ describe('Remove test records, with a test key', () => {
     fastOutbox(replica);
     const done = await waitFor(
       () =>
-        textOf(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records')
+        visibleText(slack.views.get(modal.id)!.view.blocks).includes('Removed 200 test records')
           ? slack.views.get(modal.id)
           : undefined,
       {
@@ -255,7 +255,7 @@ describe('Remove test records, with a test key', () => {
         timeoutMs: 60_000,
       },
     );
-    expect(textOf(done.view.blocks)).toContain('70 onboardings: 70 removed');
+    expect(visibleText(done.view.blocks)).toContain('70 onboardings: 70 removed');
     const worked = [h, replica].filter((app) =>
       app.logs.lines.some((line) => line.includes('test records: working on the job')),
     );
@@ -287,7 +287,10 @@ describe('Remove test records, with a test key', () => {
     const shown = slack
       .callsTo('views.update')
       .filter((c) => c.args.view_id === modal.id)
-      .map((c) => /Removing test records: (\d+) of 200/.exec(textOf((c.args.view as { blocks: unknown }).blocks))?.[1])
+      .map(
+        (c) =>
+          /Removing test records: (\d+) of 200/.exec(visibleText((c.args.view as { blocks: unknown }).blocks))?.[1],
+      )
       .filter((n): n is string => n !== undefined)
       .map(Number);
     expect(new Set(shown).size).toBeGreaterThanOrEqual(3);
@@ -337,7 +340,7 @@ describe('Remove test records is refused', () => {
     const res = await h.submit(echoViewWithState(confirm, {}), { user: CSM });
     // The confirmation has no input to mark, so the refusal takes its place.
     expect((res.json as { response_action: string }).response_action).toBe('update');
-    expect(textOf((res.json as { view: { blocks: unknown } }).view.blocks)).toContain(
+    expect(visibleText((res.json as { view: { blocks: unknown } }).view.blocks)).toContain(
       `Only a workspace admin can remove test records. Ask <@${ADMIN.id}>.`,
     );
     await h.idle();

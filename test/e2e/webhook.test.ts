@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { echoViewWithState } from '../harness/views.js';
+import { echoViewWithState, latestView, visibleText } from '../harness/view-submission.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js';
 import type { StoredView } from '../../sandbox/fake-slack/server.js';
@@ -7,7 +7,6 @@ import type { OnboardingRecord } from '../../sandbox/pivotal-simulator/index.js'
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { homeBlocks, homeText, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
 import { fastOutbox, outboxDrained, postsAbout } from '../harness/phase-moves.js';
-import { latestView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;

@@ -194,3 +194,42 @@ export function mrkdwnTexts(surface: unknown): string[] {
   if (typeof top === 'string') out.push(top);
   return out;
 }
+
+const textIn = (t: unknown) => (t && typeof t === 'object' ? String((t as TextObject).text ?? '') : '');
+
+function elementLine(element: Node): string {
+  const label = textIn(element.text ?? element.placeholder);
+  const initial =
+    element.initial_value ??
+    element.initial_date ??
+    element.initial_user ??
+    textIn((element.initial_option as Node | undefined)?.text);
+  return `${element.type}${label ? ` "${label}"` : ''}${initial ? ` = ${String(initial)}` : ''}`;
+}
+
+/**
+ * A surface's blocks as one line each (type, id, texts, elements): a projection that stays readable
+ * in an inline snapshot and changes only when what a person sees or submits changes.
+ */
+export function outline(blocks: readonly unknown[]): string[] {
+  return (blocks as Node[]).map((block) => {
+    const id = typeof block.block_id === 'string' ? `#${block.block_id} ` : '';
+    switch (block.type) {
+      case 'section': {
+        const fields = ((block.fields as unknown[] | undefined) ?? []).map(textIn);
+        const accessory = block.accessory ? ` [${elementLine(block.accessory as Node)}]` : '';
+        return `section ${id}${[textIn(block.text), ...fields].filter(Boolean).join(' | ')}${accessory}`;
+      }
+      case 'header':
+        return `header ${id}${textIn(block.text)}`;
+      case 'context':
+        return `context ${id}${((block.elements as Node[]) ?? []).map((e) => textIn(e) || e.type).join(' ')}`;
+      case 'actions':
+        return `actions ${id}${((block.elements as Node[]) ?? []).map((e) => `[${elementLine(e)}]`).join(' ')}`;
+      case 'input':
+        return `input ${id}${textIn(block.label)}${block.optional ? ' (optional)' : ''}: ${elementLine(block.element as Node)}`;
+      default:
+        return `${String(block.type)} ${id}`.trim();
+    }
+  });
+}

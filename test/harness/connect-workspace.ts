@@ -1,8 +1,7 @@
 import type { FakeUser } from '../../sandbox/fake-slack/server.js';
-import { echoViewWithState } from './views.js';
+import { echoView, latestView } from './view-submission.js';
 import type { SlackTeamRef } from '../../sandbox/slack-requests.js';
 import { ADMIN, TEAM, type Harness } from './app-harness.js';
-import { latestView, textInputs } from './view-submission.js';
 
 export interface ModalAnswer {
   response_action: 'errors' | 'update' | 'push' | 'clear';
@@ -23,7 +22,7 @@ export async function pasteKey(h: Harness, pasted: string, opts: { user?: FakeUs
   if (h.slack.callsTo('views.open').length !== opened + 1)
     throw new Error(`/pivotal connect opened no modal for ${user.id}`);
   const modal = latestView(h.slack, 'connect_submit');
-  const res = await h.submit(echoViewWithState(modal, textInputs({ api_key: { value: pasted } })), { user, team });
+  const res = await h.submit(echoView(modal, { api_key: pasted }), { user, team });
   if (res.status !== 200) throw new Error(`the connect submission answered HTTP ${res.status}`);
   return { modal, answer: res.json as ModalAnswer };
 }

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Harness } from './app-harness.js';
 import { CSM } from './app-harness.js';
 import type { SlackUserRef } from '../../sandbox/slack-requests.js';
-import { currentView, echoView, type Answer } from './views.js';
+import { currentView, echoView, type Answer } from './view-submission.js';
 import { waitFor } from './wait.js';
 
 /** A future date, `YYYY-MM-DD`. */

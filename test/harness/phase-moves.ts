@@ -1,11 +1,10 @@
 import type { StoredView, PostedMessage, FakeUser } from '../../sandbox/fake-slack/server.js';
-import { echoViewWithState } from './views.js';
+import { echoViewWithState, type StateValues } from './view-submission.js';
 import type { CustomerInput, OnboardingChanges } from '../../sandbox/pivotal-simulator/records.js';
 import type { DispatcherTimings } from '../../src/notifications/dispatcher.js';
 import { CustomerSchema, OnboardingSchema } from '../../src/pivotal/index.js';
 import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
 import { CSM, TEAM, type Harness } from './app-harness.js';
-import type { StateValues } from './view-submission.js';
 import type { ModalAnswer } from './connect-workspace.js';
 import { waitFor } from './wait.js';
 

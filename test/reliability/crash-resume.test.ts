@@ -12,7 +12,7 @@ import { startPivotalForSlack } from '../../src/bootstrap.js';
 import { LogCapture } from '../harness/log-capture.js';
 import { CSM, TEAM } from '../harness/app-harness.js';
 import { FILLED } from '../harness/onboard-flow.js';
-import { currentView, echoView, textOf } from '../harness/views.js';
+import { currentView, echoView, visibleText } from '../harness/view-submission.js';
 import { waitFor } from '../harness/wait.js';
 
 /**
@@ -160,7 +160,7 @@ describe('the process killed in the middle of an onboard', () => {
         expect(mine()).toEqual({ customers: 1, contacts: 1, onboardings: 1 });
         const told = [
           ...slack.messages.filter((m) => m.channel === CSM.id).map((m) => m.text ?? ''),
-          textOf(currentView(slack, viewId).view.blocks),
+          visibleText(currentView(slack, viewId).view.blocks),
         ].join('\n');
         expect(told).toContain(name);
       } finally {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoViewWithState } from '../harness/views.js';
+import { echoViewWithState, answerEveryInput, inputBlockIds } from '../harness/view-submission.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import type { FakeUser, StoredView } from '../../sandbox/fake-slack/server.js';
 import type { ActionInput } from '../../sandbox/slack-requests.js';
-import { answerEveryInput, inputBlockIds } from '../harness/view-answers.js';
 import { fastOutbox } from '../harness/phase-moves.js';
 import { auditSince, mark, mirrorPivotalIntoReadModel, surfaceProblems } from './support.js';
 

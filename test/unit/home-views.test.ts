@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILTERS } from '../../src/features/home/home-views-store.js';
 import { daysInPhase, homeView, PAGE_ROWS, type HomeData, type HomeRow } from '../../src/features/home/views.js';
-import { blockKitProblems } from '../harness/block-kit.js';
+import { blockKitProblems, outline } from '../harness/block-kit.js';
 import { visibleText } from '../harness/view-submission.js';
 
 const NOW = new Date('2026-05-20T12:00:00.000Z');
@@ -123,5 +123,43 @@ describe('target and phase time in words', () => {
     expect(daysInPhase('2026-05-20T08:00:00.000Z', NOW)).toBe('entered this phase today');
     expect(daysInPhase('2026-05-19T08:00:00.000Z', NOW)).toBe('1 day in phase');
     expect(daysInPhase('2026-05-01T08:00:00.000Z', NOW)).toBe('19 days in phase');
+  });
+});
+
+describe('the Home header', () => {
+  it('names the connection, the sync and the pipeline filters above the rows', () => {
+    const view = homeView(
+      connected({
+        connection: { mode: 'live', keyPrefix: 'pivotal_live_Ab12', orgName: 'Acme Onboarding' },
+        attention: null,
+        sync: {
+          started: true,
+          lastSyncAt: '2026-05-20T11:59:00.000Z',
+          lastFullWalkAt: '2026-05-20T11:58:00.000Z',
+          lagMs: 1_000,
+          lastError: null,
+          lastErrorAt: null,
+          webhookConfigured: true,
+          webhookLastSeenAt: '2026-05-20T11:59:30.000Z',
+          onboardingsKnown: 3,
+        },
+        filters: DEFAULT_FILTERS,
+        phases: [{ key: 'review', name: 'Review', count: 3 }],
+        states: ['active'],
+        total: 3,
+        rows: [],
+        viewerMapped: true,
+      }),
+    );
+    const header = outline(view.blocks);
+    expect(header.slice(0, header.indexOf('divider'))).toMatchInlineSnapshot(`
+      [
+        "header Onboarding pipeline",
+        "context #live_status Connected to *Acme Onboarding* with key \`pivotal_live_Ab12…\` (live) · last sync 1 minute ago · at most 2 minutes behind Pivotal · webhook updates (last 30 seconds ago)",
+        "actions #home_filters [static_select "Whose onboardings" = Everyone] [static_select "State" = Any state] [static_select "Phase" = All phases]",
+        "section #home_counts 3 onboardings
+      Review *3*",
+      ]
+    `);
   });
 });

@@ -11,6 +11,7 @@ import {
   standalonePost,
   type OnboardingCard,
 } from '../../src/notifications/post-views.js';
+import { outline } from '../harness/block-kit.js';
 import { visibleText } from '../harness/view-submission.js';
 
 const phases = new PhaseSequence(DEFAULT_PHASES);
@@ -224,5 +225,21 @@ describe('outbox payloads', () => {
     expect(parseActivityPayload(JSON.stringify(event))).toEqual(event);
     expect(parseActivityPayload('{"kind":"onboarding.phase_changed"}')).toBeNull();
     expect(parseActivityPayload('not json')).toBeNull();
+  });
+});
+
+describe('the channel post card', () => {
+  it('reads as customer and onboarding, then the four facts, then the Move phase button', () => {
+    expect(outline(parentPost(card({ name: 'Pilot' }, { today: null })).blocks)).toMatchInlineSnapshot(`
+      [
+        "section *<https://my.pivotal.app/customers/245|Acme Corp>* — onboarding <https://my.pivotal.app/customers/245|#12> Pilot",
+        "section *Phase*
+      3/7 Review  ▰▰▰▱▱▱▱ | *State*
+      Active | *Target launch*
+      Jul 15, 2026 | *Owner*
+      <@U0CSM001>",
+        "actions [button "Move phase"]",
+      ]
+    `);
   });
 });

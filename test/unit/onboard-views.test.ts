@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PhaseSequence, type Phase } from '../../src/domain/phases.js';
+import { DEFAULT_PHASES, PhaseSequence, type Phase } from '../../src/domain/phases.js';
 import { customerCardMessage, customerPickList, type CustomerCard } from '../../src/features/customer/views.js';
 import { customerChoice } from '../../src/features/customer/search.js';
 import type { OnboardJob } from '../../src/features/onboard/jobs.js';
 import { jobView, onboardForm } from '../../src/features/onboard/views.js';
+import { outline } from '../harness/block-kit.js';
 import { formValuesFromInput, type OnboardInput } from '../../src/features/onboard/validation.js';
 
 /** Every Block Kit limit (docs/slack-notes.md) a view here could break. */
@@ -180,5 +181,48 @@ describe('customer messages stay inside Slack limits', () => {
     const choice = customerChoice({ id: 'c1', display_id: 12345, name: long(200), slug: 'a-rather-long-slug' });
     expect([...choice.label].length).toBeLessThanOrEqual(75);
     expect(choice.label.endsWith(' · #12345 · a-rather-long-slug')).toBe(true);
+  });
+});
+
+describe('the onboard form', () => {
+  it('asks for the customer, the first contact and the onboarding, in that order', () => {
+    const view = onboardForm(
+      formValuesFromInput({
+        customer: {
+          kind: 'new',
+          name: 'Acme Corp',
+          slug: 'acme',
+          slugFromName: true,
+          domain: 'acme.example',
+          status: 'active',
+        },
+        contact: { kind: 'new', name: 'Dana Doe', email: 'dana@acme.example', title: '' },
+        onboarding: { phase: 'review', state: 'active', targetLaunchDate: '2026-05-01', csmUserId: 'U1' },
+      }),
+      { mode: 'live', phases: new PhaseSequence(DEFAULT_PHASES) },
+    );
+    expect(outline(view.blocks)).toMatchInlineSnapshot(`
+      [
+        "section *Customer*",
+        "actions #onboard_customer_mode [radio_buttons = New customer]",
+        "input #customer_name Name: plain_text_input "Acme Corp" = Acme Corp",
+        "input #customer_slug Slug (optional): plain_text_input "acme-corp" = acme",
+        "input #customer_domain Domain (optional): plain_text_input "acme.com" = acme.example",
+        "input #customer_status Status: static_select = Active",
+        "divider",
+        "section *Primary contact*",
+        "context If the customer already has a primary contact, this one replaces it; the other stays a contact.",
+        "input #contact_name Name (optional): plain_text_input "Jane Doe" = Dana Doe",
+        "input #contact_email Email (optional): email_text_input "jane@example.com" = dana@acme.example",
+        "input #contact_title Title (optional): plain_text_input "Head of Operations"",
+        "input #contact_later Or (optional): checkboxes",
+        "divider",
+        "section *Onboarding*",
+        "input #onboarding_phase Phase: static_select = Review",
+        "input #onboarding_state State: static_select = Active",
+        "input #onboarding_target Target launch date (optional): datepicker "Pick a date" = 2026-05-01",
+        "input #onboarding_csm CSM: users_select = U1",
+      ]
+    `);
   });
 });

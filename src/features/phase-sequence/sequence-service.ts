@@ -31,15 +31,18 @@ export type SequenceCheck =
   | { ok: true; phases: Phase[] }
   | { ok: false; errors: Partial<Record<SequenceBlock, string>> };
 
-function parseLines(text: string, archived: boolean): { phases: Phase[]; problems: string[] } {
+function parseLines(text: string, archived: boolean): { phases: Phase[]; problems: string[]; keys: string[] } {
   const phases: Phase[] = [];
   const problems: string[] = [];
+  // Keys of refused lines too: a line with a bad name still names its phase, which is not missing.
+  const keys: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
     const eq = line.indexOf('=');
     const name = (eq >= 0 ? line.slice(eq + 1) : line).trim();
     const key = eq >= 0 ? line.slice(0, eq).trim() : keyFromName(name);
+    keys.push(key);
     if (!name) problems.push(`line ${i + 1} has no name after "="`);
     else if ([...name].length > PHASE_LIMITS.name)
       problems.push(`line ${i + 1}: names can be at most ${PHASE_LIMITS.name} characters`);
@@ -49,7 +52,7 @@ function parseLines(text: string, archived: boolean): { phases: Phase[]; problem
       );
     else phases.push({ key, name, archived });
   });
-  return { phases, problems };
+  return { phases, problems, keys };
 }
 
 /** Checks an edit against the saved sequence; each problem is reported under the box it is in. */
@@ -61,7 +64,8 @@ export function checkSequence(activeText: string, archivedText: string, saved: P
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   for (const p of all) (seen.has(p.key) ? duplicates : seen).add(p.key);
-  const missing = saved.all.filter((p) => !seen.has(p.key));
+  const mentioned = new Set([...active.keys, ...archived.keys]);
+  const missing = saved.all.filter((p) => !mentioned.has(p.key));
 
   const activeProblems = [...active.problems];
   if (active.phases.length === 0 && active.problems.length === 0)
