@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppContext } from './context.js';
-import type { WorkspaceRef } from './slack/workspace-ref.js';
+import type { WorkspaceRef } from './domain/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions } from './slack/clients.js';
 import { CommandRouter } from './slack/command-router.js';

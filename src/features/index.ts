@@ -1,7 +1,7 @@
 import type { SlackListeners } from '../slack/listener-registry.js';
 import type { AppContext } from '../context.js';
 import type { CommandRouter } from '../slack/command-router.js';
-import type { WorkspaceRef } from '../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../domain/workspace-ref.js';
 import { registerConnect } from './connect/listeners.js';
 import { registerHelp } from './help/listeners.js';
 import { registerPipeline } from './home/register.js';

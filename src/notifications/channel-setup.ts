@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import { ensureWorkspace, setNotifyChannel } from '../store/workspaces.js';
 import { nudgeOutbox, outboxDispatcher } from './dispatcher.js';
 import { releaseUndelivered } from './post-store.js';

@@ -1,7 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { createInstallationStore } from '../store/installation-store.js';
-import { workspaceRefFromId } from './workspace-ref.js';
+import { workspaceRefFromId } from '../domain/workspace-ref.js';
 
 export function slackClientOptions(ctx: AppContext): WebClientOptions {
   return {

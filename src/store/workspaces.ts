@@ -1,5 +1,5 @@
 import type { EncryptedText } from '../security/key-encryption.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { Db } from './database.js';
 import type { PivotalMode, WorkspaceRow } from './schema.js';
 

@@ -6,7 +6,7 @@ import { PivotalError, PivotalRateLimitError } from '../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { WorkspaceRow } from '../store/schema.js';
 import { ensureWorkspace, listConnectedWorkspaces } from '../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { SyncOptions } from './options.js';
 import { ensureSyncState, getSyncState, updateSyncState } from './sync-state.js';
 import { runSyncCycle } from './workspace-sync.js';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { boltLogger } from '../../slack/bolt-logger.js';
 import { backgroundClient } from '../../slack/clients.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { Message } from './views.js';
 
 /**

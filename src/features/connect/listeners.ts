@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import { explainToPerson } from '../shared/pivotal-errors.js';
 import { openSession } from '../shared/session.js';
 import type { FeatureLifecycle } from '../index.js';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { PivotalAuthError } from '../../pivotal/index.js';
-import { workspaceId } from '../../slack/workspace-ref.js';
+import { workspaceId } from '../../domain/workspace-ref.js';
 import { ensureWorkspace, getWorkspace, markNeedsAttention } from '../../store/workspaces.js';
 import type { AuthFailureInfo } from '../../workspace/pivotal-gateway.js';
 import { dmAdmins } from './admin-dm.js';

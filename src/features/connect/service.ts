@@ -12,7 +12,7 @@ import {
   saveConnection,
   touchLastSuccess,
 } from '../../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import type { Session } from '../shared/session.js';
 import { cleanPastedKey, keyCheckProblem } from './key-input.js';

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
-import { workspaceId } from '../../slack/workspace-ref.js';
+import { workspaceId } from '../../domain/workspace-ref.js';
 import { listUserMappings, setUserMapping } from '../../store/user-mappings.js';
 import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
 import { getSyncState } from '../../sync/sync-state.js';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { backgroundClient } from '../../slack/clients.js';
-import { workspaceRefFromId } from '../../slack/workspace-ref.js';
+import { workspaceRefFromId } from '../../domain/workspace-ref.js';
 import type { SyncOptions } from '../../sync/options.js';
 import { recentViewers } from './home-views-store.js';
 import { buildHome, publishView, viewHash } from './service.js';

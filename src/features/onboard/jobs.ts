@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import type { OnboardJobRow, OnboardJobStatus } from '../../store/schema-onboard.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { FieldErrors } from '../customer/forms.js';
 import type { OnboardInput, Step } from './validation.js';
 

@@ -10,7 +10,7 @@ import {
   type OnboardingCreate,
 } from '../../pivotal/index.js';
 import { recordMetadata } from '../../pivotal/record-metadata.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { Db } from '../../store/database.js';
 import { setSlackOwner } from '../../store/onboarding-owner.js';
 import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';

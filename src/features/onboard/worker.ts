@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { backgroundClient } from '../../slack/clients.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { FeatureLifecycle } from '../index.js';
 import { abandonedJobs, claimJob, getJob, newLease, purgeJobs, type JobKey, type Lease } from './jobs.js';
 import { OnboardRunner } from './steps.js';
