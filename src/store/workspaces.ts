@@ -1,7 +1,8 @@
 import type { EncryptedText } from '../security/key-encryption.js';
 import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { Db } from './database.js';
-import type { PivotalMode, WorkspaceRow } from './schema.js';
+import type { PivotalMode } from './column-types.js';
+import type { WorkspaceRow } from './schema.js';
 
 export interface PivotalConnection {
   keyCiphertext: EncryptedText;

@@ -1,5 +1,6 @@
 import type { Customer, Onboarding } from '../pivotal/index.js';
-import type { Db, DialectName } from '../store/database.js';
+import type { Db } from '../store/database.js';
+import type { DialectName } from '../store/dialect.js';
 import { getOnboardingRow, upsertCustomer, upsertOnboarding } from '../store/read-model.js';
 import type { WalkKind } from '../store/schema-sync.js';
 import { recordActivity, type ActivityEvent } from '../notifications/activity.js';

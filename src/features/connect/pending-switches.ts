@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EncryptedText } from '../../security/key-encryption.js';
 import type { Db } from '../../store/database.js';
 import type { PendingKeySwitchRow } from '../../store/schema-connect.js';
-import type { PivotalMode } from '../../store/schema.js';
+import type { PivotalMode } from '../../store/column-types.js';
 
 /** Long enough to read the confirmation, short enough that a forgotten one does not keep a key around. */
 export const PENDING_SWITCH_TTL_MS = 15 * 60_000;
