@@ -46,7 +46,7 @@ export async function ensureWorkspace(db: Db, ref: WorkspaceRef, teamName?: stri
     )
     .execute();
   const row = await getWorkspace(db, id);
-  // Only a concurrent deleteWorkspace can get here.
+  // Nothing in the app deletes workspace rows; only a row removed by hand in between gets here.
   if (!row) throw new Error(`Workspace ${id} was deleted while it was being created`);
   return row;
 }
@@ -153,8 +153,4 @@ export async function listConnectedWorkspaces(db: Db): Promise<WorkspaceRow[]> {
 /** The workspaces of an Enterprise Grid org, e.g. when its org-wide install is removed. */
 export async function listWorkspacesOfEnterprise(db: Db, enterpriseId: string): Promise<WorkspaceRow[]> {
   return db.selectFrom('workspaces').selectAll().where('enterprise_id', '=', enterpriseId).orderBy('id').execute();
-}
-
-export async function deleteWorkspace(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('workspaces').where('id', '=', id).execute();
 }
