@@ -7,6 +7,7 @@ import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { applyCustomers, applyOnboardings } from '../sync/apply.js';
 import { ensureSyncState, markContactsRead, updateSyncState } from '../sync/sync-state.js';
+import { contactRecord } from '../sync/projection.js';
 
 /** The envelope of Pivotal's webhook preview; `data.object` is the whole resource at event time. */
 export const WebhookEnvelopeSchema = z.looseObject({
@@ -163,7 +164,7 @@ const ContactPayload = z.looseObject({
 async function applyContact(db: Db, workspaceId: string, object: Record<string, unknown>, now: Date): Promise<boolean> {
   const contact = ContactPayload.safeParse(object);
   if (!contact.success || !contact.data.is_primary) return false;
-  await setPrimaryContact(db, workspaceId, contact.data.customer_id, { ...contact.data, display_id: 0 });
+  await setPrimaryContact(db, workspaceId, contact.data.customer_id, contactRecord(contact.data));
   await markContactsRead(db, workspaceId, [contact.data.customer_id], now);
   return true;
 }
