@@ -4,6 +4,7 @@ import { CustomerSchema, OnboardingSchema, type Customer, type Onboarding } from
 import type { Db } from '../store/database.js';
 import { getCustomerRow, getOnboardingRow, setPrimaryContact } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
+import { recordWebhookEvent } from '../store/webhook-events.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { applyCustomers, applyOnboardings } from '../sync/apply.js';
 import { ensureSyncState, markContactsRead, updateSyncState } from '../sync/sync-state.js';
@@ -22,8 +23,6 @@ export const WebhookEnvelopeSchema = z.looseObject({
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelopeSchema>;
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
-
-const EVENT_ID_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 
 /**
  * Applies one verified event: deduplicated by event id (Svix retries and dashboard replays resend the
@@ -47,19 +46,7 @@ export async function receiveWebhookEvent(
   const otherOrg = Boolean(event.org_id && orgId && event.org_id !== orgId && !orgId.startsWith('key:'));
 
   return ctx.store.db.transaction().execute(async (trx) => {
-    const fresh = await trx
-      .insertInto('webhook_events')
-      .values({ workspace_id: workspaceId, event_id: event.id, received_at: now.toISOString() })
-      .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (!fresh) return 'duplicate';
-    // Pivotal replays for at most a day and asks receivers to remember ids for a week.
-    await trx
-      .deleteFrom('webhook_events')
-      .where('workspace_id', '=', workspaceId)
-      .where('received_at', '<', new Date(now.getTime() - EVENT_ID_RETENTION_MS).toISOString())
-      .execute();
+    if (!(await recordWebhookEvent(trx, workspaceId, event.id, now))) return 'duplicate';
     await updateSyncState(trx, workspaceId, { webhook_last_seen_at: now.toISOString() }, now);
     if (testEventForLiveWorkspace || otherOrg) {
       ctx.logger.info(

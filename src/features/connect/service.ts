@@ -16,7 +16,7 @@ import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import type { Session } from '../shared/session.js';
 import { cleanPastedKey, keyCheckProblem } from './key-input.js';
-import { createPendingSwitch, discardPendingSwitches, takePendingSwitch } from './pending-switches.js';
+import { createPendingSwitch, discardPendingSwitches, takePendingSwitch } from '../../store/pending-key-switches.js';
 import {
   adminOnlyMessage,
   notConnectedMessage,

@@ -232,12 +232,3 @@ export async function abandonedJobs(db: Db, now: string, limit: number): Promise
     .execute();
   return rows.map((r) => ({ workspaceId: r.workspace_id, viewId: r.view_id }));
 }
-
-/** Jobs that ended (or waited for input) long ago: their modal is gone, so is any use for them. */
-export async function purgeJobs(db: Db, before: string): Promise<void> {
-  await db
-    .deleteFrom('onboard_jobs')
-    .where('status', 'not in', ['running', 'queued'])
-    .where('updated_at', '<', before)
-    .execute();
-}
