@@ -8,7 +8,7 @@ import type { WorkspaceRow } from '../store/schema.js';
 import { ensureWorkspace, listConnectedWorkspaces } from '../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { SyncOptions } from './options.js';
-import { ensureSyncState, getSyncState, updateSyncState } from './sync-state.js';
+import { ensureSyncState, getSyncState, updateSyncState } from '../store/sync-state.js';
 import { runSyncCycle } from './workspace-sync.js';
 
 export type HeldWorkspaceListener = (workspaceId: string) => Promise<void>;

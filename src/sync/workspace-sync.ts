@@ -20,7 +20,7 @@ import {
   markContactsRead,
   restartedSync,
   updateSyncState,
-} from './sync-state.js';
+} from '../store/sync-state.js';
 import { contactRecord } from './projection.js';
 
 /**

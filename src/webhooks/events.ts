@@ -7,7 +7,7 @@ import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
 import { recordWebhookEvent } from '../store/webhook-events.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { applyCustomers, applyOnboardings } from '../sync/apply.js';
-import { ensureSyncState, markContactsRead, updateSyncState } from '../sync/sync-state.js';
+import { ensureSyncState, markContactsRead, updateSyncState } from '../store/sync-state.js';
 import { contactRecord } from '../sync/projection.js';
 
 /** The envelope of Pivotal's webhook preview; `data.object` is the whole resource at event time. */

@@ -6,7 +6,7 @@ import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import { workspaceId } from '../../domain/workspace-ref.js';
 import { listUserMappings, setUserMapping } from '../../store/user-mappings.js';
 import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
-import { getSyncState } from '../../sync/sync-state.js';
+import { getSyncState } from '../../store/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { saveWebhookSecret, webhookSecretProblem } from '../../webhooks/secret.js';
 import { mrkdwn } from '../../views/text.js';

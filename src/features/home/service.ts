@@ -9,7 +9,7 @@ import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
-import { getSyncState } from '../../sync/sync-state.js';
+import { getSyncState } from '../../store/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
 import { getFilters, markPublished } from './home-views-store.js';
 import {

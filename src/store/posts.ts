@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Db } from '../store/database.js';
-import { undeliveredOfSameOnboarding } from '../store/outbox-threads.js';
-import type { OutboxRow } from '../store/schema-domain.js';
-import type { OnboardingPostRow } from '../store/schema-phases.js';
+import type { Db } from './database.js';
+import { undeliveredOfSameOnboarding } from './outbox-threads.js';
+import type { OutboxRow } from './schema-domain.js';
+import type { OnboardingPostRow } from './schema-phases.js';
 
 /** What the dispatcher keeps: parent messages per onboarding and channel, per-channel threading, outbox progress. */
 
