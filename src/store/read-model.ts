@@ -178,6 +178,9 @@ export async function getCustomerRow(db: Db, workspaceId: string, id: string): P
     .executeTakeFirst();
 }
 
+const liveCustomers = (db: Db, workspaceId: string) =>
+  db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', workspaceId).where('deleted', '=', 0);
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
@@ -192,11 +195,7 @@ export async function findCustomers(
 ): Promise<RmCustomerRow[]> {
   const ref = reference.trim();
   if (!ref) return [];
-  const base = db
-    .selectFrom('rm_customers')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted', '=', 0);
+  const base = liveCustomers(db, workspaceId);
   const digits = /^#?(\d{1,12})$/.exec(ref)?.[1];
   if (digits) {
     const hit = await base.where('display_id', '=', Number(digits)).executeTakeFirst();
@@ -267,4 +266,28 @@ export async function valuesInUse(
     .limit(limit)
     .execute();
   return rows.map((r) => (r as Record<typeof column, string>)[column]);
+}
+
+export async function customerByDisplayId(
+  db: Db,
+  workspaceId: string,
+  displayId: number,
+): Promise<RmCustomerRow | undefined> {
+  return liveCustomers(db, workspaceId).where('display_id', '=', displayId).executeTakeFirst();
+}
+
+export async function customerBySlug(db: Db, workspaceId: string, slug: string): Promise<RmCustomerRow | undefined> {
+  return liveCustomers(db, workspaceId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Which of the slugs a customer of the workspace already has. */
+export async function slugsInUse(db: Db, workspaceId: string, slugs: readonly string[]): Promise<Set<string | null>> {
+  const rows = await db
+    .selectFrom('rm_customers')
+    .select('slug')
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0)
+    .where('slug', 'in', slugs)
+    .execute();
+  return new Set(rows.map((row) => row.slug));
 }
