@@ -11,7 +11,8 @@ import { getWorkspace } from '../../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import { getSyncState } from '../../store/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
-import { getFilters, markPublished } from './home-views-store.js';
+import { markPublished } from '../../store/home-views.js';
+import { getFilters } from './home-views-store.js';
 import {
   phaseCounts,
   pipelinePage,
