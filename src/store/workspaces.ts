@@ -150,6 +150,11 @@ export async function listConnectedWorkspaces(db: Db): Promise<WorkspaceRow[]> {
     .execute();
 }
 
+/** Every workspace the app has seen, connected or not, in id order. */
+export async function listWorkspaces(db: Db): Promise<WorkspaceRow[]> {
+  return db.selectFrom('workspaces').selectAll().orderBy('id').execute();
+}
+
 /** The workspaces of an Enterprise Grid org, e.g. when its org-wide install is removed. */
 export async function listWorkspacesOfEnterprise(db: Db, enterpriseId: string): Promise<WorkspaceRow[]> {
   return db.selectFrom('workspaces').selectAll().where('enterprise_id', '=', enterpriseId).orderBy('id').execute();
