@@ -10,7 +10,7 @@ import {
   type Middleware,
 } from '@slack/bolt';
 import type { AppContext } from './context.js';
-import type { WorkspaceRef } from './slack/workspace-ref.js';
+import type { WorkspaceRef } from './domain/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { SlackClients } from './slack/clients.js';
 import { CommandRouter } from './slack/command-router.js';

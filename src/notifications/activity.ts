@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
+import { enqueuePost, isPostedAnywhere } from '../store/posts.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
@@ -67,23 +67,17 @@ export async function recordActivity(
   occurrence: string,
   now: string,
 ): Promise<boolean> {
-  const result = await db
-    .insertInto('outbox')
-    .values({
-      id: randomUUID(),
-      workspace_id: workspaceId,
-      dedupe_key: `${activityDedupeKey(event)}@${occurrence}`,
+  return enqueuePost(
+    db,
+    {
+      workspaceId,
+      dedupeKey: `${activityDedupeKey(event)}@${occurrence}`,
       kind: event.kind,
-      onboarding_id: event.onboardingId,
+      onboardingId: event.onboardingId,
       payload: JSON.stringify(event),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    now,
+  );
 }
 
 /**
@@ -98,14 +92,8 @@ export async function recordRemoval(
   occurrence: string,
   now: string,
 ): Promise<boolean> {
-  const posted = await db
-    .selectFrom('onboarding_posts')
-    .select('channel_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('onboarding_id', '=', onboardingId)
-    .executeTakeFirst();
   return (
-    posted !== undefined &&
+    (await isPostedAnywhere(db, workspaceId, onboardingId)) &&
     recordActivity(db, workspaceId, { kind: 'onboarding.removed', onboardingId, actor }, occurrence, now)
   );
 }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import { ensureWorkspace, setNotifyChannel } from '../store/workspaces.js';
-import { releaseUndelivered } from './post-store.js';
+import { releaseUndelivered } from '../store/posts.js';
 
 /**
  * Points a workspace's onboarding posts at a channel, wherever an admin chose it (`/pivotal channel`,

@@ -16,7 +16,7 @@ import {
   markDelivered,
   saveParentPost,
   scheduleRetry,
-} from './post-store.js';
+} from '../store/posts.js';
 import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { workspaceMode } from './workspace-access.js';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { getWorkspace } from '../store/workspaces.js';
-import { isThreaded } from './post-store.js';
+import { isThreaded } from '../store/posts.js';
 
 export interface PostRoute {
   channelId: string;

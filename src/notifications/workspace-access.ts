@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { workspaceRefFromId } from '../slack/workspace-ref.js';
+import { workspaceRefFromId } from '../domain/workspace-ref.js';
 import type { KeyMode } from '../domain/key-mode.js';
 
 /** Live or test, as the gateway decides it for requests, so posts carry the same label as modals. */

@@ -1,4 +1,4 @@
-import type { WorkspaceRef } from '../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../domain/workspace-ref.js';
 
 export interface SlackRecordMetadata {
   source: 'slack';

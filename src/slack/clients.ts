@@ -3,7 +3,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackMode } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
-import { workspaceRefFromId } from './workspace-ref.js';
+import { workspaceRefFromId } from '../domain/workspace-ref.js';
 
 /**
  * Work outside a request, by who does it: `background` (Home refreshes, onboard runs taken over,

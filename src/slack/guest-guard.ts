@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { LIMITS, mrkdwn, plain } from '../views/text.js';
-import { workspaceId } from './workspace-ref.js';
+import { workspaceId } from '../domain/workspace-ref.js';
 import { actorOf, isGuest, type Host } from './membership.js';
 
 const ENTERPRISE_CACHE_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import type { Context } from '@slack/bolt';
-import type { WorkspaceRef } from './workspace-ref.js';
+import type { WorkspaceRef } from '../domain/workspace-ref.js';
 
 /** Bolt resolves team and enterprise for every kind of request, Enterprise Grid included (docs/slack-notes.md). */
 export function workspaceFromContext(context: Context): WorkspaceRef {

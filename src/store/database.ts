@@ -5,9 +5,8 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { migrateToLatest } from './migrate.js';
+import type { DialectName } from './dialect.js';
 import type { Database } from './schema.js';
-
-export type DialectName = 'sqlite' | 'postgres';
 
 /** What repositories take: the database itself, or a transaction a caller opened to compose writes. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { KeyRing } from '../security/key-encryption.js';
-import { workspaceId } from '../slack/workspace-ref.js';
+import { workspaceId } from '../domain/workspace-ref.js';
 import type { Db } from './database.js';
 import { ensureWorkspace } from './workspaces.js';
 

@@ -1,6 +1,6 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { DialectName } from './database.js';
+import type { DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 

@@ -1,8 +1,5 @@
 import type { Db } from './database.js';
 
-/** Claims older than this are only history: no copy of a submission arrives a day later. */
-const KEEP_MS = 24 * 60 * 60_000;
-
 export interface MoveClaim {
   workspaceId: string;
   /** The submitted modal version (view id and hash). */
@@ -13,13 +10,10 @@ export interface MoveClaim {
 
 /**
  * True only for the first copy of a submission: the primary key decides, so two replicas receiving
- * copies at once cannot both get true. Claims past their day are pruned on the way.
+ * copies at once cannot both get true. Old claims are pruned by
+ * the retention job (retention.ts).
  */
 export async function claimMoveSubmission(db: Db, claim: MoveClaim, now: Date): Promise<boolean> {
-  await db
-    .deleteFrom('move_claims')
-    .where('claimed_at', '<', new Date(now.getTime() - KEEP_MS).toISOString())
-    .execute();
   const inserted = await db
     .insertInto('move_claims')
     .values({
@@ -62,4 +56,19 @@ export async function moveAnswer(db: Db, workspaceId: string, submission: string
     .where('submission', '=', submission)
     .executeTakeFirst();
   return row?.answer;
+}
+
+/** Removes at most `limit` claims made before `olderThan`; returns how many. */
+export async function pruneMoveClaims(db: Db, olderThan: Date, limit: number): Promise<number> {
+  const old = db
+    .selectFrom('move_claims')
+    .select(['workspace_id', 'submission'])
+    .where('claimed_at', '<', olderThan.toISOString())
+    .limit(limit)
+    .$asTuple('workspace_id', 'submission');
+  const result = await db
+    .deleteFrom('move_claims')
+    .where(({ eb, refTuple }) => eb(refTuple('workspace_id', 'submission'), 'in', old))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

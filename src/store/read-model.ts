@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
-import type { Contact, Customer, Onboarding } from '../pivotal/index.js';
 import type { Db } from './database.js';
-import { slackOwnerFromMetadata } from '../domain/slack-owner.js';
 import type { RmCustomerRow, RmOnboardingRow } from './schema-domain.js';
 
 /**
@@ -24,25 +22,53 @@ export interface OnboardingChanges {
   unchanged: boolean;
 }
 
-const bool = (v: boolean | null | undefined): 0 | 1 => (v ? 1 : 0);
+/** The fields of a customer the read model keeps (src/sync/projection.ts makes them from a Pivotal record). */
+export type CustomerInput = Pick<
+  RmCustomerRow,
+  | 'id'
+  | 'display_id'
+  | 'name'
+  | 'slug'
+  | 'domain'
+  | 'status'
+  | 'slack_channel_id'
+  | 'pivotal_created_at'
+  | 'pivotal_updated_at'
+>;
 
-export async function upsertCustomer(db: Db, workspaceId: string, c: Customer, now: string): Promise<void> {
-  const values = {
-    display_id: c.display_id,
-    name: c.name,
-    name_lower: c.name.toLowerCase(),
-    slug: c.slug ?? null,
-    domain: c.domain ?? null,
-    status: c.status ?? null,
-    slack_channel_id: c.slack_channel_id ?? null,
-    pivotal_created_at: c.created_at ?? null,
-    pivotal_updated_at: c.updated_at ?? null,
-    deleted: 0 as const,
-    synced_at: now,
-  };
+/** The fields of an onboarding the read model keeps, and the Slack owner its metadata names, if any. */
+export type OnboardingInput = Pick<
+  RmOnboardingRow,
+  | 'id'
+  | 'display_id'
+  | 'customer_id'
+  | 'name'
+  | 'phase'
+  | 'state'
+  | 'waiting_on_customer'
+  | 'target_launch_date'
+  | 'csm_id'
+  | 'started_at'
+  | 'completed_at'
+  | 'metadata'
+  | 'pivotal_created_at'
+  | 'pivotal_updated_at'
+> & { slack_owner_in_metadata: string | null };
+
+/** The primary contact of a customer, as the pipeline and the customer card show it. */
+export interface ContactInput {
+  id: string;
+  name: string | null;
+  email: string | null;
+  title: string | null;
+}
+
+export async function upsertCustomer(db: Db, workspaceId: string, c: CustomerInput, now: string): Promise<void> {
+  const { id, ...fields } = c;
+  const values = { ...fields, name_lower: c.name.toLowerCase(), deleted: 0 as const, synced_at: now };
   await db
     .insertInto('rm_customers')
-    .values({ workspace_id: workspaceId, id: c.id, ...values })
+    .values({ workspace_id: workspaceId, id, ...values })
     .onConflict((oc) => oc.columns(['workspace_id', 'id']).doUpdateSet(values))
     .execute();
 }
@@ -52,7 +78,7 @@ export async function setPrimaryContact(
   db: Db,
   workspaceId: string,
   customerId: string,
-  contact: Contact | null,
+  contact: ContactInput | null,
 ): Promise<void> {
   await db
     .updateTable('rm_customers')
@@ -103,36 +129,25 @@ export async function getOnboardingRow(db: Db, workspaceId: string, id: string):
 export async function upsertOnboarding(
   db: Db,
   workspaceId: string,
-  o: Onboarding,
+  o: OnboardingInput,
   now: string,
 ): Promise<OnboardingChanges> {
   const before = await getOnboardingRow(db, workspaceId, o.id);
-  const target = o.target_launch_date ?? null;
+  const target = o.target_launch_date;
   const phaseChanged = before !== undefined && before.phase !== o.phase;
+  const { id, slack_owner_in_metadata, ...fields } = o;
   const values = {
-    display_id: o.display_id,
-    customer_id: o.customer_id,
-    name: o.name ?? null,
-    phase: o.phase,
-    state: o.state,
-    waiting_on_customer: bool(o.waiting_on_customer),
-    target_launch_date: target,
-    csm_id: o.csm_id ?? null,
-    started_at: o.started_at ?? null,
-    completed_at: o.completed_at ?? null,
-    metadata: o.metadata ? JSON.stringify(o.metadata) : null,
+    ...fields,
     // The app's own record of the owner is kept; metadata only fills it when there is none.
-    slack_owner_id: before?.slack_owner_id ?? slackOwnerFromMetadata(o.metadata),
-    pivotal_created_at: o.created_at ?? null,
-    pivotal_updated_at: o.updated_at ?? null,
+    slack_owner_id: before?.slack_owner_id ?? slack_owner_in_metadata,
     deleted: 0 as const,
     synced_at: now,
     phase_entered_at:
-      before && !phaseChanged ? before.phase_entered_at : before ? now : (o.started_at ?? o.created_at ?? now),
+      before && !phaseChanged ? before.phase_entered_at : before ? now : (o.started_at ?? o.pivotal_created_at ?? now),
   };
   await db
     .insertInto('rm_onboardings')
-    .values({ workspace_id: workspaceId, id: o.id, ...values })
+    .values({ workspace_id: workspaceId, id, ...values })
     .onConflict((oc) => oc.columns(['workspace_id', 'id']).doUpdateSet(values))
     .execute();
 
@@ -163,6 +178,9 @@ export async function getCustomerRow(db: Db, workspaceId: string, id: string): P
     .executeTakeFirst();
 }
 
+const liveCustomers = (db: Db, workspaceId: string) =>
+  db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', workspaceId).where('deleted', '=', 0);
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
@@ -177,11 +195,7 @@ export async function findCustomers(
 ): Promise<RmCustomerRow[]> {
   const ref = reference.trim();
   if (!ref) return [];
-  const base = db
-    .selectFrom('rm_customers')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted', '=', 0);
+  const base = liveCustomers(db, workspaceId);
   const digits = /^#?(\d{1,12})$/.exec(ref)?.[1];
   if (digits) {
     const hit = await base.where('display_id', '=', Number(digits)).executeTakeFirst();
@@ -252,4 +266,28 @@ export async function valuesInUse(
     .limit(limit)
     .execute();
   return rows.map((r) => (r as Record<typeof column, string>)[column]);
+}
+
+export async function customerByDisplayId(
+  db: Db,
+  workspaceId: string,
+  displayId: number,
+): Promise<RmCustomerRow | undefined> {
+  return liveCustomers(db, workspaceId).where('display_id', '=', displayId).executeTakeFirst();
+}
+
+export async function customerBySlug(db: Db, workspaceId: string, slug: string): Promise<RmCustomerRow | undefined> {
+  return liveCustomers(db, workspaceId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Which of the slugs a customer of the workspace already has. */
+export async function slugsInUse(db: Db, workspaceId: string, slugs: readonly string[]): Promise<Set<string | null>> {
+  const rows = await db
+    .selectFrom('rm_customers')
+    .select('slug')
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0)
+    .where('slug', 'in', slugs)
+    .execute();
+  return new Set(rows.map((row) => row.slug));
 }

@@ -66,7 +66,7 @@ export class RetentionJob {
     const { db, logger, now, policy } = this.deps;
     if (!(await tryAcquireLease(db, RETENTION_LEASE, this.holder, this.timings.intervalMs, now()))) return null;
     const counts = await pruneExpired(db, policy, now());
-    if (counts.processedEvents > 0 || counts.deliveredPosts > 0)
+    if (Object.values(counts).some((count) => count > 0))
       logger.info({ ...counts, policy }, 'retention: pruned old rows');
     return counts;
   }

@@ -1,6 +1,11 @@
 import type { Db } from './database.js';
+import { pruneMoveClaims } from './move-claims.js';
+import { pruneEndedOnboardJobs } from './onboard-jobs.js';
 import { undeliveredOfSameOnboarding } from './outbox-threads.js';
+import { pruneExpiredSwitches } from './pending-key-switches.js';
 import { pruneProcessedEvents } from './processed-events.js';
+import { pruneFinishedCleanupJobs } from './test-record-cleanup.js';
+import { pruneWebhookEvents } from './webhook-events.js';
 
 /** How long, in days, rows that only record the past are kept. */
 export interface RetentionPolicy {
@@ -13,9 +18,25 @@ export interface RetentionPolicy {
 export interface PruneCounts {
   processedEvents: number;
   deliveredPosts: number;
+  webhookEvents: number;
+  moveClaims: number;
+  onboardJobs: number;
+  pendingKeySwitches: number;
+  testCleanupJobs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Fixed windows of the tables whose rows only answer repeats of a request or event for a while:
+ * Pivotal replays a webhook for at most a day and asks receivers to remember its id for a week; no copy
+ * of a move submission arrives a day later; an onboard job's modal is long closed after a week; a
+ * finished test-record cleanup is only history after a month.
+ */
+const WEBHOOK_EVENTS_DAYS = 8;
+const MOVE_CLAIMS_DAYS = 1;
+const ENDED_ONBOARD_JOBS_DAYS = 7;
+const FINISHED_CLEANUP_JOBS_DAYS = 30;
 
 /** Rows deleted per statement, so neither database holds a long write lock over a large table. */
 const SLICE = 5_000;
@@ -53,5 +74,10 @@ export async function pruneExpired(db: Db, policy: RetentionPolicy, now: Date): 
   return {
     processedEvents: await inSlices((limit) => pruneProcessedEvents(db, before(policy.processedEventsDays), limit)),
     deliveredPosts: await inSlices((limit) => pruneDeliveredPosts(db, before(policy.deliveredPostsDays), limit)),
+    webhookEvents: await inSlices((limit) => pruneWebhookEvents(db, before(WEBHOOK_EVENTS_DAYS), limit)),
+    moveClaims: await inSlices((limit) => pruneMoveClaims(db, before(MOVE_CLAIMS_DAYS), limit)),
+    onboardJobs: await inSlices((limit) => pruneEndedOnboardJobs(db, before(ENDED_ONBOARD_JOBS_DAYS), limit)),
+    pendingKeySwitches: await inSlices((limit) => pruneExpiredSwitches(db, now, limit)),
+    testCleanupJobs: await inSlices((limit) => pruneFinishedCleanupJobs(db, before(FINISHED_CLEANUP_JOBS_DAYS), limit)),
   };
 }

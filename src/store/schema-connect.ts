@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IsoTimestamp, PivotalMode } from './schema.js';
+import type { IsoTimestamp, PivotalMode } from './column-types.js';
 
-/** Tables of migration 0003_connect (see schema.ts for the portable column conventions). */
+/** Tables of migration 0003_connect (see column-types.ts for the portable column conventions). */
 export interface ConnectTables {
   pending_key_switches: PendingKeySwitchesTable;
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IntegerBoolean, IsoTimestamp } from './schema.js';
+import type { IntegerBoolean, IsoTimestamp } from './column-types.js';
 
-/** Tables of migration 0002_domain_core (see schema.ts for the portable column conventions). */
+/** Tables of migration 0002_domain_core (see column-types.ts for the portable column conventions). */
 export interface DomainTables {
   phases: PhasesTable;
   rm_customers: RmCustomersTable;

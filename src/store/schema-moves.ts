@@ -1,6 +1,6 @@
-import type { IsoTimestamp } from './schema.js';
+import type { IsoTimestamp } from './column-types.js';
 
-/** Tables of migration 0008_move_claims (see schema.ts for the portable column conventions). */
+/** Tables of migration 0008_move_claims (see column-types.ts for the portable column conventions). */
 export interface MoveTables {
   move_claims: MoveClaimsTable;
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IsoTimestamp, PivotalMode } from './schema.js';
+import type { IsoTimestamp, PivotalMode } from './column-types.js';
 
-/** Tables of migration 0004_onboard (see schema.ts for the portable column conventions). */
+/** Tables of migration 0004_onboard (see column-types.ts for the portable column conventions). */
 export interface OnboardTables {
   onboard_jobs: OnboardJobsTable;
 }

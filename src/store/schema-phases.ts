@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IntegerBoolean, IsoTimestamp } from './schema.js';
+import type { IntegerBoolean, IsoTimestamp } from './column-types.js';
 
-/** Tables of migration 0005_phases_posts (see schema.ts for the portable column conventions). */
+/** Tables of migration 0005_phases_posts (see column-types.ts for the portable column conventions). */
 export interface PhasesPostsTables {
   onboarding_posts: OnboardingPostsTable;
   phase_transitions: PhaseTransitionsTable;

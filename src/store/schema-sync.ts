@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IsoTimestamp } from './schema.js';
+import type { IsoTimestamp } from './column-types.js';
 
-/** Tables of migration 0006_sync (see schema.ts for the portable column conventions). */
+/** Tables of migration 0006_sync (see column-types.ts for the portable column conventions). */
 export interface SyncTables {
   sync_state: SyncStateTable;
   sync_contact_reads: SyncContactReadsTable;

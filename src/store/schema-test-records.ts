@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { IsoTimestamp } from './schema.js';
+import type { IsoTimestamp } from './column-types.js';
 
-/** Tables of migration 0007_test_record_cleanup (see schema.ts for the portable column conventions). */
+/** Tables of migration 0007_test_record_cleanup (see column-types.ts for the portable column conventions). */
 export interface TestRecordTables {
   test_cleanup_jobs: TestCleanupJobsTable;
   test_cleanup_items: TestCleanupItemsTable;

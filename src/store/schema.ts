@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { KeyMode } from '../domain/key-mode.js';
+import type { IntegerBoolean, IsoTimestamp, PivotalMode } from './column-types.js';
 import type { DomainTables } from './schema-domain.js';
 import type { ConnectTables } from './schema-connect.js';
 import type { OnboardTables } from './schema-onboard.js';
@@ -9,12 +9,8 @@ import type { TestRecordTables } from './schema-test-records.js';
 import type { MoveTables } from './schema-moves.js';
 
 /**
- * The typed view of the database that repositories query through. The same migrations run on SQLite
- * and Postgres, so columns stick to types both read back identically:
- * - timestamps are ISO-8601 UTC text from `Date#toISOString()`: fixed width, so comparing the text
- *   compares the instants;
- * - booleans are integers 0/1 (better-sqlite3 cannot bind JavaScript booleans);
- * - JSON and ids are text.
+ * The typed view of the database that repositories query through (column conventions in
+ * column-types.ts).
  */
 export interface Database
   extends DomainTables,
@@ -29,11 +25,6 @@ export interface Database
   processed_events: ProcessedEventsTable;
   leases: LeasesTable;
 }
-
-export type IsoTimestamp = string;
-export type IntegerBoolean = 0 | 1;
-/** The store keeps the domain's key mode under its own row-type name. */
-export type PivotalMode = KeyMode;
 
 export interface SlackInstallationsTable {
   /** Enterprise id for org-wide installs, otherwise workspaceId() of the team. */

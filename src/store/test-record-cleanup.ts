@@ -162,3 +162,15 @@ export async function cleanupCounts(db: Db, jobId: string): Promise<CleanupCount
   }
   return counts;
 }
+
+/** Removes at most `limit` jobs that finished before `olderThan`, with their items; returns how many. */
+export async function pruneFinishedCleanupJobs(db: Db, olderThan: Date, limit: number): Promise<number> {
+  const finished = db
+    .selectFrom('test_cleanup_jobs')
+    .select('id')
+    .where('status', 'in', ['done', 'cancelled', 'failed'])
+    .where('updated_at', '<', olderThan.toISOString())
+    .limit(limit);
+  const result = await db.deleteFrom('test_cleanup_jobs').where('id', 'in', finished).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,7 +1,8 @@
 import type { EncryptedText } from '../security/key-encryption.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { Db } from './database.js';
-import type { PivotalMode, WorkspaceRow } from './schema.js';
+import type { PivotalMode } from './column-types.js';
+import type { WorkspaceRow } from './schema.js';
 
 export interface PivotalConnection {
   keyCiphertext: EncryptedText;
@@ -45,7 +46,7 @@ export async function ensureWorkspace(db: Db, ref: WorkspaceRef, teamName?: stri
     )
     .execute();
   const row = await getWorkspace(db, id);
-  // Only a concurrent deleteWorkspace can get here.
+  // Nothing in the app deletes workspace rows; only a row removed by hand in between gets here.
   if (!row) throw new Error(`Workspace ${id} was deleted while it was being created`);
   return row;
 }
@@ -149,11 +150,12 @@ export async function listConnectedWorkspaces(db: Db): Promise<WorkspaceRow[]> {
     .execute();
 }
 
+/** Every workspace the app has seen, connected or not, in id order. */
+export async function listWorkspaces(db: Db): Promise<WorkspaceRow[]> {
+  return db.selectFrom('workspaces').selectAll().orderBy('id').execute();
+}
+
 /** The workspaces of an Enterprise Grid org, e.g. when its org-wide install is removed. */
 export async function listWorkspacesOfEnterprise(db: Db, enterpriseId: string): Promise<WorkspaceRow[]> {
   return db.selectFrom('workspaces').selectAll().where('enterprise_id', '=', enterpriseId).orderBy('id').execute();
-}
-
-export async function deleteWorkspace(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('workspaces').where('id', '=', id).execute();
 }

@@ -1,8 +1,10 @@
 import type { Customer, Onboarding } from '../pivotal/index.js';
-import type { Db, DialectName } from '../store/database.js';
+import type { Db } from '../store/database.js';
+import type { DialectName } from '../store/dialect.js';
 import { getOnboardingRow, upsertCustomer, upsertOnboarding } from '../store/read-model.js';
 import type { WalkKind } from '../store/schema-sync.js';
 import { recordActivity, type ActivityEvent } from '../notifications/activity.js';
+import { customerRecord, onboardingRecord } from './projection.js';
 
 /**
  * Writes what was read from Pivotal (a list page, a webhook) into the read model and turns what
@@ -66,7 +68,7 @@ export async function applyOnboardings(
         .execute();
       continue;
     }
-    const changes = await upsertOnboarding(db, opts.workspaceId, record, nowIso);
+    const changes = await upsertOnboarding(db, opts.workspaceId, onboardingRecord(record), nowIso);
     if (changes.isNew || !changes.unchanged) result.changed++;
     if (!opts.announce) continue;
 
@@ -111,7 +113,7 @@ export async function applyCustomers(
   opts: Pick<ApplyOptions, 'workspaceId' | 'now'>,
 ): Promise<number> {
   const nowIso = opts.now.toISOString();
-  for (const record of records) await upsertCustomer(db, opts.workspaceId, record, nowIso);
+  for (const record of records) await upsertCustomer(db, opts.workspaceId, customerRecord(record), nowIso);
   return records.length;
 }
 

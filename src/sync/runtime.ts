@@ -1,7 +1,7 @@
 import type { CustomRoute, Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../context.js';
 import { workspaceFromContext } from '../slack/workspace-from-context.js';
-import type { WorkspaceRef } from '../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../domain/workspace-ref.js';
 import { webhookRoutes } from '../webhooks/route.js';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from './options.js';
 import { SyncWorker } from './worker.js';

@@ -5,10 +5,10 @@ import { explainPivotalError } from '../views/pivotal-errors.js';
 import { PivotalError, PivotalRateLimitError } from '../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { WorkspaceRow } from '../store/schema.js';
-import { ensureWorkspace, listConnectedWorkspaces } from '../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { ensureWorkspace, listConnectedWorkspaces, listWorkspaces } from '../store/workspaces.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { SyncOptions } from './options.js';
-import { ensureSyncState, getSyncState, updateSyncState } from './sync-state.js';
+import { ensureSyncState, getSyncState, updateSyncState } from '../store/sync-state.js';
 import { runSyncCycle } from './workspace-sync.js';
 
 export type HeldWorkspaceListener = (workspaceId: string) => Promise<void>;
@@ -113,9 +113,7 @@ export class SyncWorker {
   private async candidates(): Promise<WorkspaceRow[]> {
     const { config } = this.ctx;
     const bootstrap = Boolean(config.pivotalApiKey) && config.slack.kind !== 'oauth';
-    const rows = bootstrap
-      ? await this.ctx.store.db.selectFrom('workspaces').selectAll().orderBy('id').execute()
-      : await listConnectedWorkspaces(this.ctx.store.db);
+    const rows = bootstrap ? await listWorkspaces(this.ctx.store.db) : await listConnectedWorkspaces(this.ctx.store.db);
     // A refused key is an admin's to fix; polling it meanwhile would only earn more 401s.
     return rows.filter((row) => row.needs_attention === null);
   }

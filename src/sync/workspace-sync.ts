@@ -20,7 +20,8 @@ import {
   markContactsRead,
   restartedSync,
   updateSyncState,
-} from './sync-state.js';
+} from '../store/sync-state.js';
+import { contactRecord } from './projection.js';
 
 /**
  * One sync cycle of one workspace. The documented API has no `updated_since` and lists only newest
@@ -400,7 +401,7 @@ async function readSomeContacts(input: CycleInput, request: Request): Promise<vo
       if (!(err instanceof PivotalNotFoundError)) throw err;
     }
     await input.store.db.transaction().execute(async (trx) => {
-      if (primary) await setPrimaryContact(trx, ws, customerId, primary);
+      if (primary) await setPrimaryContact(trx, ws, customerId, contactRecord(primary));
       await markContactsRead(trx, ws, [customerId], input.now());
     });
   }

@@ -4,9 +4,11 @@ import { CustomerSchema, OnboardingSchema, type Customer, type Onboarding } from
 import type { Db } from '../store/database.js';
 import { getCustomerRow, getOnboardingRow, setPrimaryContact } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
+import { recordWebhookEvent } from '../store/webhook-events.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { applyCustomers, applyOnboardings } from '../sync/apply.js';
-import { ensureSyncState, markContactsRead, updateSyncState } from '../sync/sync-state.js';
+import { ensureSyncState, markContactsRead, updateSyncState } from '../store/sync-state.js';
+import { contactRecord } from '../sync/projection.js';
 
 /** The envelope of Pivotal's webhook preview; `data.object` is the whole resource at event time. */
 export const WebhookEnvelopeSchema = z.looseObject({
@@ -21,8 +23,6 @@ export const WebhookEnvelopeSchema = z.looseObject({
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelopeSchema>;
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
-
-const EVENT_ID_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 
 /**
  * Applies one verified event: deduplicated by event id (Svix retries and dashboard replays resend the
@@ -46,19 +46,7 @@ export async function receiveWebhookEvent(
   const otherOrg = Boolean(event.org_id && orgId && event.org_id !== orgId && !orgId.startsWith('key:'));
 
   return ctx.store.db.transaction().execute(async (trx) => {
-    const fresh = await trx
-      .insertInto('webhook_events')
-      .values({ workspace_id: workspaceId, event_id: event.id, received_at: now.toISOString() })
-      .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (!fresh) return 'duplicate';
-    // Pivotal replays for at most a day and asks receivers to remember ids for a week.
-    await trx
-      .deleteFrom('webhook_events')
-      .where('workspace_id', '=', workspaceId)
-      .where('received_at', '<', new Date(now.getTime() - EVENT_ID_RETENTION_MS).toISOString())
-      .execute();
+    if (!(await recordWebhookEvent(trx, workspaceId, event.id, now))) return 'duplicate';
     await updateSyncState(trx, workspaceId, { webhook_last_seen_at: now.toISOString() }, now);
     if (testEventForLiveWorkspace || otherOrg) {
       ctx.logger.info(
@@ -163,7 +151,7 @@ const ContactPayload = z.looseObject({
 async function applyContact(db: Db, workspaceId: string, object: Record<string, unknown>, now: Date): Promise<boolean> {
   const contact = ContactPayload.safeParse(object);
   if (!contact.success || !contact.data.is_primary) return false;
-  await setPrimaryContact(db, workspaceId, contact.data.customer_id, { ...contact.data, display_id: 0 });
+  await setPrimaryContact(db, workspaceId, contact.data.customer_id, contactRecord(contact.data));
   await markContactsRead(db, workspaceId, [contact.data.customer_id], now);
   return true;
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { ensureSyncState, getSyncState, updateSyncState } from '../sync/sync-state.js';
+import { ensureSyncState, getSyncState, updateSyncState } from '../store/sync-state.js';
 import { webhookSecretKey } from './signature.js';
 
 /** Stored encrypted like the Pivotal key: whoever holds it can forge changes into the channel. */

@@ -10,7 +10,7 @@ import {
 import type { KeyRing } from '../security/key-encryption.js';
 import type { Store } from '../store/database.js';
 import { getWorkspace, touchLastSuccess } from '../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import { keyMode } from '../domain/key-mode.js';
 
 export interface PivotalConnection {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerPageUrl } from '../../src/pivotal/index.js';
 import { upsertCustomer, upsertOnboarding, setPrimaryContact } from '../../src/store/read-model.js';
+import { customerRecord, onboardingRecord } from '../../src/sync/projection.js';
 import { CSM, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
 import { visibleText } from '../harness/view-submission.js';
@@ -27,12 +28,17 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     await upsertCustomer(
       db,
       TEAM.id,
-      { id: 'cus_1', display_id: 245, name: 'Aurora <!here> Analytics', slug: 'aurora', status: 'onboarding' },
+      customerRecord({
+        id: 'cus_1',
+        display_id: 245,
+        name: 'Aurora <!here> Analytics',
+        slug: 'aurora',
+        status: 'onboarding',
+      }),
       now,
     );
     await setPrimaryContact(db, TEAM.id, 'cus_1', {
       id: 'con_1',
-      display_id: 1,
       name: 'Maya Chen',
       email: 'maya@aurora.test',
       title: 'VP Operations',
@@ -40,14 +46,14 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     await upsertOnboarding(
       db,
       TEAM.id,
-      {
+      onboardingRecord({
         id: 'onb_1',
         display_id: 12,
         customer_id: 'cus_1',
         phase: 'review',
         state: 'paused',
         target_launch_date: '2099-01-01',
-      },
+      }),
       now,
     );
   });
@@ -109,19 +115,26 @@ describe('unfurling links on another Pivotal web host', () => {
     await upsertCustomer(
       db,
       TEAM.id,
-      { id: 'cus_1', display_id: 245, name: 'Aurora Analytics', slug: 'aurora', status: 'onboarding' },
+      customerRecord({ id: 'cus_1', display_id: 245, name: 'Aurora Analytics', slug: 'aurora', status: 'onboarding' }),
       now,
     );
     await upsertCustomer(
       db,
       TEAM.id,
-      { id: 'cus_2', display_id: 7, name: 'Seven Seas Co', slug: '245-seas', status: 'active' },
+      customerRecord({ id: 'cus_2', display_id: 7, name: 'Seven Seas Co', slug: '245-seas', status: 'active' }),
       now,
     );
     await upsertOnboarding(
       db,
       TEAM.id,
-      { id: 'onb_1', display_id: 12, customer_id: 'cus_1', phase: 'review', state: 'active', target_launch_date: null },
+      onboardingRecord({
+        id: 'onb_1',
+        display_id: 12,
+        customer_id: 'cus_1',
+        phase: 'review',
+        state: 'active',
+        target_launch_date: null,
+      }),
       now,
     );
   });

@@ -27,7 +27,7 @@ const CONTACT = { name: 'Maya Chen', title: 'VP Operations', email: 'maya.chen@a
 beforeAll(async () => {
   h = await startHarness();
   ({ customer, onboarding } = await seedOnboarding(h, { customer: { name: 'Aurora Analytics' } }));
-  await setPrimaryContact(h.app.ctx.store.db, WORKSPACE, customer.id, { id: 'con_1', display_id: 1, ...CONTACT });
+  await setPrimaryContact(h.app.ctx.store.db, WORKSPACE, customer.id, { id: 'con_1', ...CONTACT });
 });
 afterAll(() => h.close());
 

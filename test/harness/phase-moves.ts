@@ -7,6 +7,7 @@ import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js'
 import { CSM, TEAM, type Harness } from './app-harness.js';
 import type { ModalAnswer } from './connect-workspace.js';
 import { waitFor } from './wait.js';
+import { customerRecord, onboardingRecord } from '../../src/sync/projection.js';
 
 /**
  * Driving the move modal and watching channel posts: Pivotal records made "in the Pivotal UI" and
@@ -38,9 +39,14 @@ export function fastOutbox(h: Harness, timings: Partial<DispatcherTimings> = {})
 export async function seenBySync(h: Harness, records: { customer?: unknown; onboarding?: unknown }): Promise<void> {
   const now = new Date().toISOString();
   if (records.customer)
-    await upsertCustomer(h.app.ctx.store.db, WORKSPACE, CustomerSchema.parse(records.customer), now);
+    await upsertCustomer(h.app.ctx.store.db, WORKSPACE, customerRecord(CustomerSchema.parse(records.customer)), now);
   if (records.onboarding)
-    await upsertOnboarding(h.app.ctx.store.db, WORKSPACE, OnboardingSchema.parse(records.onboarding), now);
+    await upsertOnboarding(
+      h.app.ctx.store.db,
+      WORKSPACE,
+      onboardingRecord(OnboardingSchema.parse(records.onboarding)),
+      now,
+    );
 }
 
 let seq = 0;

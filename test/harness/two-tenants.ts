@@ -8,6 +8,7 @@ import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js'
 import { ADMIN, TEAM, type Harness, type HarnessOptions } from './app-harness.js';
 import { connectWorkspace } from './connect-workspace.js';
 import { installThroughOAuth, startOAuthHarness } from './oauth.js';
+import { customerRecord, onboardingRecord } from '../../src/sync/projection.js';
 
 /**
  * One app serving two workspaces through OAuth (Acme and Globex), each connected with its own key,
@@ -66,11 +67,11 @@ export async function seedOnboardings(h: Harness, tenant: Tenant, count: number)
   const customer = h.pivotal.state.createCustomer(tenant.orgId, { name: `Customer ${randomBytes(3).toString('hex')}` });
   const now = new Date().toISOString();
   return h.app.ctx.store.db.transaction().execute(async (trx) => {
-    await upsertCustomer(trx, tenant.team.id, CustomerSchema.parse(customer), now);
+    await upsertCustomer(trx, tenant.team.id, customerRecord(CustomerSchema.parse(customer)), now);
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const onboarding = h.pivotal.state.createOnboarding(tenant.orgId, { customer_id: customer.id, phase: 'review' });
-      await upsertOnboarding(trx, tenant.team.id, OnboardingSchema.parse(onboarding), now);
+      await upsertOnboarding(trx, tenant.team.id, onboardingRecord(OnboardingSchema.parse(onboarding)), now);
       ids.push(onboarding.id);
     }
     return ids;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, it } from 'vitest';
-import { createDatabase, type DatabaseOptions, type DialectName, type Store } from '../../src/store/database.js';
+import { createDatabase, type DatabaseOptions, type Store } from '../../src/store/database.js';
+import type { DialectName } from '../../src/store/dialect.js';
 
 /**
  * Store tests run once per dialect: SQLite always, Postgres when TEST_DATABASE_URL is set. CI must

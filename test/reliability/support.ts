@@ -1,6 +1,7 @@
 import type { Harness } from '../harness/app-harness.js';
 import { blockKitProblems, mrkdwnTexts, type SurfaceKind } from '../harness/block-kit.js';
 import { setPrimaryContact, upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
+import { contactRecord, customerRecord, onboardingRecord } from '../../src/sync/projection.js';
 
 /**
  * What a request could have caused, counted so that a test can prove it caused nothing: listeners run
@@ -140,13 +141,13 @@ export async function mirrorPivotalIntoReadModel(h: Harness, teamId: string): Pr
   const now = new Date().toISOString();
   let n = 0;
   for await (const customer of connection.client.customers({ limit: 100 })) {
-    await upsertCustomer(db, connection.workspaceId, customer, now);
+    await upsertCustomer(db, connection.workspaceId, customerRecord(customer), now);
     for await (const contact of connection.client.contacts(customer.id))
-      if (contact.is_primary) await setPrimaryContact(db, connection.workspaceId, customer.id, contact);
+      if (contact.is_primary) await setPrimaryContact(db, connection.workspaceId, customer.id, contactRecord(contact));
     n += 1;
   }
   for await (const onboarding of connection.client.onboardings({ limit: 100 })) {
-    await upsertOnboarding(db, connection.workspaceId, onboarding, now);
+    await upsertOnboarding(db, connection.workspaceId, onboardingRecord(onboarding), now);
     n += 1;
   }
   return n;

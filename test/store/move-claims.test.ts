@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { claimMoveSubmission, moveAnswer, recordMoveAnswer } from '../../src/store/move-claims.js';
+import { claimMoveSubmission, moveAnswer, pruneMoveClaims, recordMoveAnswer } from '../../src/store/move-claims.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
 describeEachDialect('move submission claims', (suite) => {
@@ -28,10 +28,14 @@ describeEachDialect('move submission claims', (suite) => {
     expect(await moveAnswer(db(), 'T1', 'V1:h1')).toBe('{"type":"modal"}');
   });
 
-  it('forgets claims older than a day when the next one is made', async () => {
+  it('prunes claims made before the cut-off, at most the given number at a time', async () => {
     await claimMoveSubmission(db(), claim('V1:old'), new Date('2026-02-27T10:00:00.000Z'));
+    await claimMoveSubmission(db(), claim('V0:old', 'T2'), new Date('2026-02-27T11:00:00.000Z'));
     await claimMoveSubmission(db(), claim('V1:recent'), new Date('2026-03-01T09:00:00.000Z'));
     await claimMoveSubmission(db(), claim('V2:h1'), now);
+    const dayAgo = new Date('2026-02-28T10:00:00.000Z');
+    expect(await pruneMoveClaims(db(), dayAgo, 1)).toBe(1);
+    expect(await pruneMoveClaims(db(), dayAgo, 5)).toBe(1);
     const left = await db().selectFrom('move_claims').select('submission').orderBy('submission').execute();
     expect(left.map((r) => r.submission)).toEqual(['V1:recent', 'V2:h1']);
   });

@@ -4,21 +4,24 @@ import { OnboardingSchema } from '../../src/pivotal/index.js';
 import { setSlackOwner } from '../../src/store/onboarding-owner.js';
 import { slackOwnerOf } from '../../src/domain/slack-owner.js';
 import { getOnboardingRow, upsertOnboarding } from '../../src/store/read-model.js';
+import { onboardingRecord } from '../../src/sync/projection.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
 const WS = 'T0OWNERS';
 const NOW = '2026-05-20T12:00:00.000Z';
 
 const onboarding = (id: string, metadata: Record<string, unknown> | null) =>
-  OnboardingSchema.parse({
-    object: 'onboarding',
-    id,
-    display_id: Number(id.slice(-1)),
-    customer_id: 'cus_1',
-    phase: 'review',
-    state: 'active',
-    metadata,
-  });
+  onboardingRecord(
+    OnboardingSchema.parse({
+      object: 'onboarding',
+      id,
+      display_id: Number(id.slice(-1)),
+      customer_id: 'cus_1',
+      phase: 'review',
+      state: 'active',
+      metadata,
+    }),
+  );
 
 describeEachDialect('the Slack owner of an onboarding', (suite) => {
   const db = () => suite.store().db;

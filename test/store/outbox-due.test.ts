@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { dueRows } from '../../src/notifications/post-store.js';
+import { dueRows } from '../../src/store/posts.js';
 import type { Db } from '../../src/store/database.js';
 import type { OutboxStatus } from '../../src/store/schema-domain.js';
 import { describeEachDialect } from '../helpers/databases.js';

@@ -3,7 +3,6 @@ import { expect, it } from 'vitest';
 import { KeyRing } from '../../src/security/key-encryption.js';
 import {
   clearConnection,
-  deleteWorkspace,
   ensureWorkspace,
   getWorkspace,
   listConnectedWorkspaces,
@@ -165,12 +164,6 @@ describeEachDialect('workspaces', (suite) => {
     await saveConnection(db(), 'T1', connection({ mode: 'live', keyPrefix: 'pivotal_K8s9' }));
 
     expect((await listConnectedWorkspaces(db())).map((row) => row.id)).toEqual(['T1', 'T3']);
-  });
-
-  it('deletes a workspace', async () => {
-    await ensureWorkspace(db(), { teamId: 'T1' });
-    await deleteWorkspace(db(), 'T1');
-    expect(await getWorkspace(db(), 'T1')).toBeUndefined();
   });
 
   it('takes a transaction, so callers can compose writes', async () => {

@@ -4,13 +4,13 @@ import {
   claimJob,
   createJob,
   getJob,
-  purgeJobs,
   recordStep,
   stopJob,
   type JobKey,
   type NewJob,
 } from '../../src/features/onboard/jobs.js';
 import type { OnboardInput } from '../../src/features/onboard/validation.js';
+import { pruneEndedOnboardJobs } from '../../src/store/onboard-jobs.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
 const t0 = new Date('2026-03-01T10:00:00.000Z');
@@ -90,7 +90,7 @@ describeEachDialect('onboard jobs', (suite) => {
       { kind: 'failed', step: 'contact', message: 'boom' },
       at(1),
     );
-    await purgeJobs(db(), at(10));
+    await pruneEndedOnboardJobs(db(), new Date(at(10)), 100);
     expect(await getJob(db(), key)).toBeDefined();
     expect(await getJob(db(), { workspaceId: 'T1', viewId: 'V2' })).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { useNotifyChannel } from '../../notifications/channel-setup.js';
-import { isThreaded, setThreaded } from '../../notifications/post-store.js';
+import { isThreaded, setThreaded } from '../../store/posts.js';
 import { workspaceChannel } from '../../notifications/routing.js';
 import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { escapeMrkdwn, truncate } from '../../views/text.js';

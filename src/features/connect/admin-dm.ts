@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { Message } from './views.js';
 
 /**

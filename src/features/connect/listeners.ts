@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { EphemeralMessage } from '../../views/ephemeral.js';
 import { FormState } from '../../views/form-values.js';
 import { explainToPerson } from '../shared/explain-to-person.js';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
 import { PivotalAuthError, keyDisplayPrefix, type Identity } from '../../pivotal/index.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import { dmAdmins } from './admin-dm.js';
 import { flagRejectedKey } from './revocation.js';
 import { KEY_CHECK_LIMITS } from './service.js';

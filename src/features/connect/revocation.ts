@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
 import type { PivotalAuthError } from '../../pivotal/index.js';
-import { workspaceId } from '../../slack/workspace-ref.js';
+import { workspaceId } from '../../domain/workspace-ref.js';
 import { ensureWorkspace, getWorkspace, markNeedsAttention } from '../../store/workspaces.js';
 import type { AuthFailureInfo } from '../../workspace/pivotal-gateway.js';
 import { dmAdmins } from './admin-dm.js';

@@ -13,11 +13,11 @@ import {
   saveConnection,
   touchLastSuccess,
 } from '../../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 import type { Session } from '../shared/session.js';
 import { cleanPastedKey, keyCheckProblem } from './key-input.js';
-import { createPendingSwitch, discardPendingSwitches, takePendingSwitch } from './pending-switches.js';
+import { createPendingSwitch, discardPendingSwitches, takePendingSwitch } from '../../store/pending-key-switches.js';
 import {
   notConnectedMessage,
   type CheckedKey,

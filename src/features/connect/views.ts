@@ -3,7 +3,7 @@ import { mentionList } from '../../security/permissions.js';
 import type { WorkspaceRow } from '../../store/schema.js';
 import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
-import { PENDING_SWITCH_TTL_MS } from './pending-switches.js';
+import { PENDING_SWITCH_TTL_MS } from '../../store/pending-key-switches.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 
 /** Pure views of connecting: connect modal, its results, status, disconnect, the not-connected reply. */

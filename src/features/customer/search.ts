@@ -7,6 +7,7 @@ import { LIMITS, plain, truncate } from '../../views/text.js';
 import type { Session } from '../shared/session.js';
 import { option } from '../../views/inputs.js';
 import type { Choice } from '../../views/form-values.js';
+import { customerRecord } from '../../sync/projection.js';
 
 /** The customer picker of every modal; one options listener answers them all. */
 export const CUSTOMER_PICK = 'customer_pick';
@@ -95,7 +96,7 @@ async function refreshFromPivotal(ctx: AppContext, session: Session, reference: 
   }
   const now = ctx.now().toISOString();
   await ctx.store.db.transaction().execute(async (trx) => {
-    for (const customer of found) await upsertCustomer(trx, session.workspaceId, customer, now);
+    for (const customer of found) await upsertCustomer(trx, session.workspaceId, customerRecord(customer), now);
   });
 }
 

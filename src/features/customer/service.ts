@@ -35,6 +35,7 @@ import {
   type CustomerCard,
   type CustomerLookup,
 } from './views.js';
+import { contactRecord, customerRecord } from '../../sync/projection.js';
 
 /** `/pivotal customer` answers through response_url after the ack, so Pivotal gets longer than for options. */
 const LOOKUP_BUDGET_MS = 8_000;
@@ -120,7 +121,7 @@ async function customerCard(
         client.listCustomerOnboardings(row.id, { limit: 100 }),
       ]);
       const primary = contacts.data.find((c) => c.is_primary) ?? null;
-      await setPrimaryContact(ctx.store.db, session.workspaceId, row.id, primary);
+      await setPrimaryContact(ctx.store.db, session.workspaceId, row.id, contactRecord(primary));
       return {
         customer: cardCustomer(row),
         primary: primary && cardContact(primary),
@@ -230,7 +231,7 @@ export async function addContact(
       await upsertCustomer(
         db,
         session.workspaceId,
-        await connection.client.getCustomer(req.customerId),
+        customerRecord(await connection.client.getCustomer(req.customerId)),
         ctx.now().toISOString(),
       );
       customer = (await getCustomerRow(db, session.workspaceId, req.customerId))!;
@@ -241,7 +242,7 @@ export async function addContact(
   } catch (err) {
     return refusal(ctx, session, slack, err);
   }
-  if (req.primary) await setPrimaryContact(db, session.workspaceId, customer.id, created);
+  if (req.primary) await setPrimaryContact(db, session.workspaceId, customer.id, contactRecord(created));
   return {
     kind: 'added',
     result: {

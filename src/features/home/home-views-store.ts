@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../store/database.js';
-import type { HomeViewRow } from '../../store/schema-sync.js';
+import { recordHomeOpened, saveHomeFilters, storedHomeFilters } from '../../store/home-views.js';
 
 /** What a person chose to see on Home; kept per person so every refresh keeps it. */
 export const HomeFiltersSchema = z.object({
@@ -25,23 +25,12 @@ function parseFilters(text: string | undefined): HomeFilters {
 }
 
 export async function getFilters(db: Db, workspaceId: string, userId: string): Promise<HomeFilters> {
-  const row = await db
-    .selectFrom('home_views')
-    .select('filters')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return parseFilters(row?.filters);
+  return parseFilters(await storedHomeFilters(db, workspaceId, userId));
 }
 
 /** Notes that the person looked now (they count as a recent viewer for refreshes). */
 export async function recordOpened(db: Db, workspaceId: string, userId: string, now: Date): Promise<void> {
-  const at = now.toISOString();
-  await db
-    .insertInto('home_views')
-    .values({ workspace_id: workspaceId, user_id: userId, filters: JSON.stringify(DEFAULT_FILTERS), opened_at: at })
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doUpdateSet({ opened_at: at }))
-    .execute();
+  await recordHomeOpened(db, workspaceId, userId, JSON.stringify(DEFAULT_FILTERS), now);
 }
 
 export async function saveFilters(
@@ -51,41 +40,5 @@ export async function saveFilters(
   filters: HomeFilters,
   now: Date,
 ): Promise<void> {
-  const text = JSON.stringify(filters);
-  await db
-    .insertInto('home_views')
-    .values({ workspace_id: workspaceId, user_id: userId, filters: text, opened_at: now.toISOString() })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'user_id']).doUpdateSet({ filters: text, opened_at: now.toISOString() }),
-    )
-    .execute();
-}
-
-export async function markPublished(
-  db: Db,
-  workspaceId: string,
-  userId: string,
-  viewHash: string,
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('home_views')
-    .set({ published_at: now.toISOString(), view_hash: viewHash })
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .execute();
-}
-
-export async function recentViewers(
-  db: Db,
-  workspaceId: string,
-  since: Date,
-): Promise<Array<Pick<HomeViewRow, 'user_id' | 'view_hash'>>> {
-  return db
-    .selectFrom('home_views')
-    .select(['user_id', 'view_hash'])
-    .where('workspace_id', '=', workspaceId)
-    .where('opened_at', '>=', since.toISOString())
-    .orderBy('opened_at', 'desc')
-    .execute();
+  await saveHomeFilters(db, workspaceId, userId, JSON.stringify(filters), now);
 }

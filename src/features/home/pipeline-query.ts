@@ -2,7 +2,8 @@ import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';
 import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
 import { FINISHED_PHASE, FINISHED_STATES } from '../../domain/finished.js';
-import type { Db, DialectName } from '../../store/database.js';
+import type { Db } from '../../store/database.js';
+import type { DialectName } from '../../store/dialect.js';
 
 /**
  * The Home board's reads, all from the read model (never from Pivotal). Filtering, counting and paging

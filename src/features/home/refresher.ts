@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
-import { workspaceRefFromId } from '../../slack/workspace-ref.js';
+import { workspaceRefFromId } from '../../domain/workspace-ref.js';
 import type { SyncOptions } from '../../sync/options.js';
-import { recentViewers } from './home-views-store.js';
+import { recentViewers } from '../../store/home-views.js';
 import { buildHome, publishView, viewHash } from './service.js';
 
 /**

@@ -8,10 +8,11 @@ import { slackOwnerOf } from '../../domain/slack-owner.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
-import { getSyncState } from '../../sync/sync-state.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
+import { getSyncState } from '../../store/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
-import { getFilters, markPublished } from './home-views-store.js';
+import { markPublished } from '../../store/home-views.js';
+import { getFilters } from './home-views-store.js';
 import {
   phaseCounts,
   pipelinePage,

@@ -33,6 +33,7 @@ import {
 import { withOnboardingLock } from './onboarding-lock.js';
 import { snapshotCard, type MovedResult, type MoveForm, type MoveSnapshot, type PickCandidate } from './move-views.js';
 import { recordTransitions } from './transitions-store.js';
+import { customerRecord, onboardingRecord } from '../../sync/projection.js';
 
 /** What the move modal shows next. */
 export type MoveScreen =
@@ -159,7 +160,7 @@ async function formFor(
     await upsertCustomer(
       db,
       ws,
-      await session.connection.client.getCustomer(fresh.customer_id),
+      customerRecord(await session.connection.client.getCustomer(fresh.customer_id)),
       ctx.now().toISOString(),
     );
     customer = await getCustomerRow(db, ws, fresh.customer_id);
@@ -325,7 +326,7 @@ async function saveInTurn(
       announce: true,
       announceNew: false,
     });
-    await upsertOnboarding(trx, ws, updated, now);
+    await upsertOnboarding(trx, ws, onboardingRecord(updated), now);
     await recordTransitions(trx, ws, events, actor.userId, now);
     // The occurrence is the one the sync uses (the record's updated_at): should it read this very
     // change back before this transaction commits, the change is still announced once.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable } from 'kysely';
 import type { ActivityEvent } from '../../notifications/activity.js';
 import type { Db } from '../../store/database.js';
+import { insertPhaseTransitions, type NewPhaseTransition } from '../../store/phase-transitions.js';
 import type { PhaseTransitionsTable } from '../../store/schema-phases.js';
 
 type Change = Pick<PhaseTransitionsTable, 'kind' | 'from_value' | 'to_value' | 'reason' | 'note'>;
@@ -30,7 +30,7 @@ export async function recordTransitions(
   userId: string,
   now: string,
 ): Promise<void> {
-  const rows: Insertable<PhaseTransitionsTable>[] = [];
+  const rows: NewPhaseTransition[] = [];
   for (const event of events) {
     const change = changeOf(event);
     if (change)
@@ -43,5 +43,5 @@ export async function recordTransitions(
         ...change,
       });
   }
-  if (rows.length > 0) await db.insertInto('phase_transitions').values(rows).execute();
+  await insertPhaseTransitions(db, rows);
 }

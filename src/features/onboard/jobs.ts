@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import type { OnboardJobRow, OnboardJobStatus } from '../../store/schema-onboard.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { FieldErrors } from '../../views/form-values.js';
 import type { OnboardInput, Step } from './validation.js';
 
@@ -231,13 +231,4 @@ export async function abandonedJobs(db: Db, now: string, limit: number): Promise
     .limit(limit)
     .execute();
   return rows.map((r) => ({ workspaceId: r.workspace_id, viewId: r.view_id }));
-}
-
-/** Jobs that ended (or waited for input) long ago: their modal is gone, so is any use for them. */
-export async function purgeJobs(db: Db, before: string): Promise<void> {
-  await db
-    .deleteFrom('onboard_jobs')
-    .where('status', 'not in', ['running', 'queued'])
-    .where('updated_at', '<', before)
-    .execute();
 }

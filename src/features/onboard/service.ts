@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { findCustomers } from '../../store/read-model.js';
+import { customerBySlug, findCustomers } from '../../store/read-model.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
 import { noticeModal } from '../../views/banners.js';
 import type { FieldErrors } from '../../views/form-values.js';
@@ -176,13 +176,7 @@ export async function submitOnboarding(
 
 /** The read model already knows a customer with this slug: say whose it is and offer a free one, before any request. */
 async function slugTakenMessage(ctx: AppContext, session: Session, slug: string): Promise<string | null> {
-  const owner = await ctx.store.db
-    .selectFrom('rm_customers')
-    .select(['name', 'display_id'])
-    .where('workspace_id', '=', session.workspaceId)
-    .where('slug', '=', slug)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
+  const owner = await customerBySlug(ctx.store.db, session.workspaceId, slug);
   if (!owner) return null;
   const free = await freeSlug(ctx, session, slug, { askPivotal: false });
   return `${slug} is already the slug of ${owner.name} (#${owner.display_id}). Choose "Existing customer" to onboard it again, or use another slug such as ${free}.`;

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Session } from '../shared/session.js';
 import { slugCandidates } from '../../domain/slug.js';
+import { slugsInUse } from '../../store/read-model.js';
 
 const PIVOTAL_CHECKS = 3;
 
@@ -16,14 +17,7 @@ export async function freeSlug(
   opts: { askPivotal: boolean },
 ): Promise<string> {
   const candidates = slugCandidates(taken);
-  const known = await ctx.store.db
-    .selectFrom('rm_customers')
-    .select('slug')
-    .where('workspace_id', '=', session.workspaceId)
-    .where('deleted', '=', 0)
-    .where('slug', 'in', candidates)
-    .execute();
-  const takenLocally = new Set(known.map((r) => r.slug));
+  const takenLocally = await slugsInUse(ctx.store.db, session.workspaceId, candidates);
   const free = candidates.filter((c) => !takenLocally.has(c));
   const client = session.connection?.client;
   if (!client || !opts.askPivotal) return free[0] ?? candidates.at(-1)!;

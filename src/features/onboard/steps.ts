@@ -10,7 +10,7 @@ import {
   type OnboardingCreate,
 } from '../../pivotal/index.js';
 import { recordMetadata } from '../../pivotal/record-metadata.js';
-import type { WorkspaceRef } from '../../slack/workspace-ref.js';
+import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { Db } from '../../store/database.js';
 import { setSlackOwner } from '../../store/onboarding-owner.js';
 import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';
@@ -39,6 +39,7 @@ import { DISCONNECTED_TEXT } from './not-connected.js';
 import { freeSlug } from './slug.js';
 import { BLOCKS, blockForPivotalField, type Step } from './validation.js';
 import { doneMessage, jobView, stoppedMessage, type JobViewContext } from './views.js';
+import { contactRecord, customerRecord, onboardingRecord } from '../../sync/projection.js';
 
 /** When a 429 names no wait, a short one; the pacer still holds every caller of the key back. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
@@ -147,7 +148,7 @@ export class OnboardRunner {
       let row = await getCustomerRow(this.ctx.store.db, s.workspaceId, c.id);
       if (!row || row.deleted) {
         const fetched = await client.getCustomer(c.id);
-        await upsertCustomer(this.ctx.store.db, s.workspaceId, fetched, this.ctx.now().toISOString());
+        await upsertCustomer(this.ctx.store.db, s.workspaceId, customerRecord(fetched), this.ctx.now().toISOString());
         row = (await getCustomerRow(this.ctx.store.db, s.workspaceId, fetched.id))!;
       }
       return this.record(
@@ -180,7 +181,7 @@ export class OnboardRunner {
           created: true,
         },
       },
-      (trx, now) => upsertCustomer(trx, s.workspaceId, created, now),
+      (trx, now) => upsertCustomer(trx, s.workspaceId, customerRecord(created), now),
     );
   }
 
@@ -210,7 +211,7 @@ export class OnboardRunner {
           replaced,
         },
       },
-      (trx) => setPrimaryContact(trx, s.workspaceId, customerId, created),
+      (trx) => setPrimaryContact(trx, s.workspaceId, customerId, contactRecord(created)),
     );
   }
 
@@ -245,7 +246,7 @@ export class OnboardRunner {
       { onboarding_id: created.id },
       { onboarding: summary },
       async (trx, now) => {
-        const changes = await upsertOnboarding(trx, s.workspaceId, created, now);
+        const changes = await upsertOnboarding(trx, s.workspaceId, onboardingRecord(created), now);
         await setSlackOwner(trx, s.workspaceId, created.id, o.csmUserId);
         if (changes.isNew) {
           await recordActivity(

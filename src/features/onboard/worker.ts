@@ -1,14 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
-import { abandonedJobs, claimJob, getJob, newLease, purgeJobs, type JobKey, type Lease } from './jobs.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
+import { abandonedJobs, claimJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
 import { OnboardRunner } from './steps.js';
 
 const SCAN_INTERVAL_MS = 30_000;
 const SCAN_BATCH = 20;
-/** A job that ended (or waited for input) this long ago belongs to a modal nobody has open any more. */
-const KEEP_JOBS_MS = 7 * 24 * 60 * 60_000;
 
 /**
  * Owns the onboard jobs' runs. A submission's run starts at once, in the background (a closed modal
@@ -81,7 +79,6 @@ export class OnboardWorker {
 
   private async scan(): Promise<void> {
     const now = this.ctx.now();
-    await purgeJobs(this.ctx.store.db, new Date(now.getTime() - KEEP_JOBS_MS).toISOString());
     for (const key of await abandonedJobs(this.ctx.store.db, now.toISOString(), SCAN_BATCH)) await this.resume(key);
   }
 

@@ -1,7 +1,7 @@
 import type { Context } from '@slack/bolt';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
-import { workspaceId, type WorkspaceRef } from '../../slack/workspace-ref.js';
+import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { PivotalConnection } from '../../workspace/pivotal-gateway.js';
 
 export interface Session {

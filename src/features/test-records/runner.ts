@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
-import { workspaceRefFromId } from '../../slack/workspace-ref.js';
+import { workspaceRefFromId } from '../../domain/workspace-ref.js';
 import { PivotalAuthError, PivotalRateLimitError } from '../../pivotal/index.js';
 import { releaseLease, tryAcquireLease } from '../../store/leases.js';
 import type { TestCleanupJobRow } from '../../store/schema-test-records.js';

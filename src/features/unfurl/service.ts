@@ -2,7 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../../context.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { findOnboarding, getCustomerRow, onboardingsOfCustomer } from '../../store/read-model.js';
+import {
+  customerByDisplayId,
+  customerBySlug,
+  findOnboarding,
+  getCustomerRow,
+  onboardingsOfCustomer,
+} from '../../store/read-model.js';
 import type { Session } from '../shared/session.js';
 import { customerCard, onboardingCard } from './views.js';
 
@@ -72,10 +78,8 @@ async function linkedCustomer(
   ws: string,
   link: Extract<PivotalLink, { kind: 'customers' }>,
 ): Promise<RmCustomerRow | undefined> {
-  const live = () =>
-    ctx.store.db.selectFrom('rm_customers').selectAll().where('workspace_id', '=', ws).where('deleted', '=', 0);
-  const byDisplayId =
-    link.displayId === null ? undefined : await live().where('display_id', '=', link.displayId).executeTakeFirst();
+  const db = ctx.store.db;
+  const byDisplayId = link.displayId === null ? undefined : await customerByDisplayId(db, ws, link.displayId);
   if (byDisplayId || link.slug === null) return byDisplayId;
-  return live().where('slug', '=', link.slug).executeTakeFirst();
+  return customerBySlug(db, ws, link.slug);
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../store/database.js';
-import { undeliveredOfSameOnboarding } from '../store/outbox-threads.js';
-import type { OutboxRow } from '../store/schema-domain.js';
-import type { OnboardingPostRow } from '../store/schema-phases.js';
+import type { Db } from './database.js';
+import { undeliveredOfSameOnboarding } from './outbox-threads.js';
+import type { OutboxRow } from './schema-domain.js';
+import type { OnboardingPostRow } from './schema-phases.js';
 
 /** What the dispatcher keeps: parent messages per onboarding and channel, per-channel threading, outbox progress. */
 
@@ -249,4 +250,45 @@ export async function releaseUndelivered(db: Db, workspaceId: string, now: strin
     .where('status', '!=', 'done')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** True when the onboarding has a parent message in any channel of the workspace. */
+export async function isPostedAnywhere(db: Db, workspaceId: string, onboardingId: string): Promise<boolean> {
+  const posted = await db
+    .selectFrom('onboarding_posts')
+    .select('channel_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('onboarding_id', '=', onboardingId)
+    .executeTakeFirst();
+  return posted !== undefined;
+}
+
+export interface NewOutboxRow {
+  workspaceId: string;
+  /** Same key twice in a workspace → one row. */
+  dedupeKey: string;
+  kind: string;
+  onboardingId: string | null;
+  payload: string;
+}
+
+/** Queues a post; false when a row with the same dedupe key was queued before. */
+export async function enqueuePost(db: Db, row: NewOutboxRow, now: string): Promise<boolean> {
+  const result = await db
+    .insertInto('outbox')
+    .values({
+      id: randomUUID(),
+      workspace_id: row.workspaceId,
+      dedupe_key: row.dedupeKey,
+      kind: row.kind,
+      onboarding_id: row.onboardingId,
+      payload: row.payload,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }

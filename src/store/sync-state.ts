@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
-import type { Db } from '../store/database.js';
-import type { SyncStateRow, SyncStateTable } from '../store/schema-sync.js';
+import type { Db } from './database.js';
+import type { SyncStateRow, SyncStateTable } from './schema-sync.js';
 
 export async function getSyncState(db: Db, workspaceId: string): Promise<SyncStateRow | undefined> {
   return db.selectFrom('sync_state').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();

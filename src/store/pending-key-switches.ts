@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { EncryptedText } from '../../security/key-encryption.js';
-import type { Db } from '../../store/database.js';
-import type { PendingKeySwitchRow } from '../../store/schema-connect.js';
-import type { PivotalMode } from '../../store/schema.js';
+import type { EncryptedText } from '../security/key-encryption.js';
+import type { Db } from './database.js';
+import type { PendingKeySwitchRow } from './schema-connect.js';
+import type { PivotalMode } from './column-types.js';
 
 /** Long enough to read the confirmation, short enough that a forgotten one does not keep a key around. */
 export const PENDING_SWITCH_TTL_MS = 15 * 60_000;
@@ -21,8 +21,6 @@ export interface NewPendingSwitch {
 }
 
 export async function createPendingSwitch(db: Db, pending: NewPendingSwitch, now: Date): Promise<string> {
-  // Whatever expired is swept here, the only place new rows come from.
-  await db.deleteFrom('pending_key_switches').where('expires_at', '<=', now.toISOString()).execute();
   const id = randomBytes(16).toString('hex');
   await db
     .insertInto('pending_key_switches')
@@ -67,4 +65,15 @@ export async function discardPendingSwitches(db: Db, workspaceId: string, id?: s
   let query = db.deleteFrom('pending_key_switches').where('workspace_id', '=', workspaceId);
   if (id !== undefined) query = query.where('id', '=', id);
   await query.execute();
+}
+
+/** Expired switches (never confirmed) hold an encrypted key for nothing; removes at most `limit`. */
+export async function pruneExpiredSwitches(db: Db, now: Date, limit: number): Promise<number> {
+  const expired = db
+    .selectFrom('pending_key_switches')
+    .select('id')
+    .where('expires_at', '<=', now.toISOString())
+    .limit(limit);
+  const result = await db.deleteFrom('pending_key_switches').where('id', 'in', expired).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
