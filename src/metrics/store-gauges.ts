@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
+import { oldestPendingOutboxAt, syncTimings, undeliveredOutboxCounts } from '../store/store-readings.js';
 
 /**
  * Gauges read from the store when Prometheus scrapes, so they are right whichever replica did the
@@ -21,14 +22,9 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
-          .where('status', '!=', 'done')
-          .groupBy('status')
-          .execute();
+        const counts = await undeliveredOutboxCounts(db);
         for (const status of ['pending', 'held']) this.set({ status }, 0);
-        for (const row of rows) this.set({ status: row.status }, Number(row.n));
+        for (const { status, count } of counts) this.set({ status }, count);
       } catch (err) {
         readFailed(err, 'the outbox depth');
       }
@@ -42,12 +38,8 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const row = await db
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.min<string | null>('created_at').as('oldest'))
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        this.set(row?.oldest ? secondsSince(row.oldest, deps.now()) : 0);
+        const oldest = await oldestPendingOutboxAt(db);
+        this.set(oldest ? secondsSince(oldest, deps.now()) : 0);
       } catch (err) {
         readFailed(err, 'the outbox age');
       }
@@ -62,12 +54,8 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db
-          .selectFrom('sync_state')
-          .select(['workspace_id', 'last_sync_at'])
-          .where('last_sync_at', 'is not', null)
-          .execute();
-        for (const row of rows) this.set({ workspace: row.workspace_id }, secondsSince(row.last_sync_at!, deps.now()));
+        for (const { workspaceId, lastSyncAt } of await syncTimings(db))
+          if (lastSyncAt) this.set({ workspace: workspaceId }, secondsSince(lastSyncAt, deps.now()));
       } catch (err) {
         readFailed(err, 'the sync state');
       }
@@ -82,12 +70,8 @@ export function registerStoreGauges(registry: Registry, deps: { store: Store; lo
     async collect() {
       this.reset();
       try {
-        const rows = await db
-          .selectFrom('sync_state')
-          .select(['workspace_id', 'lag_ms'])
-          .where('lag_ms', 'is not', null)
-          .execute();
-        for (const row of rows) this.set({ workspace: row.workspace_id }, row.lag_ms! / 1000);
+        for (const { workspaceId, lagMs } of await syncTimings(db))
+          if (lagMs !== null) this.set({ workspace: workspaceId }, lagMs / 1000);
       } catch (err) {
         readFailed(err, 'the sync state');
       }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
+import {
+  claimOnboardJob,
+  getOnboardJobRow,
+  insertOnboardJob,
+  recordOnboardJobStep,
+  stopOnboardJob,
+} from '../../store/onboard-jobs.js';
 import type { OnboardJobRow, OnboardJobStatus } from '../../store/schema-onboard.js';
 import type { WorkspaceRef } from '../../domain/workspace-ref.js';
 import type { FieldErrors } from '../../views/form-values.js';
@@ -78,15 +85,8 @@ function toJob(row: OnboardJobRow): OnboardJob {
   };
 }
 
-const byKey = (key: JobKey) => ({ workspace_id: key.workspaceId, view_id: key.viewId });
-
 export async function getJob(db: Db, key: JobKey): Promise<OnboardJob | undefined> {
-  const row = await db
-    .selectFrom('onboard_jobs')
-    .selectAll()
-    .where('workspace_id', '=', key.workspaceId)
-    .where('view_id', '=', key.viewId)
-    .executeTakeFirst();
+  const row = await getOnboardJobRow(db, key.workspaceId, key.viewId);
   return row && toJob(row);
 }
 
@@ -111,35 +111,28 @@ export function newLease(now: Date): Lease {
 }
 
 /** Inserts a running job held by `lease`; false when the view already has one (a double submission). */
-export async function createJob(db: Db, job: NewJob, lease: Lease, now: string): Promise<boolean> {
-  const result = await db
-    .insertInto('onboard_jobs')
-    .values({
-      ...byKey(job.key),
+export function createJob(db: Db, job: NewJob, lease: Lease, now: string): Promise<boolean> {
+  return insertOnboardJob(
+    db,
+    {
+      workspace_id: job.key.workspaceId,
+      view_id: job.key.viewId,
       team_id: job.workspace.teamId,
       enterprise_id: job.workspace.enterpriseId ?? null,
       user_id: job.userId,
       mode: job.mode,
       input: JSON.stringify(job.input),
-      status: 'running',
-      records: '{}',
-      problem: null,
-      lease_token: lease.token,
-      lease_until: lease.until,
-      attempts: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'view_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    lease,
+    now,
+  );
 }
 
 /**
  * Takes a job over, atomically: from one of `from`, and for running/queued jobs only once the
  * previous lease has run out, so two replicas (or a Retry clicked twice) never run it together.
  */
-export async function claimJob(
+export function claimJob(
   db: Db,
   key: JobKey,
   from: readonly OnboardJobStatus[],
@@ -147,29 +140,13 @@ export async function claimJob(
   now: string,
   input?: OnboardInput,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('onboard_jobs')
-    .set((eb) => ({
-      status: 'running' as const,
-      problem: null,
-      lease_token: lease.token,
-      lease_until: lease.until,
-      attempts: eb('attempts', '+', 1),
-      updated_at: now,
-      ...(input ? { input: JSON.stringify(input) } : {}),
-    }))
-    .where('workspace_id', '=', key.workspaceId)
-    .where('view_id', '=', key.viewId)
-    .where('status', 'in', from)
-    .where((eb) => eb.or([eb('status', 'not in', ['running', 'queued']), eb('lease_until', '<=', now)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return claimOnboardJob(db, key, from, lease, now, input && JSON.stringify(input));
 }
 
 export type StepIds = Partial<Record<'customer_id' | 'contact_id' | 'onboarding_id', string>>;
 
 /** Records a finished step (and extends the lease); false when another runner has taken the job over. */
-export async function recordStep(
+export function recordStep(
   db: Db,
   key: JobKey,
   lease: Lease,
@@ -178,24 +155,11 @@ export async function recordStep(
   now: string,
   done = false,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('onboard_jobs')
-    .set({
-      ...ids,
-      records: JSON.stringify(records),
-      lease_until: lease.until,
-      updated_at: now,
-      ...(done ? { status: 'done' as const, lease_token: null } : {}),
-    })
-    .where('workspace_id', '=', key.workspaceId)
-    .where('view_id', '=', key.viewId)
-    .where('lease_token', '=', lease.token)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return recordOnboardJobStep(db, key, lease, { ids, records: JSON.stringify(records), done }, now);
 }
 
 /** Stops a run: waiting for input, failed, or queued until `resumeAt`. */
-export async function stopJob(
+export function stopJob(
   db: Db,
   key: JobKey,
   token: string,
@@ -204,31 +168,8 @@ export async function stopJob(
   now: string,
   resumeAt?: string,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('onboard_jobs')
-    .set({
-      status,
-      problem: JSON.stringify(problem),
-      lease_token: null,
-      updated_at: now,
-      ...(resumeAt ? { lease_until: resumeAt } : {}),
-    })
-    .where('workspace_id', '=', key.workspaceId)
-    .where('view_id', '=', key.viewId)
-    .where('lease_token', '=', token)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return stopOnboardJob(db, key, token, { status, problem: JSON.stringify(problem), resumeAt }, now);
 }
 
 /** Running or queued jobs nobody holds any more: the process that ran them stopped, or their wait is over. */
-export async function abandonedJobs(db: Db, now: string, limit: number): Promise<JobKey[]> {
-  const rows = await db
-    .selectFrom('onboard_jobs')
-    .select(['workspace_id', 'view_id'])
-    .where('status', 'in', ['running', 'queued'])
-    .where('lease_until', '<=', now)
-    .orderBy('lease_until')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ workspaceId: r.workspace_id, viewId: r.view_id }));
-}
+export { abandonedOnboardJobs as abandonedJobs } from '../../store/onboard-jobs.js';
