@@ -43,7 +43,9 @@ describe('manifest.yml', () => {
 
   it('declares the message and global shortcuts, each with the callback id the app listens for', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.features.shortcuts.map((s: { type: string; callback_id: string }) => [s.type, s.callback_id])).toEqual([
+    expect(
+      manifest.features.shortcuts.map((s: { type: string; callback_id: string }) => [s.type, s.callback_id]),
+    ).toEqual([
       ['message', 'start_onboarding'],
       ['message', 'add_to_onboarding'],
       ['global', 'new_onboarding'],
