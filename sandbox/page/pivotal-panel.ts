@@ -121,7 +121,7 @@ export class PivotalPanel {
       h(
         'p',
         { class: 'panel-note' },
-        `Org “${org.name}” in the Pivotal simulator. Changes made here are made “as someone in Pivotal”: the app learns of them at its next sync, or at once through a webhook.`,
+        `Org “${org.name}” in the Pivotal simulator. Changes made here are made “as someone in Pivotal”: the app learns of them at its next sync (with a test key's 30 requests a minute, that can take a minute), or at once through a webhook.`,
       ),
       this.onboardings(),
       this.keys(),
