@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { parse } from 'yaml';
 import { startPivotalSimulator, type PivotalSimulator } from './pivotal-simulator/index.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack/server.js';
 import { SlackRequestSender } from './slack-requests.js';
 import { mountSandboxPage, type SandboxPage } from './page/server.js';
+import type { DeclaredShortcut } from './page/model.js';
+import { readSandboxData, SandboxDataWriter } from './sandbox-data.js';
 
 export const SANDBOX_TEAM = { id: 'T0SANDBOX', domain: 'sandbox' };
 export const SANDBOX_USERS = {
@@ -18,11 +22,23 @@ export interface SandboxServices {
   signingSecret: string;
   botToken: string;
   testKey: string;
+  /** The org the app is connected to. */
+  orgId: string;
+  /** Whether the simulator and the channel came back from DATA_DIR rather than fresh. */
+  restored: boolean;
   /** The local Slack page, served by the Slack stand-in. */
   page: SandboxPage;
-  /** Wire the stand-in to the app once the app's port is known. */
-  attachApp(eventsUrl: string): void;
+  /** Wire the stand-in to the app once the app's address is known. */
+  attachApp(app: { eventsUrl: string; webhookUrl: string }): void;
   close(): Promise<void>;
+}
+
+/** The shortcuts the app declares, so the page offers exactly those (as Slack does from the manifest). */
+export function declaredShortcuts(): DeclaredShortcut[] {
+  const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as {
+    features?: { shortcuts?: DeclaredShortcut[] };
+  };
+  return manifest.features?.shortcuts ?? [];
 }
 
 /**
@@ -34,14 +50,25 @@ export async function startSandboxServices(opts: {
   logger: Logger;
   slackPort?: number;
   pivotalPort?: number;
+  /** Where the sandbox's state is kept across restarts (DATA_DIR); none: everything lives in memory. */
+  dataDir?: string;
 }): Promise<SandboxServices> {
+  const saved = opts.dataDir ? await readSandboxData(opts.dataDir) : undefined;
   const simulator = await startPivotalSimulator({
     port: opts.pivotalPort ?? 0,
     logger: opts.logger.child({ component: 'pivotal-simulator' }),
+    ...(saved ? { restore: saved.simulator } : {}),
   });
-  const org = simulator.createOrg({ name: 'Demo Company', slug: 'demo-company' });
-  const testKey = simulator.createKey(org.id, { mode: 'test', name: 'sandbox' });
-  simulator.seedDemo(org.id);
+  let orgId: string;
+  let testKey: string;
+  if (saved) {
+    orgId = saved.orgId;
+    testKey = saved.appKey;
+  } else {
+    orgId = simulator.createOrg({ name: 'Demo Company', slug: 'demo-company' }).id;
+    testKey = simulator.createKey(orgId, { mode: 'test', name: 'sandbox' });
+    simulator.seedDemo(orgId);
+  }
 
   const slack = await startFakeSlack({ port: opts.slackPort ?? 0, teamId: SANDBOX_TEAM.id }).catch(
     (err: NodeJS.ErrnoException) => {
@@ -53,10 +80,12 @@ export async function startSandboxServices(opts: {
   );
   for (const user of Object.values(SANDBOX_USERS)) slack.addUser({ ...user });
   slack.addChannel({ ...SANDBOX_CHANNEL, is_member: true });
+  if (saved) slack.messages.push(...saved.slackMessages);
 
   const signingSecret = randomBytes(24).toString('hex');
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   let sender: SlackRequestSender | undefined;
+  let webhookUrl: string | undefined;
 
   const page = mountSandboxPage({
     slack,
@@ -65,7 +94,22 @@ export async function startSandboxServices(opts: {
     users: [SANDBOX_USERS.csm, SANDBOX_USERS.admin],
     channel: SANDBOX_CHANNEL,
     sender: () => sender,
+    shortcuts: declaredShortcuts(),
+    pivotal: { simulator, orgId, webhookUrl: () => webhookUrl },
   });
+
+  const writer = opts.dataDir
+    ? new SandboxDataWriter(
+        opts.dataDir,
+        () => ({ version: 1, orgId, appKey: testKey, simulator: simulator.snapshot(), slackMessages: slack.messages }),
+        (err) => opts.logger.error({ err }, 'could not save the sandbox state in DATA_DIR'),
+      )
+    : undefined;
+  const unsubscribe = writer
+    ? [simulator.onChange(() => writer.schedule()), slack.subscribe(() => writer.schedule())]
+    : [];
+  // A fresh sandbox is on disk from the start, so the next start restores it rather than the app's store alone.
+  if (!saved) await writer?.flush();
 
   return {
     simulator,
@@ -73,11 +117,16 @@ export async function startSandboxServices(opts: {
     signingSecret,
     botToken,
     testKey,
+    orgId,
+    restored: saved !== undefined,
     page,
-    attachApp: (eventsUrl) => {
-      sender = new SlackRequestSender(eventsUrl, signingSecret);
+    attachApp: (app) => {
+      sender = new SlackRequestSender(app.eventsUrl, signingSecret);
+      webhookUrl = app.webhookUrl;
     },
     close: async () => {
+      for (const stop of unsubscribe) stop();
+      await writer?.flush();
       page.close();
       await slack.close();
       await simulator.close();

@@ -234,6 +234,57 @@ export function blockActionsPayload(
   };
 }
 
+/** A message as Slack puts it in a message_action payload. */
+export interface ShortcutMessage {
+  ts: string;
+  text: string;
+  /** Who wrote it: a person's id, or the bot user's for an app's post. */
+  user: string;
+  bot_id?: string;
+  thread_ts?: string;
+  blocks?: unknown[];
+}
+
+/** A message shortcut chosen from a message's "⋯" menu. */
+export function messageActionPayload(
+  team: SlackTeamRef,
+  user: SlackUserRef,
+  input: {
+    callbackId: string;
+    channel: { id: string; name: string };
+    message: ShortcutMessage;
+    responseUrl: string;
+    triggerId?: string;
+  },
+): Record<string, unknown> {
+  return {
+    type: 'message_action',
+    ...teamAndUser(team, user),
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? randomTriggerId(),
+    action_ts: (Date.now() / 1000).toFixed(6),
+    response_url: input.responseUrl,
+    channel: input.channel,
+    message_ts: input.message.ts,
+    message: { type: 'message', team: team.id, ...input.message },
+  };
+}
+
+/** A global shortcut chosen from the composer's shortcuts menu: no channel, no message. */
+export function globalShortcutPayload(
+  team: SlackTeamRef,
+  user: SlackUserRef,
+  input: { callbackId: string; triggerId?: string },
+): Record<string, unknown> {
+  return {
+    type: 'shortcut',
+    ...teamAndUser(team, user),
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? randomTriggerId(),
+    action_ts: (Date.now() / 1000).toFixed(6),
+  };
+}
+
 export function blockSuggestionPayload(
   team: SlackTeamRef,
   user: SlackUserRef,

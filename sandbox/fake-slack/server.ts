@@ -51,7 +51,10 @@ export interface PostedMessage {
   thread_ts?: string;
   text?: string;
   blocks?: unknown[];
+  /** Set on an ephemeral message: the one user who sees it. */
   user?: string;
+  /** Set on a message a person wrote (their user id); the app's own posts have none. */
+  author?: string;
   updates: number;
 }
 
@@ -68,7 +71,8 @@ export interface StoredView {
 /** What happened on the fake, for whoever renders it (the sandbox page). */
 export type FakeSlackActivity =
   | { kind: 'api'; method: string; args: Record<string, unknown>; answer: Record<string, unknown> }
-  | { kind: 'response_url'; id: string; body: Record<string, unknown> };
+  | { kind: 'response_url'; id: string; body: Record<string, unknown> }
+  | { kind: 'user_message'; message: PostedMessage };
 
 export interface FakeSlack {
   url: string;
@@ -93,6 +97,8 @@ export interface FakeSlack {
     path: string,
     handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
   ): void;
+  /** A person writes in a conversation (the sandbox page's composer); apps see it only through shortcuts. */
+  postUserMessage(channel: string, userId: string, text: string): PostedMessage;
   /** Called after every answered Web API call and every response_url post; returns an unsubscribe. */
   subscribe(listener: (activity: FakeSlackActivity) => void): () => void;
   /**
@@ -396,6 +402,12 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    postUserMessage: (channel, userId, text) => {
+      const message: PostedMessage = { channel, ts: nextTs(), text, author: userId, updates: 0 };
+      messages.push(message);
+      notify({ kind: 'user_message', message });
+      return message;
     },
     putView: (view, existingId) => storeView({ view }, existingId ? views.get(existingId) : undefined),
     close: () =>

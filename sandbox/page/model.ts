@@ -4,6 +4,8 @@ import {
   blockActionsPayload,
   blockSuggestionPayload,
   eventEnvelope,
+  globalShortcutPayload,
+  messageActionPayload,
   randomTriggerId,
   slashCommandFields,
   viewClosedPayload,
@@ -35,6 +37,17 @@ export interface DemoChannel {
   id: string;
   name: string;
 }
+
+/** A shortcut the app declares in manifest.yml (features.shortcuts). */
+export interface DeclaredShortcut {
+  type: 'message' | 'global';
+  callback_id: string;
+  name: string;
+  description?: string;
+}
+
+/** The bot user that app posts come from, as the fake's auth.test names it. */
+const BOT = { user: 'UBOT', bot_id: 'BBOT' };
 
 interface PageMessage {
   id: string;
@@ -86,6 +99,7 @@ export class PageModel {
       users: readonly DemoUser[];
       channel: DemoChannel;
       sender: () => SlackRequestSender | undefined;
+      shortcuts?: readonly DeclaredShortcut[];
     },
   ) {
     this.unsubscribe = slack.subscribe((a) => this.observe(a));
@@ -97,6 +111,10 @@ export class PageModel {
 
   get channel(): DemoChannel {
     return this.opts.channel;
+  }
+
+  get shortcuts(): readonly DeclaredShortcut[] {
+    return this.opts.shortcuts ?? [];
   }
 
   get currentVersion(): number {
@@ -126,6 +144,11 @@ export class PageModel {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Something the page shows changed outside the model (the Pivotal panel's data). */
+  touch(): void {
+    this.bump();
+  }
+
   private bump(): void {
     this.version += 1;
     for (const w of [...this.waiters]) w();
@@ -151,6 +174,8 @@ export class PageModel {
   private observe(activity: FakeSlackActivity): void {
     if (activity.kind === 'response_url') {
       this.applyResponse(activity.id, activity.body);
+    } else if (activity.kind === 'user_message') {
+      this.order.set(activity.message.ts, this.nextSeq());
     } else {
       const { method, args, answer } = activity;
       const view = asObject(answer.view);
@@ -249,6 +274,57 @@ export class PageModel {
     return { status: res.status, reply: res.json ?? res.text };
   }
 
+  /** A message typed into the composer (not a command): the app sees it only through a shortcut. */
+  say(userId: string, text: string): Outcome {
+    this.slack.postUserMessage(this.opts.channel.id, this.user(userId).id, text);
+    this.bump();
+    return { ok: true };
+  }
+
+  private shortcut(type: DeclaredShortcut['type'], callbackId: string): DeclaredShortcut | undefined {
+    return this.shortcuts.find((s) => s.type === type && s.callback_id === callbackId);
+  }
+
+  /** A message shortcut from a message's "⋯" menu: a signed message_action with a fresh trigger and response_url. */
+  async messageShortcut(userId: string, callbackId: string, where: { channel: string; ts: string }): Promise<Outcome> {
+    if (!this.shortcut('message', callbackId))
+      return { ok: false, error: `The app declares no message shortcut "${callbackId}" in manifest.yml.` };
+    const message = this.slack.messages.find((m) => m.channel === where.channel && m.ts === where.ts && !m.user);
+    if (!message) return { ok: false, error: 'That message is gone.' };
+    const { team, user } = this.who(userId);
+    const channel = {
+      id: message.channel,
+      name: message.channel === this.opts.channel.id ? this.opts.channel.name : 'directmessage',
+    };
+    const payload = messageActionPayload(team, user, {
+      callbackId,
+      channel,
+      responseUrl: this.newResponseUrl({ user: userId, channel: message.channel }),
+      triggerId: this.newTrigger(userId),
+      message: {
+        ts: message.ts,
+        text: message.text ?? '',
+        ...(message.author ? { user: message.author } : BOT),
+        ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      },
+    });
+    return this.delivered(await this.requireSender().sendPayload(payload));
+  }
+
+  /** A global shortcut from the composer's lightning menu: a signed `shortcut` payload with a fresh trigger. */
+  async globalShortcut(userId: string, callbackId: string): Promise<Outcome> {
+    if (!this.shortcut('global', callbackId))
+      return { ok: false, error: `The app declares no global shortcut "${callbackId}" in manifest.yml.` };
+    const { team, user } = this.who(userId);
+    const payload = globalShortcutPayload(team, user, { callbackId, triggerId: this.newTrigger(userId) });
+    return this.delivered(await this.requireSender().sendPayload(payload));
+  }
+
+  private delivered(res: SignedResponse): Outcome {
+    return res.status === 200 ? { ok: true } : { ok: false, error: `The app did not answer (HTTP ${res.status}).` };
+  }
+
   private requireSender(): SlackRequestSender {
     const sender = this.opts.sender();
     if (!sender) throw new Error('the app is not running yet');
@@ -314,8 +390,7 @@ export class PageModel {
       payload.state = { values: stateValues(message.blocks, current) };
     }
     payload.trigger_id = this.newTrigger(userId);
-    const res = await sender.sendPayload(payload);
-    return res.status === 200 ? { ok: true } : { ok: false, error: `The app did not answer (HTTP ${res.status}).` };
+    return this.delivered(await sender.sendPayload(payload));
   }
 
   private findMessage(
@@ -461,6 +536,11 @@ export class PageModel {
     return home ? { viewId: home.id, view: home.view } : undefined;
   }
 
+  private displayName(userId: string): string {
+    const user = this.opts.users.find((u) => u.id === userId);
+    return user ? (user.real_name ?? user.name) : userId;
+  }
+
   /** What `userId` sees in a conversation: posts, their ephemerals, threads folded under their parents. */
   timeline(userId: string, conversations: ReadonlySet<string>): TimelineMessage[] {
     const entries: Array<{ seq: number; threadTs?: string; message: TimelineMessage }> = [];
@@ -471,7 +551,8 @@ export class PageModel {
         ...(m.thread_ts && m.thread_ts !== m.ts ? { threadTs: m.thread_ts } : {}),
         message: {
           ref: { kind: 'message', channel: m.channel, ts: m.ts },
-          author: 'Pivotal',
+          author: m.author ? this.displayName(m.author) : 'Pivotal',
+          app: !m.author,
           ...(m.text !== undefined ? { text: m.text } : {}),
           ...(m.blocks ? { blocks: m.blocks } : {}),
           ephemeral: Boolean(m.user),
@@ -487,6 +568,7 @@ export class PageModel {
         message: {
           ref: { kind: 'ephemeral', id: m.id },
           author: m.author,
+          app: m.author === 'Pivotal',
           ...(m.text !== undefined ? { text: m.text } : {}),
           ...(m.blocks ? { blocks: m.blocks } : {}),
           ephemeral: m.visibleTo !== null,

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { FakeSlack } from '../fake-slack/server.js';
 import type { SlackRequestSender, SlackTeamRef } from '../slack-requests.js';
-import { PageModel, dmOf, type DemoChannel, type DemoUser } from './model.js';
+import { PageModel, dmOf, type DeclaredShortcut, type DemoChannel, type DemoUser } from './model.js';
+import { PANEL_OPS, PivotalPanel, type PivotalPanelOptions } from './pivotal-panel.js';
 import { renderHome, renderModal, renderTimeline } from './surfaces.js';
 
 /**
@@ -21,6 +22,10 @@ export interface SandboxPageOptions {
   sender: () => SlackRequestSender | undefined;
   /** How long a page's "anything new?" request may wait (short in tests). */
   longPollMs?: number;
+  /** The shortcuts manifest.yml declares: the "⋯" menu and the composer's lightning menu offer them. */
+  shortcuts?: readonly DeclaredShortcut[];
+  /** The Pivotal panel, when a simulator runs beside the page. */
+  pivotal?: PivotalPanelOptions;
 }
 
 export interface SandboxPage {
@@ -56,6 +61,19 @@ const bodies = {
   close: z.object({ user, viewId }),
   suggest: z.object({ user, viewId, block_id: z.string(), action_id: z.string(), value: z.string().max(200) }),
   home: z.object({ user }),
+  say: z.object({ user, text: z.string().trim().min(1, 'Type a message first.').max(4000) }),
+  messageShortcut: z.object({
+    user,
+    callback_id: z.string().min(1),
+    channel: z.string().min(1),
+    ts: z.string().min(1),
+  }),
+  globalShortcut: z.object({ user, callback_id: z.string().min(1) }),
+  panel: z.object({
+    ref: z.string().optional(),
+    value: z.string().optional(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
 };
 
 const STATIC: Record<string, { file: string; type: string }> = {
@@ -82,6 +100,9 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
   const { slack } = opts;
   const model = new PageModel(slack, opts);
   const longPollMs = opts.longPollMs ?? 20_000;
+  const panel = opts.pivotal ? new PivotalPanel(opts.pivotal) : undefined;
+  // What someone else changes in Pivotal (the app's writes, the panel) shows on the page without a reload.
+  const unwatch = opts.pivotal?.simulator.onChange(() => model.touch());
 
   const hosts = loopbackHosts(slack.url);
   /** Every page route: refused unless asked for by a loopback name. */
@@ -110,6 +131,8 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
       me,
       users: model.users,
       channel: model.channel,
+      shortcuts: model.shortcuts,
+      pivotal: panel?.render() ?? null,
       modal: modal ? { viewId: modal.viewId, node: renderModal(modal, dir) } : null,
       home: renderHome(model.homeFor(me.id), dir),
       timeline: renderTimeline(
@@ -168,5 +191,31 @@ export function mountSandboxPage(opts: SandboxPageOptions): SandboxPage {
     return res.status === 200 ? { ok: true } : { ok: false, error: `The app did not answer (HTTP ${res.status}).` };
   });
 
-  return { url: `${slack.url}/`, model, close: () => model.dispose() };
+  post('say', bodies.say, async (b) => model.say(b.user, b.text));
+  post('message-shortcut', bodies.messageShortcut, (b) =>
+    model.messageShortcut(b.user, b.callback_id, { channel: b.channel, ts: b.ts }),
+  );
+  post('global-shortcut', bodies.globalShortcut, (b) => model.globalShortcut(b.user, b.callback_id));
+  if (panel) {
+    for (const op of PANEL_OPS) {
+      post(`pivotal/${op}`, bodies.panel, async (b) => {
+        try {
+          const done = await panel.run(op, b);
+          model.touch();
+          return { ok: true, done };
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
+      });
+    }
+  }
+
+  return {
+    url: `${slack.url}/`,
+    model,
+    close: () => {
+      unwatch?.();
+      model.dispose();
+    },
+  };
 }

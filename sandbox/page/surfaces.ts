@@ -73,6 +73,8 @@ export interface TimelineMessage {
   /** Posted through the Web API (channel, ts) or kept by the page (an ack body or response_url reply). */
   ref: { kind: 'message'; channel: string; ts: string } | { kind: 'ephemeral'; id: string };
   author: string;
+  /** An app's message (the APP badge) rather than a person's. */
+  app: boolean;
   text?: string;
   blocks?: unknown[];
   ephemeral: boolean;
@@ -94,9 +96,13 @@ export function renderMessage(m: TimelineMessage, dir: MentionDirectory): VEleme
       'div',
       { class: 'msg-head' },
       h('span', { class: 'msg-author' }, m.author),
-      h('span', { class: 'msg-app' }, 'APP'),
+      m.app ? h('span', { class: 'msg-app' }, 'APP') : null,
       m.ephemeral ? h('span', { class: 'msg-only-you' }, 'Only visible to you') : null,
       m.edited ? h('span', { class: 'msg-edited' }, '(edited)') : null,
+      // Slack offers message shortcuts on every message except ephemeral ones.
+      m.ref.kind === 'message' && !m.ephemeral
+        ? h('button', { type: 'button', class: 'msg-more', 'data-message-menu': '', title: 'More actions' }, '⋯')
+        : null,
     ),
     h(
       'div',

@@ -33,6 +33,8 @@ export interface SimulatorFaults {
   /** Serve matching records (in lists, reads and create/update answers) with `change` merged in, until clear(). */
   misshape(match: Misshape['match'], change: Misshape['change']): void;
   clear(): void;
+  /** Queued failures not yet handed out. */
+  pendingFailures(): number;
 }
 
 export type Fault = { kind: 'hang' } | { kind: 'fail'; status: number; spec: FailureSpec };
@@ -64,6 +66,10 @@ export class FaultInjector implements SimulatorFaults {
     if (record.object === 'list' && Array.isArray(record.data))
       return { ...record, data: record.data.map((row: unknown) => this.serve(row)) };
     return this.misshapes.reduce((served, m) => (m.match(record) ? { ...served, ...m.change } : served), record);
+  }
+
+  pendingFailures(): number {
+    return this.failures.length;
   }
 
   clear(): void {

@@ -6,7 +6,7 @@ export type IdempotencyCheck =
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
 
-interface Entry {
+export interface IdempotencyEntry {
   bodyHash: string;
   startedAtMs: number;
   /** Undefined while the first request is still being handled. */
@@ -24,7 +24,7 @@ export function hashBody(body: string): string {
  * answers are stored (the docs describe no other): after a failure the same key may try again.
  */
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, IdempotencyEntry>();
 
   begin(scope: string, key: string, bodyHash: string, nowMs: number): IdempotencyCheck {
     const id = `${scope}\u0000${key}`;
@@ -35,6 +35,15 @@ export class IdempotencyStore {
     }
     this.entries.set(id, { bodyHash, startedAtMs: nowMs });
     return { kind: 'new' };
+  }
+
+  /** Answered entries only: a request in flight when the simulator stopped never got its answer. */
+  dump(): Array<[string, IdempotencyEntry]> {
+    return [...this.entries].filter(([, entry]) => entry.stored !== undefined);
+  }
+
+  load(dump: Array<[string, IdempotencyEntry]>): void {
+    for (const [id, entry] of dump) this.entries.set(id, entry);
   }
 
   finish(scope: string, key: string, status: number, body: string): void {

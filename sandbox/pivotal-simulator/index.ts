@@ -3,19 +3,34 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DOCUMENTED_LIMITS, DOCUMENTED_WINDOW_MS } from './documented.js';
 import { ApiError } from './api-error.js';
-import { ApiKeyRegistry } from './api-keys.js';
+import { ApiKeyRegistry, type ApiKeyDump, type ApiKeyRecord } from './api-keys.js';
 import { FaultInjector, type SimulatorFaults } from './faults.js';
-import { IdempotencyStore } from './idempotency.js';
+import { IdempotencyStore, type IdempotencyEntry } from './idempotency.js';
 import { RequestPipeline, type Reply, type RequestRecord } from './pipeline.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Org } from './records.js';
 import { seedBulk, seedDemo } from './seed.js';
-import { SimulatorState } from './state.js';
+import { SimulatorState, type OrgDump } from './state.js';
+import { recordPage } from './web-pages.js';
+import { WebhookSender, type WebhookEndpoint } from './webhooks.js';
+import { PivotalWebUi } from './web-ui.js';
 
 export type { Org, CustomerRecord, ContactRecord, OnboardingRecord } from './records.js';
 export type { FailureSpec, Misshape, SimulatorFaults } from './faults.js';
 export type { RequestRecord } from './pipeline.js';
 export { SimulatorState } from './state.js';
+export type { ApiKeyRecord } from './api-keys.js';
+export type { WebhookDelivery, WebhookEndpoint } from './webhooks.js';
+export type { PivotalWebUi } from './web-ui.js';
+export { DOCUMENTED_PHASES, DOCUMENTED_STATES } from './documented.js';
+
+/** What a restart must find again: orgs and records, keys (by hash), idempotency answers, webhook endpoints. */
+export interface SimulatorSnapshot {
+  orgs: OrgDump[];
+  keys: ApiKeyDump;
+  idempotency: Array<[string, IdempotencyEntry]>;
+  webhookEndpoints: WebhookEndpoint[];
+}
 
 export interface SimulatorOptions {
   /** 0 = ephemeral. */
@@ -27,17 +42,31 @@ export interface SimulatorOptions {
   /** Clock for record timestamps and idempotency retention; rate limiting always uses the real clock. */
   now?: () => Date;
   logger?: Logger;
+  /** Start from a saved snapshot instead of empty. */
+  restore?: SimulatorSnapshot;
 }
 
 export interface PivotalSimulator {
   /** Base URL including `/api/v1`. */
   url: string;
+  /** The stand-in for Pivotal's web app: record pages at `/customers/<id>` and `/onboardings/<id>`. */
+  webUrl: string;
   close(): Promise<void>;
   /** `extraPhases`: phase strings this org accepts beyond the API's seven (a workspace with custom phases). */
   createOrg(o: { name: string; slug: string; extraPhases?: string[] }): Org;
   /** The full secret: `pivotal_<32>` or `pivotal_test_<32>`, unless `secret` chooses it. */
   createKey(orgId: string, o?: { mode?: 'live' | 'test'; name?: string; secret?: string }): string;
   revokeKey(key: string): void;
+  /** An org's keys as an admin screen shows them: name, mode, prefix, never the secret. */
+  listKeys(orgId: string): ApiKeyRecord[];
+  revokeKeyById(id: string): ApiKeyRecord;
+  /** Endpoints, signed deliveries and their log. */
+  webhooks: WebhookSender;
+  /** Changes made by someone in Pivotal's web app, announced to the webhook endpoints. */
+  webUi: PivotalWebUi;
+  snapshot(): SimulatorSnapshot;
+  /** Called after every change to what snapshot() returns; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
   /** Direct access for tests, including changes made "in the Pivotal UI". */
   state: SimulatorState;
   /** Every request in arrival order. */
@@ -60,8 +89,20 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** A local Pivotal that implements the documented contract over real HTTP, with fault injection for tests. */
 export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promise<PivotalSimulator> {
   const now = opts.now ?? (() => new Date());
-  const state = new SimulatorState(now);
-  const keys = new ApiKeyRegistry();
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+  const state = new SimulatorState(now, changed);
+  const keys = new ApiKeyRegistry(changed);
+  const idempotency = new IdempotencyStore();
+  const webhooks = new WebhookSender(changed);
+  if (opts.restore) {
+    state.load(opts.restore.orgs);
+    keys.load(opts.restore.keys);
+    idempotency.load(opts.restore.idempotency);
+    webhooks.load(opts.restore.webhookEndpoints);
+  }
   const faults = new FaultInjector();
   const requests: RequestRecord[] = [];
   const logger = opts.logger;
@@ -70,7 +111,7 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
     keys,
     faults,
     now,
-    idempotency: new IdempotencyStore(),
+    idempotency,
     limiter: new SlidingWindowLimiter(opts.rateLimit?.windowMs ?? DOCUMENTED_WINDOW_MS),
     limits: {
       live: opts.rateLimit?.live ?? DOCUMENTED_LIMITS.live,
@@ -81,6 +122,13 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
   const server = createServer((req, res) => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator');
+    if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+      const html = recordPage(state, url.pathname);
+      res
+        .writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+        .end(html ?? '<!doctype html><title>Not found</title><p>No such record in the Pivotal simulator.</p>');
+      return;
+    }
     const record: RequestRecord = {
       at: new Date(),
       method: req.method ?? 'GET',
@@ -126,6 +174,7 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
 
   return {
     url: `http://${host}:${address.port}/api/v1`,
+    webUrl: `http://${host}:${address.port}`,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -140,6 +189,20 @@ export async function startPivotalSimulator(opts: SimulatorOptions = {}): Promis
       return keys.create(orgId, o);
     },
     revokeKey: (key) => keys.revoke(key),
+    listKeys: (orgId) => keys.list(orgId),
+    revokeKeyById: (id) => keys.revokeById(id),
+    webhooks,
+    webUi: new PivotalWebUi(state, webhooks),
+    snapshot: () => ({
+      orgs: state.dump(),
+      keys: keys.dump(),
+      idempotency: idempotency.dump(),
+      webhookEndpoints: webhooks.dump(),
+    }),
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     state,
     requests,
     resetRequests: () => {

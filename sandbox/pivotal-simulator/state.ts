@@ -12,7 +12,7 @@ import type {
   Org,
   RecordsByKind,
 } from './records.js';
-import { Table } from './table.js';
+import { Table, type Row } from './table.js';
 
 export interface ListPage<T> {
   object: 'list';
@@ -36,6 +36,16 @@ interface OrgData {
   /** Live records only: a soft-deleted customer frees its slug, a soft-deleted contact its email. */
   customerIdsBySlug: Map<string, string>;
   contactIdsByEmail: Map<string, string>;
+}
+
+type TableDump<T> = { rows: Row<T>[]; lastDisplayId: number };
+
+/** Everything an org holds, soft-deleted rows included: what a restarted simulator must find again. */
+export interface OrgDump {
+  org: Org;
+  customers: TableDump<CustomerRecord>;
+  contacts: TableDump<ContactRecord>;
+  onboardings: TableDump<OnboardingRecord>;
 }
 
 /** For seeding history: a record may be created "in the past". */
@@ -69,19 +79,55 @@ function slugify(name: string): string {
 export class SimulatorState {
   private readonly orgs = new Map<string, OrgData>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    /** Told of every write (records and orgs). */
+    private readonly changed: () => void = () => {},
+  ) {}
 
   createOrg(o: { name: string; slug: string; extraPhases?: string[] }): Org {
     const org: Org = { id: newCuid(), name: o.name, slug: o.slug, extraPhases: [...(o.extraPhases ?? [])] };
-    this.orgs.set(org.id, {
+    this.addOrg(org);
+    this.changed();
+    return org;
+  }
+
+  orgList(): Org[] {
+    return [...this.orgs.values()].map((d) => d.org);
+  }
+
+  dump(): OrgDump[] {
+    return [...this.orgs.values()].map((d) => ({
+      org: d.org,
+      customers: d.customers.dump(),
+      contacts: d.contacts.dump(),
+      onboardings: d.onboardings.dump(),
+    }));
+  }
+
+  /** Restores orgs saved by dump(), with their slug and email indexes rebuilt from the live rows. */
+  load(dump: OrgDump[]): void {
+    for (const saved of dump) {
+      const data = this.addOrg(saved.org);
+      data.customers.load(saved.customers);
+      data.contacts.load(saved.contacts);
+      data.onboardings.load(saved.onboardings);
+      for (const c of data.customers.live()) data.customerIdsBySlug.set(c.slug, c.id);
+      for (const c of data.contacts.live()) data.contactIdsByEmail.set(c.email, c.id);
+    }
+  }
+
+  private addOrg(org: Org): OrgData {
+    const data: OrgData = {
       org,
-      customers: new Table('customers'),
-      contacts: new Table('contacts'),
-      onboardings: new Table('onboardings'),
+      customers: new Table('customers', this.changed),
+      contacts: new Table('contacts', this.changed),
+      onboardings: new Table('onboardings', this.changed),
       customerIdsBySlug: new Map(),
       contactIdsByEmail: new Map(),
-    });
-    return org;
+    };
+    this.orgs.set(org.id, data);
+    return data;
   }
 
   org(orgId: string): Org {

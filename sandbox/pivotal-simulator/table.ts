@@ -1,6 +1,6 @@
 import { notFound, type RecordKind } from './api-error.js';
 
-interface Row<T> {
+export interface Row<T> {
   record: T;
   deletedAt: string | null;
 }
@@ -14,7 +14,11 @@ export class Table<T extends { id: string; display_id: number; created_at: strin
   private readonly idsByDisplayId = new Map<number, string>();
   private lastDisplayId = 0;
 
-  constructor(readonly kind: RecordKind) {}
+  constructor(
+    readonly kind: RecordKind,
+    /** Told of every write, so the sandbox can keep the data across restarts. */
+    private readonly changed: () => void = () => {},
+  ) {}
 
   nextDisplayId(): number {
     return ++this.lastDisplayId;
@@ -23,6 +27,7 @@ export class Table<T extends { id: string; display_id: number; created_at: strin
   insert(record: T): T {
     this.rows.set(record.id, { record, deletedAt: null });
     this.idsByDisplayId.set(record.display_id, record.id);
+    this.changed();
     return record;
   }
 
@@ -42,6 +47,7 @@ export class Table<T extends { id: string; display_id: number; created_at: strin
   replace(record: T): T {
     const row = this.rows.get(record.id);
     if (row) row.record = record;
+    this.changed();
     return record;
   }
 
@@ -49,7 +55,21 @@ export class Table<T extends { id: string; display_id: number; created_at: strin
     const row = this.find(ref);
     if (!row) throw notFound(this.kind, ref);
     row.deletedAt ??= at;
+    this.changed();
     return row.record;
+  }
+
+  /** Every row, soft-deleted ones too, and the last display id handed out: what a restart must find again. */
+  dump(): { rows: Row<T>[]; lastDisplayId: number } {
+    return { rows: [...this.rows.values()].map((row) => ({ ...row })), lastDisplayId: this.lastDisplayId };
+  }
+
+  load(dump: { rows: Row<T>[]; lastDisplayId: number }): void {
+    for (const row of dump.rows) {
+      this.rows.set(row.record.id, { ...row });
+      this.idsByDisplayId.set(row.record.display_id, row.record.id);
+    }
+    this.lastDisplayId = Math.max(this.lastDisplayId, dump.lastDisplayId);
   }
 
   live(): T[] {

@@ -27,7 +27,7 @@ export interface DatabaseOptions {
   schema?: string;
 }
 
-const SQLITE_FILE_NAME = 'pivotal-slack.sqlite';
+export const SQLITE_FILE_NAME = 'pivotal-slack.sqlite';
 
 // Long enough to ride out a checkpoint or another process's write, short enough to surface a stuck lock.
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;

@@ -7,6 +7,7 @@ import { mountSandboxPage, type SandboxPage } from '../../sandbox/page/server.js
 import { TROUBLE } from '../../sandbox/page/model.js';
 import type { VElement } from '../../sandbox/page/vnode.js';
 import { SlackRequestSender, signSlackBody } from '../../sandbox/slack-requests.js';
+import { declaredShortcuts } from '../../sandbox/sandbox-services.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, TEAM, startHarness } from '../harness/app-harness.js';
 import { byAttr, textOf } from '../harness/vnode-query.js';
 
@@ -86,6 +87,7 @@ describe('sandbox page server, against a scripted app', () => {
       channel: CHANNEL,
       sender: () => sender,
       longPollMs: 300,
+      shortcuts: declaredShortcuts(),
     });
   });
 
@@ -172,6 +174,118 @@ describe('sandbox page server, against a scripted app', () => {
     expect(textOf(reply)).toContain('Hello @Casey CSM');
     expect(textOf(reply)).toContain('Only visible to you');
     expect(textOf((await state('U0ADMIN')).timeline)).not.toContain('Hello');
+  });
+
+  it('posts what is typed without a slash as the person’s message, and sends the manifest’s message shortcuts on it as Slack does', async () => {
+    const said = await post('say', { user: 'U0CSM', text: 'closed-won: Acme, kickoff next week' });
+    expect(said).toEqual({ ok: true });
+    // A person's message reaches no app: only a shortcut on it does.
+    expect(received).toEqual([]);
+    const message = slack.messages.at(-1)!;
+    expect(message).toMatchObject({
+      channel: 'C0ONBOARD',
+      author: 'U0CSM',
+      text: 'closed-won: Acme, kickoff next week',
+    });
+    const shown = byAttr((await state('U0ADMIN')).timeline, 'data-ts', message.ts)[0]!;
+    expect(textOf(shown)).toContain('Casey CSM');
+    expect(byAttr(shown, 'data-message-menu')).toHaveLength(1);
+    const offered = (await state('U0CSM')) as unknown as { shortcuts: Array<{ type: string; callback_id: string }> };
+    expect(offered.shortcuts.map((s) => `${s.type}:${s.callback_id}`)).toEqual([
+      'message:start_onboarding',
+      'message:add_to_onboarding',
+      'global:new_onboarding',
+      'global:move_onboarding',
+    ]);
+
+    const sent = await post('message-shortcut', {
+      user: 'U0ADMIN',
+      callback_id: 'start_onboarding',
+      channel: 'C0ONBOARD',
+      ts: message.ts,
+    });
+    expect(sent).toEqual({ ok: true });
+    const payload = received.at(-1)!;
+    expect(payload).toMatchObject({
+      kind: 'interaction',
+      body: {
+        type: 'message_action',
+        callback_id: 'start_onboarding',
+        team: { id: 'T0SANDBOX', domain: 'sandbox' },
+        user: { id: 'U0ADMIN', name: 'ada', team_id: 'T0SANDBOX' },
+        channel: { id: 'C0ONBOARD', name: 'onboarding' },
+        message_ts: message.ts,
+        message: {
+          type: 'message',
+          ts: message.ts,
+          text: 'closed-won: Acme, kickoff next week',
+          user: 'U0CSM',
+          team: 'T0SANDBOX',
+        },
+      },
+    });
+    expect(String(payload.body.trigger_id)).toMatch(/^\d+\.\w+$/);
+    const responseUrl = String(payload.body.response_url);
+    expect(responseUrl).toMatch(new RegExp(`^${slack.url}/response/`));
+    // The trigger is the admin's: a modal the app opens with it shows to the admin only.
+    await api('views.open', { trigger_id: payload.body.trigger_id, view: form('onboard') });
+    const adminModal = (await state('U0ADMIN')).modal;
+    expect(adminModal).not.toBeNull();
+    expect((await state('U0CSM')).modal).toBeNull();
+    await post('close', { user: 'U0ADMIN', viewId: adminModal!.viewId });
+    // Its response_url answers privately in the message's channel.
+    await fetch(responseUrl, { method: 'POST', body: JSON.stringify({ text: 'Only the admin sees this' }) });
+    expect(textOf((await state('U0ADMIN')).timeline)).toContain('Only the admin sees this');
+    expect(textOf((await state('U0CSM')).timeline)).not.toContain('Only the admin sees this');
+
+    // The app's own post carries the bot's identity.
+    const bot = await api('chat.postMessage', { channel: 'C0ONBOARD', text: 'An app post' });
+    await post('message-shortcut', {
+      user: 'U0CSM',
+      callback_id: 'add_to_onboarding',
+      channel: 'C0ONBOARD',
+      ts: String(bot.ts),
+    });
+    expect(received.at(-1)!.body).toMatchObject({
+      callback_id: 'add_to_onboarding',
+      message: { ts: bot.ts, text: 'An app post', user: 'UBOT', bot_id: 'BBOT' },
+    });
+
+    // What the manifest does not declare is not offered, and nothing is sent.
+    const count = received.length;
+    expect(
+      await post('message-shortcut', {
+        user: 'U0CSM',
+        callback_id: 'new_onboarding',
+        channel: 'C0ONBOARD',
+        ts: message.ts,
+      }),
+    ).toMatchObject({ ok: false, error: expect.stringContaining('no message shortcut "new_onboarding"') });
+    expect(await post('say', { user: 'U0CSM', text: '   ' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Type a message'),
+    });
+    expect(received.length).toBe(count);
+  });
+
+  it('sends a global shortcut from the composer’s menu with a trigger of its own', async () => {
+    expect(await post('global-shortcut', { user: 'U0CSM', callback_id: 'move_onboarding' })).toEqual({ ok: true });
+    const payload = received.at(-1)!.body;
+    expect(payload).toMatchObject({
+      type: 'shortcut',
+      callback_id: 'move_onboarding',
+      team: { id: 'T0SANDBOX' },
+      user: { id: 'U0CSM', name: 'casey' },
+    });
+    expect(payload).not.toHaveProperty('channel');
+    expect(payload).not.toHaveProperty('response_url');
+    await api('views.open', { trigger_id: payload.trigger_id, view: form('move') });
+    expect((await state('U0CSM')).modal).not.toBeNull();
+    await post('close', { user: 'U0CSM', viewId: (await state('U0CSM')).modal!.viewId });
+    expect(await post('global-shortcut', { user: 'U0CSM', callback_id: 'start_onboarding' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('no global shortcut "start_onboarding"'),
+    });
   });
 
   it('shows an in_channel ack to everyone, and an unanswered command in Slack’s words', async () => {

@@ -226,6 +226,159 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     await modal.locator('.modal-foot [data-modal-close]').click();
     await modal.waitFor({ state: 'detached' });
   }, 60_000);
+
+  it('closes the top modal on Escape, as Slack does', async () => {
+    await command('/pivotal onboard Escape Artists');
+    const modal = page.locator('.modal[data-callback-id=onboard]');
+    await modal.waitFor();
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    expect(await page.locator('#modal-layer').isHidden()).toBe(true);
+  }, 30_000);
+
+  it('offers the manifest’s message shortcuts in a message’s ⋯ menu and its global shortcuts in the composer’s ⚡ menu', async () => {
+    await command('closed-won: Zephyr Labs, kickoff next week');
+    const said = channel().locator('.msg[data-surface=message]', { hasText: 'closed-won: Zephyr Labs' });
+    await said.waitFor();
+    expect(await said.locator('.msg-app').count()).toBe(0);
+    await said.hover();
+    await said.locator('[data-message-menu]').click();
+    const menu = page.locator('#menu');
+    await menu.waitFor();
+    expect(await menu.locator('.menu-item').allTextContents()).toEqual(['Start onboarding', 'Add to onboarding']);
+    await shoot('sandbox-message-shortcuts.png');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    await page.click('[data-testid=shortcuts-button]');
+    await menu.waitFor();
+    expect(await menu.locator('.menu-item').allTextContents()).toEqual(['New onboarding', 'Move an onboarding']);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+  }, 30_000);
+
+  const panel = () => page.locator('[data-testid=pivotal-panel]');
+  const openPanel = async () => {
+    await page.click('[data-testid=pivotal-tab]');
+    await panel().waitFor();
+  };
+  const keyRow = (prefix: string) => panel().locator(`[data-testid=panel-keys] tr[data-key-prefix="${prefix}"]`);
+
+  it('rotates the Pivotal key with a second key from the panel and the connect modal, then revokes the old one', async () => {
+    const oldPrefix = sandbox.services.testKey.slice(0, 'pivotal_test_'.length + 4);
+    await switchTo('U0ADMIN');
+    await openPanel();
+    await keyRow(oldPrefix).locator('.panel-badge', { hasText: 'used by the app' }).waitFor();
+    await panel().locator('select[aria-label="key mode"]').selectOption('test');
+    await panel().locator('button', { hasText: 'Create a key' }).click();
+    const newKey = await panel().locator('[data-testid=new-key]');
+    await newKey.waitFor();
+    const secret = await newKey.inputValue();
+    expect(secret).toMatch(/^pivotal_test_\w{32}$/);
+    await shoot('sandbox-panel-new-key.png');
+
+    await page.click('[data-tab=channel]');
+    await command('/pivotal connect');
+    const connect = page.locator('.modal[data-callback-id=connect_submit]');
+    await connect.waitFor();
+    await connect.locator('[data-block-id=api_key] input').fill(secret);
+    await connect.locator('[data-modal-submit]').click();
+    // The app ran on the server's key until now; from here on it uses the one pasted.
+    const newPrefix = secret.slice(0, 'pivotal_test_'.length + 4);
+    const done = page.locator('.modal[data-callback-id=connect_done]', { hasText: newPrefix });
+    await done.waitFor({ timeout: 20_000 });
+    await shoot('sandbox-connect-rotated.png');
+    await page.keyboard.press('Escape');
+    await done.waitFor({ state: 'detached' });
+
+    await openPanel();
+    await keyRow(oldPrefix).locator('button', { hasText: 'Revoke' }).click();
+    await keyRow(oldPrefix).locator('td', { hasText: 'revoked' }).waitFor();
+    // The sync keeps working: it is the new key that Pivotal now sees in use.
+    await keyRow(newPrefix).locator('.panel-badge', { hasText: 'used by the app' }).waitFor({ timeout: 20_000 });
+    await shoot('sandbox-panel-keys.png');
+    await switchTo('U0CSM');
+  }, 90_000);
+
+  it('brings a change made in the panel to the channel thread and Home after the sync', async () => {
+    await openPanel();
+    const row = panel().locator('[data-testid=panel-onboardings] tr', { hasText: 'Acme Rockets' });
+    await row.locator('select[data-panel-op=phase]').selectOption('launch');
+    await page.locator('#toast', { hasText: 'moved to launch' }).waitFor();
+    await shoot('sandbox-panel.png');
+
+    await page.click('[data-tab=channel]');
+    const post = channel().locator('.msg[data-surface=message]', { hasText: 'Acme Rockets' }).first();
+    const toggle = post.locator('[data-thread-toggle]');
+    await toggle.waitFor();
+    const launched = post.locator('.thread-replies .msg', { hasText: 'Launch' });
+    // The reply arrives with the next sync. A test key allows 30 requests a minute, half of them for the sync,
+    // mostly spent by now (the first fill, the suggestions, the connect check): it may take a minute.
+    await waitFor(async () => (await launched.count()) > 0, {
+      timeoutMs: 90_000,
+      what: 'the Launch reply in the thread',
+    });
+    if (!(await launched.first().isVisible())) await toggle.click();
+    await launched.first().waitFor();
+    await shoot('sandbox-panel-change-thread.png');
+
+    await page.click('[data-tab=home]');
+    const home = page.locator('#home-view');
+    // Home groups the board by phase: Acme Rockets now sits under the Launch heading.
+    const underLaunch = async () => {
+      const text = (await home.textContent()) ?? '';
+      const launch = text.indexOf('Launch — ');
+      const acme = text.indexOf('Acme Rockets ·', launch);
+      return (
+        launch >= 0 &&
+        acme > launch &&
+        (text.indexOf('Completed — ', launch) < 0 || acme < text.indexOf('Completed — ', launch))
+      );
+    };
+    await waitFor(underLaunch, { timeoutMs: 20_000, what: 'Acme Rockets under Launch on Home' });
+    await shoot('sandbox-panel-change-home.png');
+  }, 150_000);
+
+  it('turns webhooks on with the secret of a panel endpoint; a change in the panel then arrives at once', async () => {
+    await switchTo('U0ADMIN');
+    await openPanel();
+    await panel().locator('button', { hasText: 'Add an endpoint for the app' }).click();
+    const secret = await panel().locator('[data-testid=webhook-secret]').inputValue();
+    expect(secret).toMatch(/^whsec_/);
+
+    await page.click('[data-tab=home]');
+    const home = page.locator('#home-view');
+    await home.locator('[data-action-id=home_webhook_open]').click();
+    const modal = page.locator('.modal[data-callback-id=home_webhook_secret]');
+    await modal.waitFor();
+    await modal.locator('[data-block-id=webhook_secret] input').fill(secret);
+    await modal.locator('[data-modal-submit]').click();
+    await modal.waitFor({ state: 'detached' });
+
+    await openPanel();
+    const row = panel().locator('[data-testid=panel-onboardings] tr', { hasText: 'Acme Rockets' });
+    await row.locator('select[data-panel-op=state]').selectOption('paused');
+    // The receiver answered the signed delivery and applied it.
+    await panel().locator('[data-testid=webhook-log] li', { hasText: 'onboarding.state_changed → 200' }).waitFor();
+    expect(await panel().locator('[data-testid=webhook-log] li').first().textContent()).toContain('applied');
+    await shoot('sandbox-panel-webhook.png');
+    await page.click('[data-tab=home]');
+    await home
+      .locator('.bk-block', { hasText: 'Acme Rockets' })
+      .filter({ hasText: 'paused' })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await switchTo('U0CSM');
+  }, 60_000);
+
+  it('sends "Open in Pivotal" to the simulator’s own record pages', async () => {
+    const link = page.locator('#home-view a[href*="/customers/"]').first();
+    await link.waitFor();
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href.startsWith(sandbox.services.simulator.webUrl)).toBe(true);
+    const res = await fetch(href);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Pivotal simulator');
+  });
 });
 
 function inDays(days: number): string {

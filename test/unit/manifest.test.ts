@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BOT_SCOPES, SLACK_EVENTS_PATH } from '../../src/app.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const schemaDir = join(root, '..', 'shared', 'slack-manifest-schema');
+// A git worktree sits one level deeper than the main checkout: SLACK_MANIFEST_SCHEMA_DIR points at the schema there.
+const schemaDir = process.env.SLACK_MANIFEST_SCHEMA_DIR ?? join(root, '..', 'shared', 'slack-manifest-schema');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Record<string, any>;
 
 describe('manifest.yml', () => {
@@ -38,5 +39,17 @@ describe('manifest.yml', () => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
       expect.arrayContaining(['app_home_opened', 'app_uninstalled', 'tokens_revoked']),
     );
+  });
+
+  it('declares the message and global shortcuts, each with the callback id the app listens for', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(
+      manifest.features.shortcuts.map((s: { type: string; callback_id: string }) => [s.type, s.callback_id]),
+    ).toEqual([
+      ['message', 'start_onboarding'],
+      ['message', 'add_to_onboarding'],
+      ['global', 'new_onboarding'],
+      ['global', 'move_onboarding'],
+    ]);
   });
 });

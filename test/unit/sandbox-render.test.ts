@@ -535,6 +535,7 @@ describe('surfaces', () => {
     const reply = {
       ref: { kind: 'message' as const, channel: 'C0ONBOARD', ts: '2.0' },
       author: 'Pivotal',
+      app: true,
       text: 'Moved to *Review*',
       ephemeral: false,
       edited: false,
@@ -544,6 +545,7 @@ describe('surfaces', () => {
       {
         ref: { kind: 'message', channel: 'C0ONBOARD', ts: '1.0' },
         author: 'Pivotal',
+        app: true,
         text: 'fallback',
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Acme onboarding' } }],
         ephemeral: false,
@@ -561,6 +563,7 @@ describe('surfaces', () => {
       {
         ref: { kind: 'ephemeral', id: 'E1' },
         author: 'Pivotal',
+        app: true,
         text: 'just you',
         ephemeral: true,
         edited: false,
@@ -569,5 +572,22 @@ describe('surfaces', () => {
       ctx,
     );
     expect(textOf(ephemeral)).toContain('Only visible to you');
+    // Message shortcuts ("⋯") on every message but an ephemeral one; a person's message has no APP badge.
+    expect(byAttr(node, 'data-message-menu', '')).toHaveLength(2);
+    expect(byAttr(ephemeral, 'data-message-menu', '')).toHaveLength(0);
+    const person = renderMessage(
+      {
+        ref: { kind: 'message', channel: 'C0ONBOARD', ts: '3.0' },
+        author: 'Casey CSM',
+        app: false,
+        text: 'closed-won: Acme',
+        ephemeral: false,
+        edited: false,
+        replies: [],
+      },
+      ctx,
+    );
+    expect(textOf(person)).not.toContain('APP');
+    expect(byAttr(person, 'data-message-menu', '')).toHaveLength(1);
   });
 });

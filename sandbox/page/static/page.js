@@ -14,6 +14,8 @@ const page = {
   expandedThreads: new Set(),
   poll: null,
   busy: false,
+  /** The shortcuts the app declares (manifest.yml), by type. */
+  shortcuts: [],
 };
 
 const $ = (id) => document.getElementById(id);
@@ -86,6 +88,9 @@ function apply(state) {
   region('timeline', state.timeline, $('channel-timeline'), { stickToBottom: true });
   region('messages', state.messages, $('dm-timeline'), { stickToBottom: true });
   region('home', state.home, $('home-view'), {});
+  page.shortcuts = state.shortcuts || [];
+  if (state.pivotal) region('pivotal', state.pivotal, $('pivotal-panel'), {});
+  else $('pivotal-panel').replaceChildren(document.createTextNode('No Pivotal simulator runs beside this page.'));
   renderModal(state.modal);
   showTab(page.tab);
   document.body.dataset.version = String(state.version);
@@ -148,6 +153,7 @@ function showTab(tab) {
     channel: $('channel-name').textContent,
     home: 'Pivotal — Home',
     messages: 'Pivotal — Messages',
+    pivotal: 'Pivotal (simulator) — as someone in Pivotal',
   }[tab];
 }
 
@@ -266,19 +272,88 @@ async function submitModal(modal) {
   }
 }
 
-async function sendCommand(text) {
+/** `/pivotal …` goes to the app as a command; anything else is a message in the channel, as in Slack. */
+async function sendComposed(text) {
   const trimmed = text.trim();
   if (!trimmed) return;
+  if (!trimmed.startsWith('/')) return void (await call('say', { text: trimmed }));
   const match = trimmed.match(/^\/pivotal(?:\s+([\s\S]*))?$/);
-  if (!match) {
-    toast(
-      trimmed.startsWith('/')
-        ? `${trimmed.split(/\s/)[0]} is not a command here. Try /pivotal help.`
-        : 'This sandbox only sends slash commands to the app: try /pivotal help.',
-    );
-    return;
-  }
+  if (!match) return toast(`${trimmed.split(/\s/)[0]} is not a command here. Try /pivotal help.`);
   await call('command', { text: match[1] || '' });
+}
+
+// ---- shortcut menus: "⋯" on a message, ⚡ in the composer -------------------------------------
+
+function openMenu(anchor, items) {
+  const menu = $('menu');
+  if (!items.length) items = [{ label: 'The app declares no shortcuts here.', attrs: { disabled: '' } }];
+  menu.replaceChildren(
+    ...items.map((item) =>
+      mount({
+        tag: 'button',
+        attrs: { type: 'button', class: 'menu-item', role: 'menuitem', ...item.attrs },
+        children: [item.label],
+      }),
+    ),
+  );
+  const box = anchor.getBoundingClientRect();
+  menu.hidden = false;
+  menu.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - menu.offsetWidth - 8))}px`;
+  menu.style.top = `${Math.min(box.bottom + 4, window.innerHeight - menu.offsetHeight - 8)}px`;
+}
+
+function closeMenu() {
+  $('menu').hidden = true;
+}
+
+function messageMenu(button) {
+  const message = button.closest('[data-surface=message]');
+  openMenu(
+    button,
+    page.shortcuts
+      .filter((s) => s.type === 'message')
+      .map((s) => ({
+        label: s.name,
+        attrs: {
+          'data-shortcut': s.callback_id,
+          'data-channel': message.dataset.channel,
+          'data-ts': message.dataset.ts,
+        },
+      })),
+  );
+}
+
+function globalMenu(button) {
+  openMenu(
+    button,
+    page.shortcuts
+      .filter((s) => s.type === 'global')
+      .map((s) => ({ label: s.name, attrs: { 'data-shortcut': s.callback_id } })),
+  );
+}
+
+async function runShortcut(item) {
+  closeMenu();
+  const d = item.dataset;
+  if (d.ts) await call('message-shortcut', { callback_id: d.shortcut, channel: d.channel, ts: d.ts });
+  else await call('global-shortcut', { callback_id: d.shortcut });
+}
+
+// ---- the Pivotal panel ---------------------------------------------------------------------------
+
+async function panelOp(el) {
+  if (el.dataset.panelConfirm && !window.confirm(el.dataset.panelConfirm)) return;
+  const ref = el.closest('[data-panel-ref]')?.dataset.panelRef;
+  const form = el.closest('[data-panel-form]');
+  const fields = form
+    ? Object.fromEntries([...form.querySelectorAll('[name]')].map((f) => [f.getAttribute('name'), f.value]))
+    : undefined;
+  const answer = await call(`pivotal/${el.dataset.panelOp}`, {
+    ...(ref ? { ref } : {}),
+    ...(el.tagName === 'BUTTON' ? {} : { value: el.value }),
+    ...(fields ? { fields } : {}),
+  });
+  if (answer.ok) toast(answer.done);
 }
 
 // ---- external_select suggestions ---------------------------------------------------------------
@@ -345,7 +420,12 @@ async function chooseSuggestion(button) {
 
 document.addEventListener('click', (event) => {
   const target = event.target.closest('button, a, [data-tab]');
+  if (!target?.closest('#menu') && !target?.matches('[data-message-menu], #shortcuts-button')) closeMenu();
   if (!target) return;
+  if (target.matches('#menu [data-shortcut]')) return void runShortcut(target);
+  if (target.matches('[data-message-menu]')) return messageMenu(target);
+  if (target.matches('#shortcuts-button')) return globalMenu(target);
+  if (target.matches('button[data-panel-op]')) return void panelOp(target);
   if (target.dataset.tab) {
     showTab(target.dataset.tab);
     if (target.dataset.tab === 'home') void call('home', {});
@@ -375,6 +455,7 @@ function markTouched(event) {
 }
 
 document.addEventListener('change', (event) => {
+  if (event.target.matches('select[data-panel-op], input[data-panel-op]')) return void panelOp(event.target);
   markTouched(event);
   const el = event.target.closest('[data-action-id]');
   if (!el || el.dataset.dispatch !== '1') return;
@@ -404,6 +485,16 @@ document.addEventListener('input', (event) => {
 });
 
 document.addEventListener('keydown', (event) => {
+  // Escape closes the open menu, else the top modal (its close button: view_closed when the app asked).
+  if (event.key === 'Escape') {
+    if (!$('menu').hidden) return closeMenu();
+    const modal = $('modal-layer').querySelector('.modal');
+    if (modal) {
+      event.preventDefault();
+      void call('close', { viewId: modal.dataset.viewId });
+    }
+    return;
+  }
   const el = event.target;
   if (event.key !== 'Enter' || event.shiftKey || !el.matches('input[data-action-id]')) return;
   event.preventDefault();
@@ -415,7 +506,7 @@ $('composer').addEventListener('submit', (event) => {
   const input = $('composer-input');
   const text = input.value;
   input.value = '';
-  void sendCommand(text);
+  void sendComposed(text);
 });
 
 $('user-switcher').addEventListener('change', (event) => {
