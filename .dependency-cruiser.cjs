@@ -47,7 +47,7 @@ module.exports = {
       name: 'config-loaded-by-entry-files',
       severity: 'error',
       comment: 'The environment is read once, at start-up; everything else gets it through the context.',
-      from: { pathNot: ['^src/(main|bootstrap|context)[.]ts$'] },
+      from: { pathNot: ['^src/(main|bootstrap|context)[.]ts$', '^sandbox/start-sandbox[.]ts$'] },
       to: { path: '^src/config[.]ts$', dependencyTypesNot: ['type-only'] },
     },
     {
