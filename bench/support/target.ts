@@ -6,11 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { App, LogLevel } from '@slack/bolt';
 import { startPivotalForSlack } from '../../src/bootstrap.js';
-import { createInstallationStore } from '../../src/store/installation-store.js';
-import { ensureWorkspace, saveConnection } from '../../src/store/workspaces.js';
-import { keyDisplayPrefix } from '../../src/pivotal/index.js';
-import { keyMode } from '../../src/domain/key-mode.js';
-import { BENCH_ACTION_ID, benchTeamId, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
+import { BENCH_ACTION_ID, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
 
 /**
  * The server under load, in a process of its own so that the load generator does not share its core
@@ -28,7 +24,6 @@ interface RunningTarget {
   port: number;
   listeners: number;
   stop(): Promise<void>;
-  seed?: (keys: string[]) => Promise<void>;
 }
 
 async function startReal(config: TargetConfig): Promise<RunningTarget> {
@@ -57,47 +52,12 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
   // The app has no block action yet that only acks; the bench gives it the same no-op as bare Bolt,
   // so the difference measured is the app's own stack (server, middleware, authorize), not the handler.
   started.running.listeners.action(BENCH_ACTION_ID, async ({ ack }) => ack());
-  const { db } = started.ctx.store;
-  const installations = createInstallationStore(db, started.ctx.keyRing);
   return {
     port: started.running.port!,
     listeners: listenerCount(started.running.app),
     stop: async () => {
       await started.stop();
       await rm(dataDir, { recursive: true, force: true });
-    },
-    // What installing the app in many workspaces leaves behind: an installation row and a connected
-    // workspace row each, written through the same repositories the OAuth callback and /pivotal connect use.
-    seed: async (keys) => {
-      for (const [i, key] of keys.entries()) {
-        const teamId = benchTeamId(i);
-        await installations.storeInstallation({
-          team: { id: teamId, name: `Bench team ${i}` },
-          enterprise: undefined,
-          isEnterpriseInstall: false,
-          appId: 'A0PIVOTAL',
-          authVersion: 'v2',
-          tokenType: 'bot',
-          user: { id: `U${teamId}`, token: undefined, scopes: undefined },
-          bot: {
-            token: `xoxb-${i}-${randomBytes(12).toString('hex')}`,
-            id: 'BBOT',
-            userId: 'UBOT',
-            scopes: ['commands', 'chat:write'],
-          },
-        });
-        await ensureWorkspace(db, { teamId }, `Bench team ${i}`);
-        await saveConnection(db, teamId, {
-          keyCiphertext: started.ctx.keyRing.encrypt(key),
-          keyPrefix: keyDisplayPrefix(key),
-          keyName: 'bench',
-          mode: keyMode(key),
-          orgId: 'org_bench',
-          orgSlug: 'bench',
-          orgName: 'Bench',
-          connectedBy: `U${teamId}`,
-        });
-      }
     },
   };
 }
@@ -136,14 +96,7 @@ async function main(): Promise<void> {
   const target: RunningTarget = config.kind === 'bare' ? await startBare(config) : await startReal(config);
   process.on('message', (message: TargetCommand) => {
     void (async () => {
-      if (message.type === 'memory') {
-        const { rss, heapUsed } = process.memoryUsage();
-        send({ type: 'memory', rss, heapUsed });
-      } else if (message.type === 'seed') {
-        if (!target.seed) throw new Error('only the real app can be seeded');
-        await target.seed(message.keys);
-        send({ type: 'seeded', count: message.keys.length });
-      } else if (message.type === 'stop') {
+      if (message.type === 'stop') {
         await target.stop();
         process.exit(0);
       }
