@@ -10,6 +10,8 @@ export interface TargetConfig {
   slackApiUrl: string;
   pivotalApiUrl: string;
   pivotalKey?: string;
+  /** Real app only: its sync re-walks without pause and its outbox drains a backlog while it is measured. */
+  busy?: boolean;
   /** Bare Bolt only: this many listeners in all (no-op action listeners besides the measured ones), like the app's count. */
   listeners?: number;
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { App, LogLevel } from '@slack/bolt';
-import { startPivotalForSlack } from '../../src/bootstrap.js';
+import { startPivotalForSlack, type Started } from '../../src/bootstrap.js';
+import { recordActivity } from '../../src/notifications/activity.js';
 import { BENCH_ACTION_ID, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
 
 /**
@@ -45,10 +46,14 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
       PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      ...(config.busy ? { PIVOTAL_NOTIFY_CHANNEL: BUSY_CHANNEL } : {}),
       ...slack,
     },
     logDestination: discard,
+    // Busy: the sync walks again as soon as a walk ends instead of once a minute.
+    ...(config.busy ? { sync: { tickMs: 50, intervalMs: 100 } } : {}),
   });
+  if (config.busy) await queuePosts(started);
   // The app has no block action yet that only acks; the bench gives it the same no-op as bare Bolt,
   // so the difference measured is the app's own stack (server, middleware, authorize), not the handler.
   started.running.listeners.action(BENCH_ACTION_ID, async ({ ack }) => ack());
@@ -60,6 +65,33 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const BUSY_CHANNEL = 'C0BENCHPOSTS';
+const BUSY_POSTS = 2_000;
+
+/**
+ * A backlog for the outbox: an "opened" post for each of the first onboardings the sync brought in,
+ * queued as the sync queues them, draining at Slack's pace for one channel while the load runs.
+ */
+async function queuePosts(started: Started): Promise<void> {
+  const { db } = started.ctx.store;
+  const deadline = Date.now() + 60_000;
+  let ids: Array<{ workspace_id: string; id: string }> = [];
+  while (ids.length < BUSY_POSTS && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    ids = await db.selectFrom('rm_onboardings').select(['workspace_id', 'id']).limit(BUSY_POSTS).execute();
+  }
+  if (ids.length < BUSY_POSTS) throw new Error(`the sync brought in only ${ids.length} onboardings in a minute`);
+  const now = new Date().toISOString();
+  for (const row of ids)
+    await recordActivity(
+      db,
+      row.workspace_id,
+      { kind: 'onboarding.opened', onboardingId: row.id, actor: { type: 'pivotal' } },
+      'bench',
+      now,
+    );
 }
 
 async function startBare(config: TargetConfig): Promise<RunningTarget> {
