@@ -26,7 +26,8 @@ const FIGURES: Array<[key: string, label: string]> = [
 const WIDTH = 40;
 
 function chart(rows: Row[]): string {
-  const sized = rows.filter((r) => r.bench === 'sync-scale' && typeof r.onboardings === 'number');
+  // One row per size; the bench's last row (growth between sizes) is left out.
+  const sized = rows.filter((r) => r.bench === 'sync-scale' && !r.case.startsWith('growth'));
   const label = (r: Row) => `${Number(r.onboardings).toLocaleString('en')}`.padStart(7);
   const blocks = FIGURES.map(([key, title]) => {
     const max = Math.max(...sized.map((r) => Number(r[key] ?? 0)));
