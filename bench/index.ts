@@ -5,6 +5,7 @@ import { pivotalRequests } from './pivotal-requests.js';
 import { homeRender } from './home-render.js';
 import { viewsOpen } from './views-open.js';
 import { outboxFairness } from './outbox-fairness.js';
+import { syncScale } from './sync-scale.js';
 
 /** Every benchmark; each lives in its own module and is listed here. */
-export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests, outboxFairness];
+export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests, outboxFairness, syncScale];

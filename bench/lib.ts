@@ -59,3 +59,13 @@ function table(rows: readonly BenchRow[]): string {
     ...rows.map((r) => line(columns.map((c) => String(r[c] ?? '').padEnd(width(c))))),
   ].join('\n');
 }
+
+/** The most timestamps (sorted, ms) that fall within any one window of `windowMs`: the busiest "minute". */
+export function busiestWindow(sortedTimes: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < sortedTimes.length; j += 1) {
+    while (sortedTimes[j]! - sortedTimes[i]! >= windowMs) i += 1;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}

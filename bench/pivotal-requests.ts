@@ -2,7 +2,7 @@ import { ADMIN, CSM, startHarness, type Harness } from '../test/harness/app-harn
 import { openHome } from '../test/harness/home.js';
 import { FILLED, openOnboard, submitView as submitOnboard } from '../test/harness/onboard-flow.js';
 import { fastOutbox, openMove, seedOnboarding, select, submitView as submitMove } from '../test/harness/phase-moves.js';
-import { median, round, type Bench, type BenchRow } from './lib.js';
+import { busiestWindow, median, round, type Bench, type BenchRow } from './lib.js';
 
 const BUCKET = 60;
 /** The live bucket's window, scaled down so that minutes of sync take seconds: one window stands for one minute. */
@@ -95,7 +95,10 @@ async function sync(runs: number): Promise<BenchRow> {
         .filter((r) => r.at.getTime() >= started && r.keyPrefix !== undefined)
         .map((r) => r.at.getTime());
       samples.push({
-        busiest: busiestWindow(times.sort((a, b) => a - b)),
+        busiest: busiestWindow(
+          times.sort((a, b) => a - b),
+          WINDOW_MS,
+        ),
         mean: times.length / SYNC_WINDOWS,
         throttled: h.pivotal.requests.filter((r) => r.status === 429).length,
       });
@@ -112,13 +115,4 @@ async function sync(runs: number): Promise<BenchRow> {
     http_429: median(samples.map((s) => s.throttled)),
     goal: `≤ ${BUCKET / 2}: ${busiest <= BUCKET / 2 ? 'met' : 'MISSED'}`,
   };
-}
-
-function busiestWindow(sortedTimes: number[]): number {
-  let most = 0;
-  for (let i = 0, j = 0; j < sortedTimes.length; j += 1) {
-    while (sortedTimes[j]! - sortedTimes[i]! >= WINDOW_MS) i += 1;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }

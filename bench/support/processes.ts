@@ -9,8 +9,6 @@ export interface Target {
   url: string;
   pid: number;
   listeners: number;
-  memory(): Promise<{ rss: number; heapUsed: number }>;
-  seed(keys: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,10 +23,6 @@ export async function startTarget(config: TargetConfig): Promise<Target> {
     url: `http://127.0.0.1:${ready.port}`,
     pid: child.pid!,
     listeners: ready.listeners,
-    memory: () => request(child, { type: 'memory' }, 'memory'),
-    seed: async (keys) => {
-      await request(child, { type: 'seed', keys }, 'seeded', 120_000);
-    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -38,17 +32,6 @@ export async function startTarget(config: TargetConfig): Promise<Target> {
       clearTimeout(killer);
     },
   };
-}
-
-function request<K extends TargetReply['type']>(
-  child: ChildProcess,
-  command: TargetCommand,
-  answer: K,
-  timeoutMs = 10_000,
-): Promise<Extract<TargetReply, { type: K }>> {
-  const reply = nextReply(child, answer, timeoutMs);
-  child.send(command);
-  return reply;
 }
 
 function nextReply<K extends TargetReply['type']>(

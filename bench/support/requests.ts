@@ -54,11 +54,17 @@ export function commandRequests(
   );
 }
 
-export function actionRequests(secret: string, team: SlackTeamRef, responseUrl: string): () => SignedRequest {
+/** A click on `actionId`: by default the no-op the bench targets add; the app's own link button acks alike. */
+export function actionRequests(
+  secret: string,
+  team: SlackTeamRef,
+  responseUrl: string,
+  actionId = BENCH_ACTION_ID,
+): () => SignedRequest {
   const payload = blockActionsPayload(
     team,
     USER,
-    { action_id: BENCH_ACTION_ID, value: 'x' },
+    { action_id: actionId, value: 'x' },
     { kind: 'message', channelId: 'C0BENCH01', messageTs: '1700000000.000100', responseUrl },
   );
   return withFreshTriggers(

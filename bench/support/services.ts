@@ -15,7 +15,7 @@ export interface BenchServices {
   botToken: string;
   start(
     kind: TargetConfig['kind'],
-    opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; listeners?: number },
+    opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; listeners?: number; busy?: boolean },
   ): Promise<Target>;
   close(): Promise<void>;
 }
@@ -44,6 +44,7 @@ export async function startBenchServices(): Promise<BenchServices> {
         pivotalApiUrl: pivotal.url,
         ...(o.pivotalKey ? { pivotalKey: o.pivotalKey } : {}),
         ...(o.listeners ? { listeners: o.listeners } : {}),
+        ...(o.busy ? { busy: true } : {}),
       });
       targets.push(target);
       return target;

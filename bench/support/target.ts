@@ -5,12 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { App, LogLevel } from '@slack/bolt';
-import { startPivotalForSlack } from '../../src/bootstrap.js';
-import { createInstallationStore } from '../../src/store/installation-store.js';
-import { ensureWorkspace, saveConnection } from '../../src/store/workspaces.js';
-import { keyDisplayPrefix } from '../../src/pivotal/index.js';
-import { keyMode } from '../../src/domain/key-mode.js';
-import { BENCH_ACTION_ID, benchTeamId, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
+import { startPivotalForSlack, type Started } from '../../src/bootstrap.js';
+import { recordActivity } from '../../src/notifications/activity.js';
+import { BENCH_ACTION_ID, type TargetCommand, type TargetConfig, type TargetReply } from './protocol.js';
 
 /**
  * The server under load, in a process of its own so that the load generator does not share its core
@@ -28,7 +25,6 @@ interface RunningTarget {
   port: number;
   listeners: number;
   stop(): Promise<void>;
-  seed?: (keys: string[]) => Promise<void>;
 }
 
 async function startReal(config: TargetConfig): Promise<RunningTarget> {
@@ -50,15 +46,17 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
       PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      ...(config.busy ? { PIVOTAL_NOTIFY_CHANNEL: BUSY_CHANNEL } : {}),
       ...slack,
     },
     logDestination: discard,
+    // Busy: the sync walks again as soon as a walk ends instead of once a minute.
+    ...(config.busy ? { sync: { tickMs: 50, intervalMs: 100 } } : {}),
   });
+  if (config.busy) await queuePosts(started);
   // The app has no block action yet that only acks; the bench gives it the same no-op as bare Bolt,
   // so the difference measured is the app's own stack (server, middleware, authorize), not the handler.
   started.running.listeners.action(BENCH_ACTION_ID, async ({ ack }) => ack());
-  const { db } = started.ctx.store;
-  const installations = createInstallationStore(db, started.ctx.keyRing);
   return {
     port: started.running.port!,
     listeners: listenerCount(started.running.app),
@@ -66,40 +64,34 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
       await started.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
-    // What installing the app in many workspaces leaves behind: an installation row and a connected
-    // workspace row each, written through the same repositories the OAuth callback and /pivotal connect use.
-    seed: async (keys) => {
-      for (const [i, key] of keys.entries()) {
-        const teamId = benchTeamId(i);
-        await installations.storeInstallation({
-          team: { id: teamId, name: `Bench team ${i}` },
-          enterprise: undefined,
-          isEnterpriseInstall: false,
-          appId: 'A0PIVOTAL',
-          authVersion: 'v2',
-          tokenType: 'bot',
-          user: { id: `U${teamId}`, token: undefined, scopes: undefined },
-          bot: {
-            token: `xoxb-${i}-${randomBytes(12).toString('hex')}`,
-            id: 'BBOT',
-            userId: 'UBOT',
-            scopes: ['commands', 'chat:write'],
-          },
-        });
-        await ensureWorkspace(db, { teamId }, `Bench team ${i}`);
-        await saveConnection(db, teamId, {
-          keyCiphertext: started.ctx.keyRing.encrypt(key),
-          keyPrefix: keyDisplayPrefix(key),
-          keyName: 'bench',
-          mode: keyMode(key),
-          orgId: 'org_bench',
-          orgSlug: 'bench',
-          orgName: 'Bench',
-          connectedBy: `U${teamId}`,
-        });
-      }
-    },
   };
+}
+
+const BUSY_CHANNEL = 'C0BENCHPOSTS';
+const BUSY_POSTS = 2_000;
+
+/**
+ * A backlog for the outbox: an "opened" post for each of the first onboardings the sync brought in,
+ * queued as the sync queues them, draining at Slack's pace for one channel while the load runs.
+ */
+async function queuePosts(started: Started): Promise<void> {
+  const { db } = started.ctx.store;
+  const deadline = Date.now() + 60_000;
+  let ids: Array<{ workspace_id: string; id: string }> = [];
+  while (ids.length < BUSY_POSTS && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    ids = await db.selectFrom('rm_onboardings').select(['workspace_id', 'id']).limit(BUSY_POSTS).execute();
+  }
+  if (ids.length < BUSY_POSTS) throw new Error(`the sync brought in only ${ids.length} onboardings in a minute`);
+  const now = new Date().toISOString();
+  for (const row of ids)
+    await recordActivity(
+      db,
+      row.workspace_id,
+      { kind: 'onboarding.opened', onboardingId: row.id, actor: { type: 'pivotal' } },
+      'bench',
+      now,
+    );
 }
 
 async function startBare(config: TargetConfig): Promise<RunningTarget> {
@@ -136,14 +128,7 @@ async function main(): Promise<void> {
   const target: RunningTarget = config.kind === 'bare' ? await startBare(config) : await startReal(config);
   process.on('message', (message: TargetCommand) => {
     void (async () => {
-      if (message.type === 'memory') {
-        const { rss, heapUsed } = process.memoryUsage();
-        send({ type: 'memory', rss, heapUsed });
-      } else if (message.type === 'seed') {
-        if (!target.seed) throw new Error('only the real app can be seeded');
-        await target.seed(message.keys);
-        send({ type: 'seeded', count: message.keys.length });
-      } else if (message.type === 'stop') {
+      if (message.type === 'stop') {
         await target.stop();
         process.exit(0);
       }

@@ -1,4 +1,5 @@
-import { differenceInCalendarDays, parseISO } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { parseISO } from 'date-fns/parseISO';
 import { readablePhase, type PhaseSequence } from '../domain/phases.js';
 import { formatDay, isOverdueTarget, targetInWords, utcDay } from '../views/launch-date.js';
 import { escapeMrkdwn, truncate } from '../views/text.js';

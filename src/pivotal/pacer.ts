@@ -103,6 +103,22 @@ export class RatePacer {
     });
   }
 
+  /**
+   * Nothing in flight or queued, no pause ahead, no start within the window and no reported numbers
+   * still current: a fresh pacer for the key would know no less than this one.
+   */
+  isIdle(): boolean {
+    const now = this.now();
+    this.forgetStartsBefore(now - this.windowMs);
+    return (
+      this.inFlight === 0 &&
+      this.waiters.length === 0 &&
+      now >= this.pausedUntilMs &&
+      this.startedAt.length === 0 &&
+      (!this.reported || now >= this.reported.resetAtMs)
+    );
+  }
+
   snapshot(): RateLimitSnapshot {
     const now = this.now();
     const fresh = this.reported && now < this.reported.resetAtMs ? this.reported : undefined;
@@ -252,10 +268,18 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
 /** One pacer per key for the whole process, found by the key's hash so no map holds the secret. */
 const pacersByKeyHash = new Map<string, RatePacer>();
 
+/**
+ * Past this many keys, idle pacers are dropped when a new one is made, so the map holds about as many
+ * pacers as keys in use within a minute rather than every key the process ever used.
+ */
+export const PACER_SWEEP_AT = 1_000;
+
 export function sharedPacerForKey(apiKey: string): RatePacer {
   const keyHash = createHash('sha256').update(apiKey).digest('hex');
   let pacer = pacersByKeyHash.get(keyHash);
   if (!pacer) {
+    if (pacersByKeyHash.size >= PACER_SWEEP_AT)
+      for (const [hash, known] of pacersByKeyHash) if (known.isIdle()) pacersByKeyHash.delete(hash);
     pacer = new RatePacer({ limit: DOCUMENTED_LIMITS[keyMode(apiKey)] });
     pacersByKeyHash.set(keyHash, pacer);
   }

@@ -1,12 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-
-interface CachedAnswer<T> {
-  value: T;
-  expires: number;
-}
+import { BoundedMap } from '../shared/bounded-map.js';
 
 const ADMIN_CACHE_MS = 5 * 60_000;
+/**
+ * Answers kept at most (each a few dozen bytes); past that the least recently asked go first. Far more
+ * people than click within five minutes in any one deployment, so the limit only bounds memory.
+ */
+export const ADMIN_CACHE_SIZE = 20_000;
 
 /**
  * Who may connect, rotate, disconnect and change settings: Slack workspace admins and owners, plus
@@ -17,21 +18,25 @@ const ADMIN_CACHE_MS = 5 * 60_000;
  */
 export class Permissions {
   /** By workspace and user: in an Enterprise Grid one user id is a member of several workspaces, admin of some. */
-  private readonly users = new Map<string, CachedAnswer<boolean>>();
-  private readonly adminLists = new Map<string, CachedAnswer<string[]>>();
+  private readonly users: BoundedMap<string, boolean>;
+  private readonly adminLists: BoundedMap<string, string[]>;
 
   constructor(
     private readonly configuredAdmins: readonly string[],
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+    capacity = ADMIN_CACHE_SIZE,
+  ) {
+    this.users = new BoundedMap({ capacity, maxAgeMs: ADMIN_CACHE_MS, now });
+    this.adminLists = new BoundedMap({ capacity, maxAgeMs: ADMIN_CACHE_MS, now });
+  }
 
   /** `client` must be the workspace's own client: users.info answers for the workspace of its token. */
   async isAdmin(client: WebClient, workspaceId: string, userId: string): Promise<boolean> {
     if (this.configuredAdmins.includes(userId)) return true;
     const cacheKey = `${workspaceId}\u0000${userId}`;
     const cached = this.users.get(cacheKey);
-    if (cached && cached.expires > this.now()) return cached.value;
+    if (cached !== undefined) return cached;
     let value = false;
     try {
       const res = await client.users.info({ user: userId });
@@ -41,14 +46,14 @@ export class Permissions {
       this.logger.warn({ err, workspaceId, userId }, 'users.info failed while checking admin rights');
       return false;
     }
-    this.users.set(cacheKey, { value, expires: this.now() + ADMIN_CACHE_MS });
+    this.users.set(cacheKey, value);
     return value;
   }
 
   /** Every admin of the workspace: configured ones first, then Slack's admins and owners. */
   async admins(client: WebClient, workspaceId: string): Promise<string[]> {
     const cached = this.adminLists.get(workspaceId);
-    if (cached && cached.expires > this.now()) return cached.value;
+    if (cached) return cached;
     const found = new Set(this.configuredAdmins);
     try {
       let cursor: string | undefined;
@@ -63,7 +68,7 @@ export class Permissions {
       this.logger.warn({ err, workspaceId }, 'users.list failed while listing admins');
     }
     const value = [...found];
-    this.adminLists.set(workspaceId, { value, expires: this.now() + ADMIN_CACHE_MS });
+    this.adminLists.set(workspaceId, value);
     return value;
   }
 }

@@ -48,6 +48,8 @@ function slackBodySchema(isSlackUrl: (url: string) => boolean) {
     trigger_id: id,
     response_url: responseUrl,
   });
+  /** A global shortcut; a message shortcut also names the message and its channel. */
+  const shortcut = { callback_id: id, trigger_id: id, user, team: z.object({ id }) };
   const payload = z.discriminatedUnion('type', [
     z.object({
       type: z.literal('block_actions'),
@@ -70,6 +72,14 @@ function slackBodySchema(isSlackUrl: (url: string) => boolean) {
       response_urls: z.array(z.object({ response_url: responseUrl })).optional(),
     }),
     z.object({ type: z.literal('view_closed'), user, view: z.object({ id }) }),
+    z.object({ type: z.literal('shortcut'), ...shortcut }),
+    z.object({
+      type: z.literal('message_action'),
+      ...shortcut,
+      channel: z.object({ id }),
+      message: z.object({ ts: id }),
+      response_url: responseUrl.optional(),
+    }),
   ]);
   const envelope = z.discriminatedUnion('type', [
     z.object({ type: z.literal('event_callback'), event_id: id, event: z.object({ type: z.string() }) }),

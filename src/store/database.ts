@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { migrateToLatest } from './migrate.js';
 import type { DialectName } from './dialect.js';
@@ -79,6 +78,8 @@ async function openPostgres(databaseUrl: string, { logger, schema }: DatabaseOpt
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`Postgres schema name "${schema}" must be lower-case letters, digits and underscores`);
   }
+  // Loaded only for Postgres: a SQLite deployment never pays for the driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,

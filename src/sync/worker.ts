@@ -10,10 +10,18 @@ import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import type { SyncOptions } from './options.js';
 import { ensureSyncState, getSyncState, updateSyncState } from '../store/sync-state.js';
 import { runSyncCycle } from './workspace-sync.js';
+import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
 
 export type HeldWorkspaceListener = (workspaceId: string) => Promise<void>;
 
 const leaseName = (ws: string) => `sync:${ws}`;
+
+/**
+ * Workspace cycles that run at once. Each workspace paces itself on its own key's bucket, so this
+ * does not limit a workspace's pace; it keeps a replica holding a thousand workspaces from holding a
+ * thousand pages of records and requests in memory at the same moment when they all fall due together.
+ */
+const CONCURRENT_CYCLES = 16;
 
 /**
  * Runs the sync of every connected workspace. Each replica ticks; the one that holds a workspace's
@@ -28,6 +36,7 @@ export class SyncWorker {
   private readonly held = new Set<string>();
   private readonly heldListeners: HeldWorkspaceListener[] = [];
   private readonly seen = new Set<string>();
+  private readonly cycles = new ConcurrencyLimit(CONCURRENT_CYCLES);
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
@@ -151,7 +160,7 @@ export class SyncWorker {
 
   private startCycle(row: WorkspaceRow): void {
     const run = this.ctx.background
-      .track(() => this.cycle(row))
+      .track(() => this.cycles.run(() => this.cycle(row)))
       .catch((err: unknown) => this.ctx.logger.error({ err, workspace: row.id }, 'sync cycle failed'))
       .finally(() => this.running.delete(row.id));
     this.running.set(row.id, run);

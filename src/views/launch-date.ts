@@ -1,4 +1,7 @@
-import { differenceInCalendarDays, format, formatDistanceStrict, parseISO } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
+import { parseISO } from 'date-fns/parseISO';
 
 /**
  * Target launch dates are calendar dates (`YYYY-MM-DD`) and are counted in UTC everywhere, so the

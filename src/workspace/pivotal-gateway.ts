@@ -12,6 +12,7 @@ import type { Store } from '../store/database.js';
 import { getWorkspace, touchLastSuccess } from '../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../domain/workspace-ref.js';
 import { keyMode } from '../domain/key-mode.js';
+import { BoundedMap } from '../shared/bounded-map.js';
 
 export interface PivotalConnection {
   client: PivotalClient;
@@ -48,12 +49,19 @@ export interface ClientLimits {
 }
 
 /**
+ * Clients kept at most, the least recently used going first. A client is cheap to make again (its key
+ * decrypted, a logger child); its rate pacing lives with the key (pacer.ts), so a client made again
+ * shares it. Past this many workspaces in use at once, requests only cost a decryption more.
+ */
+export const PIVOTAL_CLIENT_CACHE_SIZE = 1_000;
+
+/**
  * The one place that turns "a request from workspace X" into a Pivotal client holding X's key.
  * A key is only ever used for the workspace it was stored for (isolation); the clients are
- * cached per workspace and key so their rate pacing is shared by every request of that workspace.
+ * cached per workspace and key, within PIVOTAL_CLIENT_CACHE_SIZE.
  */
 export class PivotalGateway {
-  private readonly clients = new Map<string, PivotalClient>();
+  private readonly clients: BoundedMap<string, PivotalClient>;
   private readonly authListeners: AuthFailureListener[] = [];
   private readonly responseListeners: ResponseListener[] = [];
   private readonly unfitListeners: UnfitRecordListener[] = [];
@@ -68,8 +76,12 @@ export class PivotalGateway {
       bootstrapKey?: string | undefined;
       clientOptions?: Partial<PivotalClientOptions>;
       now?: () => Date;
+      /** Default PIVOTAL_CLIENT_CACHE_SIZE. */
+      maxClients?: number;
     },
-  ) {}
+  ) {
+    this.clients = new BoundedMap({ capacity: deps.maxClients ?? PIVOTAL_CLIENT_CACHE_SIZE });
+  }
 
   onAuthFailure(listener: AuthFailureListener): void {
     this.authListeners.push(listener);
@@ -105,8 +117,7 @@ export class PivotalGateway {
   /** Forget cached clients of a workspace, after its key was rotated or removed. */
   forget(ref: WorkspaceRef | string): void {
     const id = typeof ref === 'string' ? ref : workspaceId(ref);
-    for (const cacheKey of [...this.clients.keys()])
-      if (cacheKey.startsWith(`${id}\u0000`)) this.clients.delete(cacheKey);
+    this.clients.deleteWhere((cacheKey) => cacheKey.startsWith(`${id}\u0000`));
   }
 
   private connection(

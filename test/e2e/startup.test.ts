@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator, type PivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
 import { keyDisplayPrefix } from '../../src/pivotal/keys.js';
 import { SlackRequestSender, slashCommandFields } from '../../sandbox/slack-requests.js';
 import { waitFor } from '../harness/wait.js';
+import { commandLine, findDescendant, typeScriptLoaderSigns } from '../helpers/node-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -20,10 +21,10 @@ interface Proc {
   waitForOutput(text: string, timeoutMs?: number): Promise<void>;
 }
 
-function start(env: Record<string, string>): Proc {
+function start(env: Record<string, string>, command = ['npm', 'start']): Proc {
   // `npm start` itself, as a newcomer or a supervisor runs it: its SIGTERM must reach the app.
   // Its own process group, so a failed test can take npm and the app down together.
-  const child = spawn('npm', ['start'], {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +71,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The app's node process under `npm start` (npm, then the shell that execs node). */
+const appProcess = (p: Proc) => findDescendant(p.child.pid!, (args) => args.some((a) => /main\.[jt]s$/.test(a)));
+
 describe('npm start', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
+  // `npm start` builds dist/ when it is missing or stale; built once here so the boots below are timed
+  // on starting, not compiling (and test files running at once do not build side by side).
+  beforeAll(() => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+  }, 180_000);
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
@@ -123,6 +133,11 @@ describe('npm start', () => {
     });
     // The app checked its token against the given Slack URL at start-up.
     expect(slack.callsTo('auth.test')).toHaveLength(1);
+    // Production runs compiled JavaScript with plain node: no TypeScript loader in the app's process.
+    const app = appProcess(p);
+    expect(app, 'the app process under npm').toBeDefined();
+    expect(commandLine(app!)).toEqual([expect.stringMatching(/node$/), 'dist/src/main.js']);
+    expect(typeScriptLoaderSigns(app!)).toEqual([]);
     // auth.test named the team, so the first sync runs from start-up against the given Pivotal URL
     // with the given key (the simulator records a key's prefix only once it has accepted it).
     await waitFor(() => pivotal.requests.some((r) => r.keyPrefix === keyDisplayPrefix(key) && r.status === 200), {
@@ -145,6 +160,22 @@ describe('npm start', () => {
     expect(p.output()).not.toContain(key.slice(14));
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
+  }, 60_000);
+
+  it('tells a process run through the TypeScript loader apart (the check above can fail)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-loader-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const p = start({ PORT: String(await freePort()), DATA_DIR: dataDir }, [
+      process.execPath,
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ]);
+    cleanups.push(async () => killGroup(p));
+    await p.waitForOutput('sandbox mode');
+    const signs = typeScriptLoaderSigns(appProcess(p)!);
+    expect(signs).toContain('command line: --import');
+    expect(signs).toContain('command line: src/main.ts');
   }, 60_000);
 
   it('stops with one clear message naming a bad variable, without a stack trace', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PivotalRateLimitError, RatePacer, parseRateLimitHeaders, type PacerPermit } from '../../src/pivotal/index.js';
 import { simulatorFixture } from './support.js';
+import { PACER_SWEEP_AT, sharedPacerForKey } from '../../src/pivotal/pacer.js';
 
 /** Starts `n` acquisitions and reports how many were granted once pending work settles. */
 async function grantedOf(pacer: RatePacer, n: number, opts: Parameters<RatePacer['acquire']>[0] = {}) {
@@ -93,5 +94,21 @@ describe('RatePacer', () => {
     expect(read(String(now + 30_000))).toBe(now + 30_000);
     expect(read('30')).toBe(now + 30_000);
     expect(parseRateLimitHeaders(new Headers(), now)).toBeUndefined();
+  });
+});
+
+describe('pacers shared per key', () => {
+  it('drop idle pacers once PACER_SWEEP_AT keys are known, and keep one with a request in flight', async () => {
+    const tag = Math.random().toString(36).slice(2);
+    const key = (i: number) => `pivotal_${tag}_${i}`;
+    const busy = sharedPacerForKey(key(0));
+    const permit = await busy.acquire();
+    const idle = sharedPacerForKey(key(1));
+    expect(sharedPacerForKey(key(1))).toBe(idle);
+    // Enough keys to pass the threshold whatever other tests of this process made before.
+    for (let i = 2; i <= PACER_SWEEP_AT + 1; i++) sharedPacerForKey(key(i));
+    expect(sharedPacerForKey(key(0))).toBe(busy);
+    expect(sharedPacerForKey(key(1))).not.toBe(idle);
+    permit.release();
   });
 });

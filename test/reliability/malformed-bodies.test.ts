@@ -17,8 +17,13 @@ import { probeSideEffects, type SideEffectProbe } from './support.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
-/** Well under Slack's 3 s, with room for a loaded machine; a refusal takes a few ms when idle. */
-const PROMPT_MS = 1_500;
+/**
+ * The promise: a refusal within 50 ms. Checked on the median of every case in a test (a refusal takes
+ * 1–3 ms on an idle machine), since a machine shared with other work can stall any single request;
+ * none may come near Slack's 3 s.
+ */
+const PROMPT_MS = 50;
+const WORST_MS = 1_500;
 
 const form = (payload: string) => new URLSearchParams({ payload }).toString();
 const without = <T>(value: Record<string, T>, key: string): Record<string, T> =>
@@ -28,6 +33,7 @@ describe('signed but malformed Slack bodies', () => {
   let h: Harness;
   let probe: SideEffectProbe;
   let cases = 0;
+  let times: number[] = [];
   beforeAll(async () => {
     h = await startHarness();
     probe = probeSideEffects(h);
@@ -43,7 +49,16 @@ describe('signed but malformed Slack bodies', () => {
     const res = await h.sender.send(body, contentType);
     const tookMs = performance.now() - started;
     expect({ status: res.status, text: res.text }).toEqual({ status: 400, text: '' });
-    expect(tookMs).toBeLessThan(PROMPT_MS);
+    expect(tookMs).toBeLessThan(WORST_MS);
+    times.push(tookMs);
+  };
+  /** The refusals of the test so far came within PROMPT_MS (median; the 95th percentile is printed). */
+  const refusalsWerePrompt = () => {
+    const sorted = times.sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.ceil(sorted.length * p) - 1]!;
+    times = [];
+    console.log(`refusals: ${sorted.length}, p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`);
+    expect(at(0.5), `median of ${sorted.length} refusals, in ms`).toBeLessThan(PROMPT_MS);
   };
 
   it('refuses each kind of malformed body with 400 at once, and runs nothing', async () => {
@@ -61,6 +76,20 @@ describe('signed but malformed Slack bodies', () => {
       responseUrl: h.slack.responseUrl('malformed'),
     });
     const event = eventEnvelope(TEAM, { type: 'app_home_opened', user: CSM.id, tab: 'home' });
+    const shortcut = {
+      type: 'shortcut',
+      callback_id: 'onboard_shortcut',
+      trigger_id: '1.2.abc',
+      user: { id: CSM.id },
+      team: { id: TEAM.id },
+    };
+    const messageShortcut = {
+      ...shortcut,
+      type: 'message_action',
+      channel: { id: 'C0GENERAL' },
+      message: { ts: '1700000000.000100', text: 'hello' },
+      response_url: h.slack.responseUrl('message-action'),
+    };
     const bodies: Array<[string, string]> = [
       [form('[]'), FORM],
       [form('null'), FORM],
@@ -77,6 +106,17 @@ describe('signed but malformed Slack bodies', () => {
       [form(JSON.stringify({ type: 'block_suggestion', user: { id: CSM.id }, action_id: 'a', block_id: 'b' })), FORM],
       [form(JSON.stringify({ type: 'view_closed', user: { id: CSM.id } })), FORM],
       [form(JSON.stringify({ type: 'interactive_message', user: { id: CSM.id } })), FORM],
+      ...['callback_id', 'trigger_id', 'user', 'team'].map((key): [string, string] => [
+        form(JSON.stringify(without(shortcut, key))),
+        FORM,
+      ]),
+      [form(JSON.stringify({ ...shortcut, user: CSM.id })), FORM],
+      ...['callback_id', 'trigger_id', 'user', 'team', 'channel', 'message'].map((key): [string, string] => [
+        form(JSON.stringify(without(messageShortcut, key))),
+        FORM,
+      ]),
+      [form(JSON.stringify({ ...messageShortcut, message: { text: 'no ts' } })), FORM],
+      [form(JSON.stringify({ ...messageShortcut, response_url: 'https://evil.example/hook' })), FORM],
       [new URLSearchParams(without(command, 'command')).toString(), FORM],
       [new URLSearchParams(without(command, 'user_id')).toString(), FORM],
       [new URLSearchParams({ ...command, command: 'pivotal' }).toString(), FORM],
@@ -93,6 +133,7 @@ describe('signed but malformed Slack bodies', () => {
     const before = await probe.snapshot();
     for (const [body, contentType] of bodies) await refusedPromptly(body, contentType);
     expect(await probe.snapshot()).toEqual(before);
+    refusalsWerePrompt();
   });
 
   it('refuses any JSON value as a payload unless it is a request the app handles (property-based)', async () => {
@@ -101,6 +142,8 @@ describe('signed but malformed Slack bodies', () => {
       'block_suggestion',
       'view_submission',
       'view_closed',
+      'shortcut',
+      'message_action',
       'event_callback',
       'url_verification',
       'app_rate_limited',
@@ -134,6 +177,7 @@ describe('signed but malformed Slack bodies', () => {
       { numRuns: 200 },
     );
     expect(await probe.snapshot()).toEqual(before);
+    refusalsWerePrompt();
   });
 
   it("still serves the well-formed request each case was made from, and acks Slack's rate-limit notice", async () => {
@@ -154,7 +198,7 @@ describe('signed but malformed Slack bodies', () => {
       JSON_TYPE,
     );
     expect(notice.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(PROMPT_MS);
+    expect(performance.now() - started).toBeLessThan(WORST_MS);
     expect(h.logs.lines.some((l) => l.includes('app_rate_limited'))).toBe(true);
   });
 });

@@ -41,6 +41,16 @@ describe('admin rights', () => {
     expect(slack.asked).toHaveLength(2);
   });
 
+  it('keep at most their capacity of answers, the least recently asked going first', async () => {
+    const permissions = new Permissions([], logger, Date.now, 3);
+    const slack = workspaceClient(['U0ADMIN']);
+    for (const user of ['U1', 'U2', 'U3', 'U1', 'U4']) await permissions.isAdmin(slack.client, 'T0ONE', user);
+    expect(slack.asked).toEqual(['U1', 'U2', 'U3', 'U4']);
+    // U2 was the least recently asked when U4 came: it is asked of Slack again, U1, U3 and U4 are not.
+    for (const user of ['U1', 'U3', 'U4', 'U2']) await permissions.isAdmin(slack.client, 'T0ONE', user);
+    expect(slack.asked).toEqual(['U1', 'U2', 'U3', 'U4', 'U2']);
+  });
+
   it('include the configured admins everywhere, without asking Slack', async () => {
     const permissions = new Permissions(['U0LISTED'], logger);
     const slack = workspaceClient([]);

@@ -8,7 +8,7 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
-import { formatDistanceStrict } from 'date-fns';
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';

@@ -1,4 +1,5 @@
-import { differenceInCalendarDays, parseISO } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { parseISO } from 'date-fns/parseISO';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent, PhaseDirection } from '../../notifications/activity.js';
 import { stateName } from '../../notifications/describe.js';

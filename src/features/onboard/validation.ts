@@ -1,4 +1,6 @@
-import { isBefore, isValid, parseISO } from 'date-fns';
+import { isBefore } from 'date-fns/isBefore';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import { z } from 'zod';
 import type { PhaseSequence } from '../../domain/phases.js';
 import {
