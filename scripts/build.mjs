@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build` compiles the app and the sandbox to dist/ with tsc (tsconfig.build.json) and copies
- * the sandbox page's static files beside the compiled page server. `npm start` runs this with
- * `--if-stale` first, so `npm install && npm start` stays the whole set-up: it builds only when dist/
+ * the sandbox page's static files and manifest.yml (whose shortcuts the page offers) beside the
+ * compiled code. `npm start` runs this with `--if-stale` first, so `npm install && npm start` stays the whole set-up: it builds only when dist/
  * is missing or older than a source file, and rebuilds from scratch when a source file was added,
  * moved or removed (a compiled file whose source is gone must not linger in dist/).
  *
@@ -21,7 +21,7 @@ const dist = join(root, 'dist');
 const stampFile = join(dist, '.build-stamp');
 const lockDir = join(root, '.dist-build.lock');
 const SOURCE_DIRS = ['src', 'sandbox'];
-const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'manifest.yml'];
 /** A lock older than this was left by a build that died; a real build takes well under a minute. */
 const STALE_LOCK_MS = 5 * 60_000;
 
@@ -82,6 +82,8 @@ function compile(files, fromScratch) {
     return false;
   }
   cpSync(join(root, 'sandbox/page/static'), join(dist, 'sandbox/page/static'), { recursive: true });
+  // The sandbox page offers the shortcuts manifest.yml declares, read from beside the compiled sandbox.
+  cpSync(join(root, 'manifest.yml'), join(dist, 'manifest.yml'));
   writeFileSync(stampFile, inventory(files));
   utimesSync(stampFile, began, began);
   return true;
