@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { HomeView, ModalView } from '@slack/types';
 
 /**
  * A local stand-in for the Slack Web API (docs/slack-notes.md, Testing without Slack). It answers in Slack's shapes,
@@ -58,15 +59,20 @@ export interface PostedMessage {
   updates: number;
 }
 
-export interface StoredView {
+/**
+ * A view as Slack keeps it: what the app sent, with the id and hash Slack gave it. A modal
+ * (views.open/push/update) unless typed as a Home tab (views.publish), which Slack keeps apart, one per user.
+ */
+export interface StoredView<V extends ModalView | HomeView = ModalView> {
   id: string;
   hash: string;
   team_id: string;
   user_id?: string;
-  type: string;
   external_id?: string;
-  view: Record<string, unknown>;
+  view: V;
 }
+
+export type StoredHome = StoredView<HomeView>;
 
 /** What happened on the fake, for whoever renders it (the sandbox page). */
 export type FakeSlackActivity =
@@ -80,8 +86,10 @@ export interface FakeSlack {
   calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
   messages: PostedMessage[];
+  /** Modals by view id. */
   views: Map<string, StoredView>;
-  homeViews: Map<string, StoredView>;
+  /** Home tabs by user id. */
+  homeViews: Map<string, StoredHome>;
   responseUrlPosts: Array<{ id: string; body: Record<string, unknown> }>;
   responseUrl(id?: string): string;
   addUser(user: FakeUser): void;
@@ -105,7 +113,7 @@ export interface FakeSlack {
    * Stores a view the way Slack does when a view_submission is answered with `response_action`
    * update (same id) or push (new id): no Web API call is involved, yet later views.update must find it.
    */
-  putView(view: Record<string, unknown>, existingId?: string): StoredView;
+  putView(view: ModalView, existingId?: string): StoredView;
   server: Server;
 }
 
@@ -126,6 +134,18 @@ function safeJson(v: string): unknown {
   } catch {
     return v;
   }
+}
+
+/**
+ * Whether a view (a method's argument, a `response_action` answer) is of the kind the surface shows:
+ * Slack answers `invalid_arguments` to a view that is not.
+ */
+export function isViewOfType<T extends (ModalView | HomeView)['type']>(
+  value: unknown,
+  type: T,
+): value is Extract<ModalView | HomeView, { type: T }> {
+  const view = value as { type?: unknown; blocks?: unknown } | null | undefined;
+  return view?.type === type && Array.isArray(view.blocks);
 }
 
 function tokenKind(auth: string | undefined): string | null {
@@ -154,7 +174,7 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
   const calls: RecordedCall[] = [];
   const messages: PostedMessage[] = [];
   const views = new Map<string, StoredView>();
-  const homeViews = new Map<string, StoredView>();
+  const homeViews = new Map<string, StoredHome>();
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, FakeChannel>();
   const failures = new Map<string, Failure[]>();
@@ -172,19 +192,21 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
   const newViewId = () => `V${randomBytes(5).toString('hex').toUpperCase()}`;
   const newHash = () => `${Date.now()}.${randomBytes(4).toString('hex')}`;
 
-  function storeView(args: Record<string, unknown>, existing?: StoredView): StoredView {
-    const view = (args.view ?? {}) as Record<string, unknown>;
-    const stored: StoredView = {
+  function stored<V extends ModalView | HomeView>(view: V, existing?: StoredView<V>, userId?: unknown): StoredView<V> {
+    return {
       id: existing?.id ?? newViewId(),
       hash: newHash(),
       team_id: teamId,
-      type: String(view.type ?? 'modal'),
       view,
       ...(typeof view.external_id === 'string' ? { external_id: view.external_id } : {}),
-      ...(typeof args.user_id === 'string' ? { user_id: args.user_id } : {}),
+      ...(typeof userId === 'string' ? { user_id: userId } : {}),
     };
-    views.set(stored.id, stored);
-    return stored;
+  }
+
+  function storeModal(view: ModalView, existing?: StoredView, userId?: unknown): StoredView {
+    const modal = stored(view, existing, userId);
+    views.set(modal.id, modal);
+    return modal;
   }
 
   function findView(args: Record<string, unknown>): StoredView | undefined {
@@ -195,7 +217,14 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
     return undefined;
   }
 
-  const viewAnswer = (v: StoredView) => ({ ok: true, view: { ...v.view, id: v.id, hash: v.hash, team_id: v.team_id } });
+  const viewAnswer = (v: StoredView<ModalView | HomeView>) => ({
+    ok: true,
+    view: { ...v.view, id: v.id, hash: v.hash, team_id: v.team_id },
+  });
+  const modalAnswer = (a: Record<string, unknown>, existing?: StoredView) =>
+    isViewOfType(a.view, 'modal')
+      ? viewAnswer(storeModal(a.view, existing, a.user_id))
+      : { ok: false, error: 'invalid_arguments' };
 
   type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
   const methods: Record<string, Handler> = {
@@ -208,20 +237,20 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       user_id: 'UBOT',
       bot_id: 'BBOT',
     }),
-    'views.open': (a) => viewAnswer(storeView(a)),
-    'views.push': (a) => viewAnswer(storeView(a)),
+    'views.open': (a) => modalAnswer(a),
+    'views.push': (a) => modalAnswer(a),
     'views.update': (a) => {
       const existing = findView(a);
       if (!existing) return { ok: false, error: 'not_found' };
       if (typeof a.hash === 'string' && a.hash !== existing.hash) return { ok: false, error: 'hash_conflict' };
-      return viewAnswer(storeView(a, existing));
+      return modalAnswer(a, existing);
     },
     'views.publish': (a) => {
       const user = String(a.user_id ?? '');
-      if (!user) return { ok: false, error: 'invalid_arguments' };
-      const stored = storeView(a, homeViews.get(user));
-      homeViews.set(user, stored);
-      return viewAnswer(stored);
+      if (!user || !isViewOfType(a.view, 'home')) return { ok: false, error: 'invalid_arguments' };
+      const home = stored(a.view, homeViews.get(user), user);
+      homeViews.set(user, home);
+      return viewAnswer(home);
     },
     'chat.postMessage': (a) => {
       const channel = String(a.channel ?? '');
@@ -409,7 +438,7 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       notify({ kind: 'user_message', message });
       return message;
     },
-    putView: (view, existingId) => storeView({ view }, existingId ? views.get(existingId) : undefined),
+    putView: (view, existingId) => storeModal(view, existingId ? views.get(existingId) : undefined),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

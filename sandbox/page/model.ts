@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { FakeSlack, FakeSlackActivity, PostedMessage, StoredView } from '../fake-slack/server.js';
+import type { HomeView, ModalView } from '@slack/types';
+import {
+  isViewOfType,
+  type FakeSlack,
+  type FakeSlackActivity,
+  type PostedMessage,
+  type StoredView,
+} from '../fake-slack/server.js';
 import {
   blockActionsPayload,
   blockSuggestionPayload,
@@ -331,15 +338,15 @@ export class PageModel {
     return sender;
   }
 
-  private echo(stored: StoredView, userId: string, inputs: readonly RawInput[]): EchoedView {
+  private echo(stored: StoredView<ModalView | HomeView>, userId: string, inputs: readonly RawInput[]): EchoedView {
     const stack = this.stacks.get(userId) ?? [];
     const at = stack.indexOf(stored.id);
     return {
-      ...(stored.view as Partial<EchoedView>),
+      ...stored.view,
       id: stored.id,
       hash: stored.hash,
       state: { values: stateValues(stored.view.blocks, inputs) },
-      ...(stored.type === 'modal'
+      ...(stored.view.type === 'modal'
         ? { root_view_id: stack[0] ?? stored.id, previous_view_id: at > 0 ? stack[at - 1]! : null }
         : {}),
     };
@@ -363,7 +370,7 @@ export class PageModel {
     const current = [...inputs.filter((i) => i.block_id !== raw.block_id || i.action_id !== raw.action_id), raw];
     let payload: Record<string, unknown>;
     if (where.kind === 'view') {
-      const stored = this.slack.views.get(where.viewId);
+      const stored = this.viewById(where.viewId);
       const action = stored && actionFor(stored.view.blocks, raw);
       if (!stored || !action) return { ok: false, error: 'That control is no longer on the page.' };
       payload = blockActionsPayload(team, user, action, { kind: 'view', view: this.echo(stored, userId, current) });
@@ -421,7 +428,7 @@ export class PageModel {
       return { ok: true };
     }
     const ack = asObject(res.json) ?? {};
-    const replacement = asObject(ack.view);
+    const replacement = isViewOfType(ack.view, 'modal') ? ack.view : undefined;
     switch (ack.response_action) {
       case 'errors':
         this.errors.set(
@@ -477,7 +484,7 @@ export class PageModel {
   ): Promise<
     { ok: true; options: Array<{ text: string; value: string; group?: string }> } | { ok: false; error: string }
   > {
-    const stored = this.slack.views.get(viewId);
+    const stored = this.viewById(viewId);
     if (!stored) return { ok: false, error: 'That view is no longer open.' };
     const { team, user } = this.who(userId);
     const res = await this.requireSender().sendPayload(
@@ -531,7 +538,12 @@ export class PageModel {
     };
   }
 
-  homeFor(userId: string): { viewId: string; view: Json } | undefined {
+  /** A modal, or a Home tab (kept by user, so found by its id among them). */
+  private viewById(viewId: string): StoredView<ModalView | HomeView> | undefined {
+    return this.slack.views.get(viewId) ?? [...this.slack.homeViews.values()].find((home) => home.id === viewId);
+  }
+
+  homeFor(userId: string): { viewId: string; view: HomeView } | undefined {
     const home = this.slack.homeViews.get(userId);
     return home ? { viewId: home.id, view: home.view } : undefined;
   }

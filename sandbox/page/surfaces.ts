@@ -1,4 +1,5 @@
-import { asArray, asObject, asString, textOfObject, type Json } from './blocks.js';
+import type { HomeView, ModalView } from '@slack/types';
+import { asArray, asObject, asString, textOfObject } from './blocks.js';
 import { renderMrkdwn, type MentionDirectory } from './mrkdwn.js';
 import { limitWarning, renderBlocks } from './render.js';
 import { h, type VElement } from './vnode.js';
@@ -7,7 +8,7 @@ import { h, type VElement } from './vnode.js';
 
 export interface ModalFrame {
   viewId: string;
-  view: Json;
+  view: ModalView;
   /** 1 for the root view, 2–3 for pushed views. */
   depth: number;
   errors?: Record<string, string>;
@@ -59,7 +60,7 @@ export function renderModal(frame: ModalFrame, dir: MentionDirectory): VElement 
   );
 }
 
-export function renderHome(home: { viewId: string; view: Json } | undefined, dir: MentionDirectory): VElement {
+export function renderHome(home: { viewId: string; view: HomeView } | undefined, dir: MentionDirectory): VElement {
   if (!home) return h('div', { class: 'home-empty' }, 'The app has not published a Home tab for you yet.');
   return h(
     'div',

@@ -431,7 +431,7 @@ describe('sandbox page server, against a scripted app', () => {
 
   it('replaces an open modal in place on views.update by external_id, and lets a later views.update win over an update ack', async () => {
     const viewId = await openModal('U0CSM', form('loading', { external_id: `ext-${randomBytes(3).toString('hex')}` }));
-    const externalId = String((slack.views.get(viewId)!.view as Json).external_id);
+    const externalId = String(slack.views.get(viewId)!.view.external_id);
     await api('views.update', { external_id: externalId, view: form('loaded') });
     expect((await state('U0CSM')).modal).toMatchObject({ viewId, node: { attrs: { 'data-callback-id': 'loaded' } } });
 

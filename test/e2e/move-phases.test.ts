@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredView } from '../../sandbox/fake-slack/server.js';
 import { loadPhaseSequence } from '../../src/store/phases.js';
 import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { latestView, visibleText } from '../harness/view-submission.js';
@@ -33,7 +34,7 @@ async function openEditor() {
   return latestView(h.slack, 'phases_edit');
 }
 
-const initialValue = (view: { view: Record<string, unknown> }, blockId: string) =>
+const initialValue = (view: StoredView, blockId: string) =>
   (view.view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>).find(
     (b) => b.block_id === blockId,
   )?.element?.initial_value;

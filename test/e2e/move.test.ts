@@ -14,6 +14,7 @@ import {
   typed,
   WORKSPACE,
 } from '../harness/phase-moves.js';
+import type { StoredView } from '../../sandbox/fake-slack/server.js';
 import { loadPhaseSequence, savePhaseSequence } from '../../src/store/phases.js';
 
 /** `/pivotal move` through signed requests: the move modal, its rules, the PATCH and what it records. */
@@ -39,7 +40,7 @@ type Block = {
   element?: { option_groups?: Array<{ label: { text: string }; options: Array<{ value: string }> }> };
 };
 
-function phaseGroups(view: { view: Record<string, unknown> }): Record<string, string[]> {
+function phaseGroups(view: StoredView): Record<string, string[]> {
   const block = (view.view.blocks as Block[]).find((b) => b.block_id === 'phase');
   return Object.fromEntries(
     (block?.element?.option_groups ?? []).map((g) => [g.label.text, g.options.map((o) => o.value)]),

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack, type StoredView } from '../../sandbox/fake-slack/server.js';
+import { startFakeSlack, type FakeSlack, type StoredHome, type StoredView } from '../../sandbox/fake-slack/server.js';
 import {
   startPivotalSimulator,
   type CustomerRecord,
@@ -41,7 +41,7 @@ const ours = (extra: Record<string, unknown> = {}) => ({
 });
 
 /** Presses "Remove test records" (on Home, or forged without one) and returns the modal the app opened. */
-async function pressOpen(h: Harness, user: typeof ADMIN, home?: StoredView): Promise<StoredView> {
+async function pressOpen(h: Harness, user: typeof ADMIN, home?: StoredHome): Promise<StoredView> {
   const view: EchoedView = home ? homeEcho(home) : { id: 'VHOME', hash: 'h', type: 'home', blocks: [] };
   const before = new Set(h.slack.views.keys());
   const res = await h.action(

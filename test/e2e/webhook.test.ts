@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { echoViewWithState, latestView, visibleText } from '../harness/view-submission.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js';
-import type { StoredView } from '../../sandbox/fake-slack/server.js';
+import type { StoredHome } from '../../sandbox/fake-slack/server.js';
 import type { OnboardingRecord } from '../../sandbox/pivotal-simulator/index.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { homeBlocks, homeText, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
@@ -13,7 +13,7 @@ const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const OTHER_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 /** The phase an onboarding's row is listed under on a published Home (the last phase header above it), if listed. */
-function listedUnder(view: StoredView, onboardingId: string): string | undefined {
+function listedUnder(view: StoredHome, onboardingId: string): string | undefined {
   let phase: string | undefined;
   for (const block of homeBlocks(view)) {
     const id = typeof block.block_id === 'string' ? block.block_id : '';

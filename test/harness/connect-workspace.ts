@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import type { FakeUser } from '../../sandbox/fake-slack/server.js';
 import { echoView, latestView } from './view-submission.js';
 import type { SlackTeamRef } from '../../sandbox/slack-requests.js';
@@ -6,7 +7,7 @@ import { ADMIN, TEAM, type Harness } from './app-harness.js';
 export interface ModalAnswer {
   response_action: 'errors' | 'update' | 'push' | 'clear';
   errors?: Record<string, string>;
-  view?: Record<string, unknown> & { callback_id?: string; blocks: unknown[] };
+  view?: ModalView;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { StoredView } from '../../sandbox/fake-slack/server.js';
+import type { StoredHome } from '../../sandbox/fake-slack/server.js';
 import type { ActionInput, EchoedView, SlackUserRef } from '../../sandbox/slack-requests.js';
 import { TEAM, type Harness } from './app-harness.js';
 import { visibleText } from './view-submission.js';
@@ -6,7 +6,7 @@ import { waitFor } from './wait.js';
 
 /** Home tab helpers: open it as Slack does, press its controls, read what it shows. */
 
-export async function openHome(h: Harness, user: SlackUserRef): Promise<StoredView> {
+export async function openHome(h: Harness, user: SlackUserRef): Promise<StoredHome> {
   const before = h.slack.homeViews.get(user.id)?.hash;
   const res = await h.event({
     type: 'app_home_opened',
@@ -22,20 +22,20 @@ export async function openHome(h: Harness, user: SlackUserRef): Promise<StoredVi
   return h.slack.homeViews.get(user.id)!;
 }
 
-export function homeEcho(view: StoredView): EchoedView {
-  return { id: view.id, hash: view.hash, type: 'home', blocks: view.view.blocks as unknown[] };
+export function homeEcho(view: StoredHome): EchoedView {
+  return { id: view.id, hash: view.hash, type: 'home', blocks: view.view.blocks };
 }
 
-export function homeBlocks(view: StoredView): Array<Record<string, any>> {
+export function homeBlocks(view: StoredHome): Array<Record<string, any>> {
   return view.view.blocks as Array<Record<string, any>>;
 }
 
-export function homeText(view: StoredView): string {
+export function homeText(view: StoredHome): string {
   return visibleText(view.view.blocks);
 }
 
 /** Presses a control on the person's current Home and waits for the Home published in answer. */
-export async function pressOnHome(h: Harness, user: SlackUserRef, action: ActionInput): Promise<StoredView> {
+export async function pressOnHome(h: Harness, user: SlackUserRef, action: ActionInput): Promise<StoredHome> {
   const current = h.slack.homeViews.get(user.id);
   if (!current) throw new Error(`no Home published for ${user.id}`);
   const res = await h.action(action, { kind: 'view', view: homeEcho(current) }, { user });
@@ -54,7 +54,7 @@ export function selectOption(actionId: string, value: string): ActionInput {
 }
 
 /** The onboarding numbers listed on a Home, in order. */
-export function listedOnboardings(view: StoredView): number[] {
+export function listedOnboardings(view: StoredHome): number[] {
   return homeBlocks(view)
     .filter((b) => typeof b.block_id === 'string' && b.block_id.startsWith('row:'))
     .map((b) => Number(/· #(\d+)/.exec(b.text.text as string)?.[1]));

@@ -1,3 +1,4 @@
+import type { HomeView, ModalView } from '@slack/types';
 import type { FakeSlack, StoredView } from '../../sandbox/fake-slack/server.js';
 import type { EchoedView } from '../../sandbox/slack-requests.js';
 
@@ -38,9 +39,7 @@ const blocksOf = (blocks: unknown): Json[] => (Array.isArray(blocks) ? blocks : 
 
 /** Block ids of a view's blocks, in order. */
 export function blockIds(stored: StoredView): string[] {
-  return blocksOf(stored.view.blocks)
-    .map((b) => (b.block_id as string | undefined) ?? '')
-    .filter(Boolean);
+  return stored.view.blocks.map((b) => b.block_id ?? '').filter(Boolean);
 }
 
 /** Block ids of the input blocks of a view: the only keys a `response_action: errors` may name. */
@@ -148,18 +147,18 @@ export function echoView(stored: StoredView, answers: Record<string, Answer> = {
  * or one the app answered with `response_action: 'update'`.
  */
 export function echoViewWithState(
-  view: { id: string; hash?: string; view: Json | StoredView['view'] },
+  stored: { id: string; hash?: string; view: ModalView | HomeView },
   values: StateValues = {},
 ): EchoedView {
-  const v = view.view as Json;
+  const { view } = stored;
   return {
-    id: view.id,
-    hash: view.hash ?? `${Date.now()}.h`,
-    type: 'modal',
-    callback_id: typeof v.callback_id === 'string' ? v.callback_id : undefined,
-    private_metadata: typeof v.private_metadata === 'string' ? v.private_metadata : '',
-    blocks: Array.isArray(v.blocks) ? v.blocks : [],
-    title: v.title,
+    id: stored.id,
+    hash: stored.hash ?? `${Date.now()}.h`,
+    type: view.type,
+    callback_id: view.callback_id,
+    private_metadata: view.private_metadata ?? '',
+    blocks: view.blocks,
+    title: view.type === 'modal' ? view.title : undefined,
     state: { values },
   };
 }

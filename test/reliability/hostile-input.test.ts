@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoViewWithState, answerEveryInput, inputBlockIds } from '../harness/view-submission.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
-import type { FakeUser, StoredView } from '../../sandbox/fake-slack/server.js';
+import type { ModalView } from '@slack/types';
+import { isViewOfType, type FakeUser, type StoredView } from '../../sandbox/fake-slack/server.js';
 import type { ActionInput } from '../../sandbox/slack-requests.js';
 import { fastOutbox } from '../harness/phase-moves.js';
 import { auditSince, mark, mirrorPivotalIntoReadModel, surfaceProblems } from './support.js';
@@ -91,9 +92,7 @@ describe('hostile input into every command and modal', () => {
   };
 
   const newModals = (before: ReadonlySet<string>): StoredView[] =>
-    [...h.slack.views.values()].filter(
-      (v) => !before.has(v.id) && v.type === 'modal' && inputBlockIds(v.view.blocks).size > 0,
-    );
+    [...h.slack.views.values()].filter((v) => !before.has(v.id) && inputBlockIds(v.view.blocks).size > 0);
 
   it('every subcommand (and an unknown word) with every hostile argument, as an admin and as a CSM', async () => {
     const words = [...h.app.running.router.list().map((s) => s.name), 'frobnicate'];
@@ -139,7 +138,7 @@ describe('hostile input into every command and modal', () => {
 
   /** Submits the view with the value in every input; follows an updated or pushed view once more. */
   async function submitHostile(
-    view: { id: string; hash?: string; view: Record<string, unknown> },
+    view: { id: string; hash?: string; view: ModalView },
     value: string,
     what: string,
     depth: number,
@@ -174,10 +173,13 @@ describe('hostile input into every command and modal', () => {
     }
     await h.idle();
     audit(since, what);
+    const replaced = answer.response_action === 'update' || answer.response_action === 'push';
+    if (replaced && answer.view && !isViewOfType(answer.view, 'modal'))
+      report(what, [`${answer.response_action} with a view that is not a modal`]);
     if (
       depth < MAX_DEPTH &&
-      answer.view &&
-      (answer.response_action === 'update' || answer.response_action === 'push') &&
+      replaced &&
+      isViewOfType(answer.view, 'modal') &&
       inputBlockIds(answer.view.blocks).size > 0
     ) {
       const next =
@@ -202,7 +204,7 @@ describe('hostile input into every command and modal', () => {
     for (const message of h.slack.messages)
       report(`message ${message.ts}`, surfaceProblems('message', message as unknown as Record<string, unknown>));
     for (const home of h.slack.homeViews.values())
-      report(`Home of ${home.user_id}`, surfaceProblems('home', home.view));
+      report(`Home of ${home.user_id}`, surfaceProblems('home', { ...home.view }));
     expectNoProblems();
   });
 
@@ -266,7 +268,7 @@ function interactiveControls(h: Harness): Map<string, Control> {
   for (const stored of [...h.slack.views.values(), ...h.slack.homeViews.values()]) {
     collect(stored.view.blocks, {
       kind: 'view',
-      view: { ...echoViewWithState(stored), type: stored.type === 'home' ? 'home' : 'modal' },
+      view: echoViewWithState(stored),
     });
   }
   for (const message of h.slack.messages) {

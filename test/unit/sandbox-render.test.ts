@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ModalView } from '@slack/types';
 import { renderBlocks, renderText, type RenderContext } from '../../sandbox/page/render.js';
 import { renderMrkdwn } from '../../sandbox/page/mrkdwn.js';
 import { renderMessage, renderModal } from '../../sandbox/page/surfaces.js';
@@ -513,7 +514,7 @@ describe('Block Kit renderer', () => {
 
 describe('surfaces', () => {
   it('frames a modal with its title, submit and close, and warns past Slack’s block limit', () => {
-    const view = {
+    const view: ModalView = {
       type: 'modal',
       callback_id: 'onboard',
       title: { type: 'plain_text', text: 'Onboard' },
