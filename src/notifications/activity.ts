@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
+import { queueOwnerDm } from './owner-dms/queue.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
  * transaction as the change it reports, so nothing is lost or doubled; the dispatcher turns it into the parent
- * post and a thread reply.
+ * post and a thread reply, and its owner's DM (notifications/owner-dms/).
  */
 export type Actor = { type: 'slack'; userId: string } | { type: 'pivotal' };
 
@@ -67,12 +68,13 @@ export async function recordActivity(
   occurrence: string,
   now: string,
 ): Promise<boolean> {
+  const dedupeKey = `${activityDedupeKey(event)}@${occurrence}`;
   const result = await db
     .insertInto('outbox')
     .values({
       id: randomUUID(),
       workspace_id: workspaceId,
-      dedupe_key: `${activityDedupeKey(event)}@${occurrence}`,
+      dedupe_key: dedupeKey,
       kind: event.kind,
       onboarding_id: event.onboardingId,
       payload: JSON.stringify(event),
@@ -83,7 +85,10 @@ export async function recordActivity(
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const queued = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  // The owner hears about it in the same transaction, so the DM is as exactly-once as the post.
+  if (queued) await queueOwnerDm(db, workspaceId, event, dedupeKey, now);
+  return queued;
 }
 
 /**

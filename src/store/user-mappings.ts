@@ -1,3 +1,4 @@
+import { slackOwnerOf } from '../domain/slack-owner.js';
 import type { Db } from './database.js';
 
 /**
@@ -58,4 +59,20 @@ export async function setUserMapping(
       oc.columns(['workspace_id', 'slack_user_id']).doUpdateSet({ pivotal_user_id: pivotalUserId, updated_at: now }),
     )
     .execute();
+}
+
+/**
+ * The Slack user who owns an onboarding: the person mapped to its Pivotal `csm_id`, else the one it
+ * was opened for in Slack (domain/slack-owner.ts).
+ */
+export async function owningSlackUser(
+  db: Db,
+  workspaceId: string,
+  o: { csm_id: string | null; slack_owner_id: string | null; metadata: unknown },
+): Promise<string | null> {
+  if (o.csm_id) {
+    const [mapped] = await slackUsersFor(db, workspaceId, o.csm_id);
+    if (mapped) return mapped;
+  }
+  return slackOwnerOf(o);
 }
