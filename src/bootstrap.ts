@@ -12,6 +12,7 @@ import { startSlackApp, type RunningApp } from './app.js';
 import { setPivotalWebUrl, type PivotalClientOptions } from './pivotal/index.js';
 import { pipelineRuntime } from './sync/runtime.js';
 import type { SyncOptions } from './sync/options.js';
+import { OwnerNotificationsJob, type OwnerNotificationTimings } from './notifications/morning-list.js';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -24,6 +25,8 @@ export interface StartOptions {
   sync?: Partial<SyncOptions>;
   /** How often old rows are pruned (tests run it fast). */
   retention?: Partial<RetentionTimings>;
+  /** Needs-attention DMs and morning lists (tests run passes themselves, with a fake clock). */
+  ownerNotifications?: Partial<OwnerNotificationTimings>;
   now?: () => Date;
 }
 
@@ -31,6 +34,7 @@ export interface Started {
   config: Config;
   ctx: AppContext;
   running: RunningApp;
+  ownerNotifications: OwnerNotificationsJob;
   stop(): Promise<void>;
 }
 
@@ -94,11 +98,15 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   }
   const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
   retention.start();
+  const ownerNotifications = new OwnerNotificationsJob(ctx, opts.ownerNotifications);
+  ownerNotifications.start();
   return {
     config,
     ctx,
     running,
+    ownerNotifications,
     stop: async () => {
+      await ownerNotifications.stop();
       await retention.stop();
       await running.stop();
       await store.destroy();

@@ -36,7 +36,12 @@ export async function raiseCondition(
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function clearCondition(db: Db, workspaceId: string, onboardingId: string, condition: string): Promise<void> {
+export async function clearCondition(
+  db: Db,
+  workspaceId: string,
+  onboardingId: string,
+  condition: string,
+): Promise<void> {
   await db
     .deleteFrom('attention_flags')
     .where('workspace_id', '=', workspaceId)

@@ -41,3 +41,12 @@ export async function queueDirectMessage(db: Db, m: QueuedDirectMessage): Promis
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+export async function isQueued(db: Db, workspaceId: string, dedupeKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -53,7 +53,12 @@ export async function saveTimeZone(
     .execute();
 }
 
-export async function isMuted(db: Db, workspaceId: string, slackUserId: string, onboardingId: string): Promise<boolean> {
+export async function isMuted(
+  db: Db,
+  workspaceId: string,
+  slackUserId: string,
+  onboardingId: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('muted_onboardings')
     .select('onboarding_id')

@@ -1,4 +1,5 @@
-import type { IsoTimestamp } from './schema.js';
+/** ISO-8601 UTC text, as in schema.ts (not imported from there: schema.ts imports this file). */
+type IsoTimestamp = string;
 
 /** Tables of migration 0011_owner_notifications (see schema.ts for the portable column conventions). */
 export interface OwnerNotificationTables {

@@ -1,4 +1,4 @@
-import { slackOwnerOf } from '../domain/slack-owner.js';
+import { owningSlackUser } from '../domain/slack-owner.js';
 import type { Db } from './database.js';
 
 /**
@@ -61,18 +61,20 @@ export async function setUserMapping(
     .execute();
 }
 
-/**
- * The Slack user who owns an onboarding: the person mapped to its Pivotal `csm_id`, else the one it
- * was opened for in Slack (domain/slack-owner.ts).
- */
-export async function owningSlackUser(
+/** The Slack user who owns an onboarding (domain/slack-owner.ts). */
+export async function owningSlackUserOf(
   db: Db,
   workspaceId: string,
   o: { csm_id: string | null; slack_owner_id: string | null; metadata: unknown },
 ): Promise<string | null> {
-  if (o.csm_id) {
-    const [mapped] = await slackUsersFor(db, workspaceId, o.csm_id);
-    if (mapped) return mapped;
-  }
-  return slackOwnerOf(o);
+  const [mapped] = o.csm_id ? await slackUsersFor(db, workspaceId, o.csm_id) : [];
+  return owningSlackUser(o, mapped);
+}
+
+/** Pivotal user id → the Slack user mapped to it (the first, should old data hold two). */
+export async function slackUserByPivotalId(db: Db, workspaceId: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const m of await listUserMappings(db, workspaceId))
+    if (!out.has(m.pivotal_user_id)) out.set(m.pivotal_user_id, m.slack_user_id);
+  return out;
 }

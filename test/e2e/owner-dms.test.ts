@@ -3,7 +3,15 @@ import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, openOnboard, submitView as submitOnboard } from '../harness/onboard-flow.js';
 import { dmText, dmsTo } from '../harness/owner-dms.js';
-import { fastOutbox, openMove, outboxDrained, seedOnboarding, select, submitView, WORKSPACE } from '../harness/phase-moves.js';
+import {
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  seedOnboarding,
+  select,
+  submitView,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
 /** The owner of an onboarding hears, in a DM, about what others did to it; never about their own actions. */
@@ -56,7 +64,10 @@ describe('DMs to the owner', () => {
     const before = dmsTo(h, CSM.id).length;
     h.pivotal.state.updateOnboarding(h.orgId, onboarding.id, { phase: 'program_buildout' });
     const dm = await waitFor(
-      () => dmsTo(h, CSM.id).slice(before).find((m) => dmText(m).includes('Phase moved in Pivotal')),
+      () =>
+        dmsTo(h, CSM.id)
+          .slice(before)
+          .find((m) => dmText(m).includes('Phase moved in Pivotal')),
       { what: 'the DM about the change made in Pivotal', timeoutMs: 15_000 },
     );
     expect(JSON.stringify(dm.blocks)).toContain(onboarding.id);
@@ -66,6 +77,10 @@ describe('DMs to the owner', () => {
       what: 'two more cycles',
     });
     await outboxDrained(h);
-    expect(dmsTo(h, CSM.id).slice(before).filter((m) => JSON.stringify(m.blocks).includes(onboarding.id))).toHaveLength(1);
+    expect(
+      dmsTo(h, CSM.id)
+        .slice(before)
+        .filter((m) => JSON.stringify(m.blocks).includes(onboarding.id)),
+    ).toHaveLength(1);
   });
 });

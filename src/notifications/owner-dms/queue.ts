@@ -2,7 +2,7 @@ import { FINISHED_PHASE, FINISHED_STATES } from '../../domain/finished.js';
 import type { Db } from '../../store/database.js';
 import { queueDirectMessage } from '../../store/direct-messages.js';
 import { getOnboardingRow } from '../../store/read-model.js';
-import { owningSlackUser } from '../../store/user-mappings.js';
+import { owningSlackUserOf } from '../../store/user-mappings.js';
 import type { DmActor, OwnerDm } from './payload.js';
 
 /**
@@ -48,7 +48,7 @@ export async function queueOwnerDm(
   if (!type) return false;
   const row = await getOnboardingRow(db, workspaceId, change.onboardingId);
   if (!row) return false;
-  const recipient = await owningSlackUser(db, workspaceId, row);
+  const recipient = await owningSlackUserOf(db, workspaceId, row);
   if (!recipient) return false;
   if (change.actor.type === 'slack' && change.actor.userId === recipient) return false;
   const dm: OwnerDm = {

@@ -59,7 +59,9 @@ export function onboardingDm(dm: OnboardingDm, card: OnboardingCard): SlackPost 
     type: 'actions',
     elements: [moveButton(card.onboarding.id), muteButton(card.onboarding.id)],
   };
-  const who = card.customer ? `${card.customer.name} — onboarding #${card.onboarding.displayId}` : `Onboarding #${card.onboarding.displayId}`;
+  const who = card.customer
+    ? `${card.customer.name} — onboarding #${card.onboarding.displayId}`
+    : `Onboarding #${card.onboarding.displayId}`;
   return {
     text: truncate(`${testKeyPrefix(card.mode)}${who}: ${line}`, 3000),
     blocks: [{ type: 'section', text: mrkdwn(line) }, ...cardBlocks(card), actions, ...testKeyLabelBlock(card.mode)],
