@@ -8,6 +8,8 @@ import { registerPipeline } from './home/register.js';
 import { registerOnboard } from './onboard/listeners.js';
 import { registerPhases } from './phases/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
+import { registerPeople } from './people/listeners.js';
+import { registerMyNotifications } from './my-notifications/listeners.js';
 
 export interface StartInfo {
   /** The one workspace of a single-token install, when Slack's auth.test named it at start-up. */
@@ -28,6 +30,8 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, router: C
   workers.push(registerOnboard(app, ctx, router));
   workers.push(registerPipeline(app, ctx));
   workers.push(registerTestRecords(app, ctx));
+  registerPeople(app, ctx);
+  registerMyNotifications(app, ctx);
   registerHelp(app, router);
   return {
     start: async (info?: StartInfo) => {

@@ -78,3 +78,22 @@ export async function slackUserByPivotalId(db: Db, workspaceId: string): Promise
     if (!out.has(m.pivotal_user_id)) out.set(m.pivotal_user_id, m.slack_user_id);
   return out;
 }
+
+/** Hands a Pivotal user id to one person: whoever held it before loses it, in one transaction. */
+export async function assignPivotalUser(
+  db: Db,
+  workspaceId: string,
+  slackUserId: string,
+  pivotalUserId: string,
+  now: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('user_mappings')
+      .where('workspace_id', '=', workspaceId)
+      .where('pivotal_user_id', '=', pivotalUserId)
+      .where('slack_user_id', '!=', slackUserId)
+      .execute();
+    await setUserMapping(trx, workspaceId, slackUserId, pivotalUserId, now);
+  });
+}

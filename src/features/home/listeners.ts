@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import { workspaceId } from '../../slack/workspace-ref.js';
-import { listUserMappings, setUserMapping } from '../../store/user-mappings.js';
 import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
 import { getSyncState } from '../../sync/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
@@ -18,7 +17,7 @@ import { sequenceEditorModal } from '../phases/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
-import { userMappingModal, webhookSecretModal } from './views.js';
+import { webhookSecretModal } from './views.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -41,15 +40,9 @@ const Submission = z.object({
   user: User,
   view: z.object({ state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }),
 });
-const MappingValues = z.object({
-  mapping_user: z.object({ user: z.object({ selected_user: z.string().nullish() }) }).optional(),
-  mapping_pivotal: z.object({ pivotal_id: z.object({ value: z.string().nullish() }) }).optional(),
-});
 const SecretValues = z.object({
   webhook_secret: z.object({ secret: z.object({ value: z.string().nullish() }) }).optional(),
 });
-
-const PIVOTAL_USER_ID = /^\S{1,100}$/;
 
 /** The filter a select changes; any other filter stays, and the page goes back to the first. */
 function withSelection(filters: HomeFilters, actionId: string, value: string): HomeFilters {
@@ -123,35 +116,6 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
       );
     }
     await publishHome(ctx, client, workspace, pick.user.id);
-  });
-
-  app.action('home_user_mapping_open', async ({ ack, body, client, context }) => {
-    await ack();
-    const press = ButtonPress.parse(body);
-    const session = await openSession(ctx, context);
-    const view = (await ctx.permissions.isAdmin(client, session.workspaceId, press.user.id))
-      ? userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode })
-      : await adminOnly(client, session.workspaceId, 'map Slack people to Pivotal users', session.mode);
-    await client.views.open({ trigger_id: press.trigger_id, view });
-  });
-
-  app.view('home_user_mapping', async ({ ack, body, client, context }) => {
-    const submission = Submission.parse(body);
-    const values = MappingValues.parse(submission.view.state.values);
-    const slackUser = values.mapping_user?.user.selected_user ?? null;
-    const pivotalId = values.mapping_pivotal?.pivotal_id.value?.trim() ?? '';
-    const errors: Record<string, string> = {};
-    if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
-    if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
-      errors.mapping_pivotal =
-        'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (!(await ctx.permissions.isAdmin(client, workspaceId(workspaceFromContext(context)), submission.user.id)))
-      errors.mapping_user = 'Only a workspace admin can change who maps to whom.';
-    if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
-    await ack();
-    const workspace = workspaceFromContext(context);
-    await setUserMapping(db, workspaceId(workspace), slackUser!, pivotalId || null, ctx.now().toISOString());
-    await publishHome(ctx, client, workspace, submission.user.id);
   });
 
   app.action('home_webhook_open', async ({ ack, body, client, context }) => {
