@@ -135,7 +135,11 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     await openHome(h, ADMIN);
     await pressOnHome(h, ADMIN, { action_id: 'people_open', value: '' });
     const list = latestView(h.slack, 'people_list');
-    await h.action({ action_id: 'people_map_open', value: '' }, { kind: 'view', view: echoViewWithState(list) }, { user: ADMIN });
+    await h.action(
+      { action_id: 'people_map_open', value: '' },
+      { kind: 'view', view: echoViewWithState(list) },
+      { user: ADMIN },
+    );
     await h.idle();
     return latestView(h.slack, 'people_map');
   }

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUserMapping } from '../../src/store/user-mappings.js';
 import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, openOnboard, submitView as submitOnboard } from '../harness/onboard-flow.js';
-import { dmText, dmsTo } from '../harness/owner-dms.js';
+import { dmText, dmsTo, startAnotherInstance } from '../harness/owner-dms.js';
+import { LogCapture } from '../harness/log-capture.js';
+import { outboxDispatcher } from '../../src/notifications/dispatcher.js';
+import type { FakeUser } from '../../sandbox/fake-slack/server.js';
 import {
   fastOutbox,
   openMove,
@@ -15,6 +18,8 @@ import {
 import { waitFor } from '../harness/wait.js';
 
 /** The owner of an onboarding hears, in a DM, about what others did to it; never about their own actions. */
+
+const GONE: FakeUser = { id: 'U0GONE001', name: 'gone', real_name: 'Gone Person', deleted: true };
 
 const SYNC = { tickMs: 20, intervalMs: 200, homeRefreshMs: 0, firstSightDelayMs: 0 };
 
@@ -82,5 +87,59 @@ describe('DMs to the owner', () => {
         .slice(before)
         .filter((m) => JSON.stringify(m.blocks).includes(onboarding.id)),
     ).toHaveLength(1);
+  });
+});
+
+describe('DMs exactly once, and never retried for ever', () => {
+  async function changedByAda(csmId: string) {
+    const { customer, onboarding } = await seedOnboarding(h, { onboarding: { csm_id: csmId } });
+    const form = await openMove(h, customer.name, ADMIN);
+    await submitView(h, form, { state: select('paused') }, ADMIN);
+    return onboarding.id;
+  }
+  const dmsAbout = (userId: string, onboardingId: string) =>
+    dmsTo(h, userId).filter((m) => JSON.stringify(m.blocks).includes(onboardingId));
+
+  it('a restart between the change and its DM: one DM; two replicas running: one DM', async () => {
+    const dispatcher = outboxDispatcher(h.app.ctx)!;
+    await dispatcher.stop();
+    const first = await changedByAda('user_csm_001');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(dmsAbout(CSM.id, first)).toHaveLength(0);
+
+    const logs = new LogCapture();
+    const other = await startAnotherInstance(h, logs);
+    try {
+      outboxDispatcher(other.ctx)!.configure({ pollMs: 50, minPostIntervalMs: 5 });
+      await waitFor(() => dmsAbout(CSM.id, first).length === 1, { what: 'the restarted app to send the DM' });
+      // Both replicas dispatch now; the outbox lease lets one of them send each DM.
+      await dispatcher.start();
+      const second = await changedByAda('user_csm_001');
+      await waitFor(() => dmsAbout(CSM.id, second).length === 1, { what: 'the DM with two replicas running' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(dmsAbout(CSM.id, first)).toHaveLength(1);
+      expect(dmsAbout(CSM.id, second)).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+    expect(logs.leaked(h.secrets)).toEqual([]);
+  });
+
+  it('a DM to someone who left the workspace is dropped with one log line, not retried', async () => {
+    h.slack.addUser(GONE);
+    await setUserMapping(h.app.ctx.store.db, WORKSPACE, GONE.id, 'user_csm_050', new Date().toISOString());
+    const attempts = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === GONE.id).length;
+    await changedByAda('user_csm_050');
+    await outboxDrained(h);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts()).toBe(1);
+    expect(h.logs.lines.filter((l) => l.includes('DM dropped, the person cannot be reached'))).toHaveLength(1);
+    const rows = await h.app.ctx.store.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts'])
+      .where('kind', '=', 'dm.owner')
+      .where('payload', 'like', `%${GONE.id}%`)
+      .execute();
+    expect(rows).toEqual([{ status: 'done', attempts: 1 }]);
   });
 });
