@@ -14,6 +14,7 @@ import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
+import { slackDate } from '../../views/slack-date.js';
 import { attentionBanner, notConnectedBlocks, type AttentionFields } from '../connect/views.js';
 import { TEST_RECORDS_OPEN } from '../test-records/views.js';
 import type { HomeFilters } from './home-views-store.js';
@@ -126,8 +127,9 @@ export function isOverdue(row: Pick<HomeRow, 'target' | 'finished'>, today: stri
   return !row.finished && isOverdueTarget(row.target, today);
 }
 
+/** "3 minutes ago" as Slack's date token, so it stays true however long the Home stays open. */
 function ago(iso: string, now: Date): string {
-  return formatDistanceStrict(new Date(iso), now, { addSuffix: true });
+  return slackDate(new Date(iso), '{ago}', formatDistanceStrict(new Date(iso), now, { addSuffix: true }));
 }
 
 /** An owner no one mapped reads "not linked"; only admins, who can link it, see Pivotal's id. */

@@ -4,6 +4,7 @@ import { ATTENTION_LIMITS } from '../../domain/attention.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 import { formatDay } from '../../views/launch-date.js';
 import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
+import { slackDate } from '../../views/slack-date.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import type { ActivityEvent } from '../activity.js';
 import { cardBlocks, changeLine, moveButton, type OnboardingCard, type SlackPost } from '../post-views.js';
@@ -76,11 +77,6 @@ const REASON_WORDS: Record<string, string> = {
   stalled_phase: 'stalled in its phase',
 };
 
-/** Slack shows the date in each reader's own zone; the fallback is the owner's local date. */
-export function slackDate(at: Date, fallback: string, format = '{date_long_pretty}'): string {
-  return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
-}
-
 /** At most this many onboardings are listed; the rest are counted (a message holds 50 blocks). */
 export const MORNING_LIST_MAX = 20;
 
@@ -93,7 +89,8 @@ export function morningListDm(items: MorningItem[], at: Date, localDate: string,
     return `• *${name}* #${i.displayId}${target} — ${why}`;
   });
   const more = items.length > shown.length ? [`…and ${items.length - shown.length} more in Home.`] : [];
-  const head = `:sunrise: *What needs you today, ${slackDate(at, localDate)}*`;
+  // The date token shows each reader their own day; the fallback is the owner's local date.
+  const head = `:sunrise: *What needs you today, ${slackDate(at, '{date_long_pretty}', localDate)}*`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn(head) },
     { type: 'section', text: mrkdwn([...lines, ...more].join('\n')) },
