@@ -54,12 +54,9 @@ describe('My notifications', () => {
     const { modal } = await saveSettings({});
     const text = visibleText(modal.view.blocks);
     expect(text).toContain('America/Los_Angeles');
-    const kinds = (modal.view.blocks as Array<Record<string, any>>).find((b) => b.block_id === 'dm_kinds')!;
-    expect(kinds.element.initial_options.map((o: { value: string }) => o.value)).toEqual([
-      'assigned',
-      'changed',
-      'attention',
-    ]);
+    type Input = { block_id?: string; element?: { initial_options?: Array<{ value: string }> } };
+    const kinds = (modal.view.blocks as Input[]).find((b) => b.block_id === 'dm_kinds')!;
+    expect(kinds.element?.initial_options?.map((o) => o.value)).toEqual(['assigned', 'changed', 'attention']);
     const { onboarding, customer } = await seedOnboarding(h, { onboarding: { csm_id: 'user_csm_001' } });
     const launched = await changedByAda(onboarding.id, customer.name, { phase: select('completed') });
     expect(launched).toHaveLength(0);
