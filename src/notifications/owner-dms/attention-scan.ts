@@ -27,6 +27,11 @@ export async function scanAttention(db: Db, scan: AttentionScan): Promise<number
   const raised = await raisedConditions(db, scan.workspaceId);
   const nowIso = scan.now.toISOString();
   let queued = 0;
+  // An onboarding gone from Pivotal (or finished and archived) holds no condition any more.
+  const live = new Set(scan.onboardings.map((o) => o.id));
+  for (const [onboardingId, conditions] of raised)
+    if (!live.has(onboardingId))
+      for (const condition of conditions) await clearCondition(db, scan.workspaceId, onboardingId, condition);
   for (const o of scan.onboardings) {
     const holding = new Set<string>(attentionConditions(o, scan.today, scan.now, scan.lastPhases));
     const before = raised.get(o.id) ?? new Set<string>();
