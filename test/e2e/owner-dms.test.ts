@@ -90,6 +90,18 @@ describe('DMs to the owner', () => {
   });
 });
 
+describe('assigned in Pivotal', () => {
+  it('an onboarding handed to the owner in Pivotal: one DM after the next sync', async () => {
+    const { onboarding } = await seedOnboarding(h, { onboarding: { csm_id: 'user_csm_009' } });
+    h.pivotal.state.updateOnboarding(h.orgId, onboarding.id, { csm_id: 'user_csm_001' });
+    const dm = await waitFor(() => dmsTo(h, CSM.id).find((m) => JSON.stringify(m.blocks).includes(onboarding.id)), {
+      what: 'the DM about the hand-over',
+      timeoutMs: 15_000,
+    });
+    expect(dmText(dm)).toContain('This onboarding is now yours (assigned in Pivotal)');
+  });
+});
+
 describe('DMs exactly once, and never retried for ever', () => {
   async function changedByAda(csmId: string) {
     const { customer, onboarding } = await seedOnboarding(h, { onboarding: { csm_id: csmId } });
