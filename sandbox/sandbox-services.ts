@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { parse } from 'yaml';
 import { startPivotalSimulator, type PivotalSimulator } from './pivotal-simulator/index.js';
+import { DEMO_CSMS } from './pivotal-simulator/seed.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack/server.js';
 import { SlackRequestSender } from './slack-requests.js';
 import { mountSandboxPage, type SandboxPage } from './page/server.js';
@@ -10,10 +11,19 @@ import type { DeclaredShortcut } from './page/model.js';
 import { readSandboxData, SandboxDataWriter } from './sandbox-data.js';
 
 export const SANDBOX_TEAM = { id: 'T0SANDBOX', domain: 'sandbox' };
+/** Each in their own time zone, so the morning list reaches each at 09:00 their time. */
 export const SANDBOX_USERS = {
-  admin: { id: 'U0ADMIN', name: 'ada', real_name: 'Ada Admin', is_admin: true },
-  csm: { id: 'U0CSM', name: 'casey', real_name: 'Casey CSM' },
+  admin: { id: 'U0ADMIN', name: 'ada', real_name: 'Ada Admin', is_admin: true, tz: 'Europe/Berlin' },
+  csm: { id: 'U0CSM', name: 'casey', real_name: 'Casey CSM', tz: 'America/Los_Angeles' },
+  kiran: { id: 'U0KIRAN', name: 'kiran', real_name: 'Kiran CSM', tz: 'Asia/Kolkata' },
 } as const;
+
+/** Who owns the demo onboardings in Pivotal (the seed's csm_id values), mapped when the sandbox starts. */
+export const SANDBOX_PEOPLE: ReadonlyArray<{ slackUserId: string; pivotalUserId: string }> = [
+  { slackUserId: SANDBOX_USERS.csm.id, pivotalUserId: DEMO_CSMS[0]! },
+  { slackUserId: SANDBOX_USERS.admin.id, pivotalUserId: DEMO_CSMS[1]! },
+  { slackUserId: SANDBOX_USERS.kiran.id, pivotalUserId: DEMO_CSMS[2]! },
+];
 export const SANDBOX_CHANNEL = { id: 'C0ONBOARD', name: 'onboarding' };
 
 export interface SandboxServices {
@@ -90,8 +100,8 @@ export async function startSandboxServices(opts: {
   const page = mountSandboxPage({
     slack,
     team: SANDBOX_TEAM,
-    // The CSM first: the page starts as the everyday user; the switcher offers the admin.
-    users: [SANDBOX_USERS.csm, SANDBOX_USERS.admin],
+    // The CSM first: the page starts as the everyday user; the switcher offers the admin and a second CSM.
+    users: [SANDBOX_USERS.csm, SANDBOX_USERS.admin, SANDBOX_USERS.kiran],
     channel: SANDBOX_CHANNEL,
     sender: () => sender,
     shortcuts: declaredShortcuts(),

@@ -7,8 +7,10 @@ import { createLogger } from '../src/logger.js';
 import { SLACK_EVENTS_PATH } from '../src/app.js';
 import { SQLITE_FILE_NAME } from '../src/store/database.js';
 import { webhookPathFor } from '../src/webhooks/route.js';
+import { listUserMappings, setUserMapping } from '../src/store/user-mappings.js';
 import {
   SANDBOX_CHANNEL,
+  SANDBOX_PEOPLE,
   SANDBOX_TEAM,
   SANDBOX_USERS,
   startSandboxServices,
@@ -96,6 +98,7 @@ export async function startSandbox(
     await services.close();
     throw err;
   }
+  await mapDemoPeople(started);
   const appUrl = `http://127.0.0.1:${started.running.port}`;
   services.attachApp({
     eventsUrl: `${appUrl}${SLACK_EVENTS_PATH}`,
@@ -108,7 +111,8 @@ export async function startSandbox(
     'Pivotal for Slack — sandbox mode (no Slack credentials were set)',
     '',
     `  Open the local Slack page:  ${services.page.url}`,
-    `    type /pivotal help in #${SANDBOX_CHANNEL.name}, open the Home tab, switch between the demo CSM and admin`,
+    `    type /pivotal help in #${SANDBOX_CHANNEL.name}, open the Home tab, switch between the demo CSMs and admin`,
+    '    each demo person owns some onboardings: their DMs and morning list show under Messages',
     '',
     `  App (Slack requests)   ${appUrl}${SLACK_EVENTS_PATH}   health: ${appUrl}/healthz`,
     `  Local Slack stand-in   ${services.slack.url}   (the Slack Web API the app calls, and the page)`,
@@ -137,4 +141,18 @@ export async function startSandbox(
       await services.close();
     },
   };
+}
+
+/**
+ * The demo people own the demo onboardings, as an admin would set it in Home › Settings › People, so
+ * their DMs show under Messages from the start. A mapping changed on the page is kept on the next start.
+ */
+async function mapDemoPeople(started: Started): Promise<void> {
+  const db = started.ctx.store.db;
+  const existing = await listUserMappings(db, SANDBOX_TEAM.id);
+  const taken = new Set(existing.flatMap((m) => [m.slack_user_id, m.pivotal_user_id]));
+  const now = started.ctx.now().toISOString();
+  for (const p of SANDBOX_PEOPLE)
+    if (!taken.has(p.slackUserId) && !taken.has(p.pivotalUserId))
+      await setUserMapping(db, SANDBOX_TEAM.id, p.slackUserId, p.pivotalUserId, now);
 }

@@ -21,6 +21,7 @@ import { watchForRejectedKeys } from './features/connect/revocation.js';
 import { HomeRefresher } from './features/home/refresher.js';
 import { OnboardWorker } from './features/onboard/worker.js';
 import { TestRecordsRunner } from './features/test-records/runner.js';
+import { OwnerNotificationsJob, type OwnerNotificationTimings } from './notifications/morning-list.js';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -33,6 +34,8 @@ export interface StartOptions {
   sync?: Partial<SyncOptions>;
   /** How often old rows are pruned (tests run it fast). */
   retention?: Partial<RetentionTimings>;
+  /** Needs-attention DMs and morning lists (tests run passes themselves, with a fake clock). */
+  ownerNotifications?: Partial<OwnerNotificationTimings>;
   now?: () => Date;
 }
 
@@ -43,6 +46,9 @@ export interface Started {
   /** The background workers this instance runs (tests drive and re-time them). */
   outbox: OutboxDispatcher;
   sync: SyncRuntime;
+  ownerNotifications: OwnerNotificationsJob;
+  /** Slack clients for work outside a request (tests build a second job on them). */
+  slackClients: SlackClients;
   stop(): Promise<void>;
 }
 
@@ -159,13 +165,18 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
     throw err;
   }
   retention.start();
+  const ownerNotifications = new OwnerNotificationsJob(ctx, slackClients, opts.ownerNotifications);
+  ownerNotifications.start();
   return {
     config,
     ctx,
     running,
     outbox,
     sync,
+    ownerNotifications,
+    slackClients,
     stop: async () => {
+      await ownerNotifications.stop();
       await retention.stop();
       await stopWorkers();
       await running.stop();

@@ -257,6 +257,8 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       const known = channels.get(channel);
       if (known?.is_archived) return { ok: false, error: 'is_archived' };
       if (known && known.is_member === false) return { ok: false, error: 'not_in_channel' };
+      // A bot writing to a user id reaches their DM; a deactivated person has none any more.
+      if (users.get(channel)?.deleted) return { ok: false, error: 'channel_not_found' };
       const msg: PostedMessage = {
         channel,
         ts: nextTs(),

@@ -19,7 +19,7 @@ const DEMO_COMPANIES: { name: string; domain: string; contact: string; title: st
   { name: 'Lumen Solar', domain: 'lumensolar.energy', contact: 'Leila Karimi', title: 'Customer Success Lead' },
 ];
 
-const DEMO_CSMS = ['user_csm_001', 'user_csm_002', 'user_csm_003'];
+export const DEMO_CSMS = ['user_csm_001', 'user_csm_002', 'user_csm_003'];
 
 function dateOnly(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10) + 'T00:00:00.000Z';

@@ -30,3 +30,14 @@ export function slackOwnerFromMetadata(metadata: unknown): string | null {
 export function slackOwnerOf(row: { slack_owner_id: string | null; metadata: unknown }): string | null {
   return row.slack_owner_id ?? slackOwnerFromMetadata(row.metadata);
 }
+
+/**
+ * Who owns an onboarding, as a Slack user: the person mapped to its Pivotal `csm_id` (Pivotal's own
+ * word on the owner, so a hand-over there counts), else the one it was opened for in Slack.
+ */
+export function owningSlackUser(
+  row: { slack_owner_id: string | null; metadata: unknown },
+  mappedToCsm: string | undefined,
+): string | null {
+  return mappedToCsm ?? slackOwnerOf(row);
+}

@@ -14,6 +14,8 @@ import { registerPhaseSequence } from './phase-sequence/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
 import type { TestRecordsRunner } from './test-records/runner.js';
 import { registerUnfurl } from './unfurl/listeners.js';
+import { registerPeople } from './people/listeners.js';
+import { registerMyNotifications } from './my-notifications/listeners.js';
 
 /** What the features use beyond the context; bootstrap builds each of them once, and starts and stops the workers. */
 export interface FeatureDeps {
@@ -34,5 +36,7 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, deps: Fea
   registerHome(app, ctx);
   registerUnfurl(app, ctx);
   registerTestRecords(app, ctx, deps.testRecords);
+  registerPeople(app, ctx);
+  registerMyNotifications(app, ctx);
   registerHelp(deps.router);
 }

@@ -1,10 +1,11 @@
 import type { Db } from '../store/database.js';
 import { enqueuePost, isPostedAnywhere } from '../store/posts.js';
+import { queueOwnerDm } from './owner-dms/queue.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
  * transaction as the change it reports, so nothing is lost or doubled; the dispatcher turns it into the parent
- * post and a thread reply.
+ * post and a thread reply, and its owner's DM (notifications/owner-dms/).
  */
 export type Actor = { type: 'slack'; userId: string } | { type: 'pivotal' };
 
@@ -67,17 +68,21 @@ export async function recordActivity(
   occurrence: string,
   now: string,
 ): Promise<boolean> {
-  return enqueuePost(
+  const dedupeKey = `${activityDedupeKey(event)}@${occurrence}`;
+  const queued = await enqueuePost(
     db,
     {
       workspaceId,
-      dedupeKey: `${activityDedupeKey(event)}@${occurrence}`,
+      dedupeKey,
       kind: event.kind,
       onboardingId: event.onboardingId,
       payload: JSON.stringify(event),
     },
     now,
   );
+  // The owner hears about it in the same transaction, so the DM is as exactly-once as the post.
+  if (queued) await queueOwnerDm(db, workspaceId, event, dedupeKey, now);
+  return queued;
 }
 
 /**

@@ -75,7 +75,7 @@ export function ownerText(owner: Owner): string {
     case 'slack':
       return `<@${owner.userId}>`;
     case 'pivotal':
-      return `${safeText(owner.pivotalUserId, 80)} _(not linked to a Slack user)_`;
+      return `Not linked _(${safeText(owner.pivotalUserId, 80)}: an admin can link it in Home › Settings › People)_`;
     case 'none':
       return 'Unassigned';
   }

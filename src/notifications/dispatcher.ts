@@ -22,6 +22,8 @@ import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { workspaceMode } from './workspace-access.js';
 import { adminAlert, type AdminAlert } from './alert-views.js';
 import type { OutboxSignal } from './outbox-signal.js';
+import { DIRECT_MESSAGE_KIND_PREFIX } from '../store/direct-messages.js';
+import { prepareOwnerDm } from './owner-dms/prepare.js';
 
 export interface DispatcherTimings {
   /** How often the outbox is looked at when nothing nudged it. */
@@ -91,6 +93,19 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'service_unavailable',
   'request_timeout',
   'ratelimited',
+]);
+
+/** Slack's answers for a person who left, was deactivated, is a bot or closed the app's DMs. */
+const UNREACHABLE_PERSON_ERRORS = new Set([
+  'user_not_found',
+  'user_disabled',
+  'account_inactive',
+  'channel_not_found',
+  'is_archived',
+  'cannot_dm_bot',
+  'user_not_visible',
+  'messages_tab_disabled',
+  'not_in_channel',
 ]);
 
 /**
@@ -279,6 +294,7 @@ export class OutboxDispatcher implements OutboxSignal {
   }
 
   private async deliver(row: OutboxRow): Promise<Outcome> {
+    if (row.kind.startsWith(DIRECT_MESSAGE_KIND_PREFIX)) return this.deliverDirect(row);
     const ws = row.workspace_id;
     const event = parseActivityPayload(row.payload);
     if (!event) return { kind: 'held', error: `unreadable ${row.kind} payload` };
@@ -342,16 +358,50 @@ export class OutboxDispatcher implements OutboxSignal {
           });
           return { kind: 'held', error: code };
         }
-        return this.retryAfterFailure(row, route, err, code);
+        return this.retryAfterFailure(row, laneOf(ws, route.channelId), err, code);
       }
     }
   }
 
-  private retryAfterFailure(row: OutboxRow, route: PostRoute, err: unknown, code: string | undefined): Outcome {
+  /**
+   * A DM to an onboarding's owner or their morning list. A person who left, was deactivated or
+   * cannot be written to will not become reachable by retrying: the DM is dropped with one log line.
+   */
+  private async deliverDirect(row: OutboxRow): Promise<Outcome> {
+    const ws = row.workspace_id;
+    const client = await this.slack.forWorkspace(ws, 'outbox');
+    if (!client) return this.retryOrHold(row, 'no Slack installation for the workspace');
+    const prepared = await prepareOwnerDm(this.ctx, client, row);
+    if (prepared.kind === 'unreadable') return { kind: 'held', error: `unreadable ${row.kind} payload` };
+    if (prepared.kind === 'skip') {
+      this.ctx.logger.debug({ outboxId: row.id, why: prepared.why }, 'outbox: DM not sent');
+      return { kind: 'done' };
+    }
+    if (prepared.kind === 'wait')
+      return { kind: 'retry', at: prepared.until.getTime(), error: 'quiet hours', countAttempt: false };
+    const lane = laneOf(ws, prepared.channel);
+    if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
+    try {
+      await this.send(client, lane, { channel: prepared.channel, ...prepared.message });
+      return { kind: 'done' };
+    } catch (err) {
+      const code = platformCode(err);
+      if (code && UNREACHABLE_PERSON_ERRORS.has(code)) {
+        this.ctx.logger.warn(
+          { outboxId: row.id, kind: row.kind, workspace: ws, recipient: prepared.channel, error: code },
+          'outbox: DM dropped, the person cannot be reached',
+        );
+        return { kind: 'done' };
+      }
+      return this.retryAfterFailure(row, lane, err, code);
+    }
+  }
+
+  private retryAfterFailure(row: OutboxRow, lane: string, err: unknown, code: string | undefined): Outcome {
     const e = slackError(err);
     if (e?.code === ErrorCode.RateLimitedError) {
       const at = Date.now() + e.retryAfter * 1000;
-      this.pausedUntil.set(laneOf(row.workspace_id, route.channelId), at);
+      this.pausedUntil.set(lane, at);
       return { kind: 'retry', at, error: `ratelimited (Retry-After ${e.retryAfter}s)`, countAttempt: true };
     }
     if (e?.code === ErrorCode.HTTPError)

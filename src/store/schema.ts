@@ -7,6 +7,7 @@ import type { SyncTables } from './schema-sync.js';
 import type { PhasesPostsTables } from './schema-phases.js';
 import type { TestRecordTables } from './schema-test-records.js';
 import type { MoveTables } from './schema-moves.js';
+import type { OwnerNotificationTables } from './schema-owner-notifications.js';
 
 /**
  * The typed view of the database that repositories query through (column conventions in
@@ -19,7 +20,8 @@ export interface Database
     SyncTables,
     ConnectTables,
     TestRecordTables,
-    MoveTables {
+    MoveTables,
+    OwnerNotificationTables {
   slack_installations: SlackInstallationsTable;
   workspaces: WorkspacesTable;
   processed_events: ProcessedEventsTable;

@@ -1,3 +1,4 @@
+import { owningSlackUser } from '../domain/slack-owner.js';
 import type { Db } from './database.js';
 
 /**
@@ -58,4 +59,41 @@ export async function setUserMapping(
       oc.columns(['workspace_id', 'slack_user_id']).doUpdateSet({ pivotal_user_id: pivotalUserId, updated_at: now }),
     )
     .execute();
+}
+
+/** The Slack user who owns an onboarding (domain/slack-owner.ts). */
+export async function owningSlackUserOf(
+  db: Db,
+  workspaceId: string,
+  o: { csm_id: string | null; slack_owner_id: string | null; metadata: unknown },
+): Promise<string | null> {
+  const [mapped] = o.csm_id ? await slackUsersFor(db, workspaceId, o.csm_id) : [];
+  return owningSlackUser(o, mapped);
+}
+
+/** Pivotal user id → the Slack user mapped to it (the first, should old data hold two). */
+export async function slackUserByPivotalId(db: Db, workspaceId: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const m of await listUserMappings(db, workspaceId))
+    if (!out.has(m.pivotal_user_id)) out.set(m.pivotal_user_id, m.slack_user_id);
+  return out;
+}
+
+/** Hands a Pivotal user id to one person: whoever held it before loses it, in one transaction. */
+export async function assignPivotalUser(
+  db: Db,
+  workspaceId: string,
+  slackUserId: string,
+  pivotalUserId: string,
+  now: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('user_mappings')
+      .where('workspace_id', '=', workspaceId)
+      .where('pivotal_user_id', '=', pivotalUserId)
+      .where('slack_user_id', '!=', slackUserId)
+      .execute();
+    await setUserMapping(trx, workspaceId, slackUserId, pivotalUserId, now);
+  });
 }

@@ -5,6 +5,7 @@ import { getOnboardingRow, upsertCustomer, upsertOnboarding } from '../store/rea
 import type { WalkKind } from '../store/schema-sync.js';
 import { recordActivity, type ActivityEvent } from '../notifications/activity.js';
 import { customerRecord, onboardingRecord } from './projection.js';
+import { queueOwnerDm } from '../notifications/owner-dms/queue.js';
 
 /**
  * Writes what was read from Pivotal (a list page, a webhook) into the read model and turns what
@@ -102,6 +103,13 @@ export async function applyOnboardings(
     }
     for (const [event, occ] of events) {
       if (await recordActivity(db, opts.workspaceId, event, occ, nowIso)) result.announced++;
+    }
+    const newOwner = record.csm_id ?? null;
+    if (before && newOwner && before.csm_id !== newOwner) {
+      // Handed to someone in Pivotal: no channel post (the card shows the owner), but the new owner hears of it.
+      const key = `owner:${record.id}:${before.csm_id ?? 'none'}>${newOwner}@${occurrence}`;
+      const change = { kind: 'onboarding.owner_changed', onboardingId: record.id, actor: PIVOTAL };
+      await queueOwnerDm(db, opts.workspaceId, change, key, nowIso);
     }
   }
   return result;

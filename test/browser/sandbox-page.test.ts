@@ -44,7 +44,8 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
         PIVOTAL_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       },
       // Home follows Pivotal through the sync worker: polled every second here instead of every minute.
-      { sync: { tickMs: 200, intervalMs: 1_000, homeRefreshMs: 300 } },
+      // Needs-attention DMs and morning lists looked at every second instead of every minute.
+      { sync: { tickMs: 200, intervalMs: 1_000, homeRefreshMs: 300 }, ownerNotifications: { intervalMs: 1_000 } },
     );
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -379,6 +380,19 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Pivotal simulator');
   });
+
+  it("shows each demo owner's DMs under Messages: the demo people own the demo onboardings", async () => {
+    await switchTo('U0CSM');
+    await page.click('[data-tab=messages]');
+    const dms = page.locator('#dm-timeline');
+    // Casey owns a third of the seed's onboardings; those that need attention are told once each.
+    const dm = dms.locator('.msg', { hasText: 'Mute this onboarding' }).first();
+    await dm.waitFor({ timeout: 30_000 });
+    expect(await dm.textContent()).toMatch(/Overdue:|Due soon:|At risk:|Waiting:/);
+    expect(await dm.textContent()).toContain('TEST MODE');
+    await shoot('sandbox-owner-dms.png');
+    await page.click('[data-tab=channel]');
+  }, 60_000);
 });
 
 function inDays(days: number): string {

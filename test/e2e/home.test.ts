@@ -85,7 +85,9 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(texts).toContain(':rotating_light: Overdue');
     expect(texts).toContain(':double_vertical_bar: Paused');
     expect(texts).toContain(':hourglass_flowing_sand: Waiting on customer');
-    expect(texts).toContain('`user_csm_001`');
+    // An owner no one linked reads "not linked": Pivotal's id is for admins, who can link it.
+    expect(texts).toContain('_not linked_ (an admin can link it)');
+    expect(texts).not.toContain('user_csm_001');
     expect(texts).toMatch(/in phase|entered this phase today/);
     const buttons = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
     expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual([
@@ -126,22 +128,34 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     await pressOnHome(h, CSM, selectOption('home_filter_phase', 'any'));
   });
 
+  /** Home › Settings › People › Map a person, as an admin. */
+  async function openMapModal() {
+    await openHome(h, ADMIN);
+    await pressOnHome(h, ADMIN, { action_id: 'people_open', value: '' });
+    const list = latestView(h.slack, 'people_list');
+    await h.action(
+      { action_id: 'people_map_open', value: '' },
+      { kind: 'view', view: echoViewWithState(list) },
+      { user: ADMIN },
+    );
+    await h.idle();
+    return latestView(h.slack, 'people_map');
+  }
+
   it('filters "mine" through the Slack ↔ Pivotal user mapping an admin sets on Home', async () => {
     let home = await pressOnHome(h, CSM, selectOption('home_filter_owner', 'mine'));
     expect(listedOnboardings(home)).toHaveLength(0);
     expect(homeText(home)).toContain('You have no Pivotal user mapped yet');
 
-    await openHome(h, ADMIN);
-    await pressOnHome(h, ADMIN, { action_id: 'home_user_mapping_open', value: '' });
-    const modal = latestView(h.slack, 'home_user_mapping');
+    const modal = await openMapModal();
     const values = (pivotalId: string) => ({
-      mapping_user: { user: { type: 'users_select', selected_user: CSM.id } },
-      mapping_pivotal: { pivotal_id: { type: 'plain_text_input', value: pivotalId } },
+      map_person: { value: { type: 'users_select', selected_user: CSM.id } },
+      map_pivotal_id: { value: { type: 'plain_text_input', value: pivotalId } },
     });
     const refused = await h.submit(echoViewWithState(modal, values('user csm 001')), { user: ADMIN });
     expect(refused.json).toMatchObject({
       response_action: 'errors',
-      errors: { mapping_pivotal: expect.stringContaining('one word') },
+      errors: { map_pivotal_id: expect.stringContaining('one word') },
     });
     const saved = await h.submit(echoViewWithState(modal, values('user_csm_001')), { user: ADMIN });
     expect(saved.status).toBe(200);
@@ -158,16 +172,14 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
   });
 
   it('refuses the mapping to someone who is not an admin, next to the field', async () => {
-    await openHome(h, ADMIN);
-    await pressOnHome(h, ADMIN, { action_id: 'home_user_mapping_open', value: '' });
-    const modal = latestView(h.slack, 'home_user_mapping');
+    const modal = await openMapModal();
     const res = await h.submit(
-      echoViewWithState(modal, { mapping_user: { user: { type: 'users_select', selected_user: ADMIN.id } } }),
+      echoViewWithState(modal, { map_person: { value: { type: 'users_select', selected_user: ADMIN.id } } }),
       { user: CSM },
     );
     expect(res.json).toEqual({
       response_action: 'errors',
-      errors: { mapping_user: 'Only a workspace admin can map Slack people to Pivotal users.' },
+      errors: { map_person: expect.stringContaining('Only a workspace admin') },
     });
   });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPivotalForSlack } from '../../src/bootstrap.js';
 import { recordActivity } from '../../src/notifications/activity.js';
 import { releaseLease, tryAcquireLease } from '../../src/store/leases.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { LogCapture } from '../harness/log-capture.js';
+import { startAnotherInstance } from '../harness/owner-dms.js';
 import { visibleText } from '../harness/view-submission.js';
 import {
   fastOutbox,
@@ -97,23 +97,8 @@ describe('outbox delivery', () => {
     expect(await outboxRows(onboarding.id)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
 
     // A new process over the same data folder picks the undelivered post up.
-    const c = h.app.config;
-    if (c.slack.kind !== 'http') throw new Error('the harness runs in HTTP mode');
     const logs = new LogCapture();
-    const restarted = await startPivotalForSlack({
-      env: {
-        PORT: '0',
-        SLACK_SIGNING_SECRET: c.slack.signingSecret,
-        SLACK_BOT_TOKEN: c.slack.botToken,
-        SLACK_API_URL: c.slackApiUrl,
-        PIVOTAL_API_URL: c.pivotalApiUrl,
-        PIVOTAL_API_KEY: h.apiKey!,
-        PIVOTAL_KEY_ENCRYPTION_KEY: c.keyEncryptionKey!,
-        PIVOTAL_NOTIFY_CHANNEL: NOTIFY_CHANNEL,
-        DATA_DIR: c.dataDir,
-      },
-      logDestination: logs,
-    });
+    const restarted = await startAnotherInstance(h, logs);
     try {
       restarted.outbox.configure({ pollMs: 50, minPostIntervalMs: 5 });
       await waitFor(() => postsAbout(h, onboarding.id).replies.length === 1, { what: 'the restarted app to post' });

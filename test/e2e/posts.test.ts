@@ -172,7 +172,9 @@ describe('channel posts', () => {
     const owner = (id: string) => visibleText(postsAbout(h, id).tops[0]!.blocks).split('*Owner*\n')[1]!.split('\n')[0];
     expect(owner(mapped.onboarding.id)).toBe(`<@${ADMIN.id}>`);
     expect(owner(inMetadata.onboarding.id)).toBe(`<@${CSM.id}>`);
-    expect(owner(unmapped.onboarding.id)).toBe('user_csm_999 _(not linked to a Slack user)_');
+    expect(owner(unmapped.onboarding.id)).toBe(
+      'Not linked _(user_csm_999: an admin can link it in Home › Settings › People)_',
+    );
   });
 
   it('renders an onboarding in a phase string the app does not know', async () => {

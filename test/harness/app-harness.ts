@@ -50,6 +50,8 @@ export interface HarnessOptions {
   seed?: (pivotal: PivotalSimulator, orgId: string) => void;
   /** The app's clock (default: the wall clock). */
   now?: () => Date;
+  /** Runs the needs-attention and morning-list job on its own; without it tests run its passes (runOnce). */
+  ownerNotifications?: { intervalMs: number };
 }
 
 export interface Harness {
@@ -134,6 +136,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logDestination: logs,
     pivotalClientOptions: { maxAttempts: 3, ...opts.pivotalClientOptions },
     sync: opts.sync ?? { enabled: false },
+    ownerNotifications: opts.ownerNotifications ?? { enabled: false },
     ...(opts.retention ? { retention: opts.retention } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });

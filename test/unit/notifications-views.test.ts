@@ -81,7 +81,9 @@ describe('the parent post', () => {
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<@U0BOSS>');
     expect(visibleText(post.blocks)).toContain('&lt;!channel&gt; &amp; xxx');
-    expect(visibleText(post.blocks)).toContain('&lt;b&gt; _(not linked to a Slack user)_');
+    expect(visibleText(post.blocks)).toContain(
+      'Not linked _(&lt;b&gt;: an admin can link it in Home › Settings › People)_',
+    );
     for (const block of post.blocks) expect(JSON.stringify(block).length).toBeLessThan(3500);
     expect([...post.text].length).toBeLessThanOrEqual(3000);
   });

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { mentionList } from '../../security/permissions.js';
 import type { WorkspaceRow } from '../../store/schema.js';
+import { slackDate } from '../../views/slack-date.js';
 import { testKeyLabelBlock, testKeyPrefix } from '../../views/test-key-label.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { PENDING_SWITCH_TTL_MS } from '../../store/pending-key-switches.js';
@@ -65,9 +66,10 @@ function connectButton(text = 'Connect Pivotal'): Button {
 }
 
 /** Slack renders this in each reader's own time zone; the ISO text is the fallback. */
-function slackDate(iso: string): string {
-  const epoch = Math.floor(new Date(iso).getTime() / 1000);
-  return `<!date^${epoch}^{date_short_pretty} at {time}|${iso}>`;
+
+/** Shown in each reader's own zone. */
+function dateTime(iso: string): string {
+  return slackDate(new Date(iso), '{date_short_pretty} at {time}', iso);
 }
 
 function orgText(name: string | null, slug: string | null): string {
@@ -104,7 +106,7 @@ function attentionReason(code: string): string {
 
 function attentionText(row: AttentionFields): string | null {
   if (!row.needs_attention) return null;
-  const since = row.attention_since ? ` since ${slackDate(row.attention_since)}` : '';
+  const since = row.attention_since ? ` since ${dateTime(row.attention_since)}` : '';
   const key = row.pivotal_key_prefix ? ` (key \`${escapeMrkdwn(row.pivotal_key_prefix)}…\`)` : '';
   return (
     `:rotating_light: *The Pivotal connection needs attention*${since}: ${attentionReason(row.needs_attention)}${key}. ` +
@@ -300,7 +302,7 @@ export function statusMessage(state: ConnectionState, check: LiveCheck): Message
   const source =
     state.source === 'bootstrap'
       ? "the server's `PIVOTAL_API_KEY` (single-workspace mode)"
-      : `connected${state.connectedBy ? ` by <@${state.connectedBy}>` : ''}${state.connectedAt ? ` on ${slackDate(state.connectedAt)}` : ''}`;
+      : `connected${state.connectedBy ? ` by <@${state.connectedBy}>` : ''}${state.connectedAt ? ` on ${dateTime(state.connectedAt)}` : ''}`;
   const orgName = check.ok ? (check.orgName ?? state.orgName) : state.orgName;
   const orgSlug = check.ok ? (check.orgSlug ?? state.orgSlug) : state.orgSlug;
   const disagreement = check.ok ? modeDisagreement(state.mode, check.reportedMode) : null;
@@ -316,7 +318,7 @@ export function statusMessage(state: ConnectionState, check: LiveCheck): Message
         mrkdwn(`*Mode*\n${modeText(state.mode)}`, LIMITS.fieldText),
         mrkdwn(`*Key source*\n${source}`, LIMITS.fieldText),
         mrkdwn(
-          `*Last successful call before this check*\n${state.lastSuccessAt ? slackDate(state.lastSuccessAt) : 'none recorded'}`,
+          `*Last successful call before this check*\n${state.lastSuccessAt ? dateTime(state.lastSuccessAt) : 'none recorded'}`,
           LIMITS.fieldText,
         ),
         mrkdwn(

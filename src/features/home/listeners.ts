@@ -10,7 +10,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import { workspaceId } from '../../domain/workspace-ref.js';
-import { listUserMappings, setUserMapping } from '../../store/user-mappings.js';
 import { ensureWorkspace, setNotifyChannel } from '../../store/workspaces.js';
 import { getSyncState } from '../../store/sync-state.js';
 import { webhookPathFor } from '../../webhooks/route.js';
@@ -22,7 +21,7 @@ import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
-import { userMappingModal, webhookSecretModal } from './views.js';
+import { webhookSecretModal } from './views.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -48,10 +47,7 @@ const Submission = z.object({
 });
 
 const CHANGE_CHANNEL = 'change where onboarding updates go';
-const MAP_PEOPLE = 'map Slack people to Pivotal users';
 const SET_UP_WEBHOOKS = 'set up Pivotal webhooks';
-
-const PIVOTAL_USER_ID = /^\S{1,100}$/;
 
 /** The filter a select changes; any other filter stays, and the page goes back to the first. */
 function withSelection(filters: HomeFilters, actionId: string, value: string): HomeFilters {
@@ -73,8 +69,6 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
   app.action('home_open_in_pivotal', async ({ ack }) => ack());
   app.action('home_notify_channel', notifyChannelPicked(ctx));
-  app.action('home_user_mapping_open', userMappingOpened(ctx));
-  app.view('home_user_mapping', userMappingSubmitted(ctx));
   app.action('home_webhook_open', webhookSecretOpened(ctx));
   app.view('home_webhook_secret', webhookSecretSubmitted(ctx));
 
@@ -150,43 +144,6 @@ function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareA
       );
     }
     await publishHome(ctx, client, workspace, pick.user.id);
-  };
-}
-
-function userMappingOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
-  const db = ctx.store.db;
-  return async ({ ack, body, client, context }) => {
-    await ack();
-    const press = ButtonPress.parse(body);
-    const session = await openSession(ctx, context);
-    const refused = await refuseUnlessAdmin(ctx, session, { userId: press.user.id, slack: client }, MAP_PEOPLE);
-    const view =
-      refused?.modal() ??
-      userMappingModal({ mappings: await listUserMappings(db, session.workspaceId), mode: session.mode });
-    await client.views.open({ trigger_id: press.trigger_id, view });
-  };
-}
-
-function userMappingSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
-  const db = ctx.store.db;
-  return async ({ ack, body, view, client, context }) => {
-    const submission = Submission.parse(body);
-    const session = await openSession(ctx, context);
-    const refused = await refuseUnlessAdmin(ctx, session, { userId: submission.user.id, slack: client }, MAP_PEOPLE);
-    if (refused) return ack(refused.onSubmission(view, 'mapping_user'));
-    const form = FormState.from(submission.view.state.values);
-    const slackUser = form.user('mapping_user');
-    const pivotalId = form.text('mapping_pivotal');
-    const errors: Record<string, string> = {};
-    if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
-    if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
-      errors.mapping_pivotal =
-        'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
-    if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
-    await ack();
-    const workspace = workspaceFromContext(context);
-    await setUserMapping(db, workspaceId(workspace), slackUser!, pivotalId || null, ctx.now().toISOString());
-    await publishHome(ctx, client, workspace, submission.user.id);
   };
 }
 

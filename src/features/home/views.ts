@@ -14,10 +14,13 @@ import { mentionList } from '../../security/permissions.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { isOverdueTarget, targetInWords } from '../../views/launch-date.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
+import { slackDate } from '../../views/slack-date.js';
 import { attentionBanner, notConnectedBlocks, type AttentionFields } from '../connect/views.js';
 import { TEST_RECORDS_OPEN } from '../test-records/views.js';
 import type { HomeFilters } from './home-views-store.js';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { CLAIM_OPEN, PEOPLE_OPEN } from '../people/views.js';
+import { MY_NOTIFICATIONS_OPEN } from '../my-notifications/views.js';
 
 /**
  * Pure views of the Home tab and its settings modals. Every text that comes from Pivotal or people is
@@ -25,7 +28,7 @@ import type { KeyMode } from '../../domain/key-mode.js';
  * view under Slack's 100 blocks whatever the data.
  */
 
-/** 25 rows × (row + its buttons + at worst a phase heading of its own) + 18 other blocks = 93 ≤ 100. */
+/** 25 rows × (row + its buttons + at worst a phase heading of its own) + 19 other blocks = 94 ≤ 100. */
 export const PAGE_ROWS = 25;
 /** Blocks whose text moves with the clock ("2 minutes ago"); a refresh ignores them when comparing. */
 export const VOLATILE_BLOCK_PREFIX = 'live_';
@@ -124,21 +127,26 @@ export function isOverdue(row: Pick<HomeRow, 'target' | 'finished'>, today: stri
   return !row.finished && isOverdueTarget(row.target, today);
 }
 
+/** "3 minutes ago" as Slack's date token, so it stays true however long the Home stays open. */
 function ago(iso: string, now: Date): string {
-  return formatDistanceStrict(new Date(iso), now, { addSuffix: true });
+  return slackDate(new Date(iso), '{ago}', formatDistanceStrict(new Date(iso), now, { addSuffix: true }));
 }
 
-function ownerText(row: HomeRow): string {
+/** An owner no one mapped reads "not linked"; only admins, who can link it, see Pivotal's id. */
+function ownerText(row: HomeRow, admin: boolean): string {
   if (row.ownerSlackIds.length > 0) return mentionList(row.ownerSlackIds).replace(/ or /, ', ');
-  if (row.ownerPivotalId) return `\`${escapeMrkdwn(truncate(row.ownerPivotalId, 40))}\``;
+  if (row.ownerPivotalId)
+    return admin
+      ? `_not linked_ (${escapeMrkdwn(truncate(row.ownerPivotalId, 40))}: link it in Settings › People)`
+      : '_not linked_ (an admin can link it)';
   return '_no owner_';
 }
 
-function rowBlocks(row: HomeRow, today: string, now: Date): KnownBlock[] {
+function rowBlocks(row: HomeRow, today: string, now: Date, admin: boolean): KnownBlock[] {
   const title = `*${escapeMrkdwn(truncate(row.customerName ?? 'Unknown customer', 80))}* · #${row.displayId}${row.name ? ` · ${escapeMrkdwn(truncate(row.name, 80))}` : ''}`;
   const target = row.finished ? 'finished' : row.target ? `target ${targetInWords(row.target, today)}` : 'no target';
   const facts = [
-    `Owner ${ownerText(row)}`,
+    `Owner ${ownerText(row, admin)}`,
     `state *${escapeMrkdwn(truncate(readable(row.state), 30))}*`,
     target,
     daysInPhase(row.phaseEnteredAt, now),
@@ -209,6 +217,23 @@ function filterBlock(data: Extract<HomeData, { kind: 'connected' }>): ActionsBlo
   };
 }
 
+/** The viewer's own corner: their notification settings, and claiming their Pivotal id while unlinked. */
+function personalBlock(viewerMapped: boolean): ActionsBlock {
+  const button = (actionId: string, text: string): Button => ({
+    type: 'button',
+    action_id: actionId,
+    text: plain(text, LIMITS.buttonText),
+  });
+  return {
+    type: 'actions',
+    block_id: 'home_personal',
+    elements: [
+      button(MY_NOTIFICATIONS_OPEN, 'My notifications'),
+      ...(viewerMapped ? [] : [button(CLAIM_OPEN, 'These are mine')]),
+    ],
+  };
+}
+
 function statusLine(data: Extract<HomeData, { kind: 'connected' }>): string {
   const { connection, sync, now } = data;
   const org = connection.orgName ? `*${escapeMrkdwn(truncate(connection.orgName, 100))}*` : 'Pivotal';
@@ -262,7 +287,7 @@ function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock
         ),
       );
     }
-    blocks.push(...rowBlocks(row, data.today, data.now));
+    blocks.push(...rowBlocks(row, data.today, data.now, data.settings !== null));
   }
   const first = data.filters.offset + 1;
   const last = data.filters.offset + data.rows.length;
@@ -353,12 +378,12 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
       type: 'section',
       block_id: 'home_settings_users',
       text: mrkdwn(
-        `*Slack ↔ Pivotal users*\n${plural(settings.mappings, 'person', 'people')} mapped. Pivotal has no users API, so owners and "Mine" rely on this.`,
+        `*People*\n${plural(settings.mappings, 'person', 'people')} mapped. Pivotal has no users API, so owners, "Mine" and owners' DMs rely on this.`,
       ),
       accessory: {
         type: 'button',
-        action_id: 'home_user_mapping_open',
-        text: plain('Map a person', LIMITS.buttonText),
+        action_id: PEOPLE_OPEN,
+        text: plain('People', LIMITS.buttonText),
       },
     },
     {
@@ -390,55 +415,10 @@ export function homeView(data: HomeData): HomeView {
   if (data.attention) blocks.push(...attentionBanner(data.attention));
   blocks.push({ type: 'context', block_id: `${VOLATILE_BLOCK_PREFIX}status`, elements: [mrkdwn(statusLine(data))] });
   blocks.push(filterBlock(data));
+  blocks.push(personalBlock(data.viewerMapped));
   blocks.push(...boardBlocks(data));
   if (data.settings) blocks.push(...settingsBlocks(data, data.settings));
   return { type: 'home', callback_id: 'pivotal_home', blocks };
-}
-
-/** The people whose Pivotal user id an admin set; Slack's users_select picks the person. */
-export function userMappingModal(opts: {
-  mappings: Array<{ slack_user_id: string; pivotal_user_id: string }>;
-  mode: KeyMode | null;
-}): ModalView {
-  const listed = opts.mappings
-    .slice(0, 30)
-    .map((m) => `<@${m.slack_user_id}> → \`${escapeMrkdwn(truncate(m.pivotal_user_id, 60))}\``);
-  const more = opts.mappings.length > listed.length ? `\n…and ${opts.mappings.length - listed.length} more` : '';
-  return {
-    type: 'modal',
-    callback_id: 'home_user_mapping',
-    title: plain('Map a person', LIMITS.modalTitle),
-    submit: plain('Save', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
-    blocks: [
-      ...testKeyLabelBlock(opts.mode),
-      section(
-        'Pivotal has no users API, so tell the app which Pivotal user id (the `csm_id` on onboardings, e.g. `user_csm_001`) belongs to whom.',
-      ),
-      {
-        type: 'input',
-        block_id: 'mapping_user',
-        label: plain('Slack person', 2000),
-        element: { type: 'users_select', action_id: 'user', placeholder: plain('Pick a person', LIMITS.placeholder) },
-      },
-      {
-        type: 'input',
-        block_id: 'mapping_pivotal',
-        optional: true,
-        label: plain('Pivotal user id', 2000),
-        hint: plain("Leave empty to remove the person's mapping.", 2000),
-        element: {
-          type: 'plain_text_input',
-          action_id: 'pivotal_id',
-          max_length: 100,
-          placeholder: plain('user_csm_001', LIMITS.placeholder),
-        },
-      },
-      ...(listed.length
-        ? [{ type: 'context' as const, elements: [mrkdwn(`*Mapped now:*\n${listed.join('\n')}${more}`)] }]
-        : []),
-    ],
-  };
 }
 
 export function webhookSecretModal(opts: { path: string; configured: boolean; mode: KeyMode | null }): ModalView {
