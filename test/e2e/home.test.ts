@@ -217,7 +217,7 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     };
     await pressOnHome(h, CSM, pick);
     for (const open of [
-      { action_id: 'home_user_mapping_open', value: '' },
+      { action_id: 'people_open', value: '' },
       { action_id: 'home_webhook_open', value: '' },
     ]) {
       h.slack.homeViews.set(CSM.id, adminHome);

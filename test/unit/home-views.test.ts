@@ -156,8 +156,9 @@ describe('the Home header', () => {
     expect(header.slice(0, header.indexOf('divider'))).toMatchInlineSnapshot(`
       [
         "header Onboarding pipeline",
-        "context #live_status Connected to *Acme Onboarding* with key \`pivotal_live_Ab12…\` (live) · last sync 1 minute ago · at most 2 minutes behind Pivotal · webhook updates (last 30 seconds ago)",
+        "context #live_status Connected to *Acme Onboarding* with key \`pivotal_live_Ab12…\` (live) · last sync <!date^1779278340^{ago}|1 minute ago> · at most 2 minutes behind Pivotal · webhook updates (last <!date^1779278370^{ago}|30 seconds ago>)",
         "actions #home_filters [static_select "Whose onboardings" = Everyone] [static_select "State" = Any state] [static_select "Phase" = All phases]",
+        "actions #home_personal [button "My notifications"]",
         "section #home_counts 3 onboardings
       Review *3*",
       ]

@@ -120,7 +120,7 @@ export function registerPeople(app: SlackListeners, ctx: AppContext): void {
     await publishHome(ctx, client, session.workspace, press.user.id);
   });
 
-  app.view(PEOPLE_MAP_CALLBACK, async ({ ack, body, client, context }) => {
+  app.view(PEOPLE_MAP_CALLBACK, async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
     const form = FormState.from(submission.view.state.values);
     const state = mapState(submission.view.private_metadata);
@@ -128,10 +128,10 @@ export function registerPeople(app: SlackListeners, ctx: AppContext): void {
     const ws = session.workspaceId;
     const slackUser = form.user(MAP_BLOCKS.person);
     const pivotalId = form.text(MAP_BLOCKS.pivotalId);
-    const errors: Record<string, string> = {};
     const refused = await refusal(client, session, submission.user.id);
-    if (refused) errors[MAP_BLOCKS.person] = refused.fieldText;
-    else if (!slackUser) errors[MAP_BLOCKS.person] = 'Pick the Slack person to map.';
+    if (refused) return ack(refused.onSubmission(view, MAP_BLOCKS.person));
+    const errors: Record<string, string> = {};
+    if (!slackUser) errors[MAP_BLOCKS.person] = 'Pick the Slack person to map.';
     else {
       const problem = await slackPersonProblem(client, slackUser);
       if (problem) errors[MAP_BLOCKS.person] = problem;
