@@ -291,3 +291,27 @@ export async function slugsInUse(db: Db, workspaceId: string, slugs: readonly st
     .execute();
   return new Set(rows.map((row) => row.slug));
 }
+
+/**
+ * Postgres only (SQLite serialises writers anyway): locks an onboarding's row for the caller's
+ * transaction, so a webhook and a poll carrying the same change at once apply it one after the other.
+ */
+export async function lockOnboardingRow(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db
+    .selectFrom('rm_onboardings')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
+}
+
+/** The record still exists in Pivotal (a full walk must not take it for deleted), whatever version was kept. */
+export async function markOnboardingSeen(db: Db, workspaceId: string, id: string, nowIso: string): Promise<void> {
+  await db
+    .updateTable('rm_onboardings')
+    .set({ synced_at: nowIso, deleted: 0 })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}

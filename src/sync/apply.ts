@@ -1,8 +1,13 @@
 import type { Customer, Onboarding } from '../pivotal/index.js';
 import type { Db } from '../store/database.js';
 import type { DialectName } from '../store/dialect.js';
-import { getOnboardingRow, upsertCustomer, upsertOnboarding } from '../store/read-model.js';
-import type { WalkKind } from '../store/schema-sync.js';
+import {
+  getOnboardingRow,
+  lockOnboardingRow,
+  markOnboardingSeen,
+  upsertCustomer,
+  upsertOnboarding,
+} from '../store/read-model.js';
 import { recordActivity, type ActivityEvent } from '../notifications/activity.js';
 import { customerRecord, onboardingRecord } from './projection.js';
 import { queueOwnerDm } from '../notifications/owner-dms/queue.js';
@@ -49,24 +54,13 @@ export async function applyOnboardings(
   for (const record of records) {
     if (opts.dialect === 'postgres') {
       // A webhook and a poll may carry the same change at once: the second to lock sees it applied.
-      await db
-        .selectFrom('rm_onboardings')
-        .select('id')
-        .where('workspace_id', '=', opts.workspaceId)
-        .where('id', '=', record.id)
-        .forUpdate()
-        .execute();
+      await lockOnboardingRow(db, opts.workspaceId, record.id);
     }
     const before = await getOnboardingRow(db, opts.workspaceId, record.id);
     if (before && isOlder(record.updated_at, before.pivotal_updated_at)) {
       // Read before a newer version arrived (by webhook or the app's own write): keep the newer one,
       // but note the record still exists so a full walk does not take it for deleted.
-      await db
-        .updateTable('rm_onboardings')
-        .set({ synced_at: nowIso, deleted: 0 })
-        .where('workspace_id', '=', opts.workspaceId)
-        .where('id', '=', record.id)
-        .execute();
+      await markOnboardingSeen(db, opts.workspaceId, record.id, nowIso);
       continue;
     }
     const changes = await upsertOnboarding(db, opts.workspaceId, onboardingRecord(record), nowIso);
@@ -123,53 +117,6 @@ export async function applyCustomers(
   const nowIso = opts.now.toISOString();
   for (const record of records) await upsertCustomer(db, opts.workspaceId, customerRecord(record), nowIso);
   return records.length;
-}
-
-/**
- * Records of the read model that a complete walk begun at `walkStartedAt` did not touch. Soft-deleted
- * records vanish from the lists, but so may a live one the walk missed, so these are only candidates:
- * Pivotal's answer to a GET by id decides. An onboarding also vanishes from the lists with its
- * customer, so it comes with whether the read model has that customer as deleted.
- */
-export async function unseenSince(
-  db: Db,
-  workspaceId: string,
-  kind: WalkKind,
-  walkStartedAt: string,
-  limit: number,
-): Promise<Array<{ id: string; customerDeleted: boolean }>> {
-  const rows = await db
-    .selectFrom(kind === 'customers' ? 'rm_customers' : 'rm_onboardings')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted', '=', 0)
-    .where('synced_at', '<', walkStartedAt)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  if (kind === 'customers' || rows.length === 0) return rows.map((r) => ({ id: r.id, customerDeleted: false }));
-  const orphaned = await db
-    .selectFrom('rm_onboardings as o')
-    .innerJoin('rm_customers as c', (join) =>
-      join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'),
-    )
-    .select('o.id')
-    .where('o.workspace_id', '=', workspaceId)
-    .where(
-      'o.id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .where('c.deleted', '=', 1)
-    .execute();
-  const gone = new Set(orphaned.map((r) => r.id));
-  return rows.map((r) => ({ id: r.id, customerDeleted: gone.has(r.id) }));
-}
-
-/** Everything of a workspace counts as gone until read again (the key now points at another org). */
-export async function markAllDeleted(db: Db, workspaceId: string): Promise<void> {
-  await db.updateTable('rm_customers').set({ deleted: 1 }).where('workspace_id', '=', workspaceId).execute();
-  await db.updateTable('rm_onboardings').set({ deleted: 1 }).where('workspace_id', '=', workspaceId).execute();
 }
 
 function isOlder(incoming: string | undefined, stored: string | null): boolean {

@@ -10,7 +10,8 @@ import type { Store } from '../store/database.js';
 import { markCustomerDeleted, markOnboardingDeleted, setPrimaryContact } from '../store/read-model.js';
 import type { SyncStateRow, WalkKind } from '../store/schema-sync.js';
 import type { PivotalConnection } from '../workspace/pivotal-gateway.js';
-import { applyCustomers, applyOnboardings, markAllDeleted, unseenSince } from './apply.js';
+import { markAllDeleted, unseenSince } from '../store/read-model-walks.js';
+import { applyCustomers, applyOnboardings } from './apply.js';
 import type { SyncOptions } from './options.js';
 import { waitForSyncTurn } from './pacing.js';
 import {
