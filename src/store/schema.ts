@@ -7,6 +7,7 @@ import type { SyncTables } from './schema-sync.js';
 import type { PhasesPostsTables } from './schema-phases.js';
 import type { TestRecordTables } from './schema-test-records.js';
 import type { MoveTables } from './schema-moves.js';
+import type { SubscriptionTables } from './schema-subscriptions.js';
 
 /**
  * The typed view of the database that repositories query through. The same migrations run on SQLite
@@ -23,7 +24,8 @@ export interface Database
     SyncTables,
     ConnectTables,
     TestRecordTables,
-    MoveTables {
+    MoveTables,
+    SubscriptionTables {
   slack_installations: SlackInstallationsTable;
   workspaces: WorkspacesTable;
   processed_events: ProcessedEventsTable;

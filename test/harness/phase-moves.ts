@@ -5,7 +5,7 @@ import { outboxDispatcher, type DispatcherTimings } from '../../src/notification
 import { CustomerSchema, OnboardingSchema } from '../../src/pivotal/index.js';
 import { upsertCustomer, upsertOnboarding } from '../../src/store/read-model.js';
 import { CSM, TEAM, type Harness } from './app-harness.js';
-import { type StateValues } from './view-submission.js';
+import type { StateValues } from './view-submission.js';
 import type { ModalAnswer } from './connect-workspace.js';
 import { waitFor } from './wait.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PivotalAuthError,
+  type PivotalAuthError,
   PivotalClient,
   PivotalProtocolError,
   PivotalUpstreamError,

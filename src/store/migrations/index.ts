@@ -16,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0008_move_claims': await import('./0008_move_claims.js'),
   '0009_outbox_fairness': await import('./0009_outbox_fairness.js'),
   '0010_onboarding_slack_owner': await import('./0010_onboarding_slack_owner.js'),
+  '0011_channel_subscriptions': await import('./0011_channel_subscriptions.js'),
 };
