@@ -63,7 +63,7 @@ export class SlackRequestSender {
     if (signature !== null) headers['x-slack-signature'] = signature;
     const res = await fetch(this.eventsUrl, { method: 'POST', headers, body });
     const text = await res.text();
-    let json: unknown ;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {

@@ -58,7 +58,12 @@ export const normalizeWord = (s: string) =>
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, '');
 
+/** Names are people's words: Slack's three control characters escaped, as everywhere else. */
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const list = (values: readonly string[]) => values.map((v) => `\`${v}\``).join(', ');
+/** `launch` (Go live): the key to type, and the name the workspace gave it. */
+const named = (p: { key: string; name: string }) =>
+  normalizeWord(p.name) === normalizeWord(p.key) ? `\`${p.key}\`` : `\`${p.key}\` (${esc(p.name)})`;
 
 function orList(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
@@ -86,7 +91,7 @@ function parseEvents(
     if (!event)
       return {
         ok: false,
-        problem: `\`${token}\`: I don't know the event \`${value}\`. Events: ${list(SUBSCRIPTION_EVENTS)}.`,
+        problem: `\`${esc(token)}\`: I don't know the event \`${esc(value)}\`. Events: ${list(SUBSCRIPTION_EVENTS)}.`,
       };
     if (!events.includes(event)) events.push(event);
   }
@@ -108,7 +113,7 @@ function filterValue(
     if (hit) return { ok: true, value: hit.key };
     return {
       ok: false,
-      problem: `\`${token}\`: this workspace has no ${key} \`${value}\`. ${key === 'phase' ? 'Phases' : 'States'}: ${list(known.map((p) => p.key))}.`,
+      problem: `\`${esc(token)}\`: this workspace has no ${key} \`${esc(value)}\`. ${key === 'phase' ? 'Phases' : 'States'}: ${known.map(named).join(', ')}.`,
     };
   }
   if (key === 'owner') {
@@ -116,7 +121,7 @@ function filterValue(
     if (id) return { ok: true, value: id };
     return {
       ok: false,
-      problem: `\`${token}\`: \`${value}\` is not a Slack user. Type \`@\` and pick the person from Slack's list, e.g. \`owner:@casey\`.`,
+      problem: `\`${esc(token)}\`: \`${esc(value)}\` is not a Slack user. Type \`@\` and pick the person from Slack's list, e.g. \`owner:@casey\`.`,
     };
   }
   const customer = vocab.customer(value);
@@ -127,7 +132,7 @@ function filterValue(
   const examples = vocab.customerExamples.length ? ` Customers include ${list(vocab.customerExamples)}.` : '';
   return {
     ok: false,
-    problem: `\`${token}\`: no customer \`${value}\`. Name it by its slug, its name (spaces as \`-\`) or its number (\`#12\`).${examples}`,
+    problem: `\`${esc(token)}\`: no customer \`${esc(value)}\`. Name it by its slug, its name (spaces as \`-\`) or its number (\`#12\`).${examples}`,
   };
 }
 
@@ -150,7 +155,7 @@ export function parseSubscription(text: string, vocab: Vocabulary): ParseResult 
       if (!parsed.ok)
         return {
           ok: false,
-          problem: `\`${token}\` is neither an event nor a filter. Events: ${list(SUBSCRIPTION_EVENTS)}; filters: ${list(FILTER_KEYS.map((k) => `${k}:`))} (\`-\` in front excludes); placement: \`threaded\`, \`flat\`; \`broadcast:launched,sent_back\`.`,
+          problem: `\`${esc(token)}\` is neither an event nor a filter. Events: ${list(SUBSCRIPTION_EVENTS)}; filters: ${list(FILTER_KEYS.map((k) => `${k}:`))} (\`-\` in front excludes); placement: \`threaded\`, \`flat\`; \`broadcast:launched,sent_back\`.`,
         };
       for (const e of parsed.events) if (!subscription.events.includes(e)) subscription.events.push(e);
       continue;
@@ -167,13 +172,13 @@ export function parseSubscription(text: string, vocab: Vocabulary): ParseResult 
     if (!filterKey)
       return {
         ok: false,
-        problem: `\`${token}\`: I don't know the filter \`${rawKey}:\`. Filters: ${list(FILTER_KEYS.map((k) => `${k}:`))}, each with \`-\` in front to exclude; also \`broadcast:\`.`,
+        problem: `\`${esc(token)}\`: I don't know the filter \`${esc(rawKey)}:\`. Filters: ${list(FILTER_KEYS.map((k) => `${k}:`))}, each with \`-\` in front to exclude; also \`broadcast:\`.`,
       };
     const values = rawValues.split(',').filter(Boolean);
     if (values.length === 0)
       return {
         ok: false,
-        problem: `\`${token}\`: give at least one value after \`${filterKey}:\`, e.g. \`${filterKey}:a,b\`.`,
+        problem: `\`${esc(token)}\`: give at least one value after \`${filterKey}:\`, e.g. \`${filterKey}:a,b\`.`,
       };
     const target = minus ? subscription.exclude : subscription.include;
     for (const value of values) {
@@ -219,10 +224,10 @@ export function describeSubscription(
     ? orList(s.events.map((e) => EVENT_WORDS[e])).replace(/ or ([^,]+)$/, ' and $1')
     : 'every change';
   const label = (key: FilterKey, value: string) => {
-    if (key === 'phase') return `*${vocab.phases.find((p) => p.key === value)?.name ?? value}*`;
-    if (key === 'state') return `*${vocab.states.find((p) => p.key === value)?.name ?? value}*`;
+    if (key === 'phase') return `*${esc(vocab.phases.find((p) => p.key === value)?.name ?? value)}*`;
+    if (key === 'state') return `*${esc(vocab.states.find((p) => p.key === value)?.name ?? value)}*`;
     if (key === 'owner') return `<@${value}>`;
-    return `*${names[value] ?? value}*`;
+    return `*${esc(names[value] ?? value)}*`;
   };
   const clauses: string[] = [];
   const phrase: Record<FilterKey, [string, string]> = {
@@ -256,7 +261,7 @@ export interface ChangeFacts {
   customerId: string | null;
 }
 
-function valueOf(key: FilterKey, facts: ChangeFacts): string | null {
+function factValue(key: FilterKey, facts: ChangeFacts): string | null {
   switch (key) {
     case 'phase':
       return facts.phase;
@@ -272,7 +277,7 @@ function valueOf(key: FilterKey, facts: ChangeFacts): string | null {
 /** The events of the change this subscription hears (empty: the channel hears nothing of it). */
 export function matchingEvents(s: Subscription, facts: ChangeFacts): SubscriptionEvent[] {
   for (const key of FILTER_KEYS) {
-    const value = valueOf(key, facts);
+    const value = factValue(key, facts);
     const inc = s.include[key];
     if (inc?.length && (value === null || !inc.includes(value))) return [];
     if (value !== null && s.exclude[key]?.includes(value)) return [];

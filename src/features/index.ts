@@ -7,6 +7,7 @@ import { registerHelp } from './help/listeners.js';
 import { registerPipeline } from './home/register.js';
 import { registerOnboard } from './onboard/listeners.js';
 import { registerPhases } from './phases/listeners.js';
+import { registerSubscriptions } from './subscriptions/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
 
 export interface StartInfo {
@@ -28,6 +29,7 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, router: C
   workers.push(registerOnboard(app, ctx, router));
   workers.push(registerPipeline(app, ctx));
   workers.push(registerTestRecords(app, ctx));
+  registerSubscriptions(ctx, router);
   registerHelp(app, router);
   return {
     start: async (info?: StartInfo) => {

@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import type { IsoTimestamp } from './schema.js';
 
 /** Tables of migration 0011_channel_subscriptions (see schema.ts for the portable column conventions). */
 export interface SubscriptionTables {
@@ -17,7 +16,8 @@ export interface ChannelSubscriptionsTable {
   /** JSON map of customer ids to the names they had when subscribed, for describing the filter. */
   names: string;
   created_by: string;
-  created_at: IsoTimestamp;
+  /** ISO-8601 UTC, like every timestamp of the store. */
+  created_at: string;
 }
 
 export type ChannelSubscriptionRow = Selectable<ChannelSubscriptionsTable>;

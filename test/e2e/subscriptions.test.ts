@@ -1,0 +1,206 @@
+import { addDays, format } from 'date-fns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PHASES } from '../../src/domain/phases.js';
+import { savePhaseSequence } from '../../src/store/phases.js';
+import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
+import { waitForFullSync } from '../harness/home.js';
+import {
+  datePicked,
+  fastOutbox,
+  openMove,
+  outboxDrained,
+  postsAbout,
+  seedOnboarding,
+  select,
+  submitView,
+  WORKSPACE,
+} from '../harness/phase-moves.js';
+import { visibleText } from '../harness/view-submission.js';
+import { waitFor } from '../harness/wait.js';
+
+/** Channels choose what they hear: `/pivotal subscribe` with events and filters, routed through the outbox. */
+
+const LAUNCH_ROOM = 'C0LAUNCH1';
+const PRIVATE_ROOM = 'C0PRIVAT1';
+const day = (offset: number) => format(addDays(new Date(), offset), 'yyyy-MM-dd');
+
+let h: Harness;
+beforeAll(async () => {
+  // The real sync runs, so a change made in the simulator reaches the channels the way it does in production.
+  h = await startHarness({
+    sync: { tickMs: 20, intervalMs: 100, homeRefreshMs: 0 },
+    simulator: { rateLimit: { live: 100_000 } },
+  });
+  fastOutbox(h);
+  h.slack.addChannel({ id: LAUNCH_ROOM, name: 'launches', is_member: false });
+  h.slack.addChannel({ id: PRIVATE_ROOM, name: 'leads', is_private: true, is_member: false });
+  await h.command('help');
+  await waitForFullSync(h);
+  // The workspace calls its launch phase by its own name.
+  await savePhaseSequence(
+    h.app.ctx.store.db,
+    WORKSPACE,
+    DEFAULT_PHASES.map((p) => (p.key === 'launch' ? { ...p, name: 'Go live' } : p)),
+  );
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** Runs `/pivotal <text>` in a channel and returns the visible answer. */
+async function answer(text: string, channelId = LAUNCH_ROOM, user = CSM): Promise<string> {
+  const res = await h.command(text, { channelId, user });
+  await h.idle();
+  const reply = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId);
+  if (!reply) throw new Error(`/pivotal ${text} got no answer`);
+  return visibleText(reply.body.blocks as unknown[]);
+}
+
+async function move(customerName: string, values: Parameters<typeof submitView>[2]) {
+  const form = await openMove(h, customerName);
+  const { answer: modal } = await submitView(h, form, values);
+  expect(modal?.response_action, JSON.stringify(modal)).toBe('update');
+  await outboxDrained(h);
+}
+
+const inChannel = (channel: string, onboardingId: string) => {
+  const { tops, replies } = postsAbout(h, onboardingId);
+  return { tops: tops.filter((m) => m.channel === channel), replies: replies.filter((m) => m.channel === channel) };
+};
+
+describe('/pivotal subscribe', () => {
+  it('answers a bad token by naming it and the valid values, the workspace phase names included', async () => {
+    expect(await answer('subscribe phase:lunch')).toContain(
+      '`phase:lunch`: this workspace has no phase `lunch`. Phases: `before_getting_started`, `program_design`, `review`, `program_buildout`, `internal_qa`, `launch` (Go live), `completed`.',
+    );
+    expect(await answer('subscribe -state:sleeping')).toMatch(
+      /`-state:sleeping`: this workspace has no state `sleeping`\. States: `active`, `paused`, `at_risk`, `waiting` \(Waiting on customer\), `done`, `completed`\./,
+    );
+    expect(await answer('subscribe colour:red')).toContain(
+      "`colour:red`: I don't know the filter `colour:`. Filters: `phase:`, `state:`, `owner:`, `customer:`",
+    );
+    // A phase may be named by its key or by the workspace's name for it.
+    expect(await answer('subscribe phase:go-live', PRIVATE_ROOM)).toContain(
+      'now hears every change of onboardings in *Go live*',
+    );
+    await answer('unsubscribe', PRIVATE_ROOM);
+    expect(await answer('subscribe launchd')).toContain(
+      '`launchd` is neither an event nor a filter. Events: `created`, `phase`, `sent_back`, `state`, `target`, `launched`, `at_risk`',
+    );
+    expect(await answer('subscribe owner:casey')).toContain(
+      "`owner:casey`: `casey` is not a Slack user. Type `@` and pick the person from Slack's list",
+    );
+    expect(await answer('subscribe customer:nobody-at-all')).toContain(
+      '`customer:nobody-at-all`: no customer `nobody-at-all`',
+    );
+    expect(await answer('subscriptions')).toContain('has no subscriptions');
+  });
+
+  it('posts a matching change once in the subscribed channel, and nothing there for one that does not match', async () => {
+    const said = await answer('subscribe phase:launch,review -state:paused');
+    expect(said).toContain(
+      `<#${LAUNCH_ROOM}> now hears every change of onboardings in *Go live* or *Review*, not *Paused* (one post per onboarding, changes in its thread).`,
+    );
+    expect(said).toContain('I joined this channel so I can post here.');
+    expect(h.slack.callsTo('conversations.join').map((c) => c.args.channel)).toContain(LAUNCH_ROOM);
+
+    const matching = await seedOnboarding(h, { onboarding: { phase: 'internal_qa' } });
+    await move(matching.customer.name, { phase: select('launch') });
+    const outOfFilter = await seedOnboarding(h, { onboarding: { phase: 'before_getting_started' } });
+    await move(outOfFilter.customer.name, { phase: select('program_design') });
+    const excluded = await seedOnboarding(h, { onboarding: { phase: 'review' } });
+    await move(excluded.customer.name, { state: select('paused') });
+
+    const heard = inChannel(LAUNCH_ROOM, matching.onboarding.id);
+    expect(heard.tops).toHaveLength(1);
+    expect(heard.replies.map((m) => visibleText(m.blocks))).toEqual([
+      `:arrow_forward: <@${CSM.id}> advanced the phase: *Internal QA* → *Go live*`,
+    ]);
+    expect(inChannel(LAUNCH_ROOM, outOfFilter.onboarding.id)).toEqual({ tops: [], replies: [] });
+    expect(inChannel(LAUNCH_ROOM, excluded.onboarding.id)).toEqual({ tops: [], replies: [] });
+    // The notification channel keeps hearing everything by default.
+    for (const { onboarding } of [matching, outOfFilter, excluded])
+      expect(inChannel(NOTIFY_CHANNEL, onboarding.id).replies).toHaveLength(1);
+  });
+
+  it('routes a change made in Pivotal (read by the sync) the same way, once', async () => {
+    const matching = await seedOnboarding(h, { onboarding: { phase: 'program_buildout' } });
+    const outOfFilter = await seedOnboarding(h, { onboarding: { phase: 'program_design' } });
+    h.pivotal.state.updateOnboarding(h.orgId, matching.onboarding.id, { phase: 'review' });
+    h.pivotal.state.updateOnboarding(h.orgId, outOfFilter.onboarding.id, { phase: 'before_getting_started' });
+    await waitFor(() => inChannel(NOTIFY_CHANNEL, outOfFilter.onboarding.id).replies.length === 1, {
+      what: 'the sync to announce the change made in Pivotal',
+      timeoutMs: 15_000,
+    });
+    await waitFor(() => inChannel(LAUNCH_ROOM, matching.onboarding.id).replies.length === 1, {
+      what: 'the matching change posted in the subscribed channel',
+      timeoutMs: 15_000,
+    });
+    // A few more sync cycles announce nothing again.
+    const cycles = () => h.logs.lines.filter((l) => l.includes('sync cycle finished')).length;
+    const seen = cycles();
+    await waitFor(() => cycles() >= seen + 3, { what: 'three more sync cycles', timeoutMs: 15_000 });
+    await outboxDrained(h);
+    expect(inChannel(LAUNCH_ROOM, matching.onboarding.id).replies.map((m) => visibleText(m.blocks))).toEqual([
+      ':arrow_forward: Phase moved in Pivotal: *Program buildout* → *Review*',
+    ]);
+    expect(inChannel(LAUNCH_ROOM, outOfFilter.onboarding.id)).toEqual({ tops: [], replies: [] });
+  });
+
+  it('lists a channel’s subscriptions with who made each, and removes them', async () => {
+    await answer('subscribe launched sent_back flat broadcast:launched', LAUNCH_ROOM, ADMIN);
+    const listed = await answer('subscriptions');
+    expect(listed).toContain(
+      `• <#${LAUNCH_ROOM}>: every change of onboardings in *Go live* or *Review*, not *Paused* (one post per onboarding, changes in its thread) — subscribed by <@${CSM.id}>`,
+    );
+    expect(listed).toContain(
+      `• <#${LAUNCH_ROOM}>: sends back and launches of every onboarding (each change its own post; launches also shown in the channel) — subscribed by <@${ADMIN.id}>`,
+    );
+    expect(await answer('unsubscribe sent_back launched')).toContain('Removed the subscription.');
+    expect(await answer('unsubscribe state:paused')).toContain('This channel has no subscription with that filter.');
+    expect(await answer('subscriptions')).not.toContain('sends back');
+  });
+
+  it('explains how to invite it to a private channel', async () => {
+    const said = await answer('subscribe at_risk', PRIVATE_ROOM);
+    expect(said).toContain(`<#${PRIVATE_ROOM}> now hears onboardings turning at risk of every onboarding`);
+    expect(said).toContain(
+      'This channel is private and I am not in it yet: invite me by typing `/invite @pivotal` here',
+    );
+    expect(await answer('unsubscribe', PRIVATE_ROOM)).toContain('Removed the subscription.');
+  });
+
+  it('turns one save with three changes into one reply per channel', async () => {
+    const { customer, onboarding } = await seedOnboarding(h, {
+      onboarding: { phase: 'internal_qa', target_launch_date: day(20) },
+    });
+    await move(customer.name, {
+      phase: select('launch'),
+      state: select('at_risk'),
+      target: datePicked(day(22)),
+    });
+    const replies = inChannel(NOTIFY_CHANNEL, onboarding.id).replies.map((m) => visibleText(m.blocks));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('advanced the phase: *Internal QA* → *Go live*');
+    expect(replies[0]).toContain('changed the state: *Active* → *At risk*');
+    expect(replies[0]).toContain('changed the target launch');
+    expect(inChannel(LAUNCH_ROOM, onboarding.id).replies).toHaveLength(1);
+  });
+
+  it('narrows the notification channel once it has a subscription of its own', async () => {
+    expect(await answer('subscriptions', NOTIFY_CHANNEL)).toContain(
+      'is the notification channel: it hears every change',
+    );
+    const said = await answer('subscribe launched', NOTIFY_CHANNEL);
+    expect(said).toContain(
+      'This channel heard every change by default; from now on it hears only what its subscriptions let through.',
+    );
+    const quiet = await seedOnboarding(h, { onboarding: { phase: 'before_getting_started' } });
+    await move(quiet.customer.name, { phase: select('program_design') });
+    expect(inChannel(NOTIFY_CHANNEL, quiet.onboarding.id)).toEqual({ tops: [], replies: [] });
+    const launching = await seedOnboarding(h, { onboarding: { phase: 'launch' } });
+    await move(launching.customer.name, { phase: select('completed') });
+    expect(inChannel(NOTIFY_CHANNEL, launching.onboarding.id).replies).toHaveLength(1);
+    await answer('unsubscribe', NOTIFY_CHANNEL);
+  });
+});
