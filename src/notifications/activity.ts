@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
+import { factsNow } from './change-facts.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
@@ -80,6 +81,7 @@ export async function recordActivity(
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
+      facts: JSON.stringify(await factsNow(db, workspaceId, event.onboardingId)),
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
     .executeTakeFirst();

@@ -114,6 +114,7 @@ const OUTBOX_COLUMNS = [
   'done_at',
   'channel_id',
   'route',
+  'facts',
 ] as const;
 
 export interface DueBatch {

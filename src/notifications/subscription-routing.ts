@@ -4,7 +4,6 @@ import { FINISHED_PHASE, FINISHED_STATES } from '../domain/finished.js';
 import {
   canonicalSubscription,
   matchingEvents,
-  type ChangeFacts,
   type Placement,
   type Subscription,
   type SubscriptionEvent,
@@ -15,6 +14,7 @@ import { listSubscriptions } from '../store/subscriptions.js';
 import type { ActivityEvent } from './activity.js';
 import { ActivityEventSchema, parseActivityPayload } from './activity-payload.js';
 import type { LoadedCard } from './card-data.js';
+import type { OnboardingFacts } from './change-facts.js';
 import { routeFor } from './routing.js';
 
 /**
@@ -95,8 +95,17 @@ export async function workspaceSubscriptions(ctx: AppContext, workspaceId: strin
   return rows.map((r) => ({ channelId: r.channel_id, subscription: canonicalSubscription(JSON.parse(r.spec)) }));
 }
 
-/** The facts of the onboarding after the change, as filters see them. */
-function factsOf(loaded: LoadedCard): Omit<ChangeFacts, 'events'> {
+const FactsSchema = z.object({
+  phase: z.string(),
+  state: z.string(),
+  owner: z.string().nullable(),
+  customerId: z.string().nullable(),
+});
+
+/** The onboarding as the change left it (kept with the row), else as the read model has it now. */
+function factsOf(row: OutboxRow, loaded: LoadedCard): OnboardingFacts {
+  const kept = row.facts ? FactsSchema.safeParse(JSON.parse(row.facts)) : undefined;
+  if (kept?.success) return kept.data;
   return {
     phase: loaded.onboarding.phase,
     state: loaded.onboarding.state,
@@ -109,7 +118,7 @@ function factsOf(loaded: LoadedCard): Omit<ChangeFacts, 'events'> {
 export function planSubscribedChannels(
   subscriptions: readonly StoredSubscription[],
   events: readonly ActivityEvent[],
-  facts: Omit<ChangeFacts, 'events'>,
+  facts: OnboardingFacts,
 ): Map<string, Route> {
   const byChannel = new Map<string, Route>();
   for (const { channelId, subscription } of subscriptions) {
@@ -162,7 +171,7 @@ export async function routeRow(
   }
   const changes = events.filter((e) => e.kind !== 'onboarding.removed');
   const subscriptions = await workspaceSubscriptions(ctx, ws);
-  const subscribed = planSubscribedChannels(subscriptions, changes, factsOf(loaded));
+  const subscribed = planSubscribedChannels(subscriptions, changes, factsOf(row, loaded));
   const fallback = await routeFor(ctx, ws, loaded.customer?.slack_channel_id, unusable);
   if (!fallback && subscriptions.length === 0 && removals.length === 0) return { kind: 'no_channel' };
   if (changes.length && fallback && !subscriptions.some((s) => s.channelId === fallback.channelId))

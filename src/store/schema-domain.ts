@@ -85,6 +85,8 @@ export interface OutboxTable {
   channel_id: string | null;
   /** JSON of how the routed row posts there: the changes of its save the channel hears, placement (added by 0011). */
   route: string | null;
+  /** JSON of the onboarding's phase, state, owner and customer when the change was recorded (added by 0011). */
+  facts: string | null;
 }
 
 export interface UserMappingsTable {

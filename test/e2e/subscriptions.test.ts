@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addDays, format } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PHASES } from '../../src/domain/phases.js';
 import { savePhaseSequence } from '../../src/store/phases.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
-import { waitForFullSync } from '../harness/home.js';
+import { homeBlocks, homeText, openHome, waitForFullSync } from '../harness/home.js';
 import {
   datePicked,
   fastOutbox,
@@ -156,6 +160,14 @@ describe('/pivotal subscribe', () => {
     expect(listed).toContain(
       `• <#${LAUNCH_ROOM}>: sends back and launches of every onboarding (each change its own post; launches also shown in the channel) — subscribed by <@${ADMIN.id}>`,
     );
+    // Admins see every channel's subscriptions in Home settings; others see no settings.
+    const home = await openHome(h, ADMIN);
+    const listedAtHome = visibleText([homeBlocks(home).find((b) => b.block_id === 'home_settings_subscriptions')]);
+    expect(listedAtHome).toContain(
+      `*Channel subscriptions*\n• <#${LAUNCH_ROOM}>: every change of onboardings in *Go live*`,
+    );
+    expect(listedAtHome).toContain(`— subscribed by <@${ADMIN.id}>`);
+    expect(homeText(await openHome(h, CSM))).not.toContain('Channel subscriptions');
     expect(await answer('unsubscribe sent_back launched')).toContain('Removed the subscription.');
     expect(await answer('unsubscribe state:paused')).toContain('This channel has no subscription with that filter.');
     expect(await answer('subscriptions')).not.toContain('sends back');
@@ -203,4 +215,79 @@ describe('/pivotal subscribe', () => {
     expect(inChannel(NOTIFY_CHANNEL, launching.onboarding.id).replies).toHaveLength(1);
     await answer('unsubscribe', NOTIFY_CHANNEL);
   });
+});
+
+describe('subscriptions with two app instances on one database', () => {
+  const instances: Harness[] = [];
+  afterAll(async () => {
+    for (const other of instances.reverse()) await other.close();
+  });
+
+  it('posts a matching change once in the subscribed channel, whichever instance routes it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-replicas-'));
+    const env = { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const sync = { tickMs: 20, intervalMs: 100, homeRefreshMs: 0, leaseTtlMs: 5_000 };
+    const a = await startHarness({ sync, env, simulator: { rateLimit: { live: 100_000 } } });
+    instances.push(a);
+    const b = await startHarness({
+      sync,
+      shared: { pivotal: a.pivotal, slack: a.slack },
+      env: { ...env, PIVOTAL_API_KEY: a.apiKey! },
+    });
+    instances.push(b);
+    for (const x of [a, b]) fastOutbox(x, { leaseTtlMs: 5_000 });
+    a.slack.addChannel({ id: LAUNCH_ROOM, name: 'launches', is_member: true });
+    await a.command('help');
+    await b.command('help');
+    await waitForFullSync(a);
+
+    const res = await b.command('subscribe phase:launch -state:paused', { channelId: LAUNCH_ROOM });
+    await b.idle();
+    expect(JSON.stringify(a.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId)?.body)).toContain(
+      'now hears every change of onboardings in *Launch*, not *Paused*',
+    );
+    const customer = a.pivotal.state.createCustomer(a.orgId, { name: 'Twin Replica Co' });
+    const matching = a.pivotal.state.createOnboarding(a.orgId, { customer_id: customer.id, phase: 'internal_qa' });
+    const other = a.pivotal.state.createOnboarding(a.orgId, { customer_id: customer.id, phase: 'review' });
+    const known = async (id: string) =>
+      Boolean(
+        await a.app.ctx.store.db.selectFrom('rm_onboardings').select('id').where('id', '=', id).executeTakeFirst(),
+      );
+    await waitFor(async () => (await known(matching.id)) && (await known(other.id)), {
+      what: 'the new onboardings synced',
+      timeoutMs: 15_000,
+    });
+    a.pivotal.state.updateOnboarding(a.orgId, matching.id, { phase: 'launch' });
+    a.pivotal.state.updateOnboarding(a.orgId, other.id, { phase: 'program_buildout' });
+    const about = (id: string) => postsAbout(a, id);
+    await waitFor(() => about(other.id).replies.some((m) => m.channel === NOTIFY_CHANNEL), {
+      what: 'the non-matching change announced in the notification channel',
+      timeoutMs: 15_000,
+    });
+    await waitFor(() => about(matching.id).replies.some((m) => m.channel === LAUNCH_ROOM), {
+      what: 'the matching change posted in the subscribed channel',
+      timeoutMs: 15_000,
+    });
+    // Both instances keep polling and dispatching for a while: nothing goes out twice.
+    const cycles = () => [a, b].flatMap((x) => x.logs.lines).filter((l) => l.includes('sync cycle finished')).length;
+    const seen = cycles();
+    await waitFor(() => cycles() >= seen + 4, { what: 'more sync cycles', timeoutMs: 15_000 });
+    await outboxDrained(a);
+    expect(
+      about(matching.id)
+        .replies.filter((m) => m.channel === LAUNCH_ROOM)
+        .map((m) => visibleText(m.blocks)),
+    ).toEqual([':arrow_forward: Phase moved in Pivotal: *Internal QA* → *Launch*']);
+    expect(about(matching.id).tops.filter((m) => m.channel === LAUNCH_ROOM)).toHaveLength(1);
+    const { tops, replies } = about(other.id);
+    expect([...tops, ...replies].filter((m) => m.channel === LAUNCH_ROOM)).toEqual([]);
+    expect(
+      about(other.id)
+        .replies.filter((m) => m.channel === NOTIFY_CHANNEL)
+        .map((m) => visibleText(m.blocks)),
+    ).toEqual([
+      ':new: This onboarding was opened in Pivotal.',
+      ':arrow_forward: Phase moved in Pivotal: *Review* → *Program buildout*',
+    ]);
+  }, 60_000);
 });

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 /**
  * Channels choose what they hear: each subscription is one channel's events and filters. An outbox
  * row gets the channel it is addressed to (and how to post there) when the dispatcher routes it, so
- * each channel's post is delivered (and retried) on its own and exactly once.
+ * each channel's post is delivered (and retried) on its own and exactly once. Filters match the
+ * onboarding as the change left it, kept with the row (`facts`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -20,4 +21,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable('outbox').addColumn('channel_id', 'text').execute();
   await db.schema.alterTable('outbox').addColumn('route', 'text').execute();
+  await db.schema.alterTable('outbox').addColumn('facts', 'text').execute();
 }
