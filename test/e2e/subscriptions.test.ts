@@ -17,6 +17,7 @@ import {
   seedOnboarding,
   select,
   submitView,
+  typed,
   WORKSPACE,
 } from '../harness/phase-moves.js';
 import { visibleText } from '../harness/view-submission.js';
@@ -180,6 +181,29 @@ describe('/pivotal subscribe', () => {
       'This channel is private and I am not in it yet: invite me by typing `/invite @pivotal` here',
     );
     expect(await answer('unsubscribe', PRIVATE_ROOM)).toContain('Removed the subscription.');
+  });
+
+  it('places posts per subscription: flat posts, or thread replies also sent to the channel', async () => {
+    h.slack.addChannel({ id: 'C0FLAT001', name: 'flat', is_member: true });
+    h.slack.addChannel({ id: 'C0BCAST01', name: 'sendbacks', is_member: true });
+    expect(await answer('subscribe phase flat', 'C0FLAT001')).toContain('(each change its own post)');
+    expect(await answer('subscribe sent_back broadcast:sent_back', 'C0BCAST01')).toContain(
+      'sends back of every onboarding (one post per onboarding, changes in its thread; sends back also shown in the channel)',
+    );
+    const { customer, onboarding } = await seedOnboarding(h, { onboarding: { phase: 'program_buildout' } });
+    await move(customer.name, { phase: select('review'), note: typed('Scope changed') });
+    const flat = inChannel('C0FLAT001', onboarding.id);
+    expect(flat.replies).toEqual([]);
+    expect(flat.tops.map((m) => visibleText(m.blocks))).toEqual([
+      expect.stringContaining(`:leftwards_arrow_with_hook: <@${CSM.id}> sent it back: *Program buildout* → *Review*`),
+    ]);
+    const thread = inChannel('C0BCAST01', onboarding.id);
+    expect(thread.tops).toHaveLength(1);
+    expect(thread.replies).toHaveLength(1);
+    const sent = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BCAST01' && c.args.thread_ts);
+    expect(sent.map((c) => String(c.args.reply_broadcast))).toEqual(['true']);
+    await answer('unsubscribe', 'C0FLAT001');
+    await answer('unsubscribe', 'C0BCAST01');
   });
 
   it('turns one save with three changes into one reply per channel', async () => {
