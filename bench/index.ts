@@ -5,6 +5,15 @@ import { pivotalRequests } from './pivotal-requests.js';
 import { homeRender } from './home-render.js';
 import { viewsOpen } from './views-open.js';
 import { outboxFairness } from './outbox-fairness.js';
+import { subscriptionRouting } from './subscription-routing.js';
 
 /** Every benchmark; each lives in its own module and is listed here. */
-export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests, outboxFairness];
+export const benches: Bench[] = [
+  ackLatency,
+  rss,
+  homeRender,
+  viewsOpen,
+  pivotalRequests,
+  outboxFairness,
+  subscriptionRouting,
+];
