@@ -24,7 +24,9 @@ import {
   saveParentPost,
   scheduleRetry,
 } from './post-store.js';
-import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
+import type { SlackPost } from './post-views.js';
+import { postViewsFor } from './safe-post-views.js';
+import { audienceOf } from './shared-channels.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
 import { parseRoute, routeRow, type Route } from './subscription-routing.js';
 import { workspaceMode } from './workspace-access.js';
@@ -447,12 +449,15 @@ export class OutboxDispatcher {
     const { card } = loaded;
     const channel = route.channelId;
     const lane = laneOf(ws, channel);
+    // A channel shared with the customer gets the customer-safe card unless an admin chose otherwise.
+    const views = postViewsFor(await audienceOf(this.ctx, client, ws, channel));
     if (!route.threaded) {
-      await this.send(client, lane, { channel, ...standalonePost(events, card) });
+      const post = views.standalone(events, card);
+      if (post) await this.send(client, lane, { channel, ...post });
       return { kind: 'done' };
     }
     const db = this.ctx.store.db;
-    const parent = parentPost(card);
+    const parent = views.parent(card);
     let parentTs = (await getParentPost(db, ws, card.onboarding.id, channel))?.parent_ts;
     const postedByThisRow = parentTs !== undefined && this.progress.get(row.id)?.parentTs === parentTs;
     if (parentTs && !postedByThisRow) {
@@ -472,12 +477,14 @@ export class OutboxDispatcher {
       await saveParentPost(db, ws, card.onboarding.id, channel, parentTs, this.ctx.now().toISOString());
       this.progress.set(row.id, { lane, parentTs });
     }
+    const reply = views.reply(events, card);
+    if (!reply) return { kind: 'done' };
     if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
     await this.send(client, lane, {
       channel,
       thread_ts: parentTs,
       ...(routed.broadcast ? { reply_broadcast: true } : {}),
-      ...replyPost(events, card.phases, card.mode),
+      ...reply,
     });
     return { kind: 'done' };
   }

@@ -3,6 +3,19 @@ import type { Selectable } from 'kysely';
 /** Tables of migration 0011_channel_subscriptions (see schema.ts for the portable column conventions). */
 export interface SubscriptionTables {
   channel_subscriptions: ChannelSubscriptionsTable;
+  channel_sharing: ChannelSharingTable;
+}
+
+/** Whether Slack says a channel is shared with another organisation, and an admin's choice of full posts there. */
+export interface ChannelSharingTable {
+  workspace_id: string;
+  channel_id: string;
+  /** 1: shared (or pending); 0: internal; null: not known yet. */
+  shared: 0 | 1 | null;
+  checked_at: string | null;
+  /** The admin who confirmed full posts in this shared channel, and when; null: the customer-safe card. */
+  full_posts_by: string | null;
+  full_posts_at: string | null;
 }
 
 export interface ChannelSubscriptionsTable {
@@ -21,3 +34,4 @@ export interface ChannelSubscriptionsTable {
 }
 
 export type ChannelSubscriptionRow = Selectable<ChannelSubscriptionsTable>;
+export type ChannelSharingRow = Selectable<ChannelSharingTable>;

@@ -241,6 +241,101 @@ describe('/pivotal subscribe', () => {
   });
 });
 
+const messagesIn = (channel: string) => h.slack.messages.filter((m) => m.channel === channel);
+const text = (m: { blocks?: unknown[] }) => visibleText(m.blocks ?? []);
+/** What must never reach a customer: state, at-risk, paused, reasons, notes, owners, buttons. */
+const INTERNAL = /State|At risk|Paused|Reason|Note|Owner|Kick-off|<@/;
+
+describe('customer-shared channels', () => {
+  it('posts the customer-safe card in a channel Slack reports as shared, and lists it in /pivotal status', async () => {
+    h.slack.addChannel({ id: 'C0SHARED1', name: 'acme-shared', is_member: true, is_ext_shared: true });
+    const { customer } = await seedOnboarding(h, {
+      customer: { name: 'Acme Shared', slack_channel_id: 'C0SHARED1' },
+      onboarding: { phase: 'review', csm_id: 'user_csm_1' },
+    });
+    await move(customer.name, {
+      phase: select('program_buildout'),
+      state: select('at_risk'),
+      note: typed('Kick-off slipped'),
+    });
+
+    const [parent, ...replies] = messagesIn('C0SHARED1');
+    expect(text(parent!)).toMatch(
+      /^\*Acme Shared\* — onboarding #\d+\n\*Phase\*\n4\/7 Program buildout {2}▰▰▰▰▱▱▱\n\*Target launch\*\nNo target$/,
+    );
+    expect(JSON.stringify(parent!.blocks)).not.toContain('move_open');
+    expect(parent!.text).not.toMatch(INTERNAL);
+    expect(replies.map(text)).toEqual([':arrow_forward: Now in *Program buildout*.']);
+    for (const m of messagesIn('C0SHARED1')) expect(`${text(m)} ${m.text}`).not.toMatch(INTERNAL);
+
+    expect(await answer('status', 'C0GENERAL', ADMIN)).toContain(
+      'Shared channels the app posts to:*\n• <#C0SHARED1>: customer-safe card',
+    );
+  });
+
+  it('posts in full again once the channel_unshared event says it is no longer shared', async () => {
+    const res = await h.event({
+      type: 'channel_unshared',
+      channel: 'C0SHARED1',
+      previously_connected_team_id: 'T0CUSTOMER',
+      is_ext_shared: false,
+      event_ts: '1700000000.000100',
+    });
+    expect(res.status).toBe(200);
+    await h.idle();
+    await move('Acme Shared', { state: select('active') });
+    const messages = messagesIn('C0SHARED1');
+    expect(messages.at(-1)!.thread_ts).toBeDefined();
+    expect(text(messages.at(-1)!)).toBe(`:traffic_light: <@${CSM.id}> changed the state: *At risk* → *Active*`);
+    // The parent was brought up to date as the full card, with its button.
+    expect(text(messages[0]!)).toContain('*State*\nActive');
+    expect(JSON.stringify(messages[0]!.blocks)).toContain('move_open');
+    expect(await answer('status', 'C0GENERAL', ADMIN)).toContain(
+      'the app posts to no channel shared with another organisation',
+    );
+  });
+
+  it('treats a channel as shared when conversations.info fails', async () => {
+    h.slack.addChannel({ id: 'C0UNKNOWN', name: 'unknown', is_member: true });
+    const { customer } = await seedOnboarding(h, {
+      customer: { name: 'Unknown Audience', slack_channel_id: 'C0UNKNOWN' },
+      onboarding: { phase: 'review' },
+    });
+    h.slack.failNext('conversations.info', { error: 'internal_error' });
+    await move(customer.name, { state: select('paused'), note: typed('Budget freeze') });
+    const [parent, ...replies] = messagesIn('C0UNKNOWN');
+    expect(text(parent!)).toContain('*Phase*\n3/7 Review');
+    expect(text(parent!)).not.toMatch(INTERNAL);
+    // A pause is internal: the safe card says nothing of it, not even a reply.
+    expect(replies).toEqual([]);
+  });
+
+  it('lets an admin choose full posts in a shared channel only after confirming', async () => {
+    h.slack.addChannel({ id: 'C0SHARED2', name: 'beta-shared', is_member: true, is_pending_ext_shared: true });
+    expect(await answer('shared-posts full', 'C0SHARED2', CSM)).toContain(':lock: Only workspace admins');
+    expect(await answer('shared-posts full', 'C0SHARED2', ADMIN)).toContain(
+      '<#C0SHARED2> is shared with another organisation. Full posts show them the state (at risk, paused), reasons, notes, owners and the Move phase button. If that is what you want, run `/pivotal shared-posts full confirm` here.',
+    );
+    const { customer } = await seedOnboarding(h, {
+      customer: { name: 'Beta Shared', slack_channel_id: 'C0SHARED2' },
+      onboarding: { phase: 'review' },
+    });
+    await move(customer.name, { state: select('at_risk') });
+    expect(messagesIn('C0SHARED2').map(text).join('\n')).not.toMatch(INTERNAL);
+
+    expect(await answer('shared-posts full confirm', 'C0SHARED2', ADMIN)).toContain(
+      `<#C0SHARED2> now gets full posts, as confirmed by <@${ADMIN.id}>`,
+    );
+    await move(customer.name, { state: select('active') });
+    expect(text(messagesIn('C0SHARED2').at(-1)!)).toBe(
+      `:traffic_light: <@${CSM.id}> changed the state: *At risk* → *Active*`,
+    );
+    expect(await answer('status', 'C0GENERAL', ADMIN)).toContain(
+      `• <#C0SHARED2>: full posts (confirmed by <@${ADMIN.id}>)`,
+    );
+  });
+});
+
 describe('subscriptions with two app instances on one database', () => {
   const instances: Harness[] = [];
   afterAll(async () => {

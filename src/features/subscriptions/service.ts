@@ -82,13 +82,15 @@ const isChannel = (channelId: string) => /^[CG]/.test(channelId);
 const NOT_A_CHANNEL =
   'Subscriptions belong to channels: run `/pivotal subscribe` in the channel that should hear the updates.';
 
-export async function subscribe(
-  ctx: AppContext,
-  session: Session,
-  actor: Actor,
-  channelId: string,
-  args: string,
-): Promise<string> {
+/** A command typed in a channel: who, where, and the words after the subcommand. */
+export interface ChannelRequest {
+  session: Session;
+  actor: Actor;
+  channelId: string;
+  args: string;
+}
+
+export async function subscribe(ctx: AppContext, { session, actor, channelId, args }: ChannelRequest): Promise<string> {
   if (!isChannel(channelId)) return NOT_A_CHANNEL;
   const ws = session.workspaceId;
   const vocab = await vocabularyFor(ctx, ws, args);
@@ -124,7 +126,7 @@ async function isDefaultChannel(ctx: AppContext, workspaceId: string, channelId:
   );
 }
 
-export async function unsubscribe(ctx: AppContext, session: Session, channelId: string, args: string): Promise<string> {
+export async function unsubscribe(ctx: AppContext, { session, channelId, args }: ChannelRequest): Promise<string> {
   if (!isChannel(channelId)) return NOT_A_CHANNEL;
   const ws = session.workspaceId;
   let key: string | undefined;
@@ -141,7 +143,7 @@ export async function unsubscribe(ctx: AppContext, session: Session, channelId: 
 }
 
 /** `/pivotal subscriptions`: what this channel hears, and who asked for each. */
-export async function channelSubscriptions(ctx: AppContext, session: Session, channelId: string): Promise<string> {
+export async function channelSubscriptions(ctx: AppContext, { session, channelId }: ChannelRequest): Promise<string> {
   if (!isChannel(channelId)) return NOT_A_CHANNEL;
   return describeChannel(ctx, session.workspaceId, channelId);
 }
