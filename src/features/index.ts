@@ -29,7 +29,7 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, router: C
   workers.push(registerOnboard(app, ctx, router));
   workers.push(registerPipeline(app, ctx));
   workers.push(registerTestRecords(app, ctx));
-  registerSubscriptions(app, ctx, router);
+  workers.push(registerSubscriptions(app, ctx, router));
   registerHelp(app, router);
   return {
     start: async (info?: StartInfo) => {

@@ -4,6 +4,25 @@ import type { Selectable } from 'kysely';
 export interface SubscriptionTables {
   channel_subscriptions: ChannelSubscriptionsTable;
   channel_sharing: ChannelSharingTable;
+  digest_schedules: DigestSchedulesTable;
+}
+
+/** A channel's digest (migration 0012_digests). */
+export interface DigestSchedulesTable {
+  workspace_id: string;
+  channel_id: string;
+  /** Five-field cron, read in `time_zone`. */
+  cron: string;
+  time_zone: string;
+  /** How people said it, e.g. "weekly on Monday at 09:00 (Europe/Berlin)". */
+  label: string;
+  created_by: string;
+  created_at: string;
+  /** The scheduled instant (ISO) last claimed for posting. */
+  last_period: string | null;
+  last_posted_at: string | null;
+  /** JSON map of phase → count the last digest showed. */
+  last_counts: string | null;
 }
 
 /** Whether Slack says a channel is shared with another organisation, and an admin's choice of full posts there. */
@@ -35,3 +54,4 @@ export interface ChannelSubscriptionsTable {
 
 export type ChannelSubscriptionRow = Selectable<ChannelSubscriptionsTable>;
 export type ChannelSharingRow = Selectable<ChannelSharingTable>;
+export type DigestScheduleRow = Selectable<DigestSchedulesTable>;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { DigestJob } from '../../notifications/digest-job.js';
 import { sharingChanged } from '../../notifications/shared-channels.js';
 import type { CommandRouter } from '../../slack/command-router.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
@@ -8,6 +9,7 @@ import { ephemeral } from '../phases/ephemeral.js';
 import { openSession } from '../shared/session.js';
 import { channelSubscriptions, subscribe, unsubscribe, type ChannelRequest } from './service.js';
 import { setSharedPosts } from './shared-posts.js';
+import { runDigestCommand } from '../digests/service.js';
 
 type ChannelCommand = (ctx: AppContext, request: ChannelRequest) => Promise<string>;
 
@@ -39,13 +41,20 @@ const CHANNEL_COMMANDS: Array<{ name: string; summary: string; example: string; 
     example: '/pivotal shared-posts full',
     run: setSharedPosts,
   },
+  {
+    name: 'digest',
+    summary: 'a daily or weekly onboarding digest in a channel, or one now (`now`, `off`)',
+    example: '/pivotal digest #onboarding weekly mon 09:00 Europe/Berlin',
+    run: runDigestCommand,
+  },
 ];
 
 /**
  * `/pivotal subscribe`, `unsubscribe`, `subscriptions`: what the channel the command is typed in hears;
- * `/pivotal shared-posts` and Slack's sharing events: what a channel shared with a customer sees.
+ * `/pivotal shared-posts` and Slack's sharing events: what a channel shared with a customer sees;
+ * `/pivotal digest`: its scheduled summary. Returns the digest job, the worker that posts them.
  */
-export function registerSubscriptions(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
+export function registerSubscriptions(app: SlackListeners, ctx: AppContext, router: CommandRouter): DigestJob {
   for (const { run, ...sub } of CHANNEL_COMMANDS) {
     router.register({
       ...sub,
@@ -66,4 +75,5 @@ export function registerSubscriptions(app: SlackListeners, ctx: AppContext, rout
   app.event('channel_unshared', async ({ event, context }) => {
     await sharingChanged(ctx, workspaceId(workspaceFromContext(context)), event.channel, event.is_ext_shared);
   });
+  return new DigestJob(ctx);
 }

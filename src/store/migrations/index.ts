@@ -17,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0009_outbox_fairness': await import('./0009_outbox_fairness.js'),
   '0010_onboarding_slack_owner': await import('./0010_onboarding_slack_owner.js'),
   '0011_channel_subscriptions': await import('./0011_channel_subscriptions.js'),
+  '0012_digests': await import('./0012_digests.js'),
 };
