@@ -22,7 +22,7 @@ import { audienceOf } from './shared-channels.js';
 import { workspaceMode } from './workspace-access.js';
 
 /** More than this many working days in one phase counts as stalled. */
-export const STALLED_WORKING_DAYS = 10;
+const STALLED_WORKING_DAYS = 10;
 const LISTED = 8;
 const DIGEST_LEASE = 'digests';
 
