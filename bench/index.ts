@@ -6,6 +6,16 @@ import { homeRender } from './home-render.js';
 import { viewsOpen } from './views-open.js';
 import { outboxFairness } from './outbox-fairness.js';
 import { syncScale } from './sync-scale.js';
+import { subscriptionRouting } from './subscription-routing.js';
 
 /** Every benchmark; each lives in its own module and is listed here. */
-export const benches: Bench[] = [ackLatency, rss, homeRender, viewsOpen, pivotalRequests, outboxFairness, syncScale];
+export const benches: Bench[] = [
+  ackLatency,
+  rss,
+  homeRender,
+  viewsOpen,
+  pivotalRequests,
+  outboxFairness,
+  syncScale,
+  subscriptionRouting,
+];

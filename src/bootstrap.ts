@@ -22,6 +22,7 @@ import { HomeRefresher } from './features/home/refresher.js';
 import { OnboardWorker } from './features/onboard/worker.js';
 import { TestRecordsRunner } from './features/test-records/runner.js';
 import { OwnerNotificationsJob, type OwnerNotificationTimings } from './notifications/morning-list.js';
+import { DigestJob } from './notifications/digest-job.js';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -129,6 +130,7 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   sync.worker.onHeldTick((ws) => homeRefresher.refresh(ws));
   const onboardWorker = new OnboardWorker(ctx, slackClients);
   const testRecords = new TestRecordsRunner(ctx, slackClients);
+  const digests = new DigestJob(ctx, slackClients);
   const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
   watchForRejectedKeys(ctx, slackClients);
 
@@ -152,6 +154,7 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
     onboardWorker,
     { start: () => sync.start(botWorkspace), stop: () => sync.stop() },
     testRecords,
+    digests,
   ];
   const stopWorkers = async () => {
     for (const worker of [...workers].reverse()) await worker.stop();

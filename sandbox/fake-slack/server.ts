@@ -36,6 +36,9 @@ export interface FakeChannel {
   is_archived?: boolean;
   /** Whether the bot is a member; chat.postMessage to a non-member private channel fails. */
   is_member?: boolean;
+  /** Shared with another organisation (Slack Connect), or invited to be. */
+  is_ext_shared?: boolean;
+  is_pending_ext_shared?: boolean;
 }
 
 export interface Failure {

@@ -11,6 +11,7 @@ import { registerOnboard } from './onboard/listeners.js';
 import type { OnboardWorker } from './onboard/worker.js';
 import { registerMove } from './move/listeners.js';
 import { registerPhaseSequence } from './phase-sequence/listeners.js';
+import { registerSubscriptions } from './subscriptions/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
 import type { TestRecordsRunner } from './test-records/runner.js';
 import { registerUnfurl } from './unfurl/listeners.js';
@@ -38,5 +39,6 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, deps: Fea
   registerTestRecords(app, ctx, deps.testRecords);
   registerPeople(app, ctx);
   registerMyNotifications(app, ctx);
+  registerSubscriptions(app, ctx, deps.router);
   registerHelp(deps.router);
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.js';
 import { enqueuePost, isPostedAnywhere } from '../store/posts.js';
 import { queueOwnerDm } from './owner-dms/queue.js';
+import { factsNow } from './change-facts.js';
 
 /**
  * What happened to an onboarding, as the channel hears it. Written to the outbox in the same
@@ -77,6 +78,7 @@ export async function recordActivity(
       kind: event.kind,
       onboardingId: event.onboardingId,
       payload: JSON.stringify(event),
+      facts: JSON.stringify(await factsNow(db, workspaceId, event.onboardingId)),
     },
     now,
   );

@@ -1,29 +1,11 @@
 import type { AppContext } from '../context.js';
 import { loadPhaseSequence } from '../store/phases.js';
-import { slackOwnerOf } from '../domain/slack-owner.js';
 import { getCustomerRow, getOnboardingRow } from '../store/read-model.js';
 import type { RmCustomerRow, RmOnboardingRow } from '../store/schema-domain.js';
-import { slackUsersFor } from '../store/user-mappings.js';
-import type { Db } from '../store/database.js';
 import type { KeyMode } from '../domain/key-mode.js';
 import { isFinished } from '../domain/finished.js';
-import type { Owner } from './describe.js';
+import { ownerOf } from './change-facts.js';
 import type { OnboardingCard } from './post-views.js';
-
-/** The owner as Slack should show them: a mention when the CSM maps to a Slack user, else Pivotal's id. */
-export async function ownerOf(
-  db: Db,
-  workspaceId: string,
-  o: Pick<RmOnboardingRow, 'csm_id' | 'metadata' | 'slack_owner_id'>,
-): Promise<Owner> {
-  if (o.csm_id) {
-    const [slackUser] = await slackUsersFor(db, workspaceId, o.csm_id);
-    if (slackUser) return { kind: 'slack', userId: slackUser };
-  }
-  const slackOwner = slackOwnerOf(o);
-  if (slackOwner) return { kind: 'slack', userId: slackOwner };
-  return o.csm_id ? { kind: 'pivotal', pivotalUserId: o.csm_id } : { kind: 'none' };
-}
 
 export interface LoadedCard {
   card: OnboardingCard;

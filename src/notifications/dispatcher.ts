@@ -5,7 +5,6 @@ import type { AppContext } from '../context.js';
 import type { SlackClients } from '../slack/clients.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { OutboxRow } from '../store/schema-domain.js';
-import type { ActivityEvent } from './activity.js';
 import { parseActivityPayload } from './activity-payload.js';
 import { loadCard, type LoadedCard } from './card-data.js';
 import {
@@ -13,12 +12,16 @@ import {
   forgetParentPost,
   getParentPost,
   holdRow,
+  isThreaded,
   markDelivered,
   saveParentPost,
   scheduleRetry,
 } from '../store/posts.js';
-import { parentPost, replyPost, standalonePost, type SlackPost } from './post-views.js';
+import type { SlackPost } from './post-views.js';
+import { postViewsFor } from './safe-post-views.js';
+import { audienceOf } from './shared-channels.js';
 import { routeFor, workspaceChannel, type PostRoute } from './routing.js';
+import { parseRoute, routeRow, type Route } from './subscription-routing.js';
 import { workspaceMode } from './workspace-access.js';
 import { adminAlert, type AdminAlert } from './alert-views.js';
 import type { OutboxSignal } from './outbox-signal.js';
@@ -57,9 +60,13 @@ const DEFAULT_TIMINGS: DispatcherTimings = {
 
 const OUTBOX_LEASE = 'outbox';
 
-/** `deferred`: the row's channel is not ready for its next message yet; nothing is recorded, it goes when the channel is. */
+/**
+ * `deferred`: the row's channel is not ready for its next message yet; nothing is recorded, it goes when the channel is.
+ * `routed`: the row (with the rest of its save) was addressed to the channels that hear it; the next pass sends them.
+ */
 type Outcome =
   | { kind: 'done' }
+  | { kind: 'routed' }
   | { kind: 'deferred'; lane: string }
   | { kind: 'retry'; at: number; error: string; countAttempt: boolean }
   | { kind: 'held'; error: string };
@@ -258,12 +265,17 @@ export class OutboxDispatcher implements OutboxSignal {
         continue;
       }
       this.progress.delete(row.id);
+      if (outcome.kind === 'routed') {
+        this.again = true;
+        waiting.add(sequence);
+        continue;
+      }
       await this.record(row, outcome);
       if (outcome.kind !== 'done') waiting.add(sequence);
     }
   }
 
-  private async record(row: OutboxRow, outcome: Exclude<Outcome, { kind: 'deferred' }>): Promise<void> {
+  private async record(row: OutboxRow, outcome: Exclude<Outcome, { kind: 'deferred' | 'routed' }>): Promise<void> {
     const db = this.ctx.store.db;
     const log = { outboxId: row.id, kind: row.kind, workspace: row.workspace_id, attempts: row.attempts + 1 };
     if (outcome.kind === 'done') {
@@ -297,19 +309,25 @@ export class OutboxDispatcher implements OutboxSignal {
     if (row.kind.startsWith(DIRECT_MESSAGE_KIND_PREFIX)) return this.deliverDirect(row);
     const ws = row.workspace_id;
     const event = parseActivityPayload(row.payload);
-    if (!event) return { kind: 'held', error: `unreadable ${row.kind} payload` };
+    const routed = row.route === null ? null : parseRoute(row.route);
+    if (!event || (row.route !== null && !routed)) return { kind: 'held', error: `unreadable ${row.kind} payload` };
     const mode = await workspaceMode(this.ctx, ws);
     const loaded = await loadCard(this.ctx, ws, event.onboardingId, mode);
     // The writer upserts the read model in the same transaction, so this is a sync still catching up.
     if (!loaded) return this.retryOrHold(row, 'onboarding not in the read model yet');
     const client = await this.slack.forWorkspace(ws, 'outbox');
     if (!client) return this.retryOrHold(row, 'no Slack installation for the workspace');
+    const unusable = (ch: string) => this.unusableChannels.has(`${ws}:${ch}`);
+    if (!routed) {
+      const outcome = await routeRow(this.ctx, row, loaded, unusable);
+      if (outcome.kind !== 'no_channel') return { kind: 'routed' };
+      await this.alertOnce(client, ws, 'no_channel', { reason: 'no_channel', mode });
+      return { kind: 'held', error: 'no notification channel' };
+    }
 
     let joined = false;
     for (;;) {
-      const route = await routeFor(this.ctx, ws, loaded.customer?.slack_channel_id, (ch) =>
-        this.unusableChannels.has(`${ws}:${ch}`),
-      );
+      const route = await this.routeOf(ws, row.channel_id!, routed, unusable);
       if (!route) {
         await this.alertOnce(client, ws, 'no_channel', { reason: 'no_channel', mode });
         return { kind: 'held', error: 'no notification channel' };
@@ -317,7 +335,7 @@ export class OutboxDispatcher implements OutboxSignal {
       const lane = laneOf(ws, route.channelId);
       if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
       try {
-        return await this.post(client, row, route, event, loaded);
+        return await this.post(client, row, route, routed, loaded);
       } catch (err) {
         const code = platformCode(err);
         if (code === 'not_in_channel' && !joined) {
@@ -397,6 +415,21 @@ export class OutboxDispatcher implements OutboxSignal {
     }
   }
 
+  /** Default-route rows follow the customer's channel or the notification channel as they stand now; subscribed ones their channel. */
+  private async routeOf(
+    ws: string,
+    channelId: string,
+    routed: Route,
+    unusable: (channelId: string) => boolean,
+  ): Promise<PostRoute | null> {
+    if (routed.source === 'customer') return routeFor(this.ctx, ws, channelId, unusable);
+    if (routed.source === 'workspace') return routeFor(this.ctx, ws, null);
+    const threaded = routed.placement
+      ? routed.placement === 'threaded'
+      : await isThreaded(this.ctx.store.db, ws, channelId);
+    return { channelId, source: 'subscription', threaded };
+  }
+
   private retryAfterFailure(row: OutboxRow, lane: string, err: unknown, code: string | undefined): Outcome {
     const e = slackError(err);
     if (e?.code === ErrorCode.RateLimitedError) {
@@ -436,19 +469,23 @@ export class OutboxDispatcher implements OutboxSignal {
     client: WebClient,
     row: OutboxRow,
     route: PostRoute,
-    event: ActivityEvent,
+    routed: Route,
     loaded: LoadedCard,
   ): Promise<Outcome> {
+    const { events } = routed;
     const ws = row.workspace_id;
     const { card } = loaded;
     const channel = route.channelId;
     const lane = laneOf(ws, channel);
+    // A channel shared with the customer gets the customer-safe card unless an admin chose otherwise.
+    const views = postViewsFor(await audienceOf(this.ctx, client, ws, channel));
     if (!route.threaded) {
-      await this.send(client, lane, { channel, ...standalonePost(event, card) });
+      const post = views.standalone(events, card);
+      if (post) await this.send(client, lane, { channel, ...post });
       return { kind: 'done' };
     }
     const db = this.ctx.store.db;
-    const parent = parentPost(card);
+    const parent = views.parent(card);
     let parentTs = (await getParentPost(db, ws, card.onboarding.id, channel))?.parent_ts;
     const postedByThisRow = parentTs !== undefined && this.progress.get(row.id)?.parentTs === parentTs;
     if (parentTs && !postedByThisRow) {
@@ -468,15 +505,22 @@ export class OutboxDispatcher implements OutboxSignal {
       await saveParentPost(db, ws, card.onboarding.id, channel, parentTs, this.ctx.now().toISOString());
       this.progress.set(row.id, { lane, parentTs });
     }
+    const reply = views.reply(events, card);
+    if (!reply) return { kind: 'done' };
     if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
-    await this.send(client, lane, { channel, thread_ts: parentTs, ...replyPost(event, card.phases, card.mode) });
+    await this.send(client, lane, {
+      channel,
+      thread_ts: parentTs,
+      ...(routed.broadcast ? { reply_broadcast: true } : {}),
+      ...reply,
+    });
     return { kind: 'done' };
   }
 
   private async send(
     client: WebClient,
     lane: string,
-    message: SlackPost & { channel: string; thread_ts?: string },
+    message: SlackPost & { channel: string; thread_ts?: string; reply_broadcast?: boolean },
   ): Promise<string> {
     try {
       const res = await client.chat.postMessage(message as ChatPostMessageArguments);

@@ -1,7 +1,7 @@
 import type { Button, ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { PhaseSequence } from '../domain/phases.js';
 import { customerPageUrl } from '../pivotal/index.js';
-import { testKeyLabelBlock, testKeyPrefix } from '../views/test-key-label.js';
+import { testKeyLabelBlock, testKeyMarkerBlock, testKeyPrefix } from '../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../views/text.js';
 import type { ActivityEvent } from './activity.js';
 import { formatDay } from '../views/launch-date.js';
@@ -180,18 +180,23 @@ export function changeLine(event: ActivityEvent, phases: PhaseSequence): string 
   }
 }
 
-/** A reply in the onboarding's thread. */
-export function replyPost(event: ActivityEvent, phases: PhaseSequence, mode: KeyMode | null): SlackPost {
-  const line = changeLine(event, phases);
+/** The changes of one save, one paragraph each, in one section (a save changes at most a few fields). */
+function changesText(events: readonly ActivityEvent[], phases: PhaseSequence): string {
+  return truncate(events.map((event) => changeLine(event, phases)).join('\n'), LIMITS.sectionText);
+}
+
+/** One reply in the onboarding's thread per save, however many fields it changed; a short test marker (the parent has the label). */
+export function replyPost(events: readonly ActivityEvent[], phases: PhaseSequence, mode: KeyMode | null): SlackPost {
+  const line = changesText(events, phases);
   return {
     text: truncate(`${testKeyPrefix(mode)}${line}`, 3000),
-    blocks: [{ type: 'section', text: mrkdwn(line) }, ...testKeyLabelBlock(mode)],
+    blocks: [{ type: 'section', text: mrkdwn(line) }, ...testKeyMarkerBlock(mode)],
   };
 }
 
-/** With threading off a change is one top-level post: the change, then the card it leaves behind. */
-export function standalonePost(event: ActivityEvent, card: OnboardingCard): SlackPost {
-  const line = changeLine(event, card.phases);
+/** With threading off a save is one top-level post: the changes, then the card they leave behind. */
+export function standalonePost(events: readonly ActivityEvent[], card: OnboardingCard): SlackPost {
+  const line = changesText(events, card.phases);
   return {
     text: truncate(`${testKeyPrefix(card.mode)}${summary(card)} — ${line}`, 3000),
     blocks: [

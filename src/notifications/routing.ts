@@ -4,8 +4,8 @@ import { isThreaded } from '../store/posts.js';
 
 export interface PostRoute {
   channelId: string;
-  /** `customer`: the customer's own `slack_channel_id` from Pivotal; `workspace`: the notification channel. */
-  source: 'customer' | 'workspace';
+  /** `customer`: the customer's own `slack_channel_id` from Pivotal; `workspace`: the notification channel; `subscription`: a channel that subscribed. */
+  source: 'customer' | 'workspace' | 'subscription';
   threaded: boolean;
 }
 
@@ -31,7 +31,7 @@ export async function routeFor(
   unusable: (channelId: string) => boolean = () => false,
 ): Promise<PostRoute | null> {
   let channelId: string | null = null;
-  let source: PostRoute['source'] = 'workspace';
+  let source: 'customer' | 'workspace' = 'workspace';
   if (customerChannel && !unusable(customerChannel)) {
     channelId = customerChannel;
     source = 'customer';

@@ -113,6 +113,9 @@ const OUTBOX_COLUMNS = [
   'last_error',
   'created_at',
   'done_at',
+  'channel_id',
+  'route',
+  'facts',
 ] as const;
 
 export interface DueBatch {
@@ -128,7 +131,7 @@ export interface DueBatch {
  * retry are not fetched at all), and only where no earlier post of the same onboarding is still
  * waiting, so each onboarding's posts stay in order. The batch takes turns: each workspace's first
  * row, then each one's second, and so on; inside a workspace the turns go round the channels its
- * rows are headed for (the customer's own channel, else the workspace's), so a burst in one channel
+ * rows are headed for (the routed channel, else the customer's own, else the workspace's), so a burst in one channel
  * leaves room for the others. Rows of one onboarding come out in delivery order.
  */
 export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
@@ -143,7 +146,7 @@ export async function dueRows(db: Db, batch: DueBatch): Promise<OutboxRow[]> {
           join.onRef('c.workspace_id', '=', 'ob.workspace_id').onRef('c.id', '=', 'ob.customer_id'),
         )
         .select(OUTBOX_COLUMNS.map((column) => `row.${column}` as const))
-        .select([sql<string>`coalesce(c.slack_channel_id, '')`.as('lane'), kindRank.as('kind_rank')])
+        .select([sql<string>`coalesce(row.channel_id, c.slack_channel_id, '')`.as('lane'), kindRank.as('kind_rank')])
         .where('row.status', '=', 'pending')
         .where('row.next_attempt_at', '<=', batch.now)
         .where((eb) =>
@@ -270,6 +273,8 @@ export interface NewOutboxRow {
   kind: string;
   onboardingId: string | null;
   payload: string;
+  /** The onboarding as the change left it (JSON), what subscription filters are matched against. */
+  facts?: string | null;
 }
 
 /** Queues a post; false when a row with the same dedupe key was queued before. */
@@ -283,6 +288,7 @@ export async function enqueuePost(db: Db, row: NewOutboxRow, now: string): Promi
       kind: row.kind,
       onboarding_id: row.onboardingId,
       payload: row.payload,
+      facts: row.facts ?? null,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,

@@ -315,3 +315,27 @@ export async function markOnboardingSeen(db: Db, workspaceId: string, id: string
     .where('id', '=', id)
     .execute();
 }
+
+/** A few customers by name, to suggest how to name one. */
+export async function someCustomers(db: Db, workspaceId: string, limit: number): Promise<RmCustomerRow[]> {
+  return db
+    .selectFrom('rm_customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted', '=', 0)
+    .orderBy('name_lower')
+    .limit(limit)
+    .execute();
+}
+
+/** The customers whose own Slack channel this is (Pivotal's `slack_channel_id`). */
+export async function customersOfChannel(db: Db, workspaceId: string, channelId: string): Promise<RmCustomerRow[]> {
+  return db
+    .selectFrom('rm_customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('slack_channel_id', '=', channelId)
+    .where('deleted', '=', 0)
+    .orderBy('name_lower')
+    .execute();
+}

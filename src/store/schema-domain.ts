@@ -81,6 +81,12 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: IsoTimestamp;
   done_at: IsoTimestamp | null;
+  /** Null until the dispatcher routes the row; then the one channel it posts to (added by 0011). */
+  channel_id: string | null;
+  /** JSON of how the routed row posts there: the changes of its save the channel hears, placement (added by 0011). */
+  route: string | null;
+  /** JSON of the onboarding's phase, state, owner and customer when the change was recorded (added by 0011). */
+  facts: string | null;
 }
 
 export interface UserMappingsTable {

@@ -8,6 +8,7 @@ import type { PhasesPostsTables } from './schema-phases.js';
 import type { TestRecordTables } from './schema-test-records.js';
 import type { MoveTables } from './schema-moves.js';
 import type { OwnerNotificationTables } from './schema-owner-notifications.js';
+import type { SubscriptionTables } from './schema-subscriptions.js';
 
 /**
  * The typed view of the database that repositories query through (column conventions in
@@ -21,7 +22,8 @@ export interface Database
     ConnectTables,
     TestRecordTables,
     MoveTables,
-    OwnerNotificationTables {
+    OwnerNotificationTables,
+    SubscriptionTables {
   slack_installations: SlackInstallationsTable;
   workspaces: WorkspacesTable;
   processed_events: ProcessedEventsTable;

@@ -27,3 +27,9 @@ export function testKeyLabelBlock(mode: KeyMode | null | undefined): ContextBloc
 export function testKeyPrefix(mode: KeyMode | null | undefined): string {
   return mode === 'test' ? `[${TEST_KEY_BADGE}] ` : '';
 }
+
+/** Replies sit under a parent that carries the full label: a short marker is enough there. */
+export function testKeyMarkerBlock(mode: KeyMode | null | undefined): ContextBlock[] {
+  if (mode !== 'test') return [];
+  return [{ type: 'context', block_id: 'test_key_marker', elements: [{ type: 'mrkdwn', text: TEST_KEY_BADGE }] }];
+}

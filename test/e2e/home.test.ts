@@ -16,6 +16,8 @@ import {
 import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
+import { seedReadModel } from '../harness/read-model-bulk.js';
+import { KNOWN_PHASES } from '../../src/domain/phases.js';
 
 describe('Home for a workspace that is not connected', () => {
   let h: Harness;
@@ -389,59 +391,21 @@ describe('Home kept current for people who looked recently (throttled refresh)',
   });
 });
 
-/** 5,000 onboardings straight into the read model (what the sync would have written), in batches. */
-async function seedReadModel(h: Harness, n: number): Promise<void> {
-  const db = h.app.ctx.store.db;
-  const now = new Date().toISOString();
-  const phases = [
-    'before_getting_started',
-    'program_design',
-    'review',
-    'program_buildout',
-    'internal_qa',
-    'launch',
-    'completed',
-    'legacy_phase',
-  ];
-  const states = ['active', 'active', 'paused', 'at_risk', 'waiting'];
-  for (let start = 0; start < n; start += 200) {
-    const batch = Array.from({ length: Math.min(200, n - start) }, (_, k) => start + k);
-    await db
-      .insertInto('rm_customers')
-      .values(
-        batch.map((i) => ({
-          workspace_id: TEAM.id,
-          id: `cus_${i}`,
-          display_id: i + 1,
-          name: `${'<!channel> Very Long Customer Name '.repeat(8)}${i}`,
-          name_lower: `customer ${i}`,
-          deleted: 0,
-          synced_at: now,
-        })),
-      )
-      .execute();
-    await db
-      .insertInto('rm_onboardings')
-      .values(
-        batch.map((i) => ({
-          workspace_id: TEAM.id,
-          id: `onb_${i}`,
-          display_id: i + 1,
-          customer_id: `cus_${i}`,
-          name: 'x'.repeat(500),
-          phase: phases[i % phases.length]!,
-          state: states[i % states.length]!,
-          waiting_on_customer: states[i % states.length] === 'waiting' ? 1 : 0,
-          target_launch_date: i % 4 === 0 ? null : i % 3 === 0 ? '2020-01-01' : '2099-12-31',
-          csm_id: `user_csm_${'9'.repeat(200)}${i % 7}`,
-          phase_entered_at: now,
-          deleted: 0,
-          synced_at: now,
-        })),
-      )
-      .execute();
-  }
-}
+const BULK_PHASES = [...KNOWN_PHASES, 'legacy_phase'];
+const BULK_STATES = ['active', 'active', 'paused', 'at_risk', 'waiting'];
+
+/** 5,000 onboardings with long names that try to ping, in every phase and state. */
+const homeShape = (i: number) => ({
+  customer: { name: `${'<!channel> Very Long Customer Name '.repeat(8)}${i}` },
+  onboarding: {
+    name: 'x'.repeat(500),
+    phase: BULK_PHASES[i % BULK_PHASES.length]!,
+    state: BULK_STATES[i % BULK_STATES.length]!,
+    waiting_on_customer: BULK_STATES[i % BULK_STATES.length] === 'waiting' ? (1 as const) : (0 as const),
+    target_launch_date: i % 4 === 0 ? null : i % 3 === 0 ? '2020-01-01' : '2099-12-31',
+    csm_id: `user_csm_${'9'.repeat(200)}${i % 7}`,
+  },
+});
 
 describe('Home of a workspace connected with a test key, with 5,000 onboardings', () => {
   let h: Harness;
@@ -450,7 +414,7 @@ describe('Home of a workspace connected with a test key, with 5,000 onboardings'
     h = await startHarness({ bootstrapKey: 'test' });
     // Only the requests Home or the unfurl would make count, not the start-up check of the key with /me.
     h.pivotal.resetRequests();
-    await seedReadModel(h, N);
+    await seedReadModel(h, N, homeShape);
   });
   afterAll(() => h.close());
 

@@ -266,10 +266,13 @@ describe('a workspace on a test key', () => {
       t.app.outbox.nudge();
       await outboxDrained(t);
       const { tops, replies } = postsAbout(t, onboarding.id);
-      for (const m of [...tops, ...replies]) {
-        expect(JSON.stringify(m.blocks)).toContain('"block_id":"test_key_label"');
-        expect(m.text).toMatch(/^\[:test_tube: TEST MODE\] /);
-      }
+      expect(tops).toHaveLength(1);
+      expect(replies).toHaveLength(1);
+      for (const m of [...tops, ...replies]) expect(m.text).toMatch(/^\[:test_tube: TEST MODE\] /);
+      // The full sentence once, on the parent; the reply under it carries only the short marker.
+      expect(JSON.stringify(tops[0]!.blocks)).toContain('"block_id":"test_key_label"');
+      expect(JSON.stringify(replies[0]!.blocks)).not.toContain('test_key_label');
+      expect(visibleText(replies[0]!.blocks!.slice(-1))).toBe(':test_tube: TEST MODE');
       expect(visibleText(replies[0]!.blocks)).toContain('This onboarding was opened in Pivotal.');
     } finally {
       await t.close();

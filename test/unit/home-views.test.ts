@@ -67,6 +67,11 @@ function connected(
       phaseNames: Array.from({ length: 100 }, () => LONG),
       mappings: 3,
       webhookPath: '/pivotal/webhooks/E1%3AT1',
+      subscriptions: Array.from({ length: 300 }, (_, i) => ({
+        channelId: `C${i}`,
+        description: 'every change of onboardings in *Launch* '.repeat(8),
+        createdBy: 'U0ADMIN1',
+      })),
     },
     ...over,
   };

@@ -173,12 +173,14 @@ describe('change lines', () => {
       to: 'at_risk',
       actor: slack,
     };
-    const reply = replyPost(event, phases, 'test');
+    const reply = replyPost([event], phases, 'test');
     expect(reply.blocks).toHaveLength(2);
     expect(reply.text).toBe(
       '[:test_tube: TEST MODE] :traffic_light: <@U0CSM001> changed the state: *Active* → *At risk*',
     );
-    const flat = standalonePost(event, card({ state: 'at_risk' }));
+    // The parent carries the full test-key sentence; a reply only the short marker.
+    expect(visibleText(reply.blocks.slice(1))).toBe(':test_tube: TEST MODE');
+    const flat = standalonePost([event], card({ state: 'at_risk' }));
     expect(flat.blocks.map((b) => b.type)).toEqual(['section', 'section', 'section', 'actions']);
     expect(visibleText(flat.blocks)).toContain('*State*\nAt risk');
     expect(flat.text).toContain('Acme Corp — onboarding #12');

@@ -6,6 +6,8 @@ import type {
   ViewClosedAction,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { sharedChannelsLine } from '../subscriptions/shared-posts.js';
+import { mrkdwn } from '../../views/text.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -209,7 +211,9 @@ function statusCommand(ctx: AppContext): Subcommand {
             orgSlug: status.identity.organization?.slug ?? null,
           }
         : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
-      await respond(ephemeral(statusMessage(status.state, check)));
+      const message = statusMessage(status.state, check);
+      const shared = await sharedChannelsLine(ctx, session.workspaceId);
+      await respond(ephemeral({ ...message, blocks: [...message.blocks, { type: 'section', text: mrkdwn(shared) }] }));
     },
   };
 }

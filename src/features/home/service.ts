@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { allSubscriptions } from '../subscriptions/service.js';
 import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
@@ -123,6 +124,7 @@ export async function loadHomeData(
           phaseNames: sequence.active.map((p) => p.name),
           mappings: (await listUserMappings(db, ws)).length,
           webhookPath: webhookPathFor(ws),
+          subscriptions: await allSubscriptions(ctx, ws),
         }
       : null,
   };

@@ -1,4 +1,5 @@
 import { CARD_ACTIONS } from '../customer/views.js';
+import { subscriptionLines, type SubscriptionLine } from '../subscriptions/views.js';
 import type {
   ActionsBlock,
   Button,
@@ -78,6 +79,8 @@ export interface HomeSettings {
   phaseNames: string[];
   mappings: number;
   webhookPath: string;
+  /** Every channel's subscriptions, described in plain words. */
+  subscriptions: SubscriptionLine[];
 }
 
 export interface PhaseCount {
@@ -367,6 +370,16 @@ function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings
         filter: { include: ['public', 'private'], exclude_bot_users: true },
         ...(settings.notifyChannel ? { initial_conversation: settings.notifyChannel } : {}),
       },
+    },
+    {
+      type: 'section',
+      block_id: 'home_settings_subscriptions',
+      text: mrkdwn(
+        truncate(
+          `*Channel subscriptions*\n${settings.subscriptions.length ? subscriptionLines(settings.subscriptions).join('\n') : '_None yet._ In any channel, `/pivotal subscribe phase:launch -state:paused` chooses what it hears.'}`,
+          LIMITS.sectionText,
+        ),
+      ),
     },
     {
       type: 'section',

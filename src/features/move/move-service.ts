@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
-import { ownerOf } from '../../notifications/card-data.js';
+import { ownerOf } from '../../notifications/change-facts.js';
 import { isFinished } from '../../domain/finished.js';
 import { describeTarget, phaseName, safeText, stateName } from '../../notifications/describe.js';
 import { recordActivity } from '../../notifications/activity.js';

@@ -17,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0009_outbox_fairness': await import('./0009_outbox_fairness.js'),
   '0010_onboarding_slack_owner': await import('./0010_onboarding_slack_owner.js'),
   '0011_owner_notifications': await import('./0011_owner_notifications.js'),
+  '0012_channel_subscriptions': await import('./0012_channel_subscriptions.js'),
+  '0013_digests': await import('./0013_digests.js'),
 };
