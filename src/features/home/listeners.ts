@@ -22,7 +22,10 @@ import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
-import { userMappingModal, webhookSecretModal } from './views.js';
+import { HOME_ACTIONS, ROW_MORE_CONTACT, userMappingModal, webhookSecretModal } from './views.js';
+import { FOCUSES } from '../../domain/pipeline-focus.js';
+import { openContactForm } from '../customer/listeners.js';
+import { openOnboardForm } from '../onboard/open-form.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -36,6 +39,10 @@ const ButtonPress = z.object({
   user: User,
   trigger_id: z.string(),
   actions: z.tuple([z.object({ action_id: z.string(), value: z.string().optional() })]).rest(z.unknown()),
+});
+const MenuPick = z.object({
+  trigger_id: z.string(),
+  actions: z.tuple([z.object({ selected_option: z.object({ value: z.string() }) })]).rest(z.unknown()),
 });
 const ChannelPick = z.object({
   user: User,
@@ -56,9 +63,20 @@ const PIVOTAL_USER_ID = /^\S{1,100}$/;
 /** The filter a select changes; any other filter stays, and the page goes back to the first. */
 function withSelection(filters: HomeFilters, actionId: string, value: string): HomeFilters {
   const any = value === 'any' ? null : value;
-  if (actionId === 'home_filter_owner') return { ...filters, owner: value === 'mine' ? 'mine' : 'everyone', offset: 0 };
+  if (actionId === 'home_filter_owner') return { ...filters, whose: value === 'mine' ? 'mine' : 'everyone', offset: 0 };
   if (actionId === 'home_filter_state') return { ...filters, state: any, offset: 0 };
   return { ...filters, phase: any === null ? null : any.replace(/^phase:/, ''), offset: 0 };
+}
+
+/**
+ * A summary count lists just those, whose ever they are, so the rows match the number pressed; pressed
+ * again, it lists everything again. The finished button shows or hides finished onboardings.
+ */
+function withButton(filters: HomeFilters, actionId: string, value: string | undefined): HomeFilters {
+  if (actionId === HOME_ACTIONS.finished) return { ...filters, finished: value === 'show', offset: 0 };
+  const focus = FOCUSES.find((f) => f === value) ?? null;
+  if (focus === null || filters.focus === focus) return { ...filters, focus: null, offset: 0 };
+  return { ...filters, focus, state: null, phase: null, offset: 0 };
 }
 
 /**
@@ -69,6 +87,9 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   app.event('app_home_opened', homeOpened(ctx));
   app.action(/^home_filter_(owner|state|phase)$/, filterChosen(ctx));
   app.action(/^home_page_(prev|next)$/, pageTurned(ctx));
+  app.action(new RegExp(`^(${HOME_ACTIONS.focusPrefix}[a-z_]+|${HOME_ACTIONS.finished})$`), filterPressed(ctx));
+  app.action(HOME_ACTIONS.onboard, onboardOpened(ctx));
+  app.action(HOME_ACTIONS.rowMore, rowMenuChosen(ctx));
 
   // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
   app.action('home_open_in_pivotal', async ({ ack }) => ack());
@@ -108,6 +129,47 @@ function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
     );
     await saveFilters(db, ws, press.user.id, filters, ctx.now());
     await publishHome(ctx, client, workspace, press.user.id);
+  };
+}
+
+function filterPressed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const [action] = press.actions;
+    const workspace = workspaceFromContext(context);
+    const ws = workspaceId(workspace);
+    const filters = withButton(await getFilters(db, ws, press.user.id), action.action_id, action.value);
+    await saveFilters(db, ws, press.user.id, filters, ctx.now());
+    await publishHome(ctx, client, workspace, press.user.id);
+  };
+}
+
+/** "Onboard a customer": the modal `/pivotal onboard` opens. */
+function onboardOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
+    await ack();
+    const press = ButtonPress.parse(body);
+    const session = await openSession(ctx, context);
+    // A Home published before the key was removed: drawing it again shows how to connect.
+    if (!session.connection) return publishHome(ctx, client, session.workspace, press.user.id);
+    await openOnboardForm(ctx, session, client, { triggerId: press.trigger_id, userId: press.user.id, typed: '' });
+  };
+}
+
+/** A row's overflow menu: the contact form of its customer; the link to Pivotal opens in the browser. */
+function rowMenuChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
+    const menu = MenuPick.parse(body);
+    const value = menu.actions[0].selected_option.value;
+    if (!value.startsWith(ROW_MORE_CONTACT)) return ack();
+    const session = await openSession(ctx, context);
+    await openContactForm(ctx, session, client, {
+      triggerId: menu.trigger_id,
+      customerRef: value.slice(ROW_MORE_CONTACT.length),
+      ack,
+    });
   };
 }
 
