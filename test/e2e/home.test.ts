@@ -6,6 +6,7 @@ import { hasFocus, pipelineDates } from '../../src/domain/pipeline-focus.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
 import {
+  focusButton,
   homeBlocks,
   homeEcho,
   homeText,
@@ -15,16 +16,9 @@ import {
   selectOption,
   waitForFullSync,
 } from '../harness/home.js';
-import { blockActionsPayload, type ActionInput } from '../../sandbox/slack-requests.js';
+import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
-
-const focusButton = (focus: string): ActionInput => ({
-  action_id: `home_focus_${focus}`,
-  block_id: 'home_summary',
-  type: 'button',
-  value: focus,
-});
 
 describe('Home for a workspace that is not connected', () => {
   let h: Harness;

@@ -185,7 +185,7 @@ describe('the Home header', () => {
         "header Onboarding pipeline",
         "context #live_status Connected to *Acme Onboarding* with key \`pivotal_live_Ab12…\` (live) · last sync 1 minute ago · at most 2 minutes behind Pivotal · webhook updates (last 30 seconds ago)",
         "section #home_glance *At a glance:* your onboardings [button "Onboard a customer"]",
-        "actions #home_summary [button ":rotating_light: 1 overdue"] [button ":warning: 0 at risk"] [button ":hourglass_flowing_sand: 2 waiting"] [button ":double_vertical_bar: 0 paused"] [button ":date: 1 due in 7 days"] [button ":rocket: 0 launched this month"]",
+        "actions #home_summary [button "🚨 1 overdue"] [button "⚠️ 0 at risk"] [button "⏳ 2 waiting"] [button "⏸️ 0 paused"] [button "📅 1 due in 7 days"] [button "🚀 0 launched this month"]",
         "actions #home_filters [static_select "Whose onboardings" = Mine] [static_select "State" = Any state] [static_select "Phase" = All phases] [button "Show finished (1)"]",
         "section #home_counts *3 of 4 onboardings* — mine · finished hidden
       Review *3*",
@@ -244,7 +244,9 @@ describe('a row', () => {
   it('offers no move as the main action of a finished onboarding', () => {
     const [text, actions] = one({ finished: true, customerDisplayId: null, state: 'done', waiting: false });
     expect(visibleText([text!])).toContain('finished');
-    expect(outline([actions!])).toEqual(['actions #row_actions:onb_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1 [button "Add contact"]']);
+    expect(outline([actions!])).toEqual([
+      'actions #row_actions:onb_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1 [button "Add contact"]',
+    ]);
   });
 
   it("keeps what an onboarding's name adds to its customer's", () => {

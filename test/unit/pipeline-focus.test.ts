@@ -42,9 +42,9 @@ describe('the pipeline focuses', () => {
     expect(hasFocus(open({ phase: 'launch', phase_entered_at: '2026-04-30T10:00:00.000Z' }), 'launched', dates)).toBe(
       false,
     );
-    expect(
-      hasFocus(open({ phase: 'completed', completed_at: '2026-05-10T10:00:00.000Z' }), 'launched', dates),
-    ).toBe(true);
+    expect(hasFocus(open({ phase: 'completed', completed_at: '2026-05-10T10:00:00.000Z' }), 'launched', dates)).toBe(
+      true,
+    );
     expect(hasFocus(open({ state: 'done' }), 'launched', dates)).toBe(false);
   });
 

@@ -169,7 +169,11 @@ function cardContactAdded(ctx: AppContext): Middleware<SlackActionMiddlewareArgs
   return async ({ ack, body, context, client }) => {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    await openContactForm(ctx, session, client, { triggerId: press.trigger_id, customerRef: press.actions[0].value, ack });
+    await openContactForm(ctx, session, client, {
+      triggerId: press.trigger_id,
+      customerRef: press.actions[0].value,
+      ack,
+    });
   };
 }
 

@@ -259,13 +259,14 @@ function option(text: string, value: string): PlainTextOption {
   return { text: plain(text, LIMITS.optionText), value };
 }
 
+/** Emoji as characters: buttons are plain text, where not every client turns `:codes:` into emoji. */
 const FOCUS_WORDS: Record<Focus, { emoji: string; words: string }> = {
-  overdue: { emoji: ':rotating_light:', words: 'overdue' },
-  at_risk: { emoji: ':warning:', words: 'at risk' },
-  waiting: { emoji: ':hourglass_flowing_sand:', words: 'waiting' },
-  paused: { emoji: ':double_vertical_bar:', words: 'paused' },
-  due_soon: { emoji: ':date:', words: `due in ${DUE_SOON_DAYS} days` },
-  launched: { emoji: ':rocket:', words: 'launched this month' },
+  overdue: { emoji: '🚨', words: 'overdue' },
+  at_risk: { emoji: '⚠️', words: 'at risk' },
+  waiting: { emoji: '⏳', words: 'waiting' },
+  paused: { emoji: '⏸️', words: 'paused' },
+  due_soon: { emoji: '📅', words: `due in ${DUE_SOON_DAYS} days` },
+  launched: { emoji: '🚀', words: 'launched this month' },
 };
 
 type Connected = Extract<HomeData, { kind: 'connected' }>;
