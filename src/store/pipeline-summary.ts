@@ -62,8 +62,6 @@ export function ownedBy(dialect: DialectName, owner: OwnerMatch): RawBuilder<boo
   return sql<boolean>`(${bySlack} or o.csm_id in (${sql.join(owner.pivotalUserIds)}))`;
 }
 
-const count = (condition: RawBuilder<boolean>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
-
 export type FocusCounts = Record<Focus, number>;
 
 /** One phase's onboardings: all of them, the open ones, and how many count under each focus. */
@@ -73,62 +71,7 @@ export interface PhaseTally {
   focus: FocusCounts;
 }
 
-const noFocus = (): FocusCounts => Object.fromEntries(FOCUSES.map((f) => [f, 0])) as FocusCounts;
-
-/**
- * A workspace's onboardings (or one person's) per phase, in one pass: the rows are grouped by the few
- * facts the rules read, with the dates reduced to where they fall, and each group is judged by
- * the domain's own `hasFocus` through a stand-in onboarding with the same facts.
- */
-export async function pipelineTally(
-  db: Db,
-  q: { workspaceId: string; dialect: DialectName; dates: PipelineDates; owner: OwnerMatch | null },
-): Promise<Map<string, PhaseTally>> {
-  let query = db
-    .selectFrom('rm_onboardings as o')
-    .where('o.workspace_id', '=', q.workspaceId)
-    .where('o.deleted', '=', 0);
-  if (q.owner) query = query.where(ownedBy(q.dialect, q.owner));
-  const target = sql<number>`case when o.target_launch_date is null then 0 when o.target_launch_date < ${sql.lit(q.dates.today)} then 1 when o.target_launch_date <= ${sql.lit(q.dates.dueSoonUntil)} then 2 else 3 end`;
-  const completed = sql<number>`case when o.completed_at is null then 0 else 1 end`;
-  const launched = sql<number>`case when ${focusCondition('launched', q.dates)} then 1 else 0 end`;
-  const rows = await query
-    .select([
-      'o.phase',
-      'o.state',
-      'o.waiting_on_customer',
-      completed.as('completed'),
-      target.as('target'),
-      launched.as('launched'),
-      sql<number>`count(*)`.as('n'),
-    ])
-    .groupBy(['o.phase', 'o.state', 'o.waiting_on_customer', completed, target, launched])
-    .execute();
-  const tally = new Map<string, PhaseTally>();
-  for (const r of rows) {
-    const n = Number(r.n);
-    const stamp = Number(r.launched) === 1 ? LATER : EARLIER;
-    const facts: FocusFacts = {
-      phase: r.phase,
-      state: r.state,
-      waiting_on_customer: Number(r.waiting_on_customer),
-      target_launch_date: [null, EARLIER, q.dates.today, LATER][Number(r.target)] ?? null,
-      completed_at: Number(r.completed) === 1 ? stamp : null,
-      phase_entered_at: stamp,
-    };
-    const phase = tally.get(r.phase) ?? { total: 0, open: 0, focus: noFocus() };
-    phase.total += n;
-    if (!isFinished(facts)) phase.open += n;
-    for (const focus of FOCUSES) if (hasFocus(facts, focus, q.dates)) phase.focus[focus] += n;
-    tally.set(r.phase, phase);
-  }
-  return tally;
-}
-
-/** Stand-in dates before and after every date the rules compare with. */
-const EARLIER = '0001-01-01';
-const LATER = '9999-12-31';
-
+/** Open onboardings of one owner (Pivotal user and Slack owner as recorded), with how many are overdue. */
 export interface OwnerLoad {
   csmId: string | null;
   slackOwner: string | null;
@@ -136,46 +79,110 @@ export interface OwnerLoad {
   overdue: number;
 }
 
-/** Open onboardings per owner (Pivotal user and Slack owner as recorded), with how many are overdue. */
-export async function workloadByOwner(
+/** Onboardings that share every fact the rules and the owner filter read. */
+interface PipelineGroup {
+  csmId: string | null;
+  slackOwner: string | null;
+  facts: FocusFacts;
+  n: number;
+}
+
+/** Stand-in dates before and after every date the rules compare with. */
+const EARLIER = '0001-01-01';
+const LATER = '9999-12-31';
+
+const noFocus = (): FocusCounts => Object.fromEntries(FOCUSES.map((f) => [f, 0])) as FocusCounts;
+
+/**
+ * The counts above Home's board (per phase, per focus, per owner, for everyone or one person), all
+ * from one pass over the workspace's onboardings: the rows are grouped by the few facts the rules
+ * read, with their dates reduced to where they fall, and each group is judged by the domain's own
+ * rules through a stand-in onboarding with the same facts.
+ */
+export class PipelineOverview {
+  constructor(
+    private readonly groups: readonly PipelineGroup[],
+    private readonly dates: PipelineDates,
+  ) {}
+
+  private ownedBy(g: PipelineGroup, owner: OwnerMatch): boolean {
+    return g.slackOwner === owner.slackUserId || (g.csmId !== null && owner.pivotalUserIds.includes(g.csmId));
+  }
+
+  /** Per phase, for everyone or for one person. */
+  tally(owner: OwnerMatch | null): Map<string, PhaseTally> {
+    const tally = new Map<string, PhaseTally>();
+    for (const g of this.groups) {
+      if (owner && !this.ownedBy(g, owner)) continue;
+      const phase = tally.get(g.facts.phase) ?? { total: 0, open: 0, focus: noFocus() };
+      phase.total += g.n;
+      if (!isFinished(g.facts)) phase.open += g.n;
+      for (const focus of FOCUSES) if (hasFocus(g.facts, focus, this.dates)) phase.focus[focus] += g.n;
+      tally.set(g.facts.phase, phase);
+    }
+    return tally;
+  }
+
+  /** Whether the person owns at least one open onboarding. */
+  owns(owner: OwnerMatch): boolean {
+    return this.groups.some((g) => this.ownedBy(g, owner) && !isFinished(g.facts));
+  }
+
+  /** Open onboardings per owner as recorded. */
+  workload(): OwnerLoad[] {
+    const loads = new Map<string, OwnerLoad>();
+    for (const g of this.groups) {
+      if (isFinished(g.facts)) continue;
+      const key = JSON.stringify([g.csmId, g.slackOwner]);
+      const load = loads.get(key) ?? { csmId: g.csmId, slackOwner: g.slackOwner, open: 0, overdue: 0 };
+      load.open += g.n;
+      if (hasFocus(g.facts, 'overdue', this.dates)) load.overdue += g.n;
+      loads.set(key, load);
+    }
+    return [...loads.values()];
+  }
+}
+
+export async function pipelineOverview(
   db: Db,
   q: { workspaceId: string; dialect: DialectName; dates: PipelineDates },
-): Promise<OwnerLoad[]> {
+): Promise<PipelineOverview> {
+  const target = sql<number>`case when o.target_launch_date is null then 0 when o.target_launch_date < ${sql.lit(q.dates.today)} then 1 when o.target_launch_date <= ${sql.lit(q.dates.dueSoonUntil)} then 2 else 3 end`;
+  const completed = sql<number>`case when o.completed_at is null then 0 else 1 end`;
+  const launched = sql<number>`case when ${focusCondition('launched', q.dates)} then 1 else 0 end`;
   const slackOwner = slackOwnerColumn(q.dialect);
   const rows = await db
     .selectFrom('rm_onboardings as o')
     .where('o.workspace_id', '=', q.workspaceId)
     .where('o.deleted', '=', 0)
-    .where(openOnboarding)
     .select([
+      'o.phase',
+      'o.state',
+      'o.waiting_on_customer',
       'o.csm_id',
       slackOwner.as('slack_owner'),
-      sql<number>`count(*)`.as('open'),
-      count(focusCondition('overdue', q.dates)).as('overdue'),
+      completed.as('completed'),
+      target.as('target'),
+      launched.as('launched'),
+      sql<number>`count(*)`.as('n'),
     ])
-    .groupBy(['o.csm_id', slackOwner])
+    .groupBy(['o.phase', 'o.state', 'o.waiting_on_customer', 'o.csm_id', slackOwner, completed, target, launched])
     .execute();
-  return rows.map((r) => ({
-    csmId: r.csm_id,
-    slackOwner: r.slack_owner,
-    open: Number(r.open),
-    overdue: Number(r.overdue),
-  }));
-}
-
-/** Whether the person owns at least one open onboarding (then Home shows theirs first). */
-export async function ownsOpenOnboarding(
-  db: Db,
-  q: { workspaceId: string; dialect: DialectName; owner: OwnerMatch },
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('rm_onboardings as o')
-    .select('o.id')
-    .where('o.workspace_id', '=', q.workspaceId)
-    .where('o.deleted', '=', 0)
-    .where(openOnboarding)
-    .where(ownedBy(q.dialect, q.owner))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  const groups = rows.map((r): PipelineGroup => {
+    const stamp = Number(r.launched) === 1 ? LATER : EARLIER;
+    return {
+      csmId: r.csm_id,
+      slackOwner: r.slack_owner,
+      n: Number(r.n),
+      facts: {
+        phase: r.phase,
+        state: r.state,
+        waiting_on_customer: Number(r.waiting_on_customer),
+        target_launch_date: [null, EARLIER, q.dates.today, LATER][Number(r.target)] ?? null,
+        completed_at: Number(r.completed) === 1 ? stamp : null,
+        phase_entered_at: stamp,
+      },
+    };
+  });
+  return new PipelineOverview(groups, q.dates);
 }

@@ -6,14 +6,7 @@ import type { PhaseSequence } from '../../domain/phases.js';
 import { isFinished } from '../../domain/finished.js';
 import { FOCUSES, listsFinished, pipelineDates } from '../../domain/pipeline-focus.js';
 import { slackOwnerOf } from '../../domain/slack-owner.js';
-import {
-  ownsOpenOnboarding,
-  pipelineTally,
-  workloadByOwner,
-  type FocusCounts,
-  type OwnerLoad,
-  type PhaseTally,
-} from '../../store/pipeline-summary.js';
+import { pipelineOverview, type FocusCounts, type OwnerLoad, type PhaseTally } from '../../store/pipeline-summary.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
@@ -72,18 +65,18 @@ export async function loadHomeData(
 
   const now = ctx.now();
   const dates = pipelineDates(now);
-  const [row, state, filters, sequence, myPivotalId, states, all] = await Promise.all([
+  const [row, state, filters, sequence, myPivotalId, states, overview] = await Promise.all([
     getWorkspace(db, ws),
     getSyncState(db, ws),
     getFilters(db, ws, userId),
     loadPhaseSequence(db, ws),
     pivotalUserFor(db, ws, userId),
     statesInUse(db, ws),
-    pipelineTally(db, { workspaceId: ws, dialect, dates, owner: null }),
+    pipelineOverview(db, { workspaceId: ws, dialect, dates }),
   ]);
   const me = { slackUserId: userId, pivotalUserIds: myPivotalId ? [myPivotalId] : [] };
   // Someone who owns open onboardings sees theirs until they pick; everyone else sees the whole pipeline.
-  const ownsSome = await ownsOpenOnboarding(db, { workspaceId: ws, dialect, owner: me });
+  const ownsSome = overview.owns(me);
   const mine = (filters.whose ?? (ownsSome ? 'mine' : 'everyone')) === 'mine';
   const filter: PipelineFilter = {
     workspaceId: ws,
@@ -97,10 +90,9 @@ export async function loadHomeData(
   };
   // Admins and managers (people who own no open onboarding) see who carries what.
   const showWorkload = admin || !ownsSome;
-  const [scoped, loads] = await Promise.all([
-    mine ? pipelineTally(db, { workspaceId: ws, dialect, dates, owner: me }) : all,
-    showWorkload ? workloadByOwner(db, { workspaceId: ws, dialect, dates }) : null,
-  ]);
+  const all = overview.tally(null);
+  const scoped = mine ? overview.tally(me) : all;
+  const loads = showWorkload ? overview.workload() : null;
   // The tally answers every filter but the state one, which needs its own count.
   const counts = filter.state
     ? await phaseCounts(db, filter)
