@@ -272,7 +272,7 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     const button = row.elements.find((e: { action_id: string }) => e.action_id === 'move_open');
     const onboardingId = button.value as string;
     const title = homeBlocks(home).find((b) => b.block_id === `row:${onboardingId}`)!.text.text as string;
-    const customerName = /^\*(.+?)\* · #\d+/.exec(title)![1]!;
+    const customerName = /\*(.+?)\* · #\d+/.exec(title)![1]!;
 
     const opens = h.slack.callsTo('views.open').length;
     const pushes = h.slack.callsTo('views.push').length;
