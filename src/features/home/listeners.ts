@@ -114,36 +114,41 @@ function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_h
   };
 }
 
-function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+/** Saves the person's filters as `change` makes them from the action, and draws their Home again. */
+function filtersChanged(
+  ctx: AppContext,
+  change: (filters: HomeFilters, body: unknown) => HomeFilters,
+): Middleware<SlackActionMiddlewareArgs> {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
-    const press = SelectPress.parse(body);
-    const [action] = press.actions;
+    const userId = User.parse((body as { user?: unknown }).user).id;
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
-    const filters = withSelection(
-      await getFilters(db, ws, press.user.id),
-      action.action_id,
-      action.selected_option.value,
-    );
-    await saveFilters(db, ws, press.user.id, filters, ctx.now());
-    await publishHome(ctx, client, workspace, press.user.id);
+    await saveFilters(db, ws, userId, change(await getFilters(db, ws, userId), body), ctx.now());
+    await publishHome(ctx, client, workspace, userId);
   };
 }
 
+function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return filtersChanged(ctx, (filters, body) => {
+    const [action] = SelectPress.parse(body).actions;
+    return withSelection(filters, action.action_id, action.selected_option.value);
+  });
+}
+
 function filterPressed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
-  const db = ctx.store.db;
-  return async ({ ack, body, client, context }) => {
-    await ack();
-    const press = ButtonPress.parse(body);
-    const [action] = press.actions;
-    const workspace = workspaceFromContext(context);
-    const ws = workspaceId(workspace);
-    const filters = withButton(await getFilters(db, ws, press.user.id), action.action_id, action.value);
-    await saveFilters(db, ws, press.user.id, filters, ctx.now());
-    await publishHome(ctx, client, workspace, press.user.id);
-  };
+  return filtersChanged(ctx, (filters, body) => {
+    const [action] = ButtonPress.parse(body).actions;
+    return withButton(filters, action.action_id, action.value);
+  });
+}
+
+function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return filtersChanged(ctx, (filters, body) => {
+    const offset = Number(ButtonPress.parse(body).actions[0].value);
+    return { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 };
+  });
 }
 
 /** "Onboard a customer": the modal `/pivotal onboard` opens. */
@@ -170,26 +175,6 @@ function rowMenuChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
       customerRef: value.slice(ROW_MORE_CONTACT.length),
       ack,
     });
-  };
-}
-
-function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
-  const db = ctx.store.db;
-  return async ({ ack, body, client, context }) => {
-    await ack();
-    const press = ButtonPress.parse(body);
-    const offset = Number(press.actions[0].value);
-    const workspace = workspaceFromContext(context);
-    const ws = workspaceId(workspace);
-    const filters = await getFilters(db, ws, press.user.id);
-    await saveFilters(
-      db,
-      ws,
-      press.user.id,
-      { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 },
-      ctx.now(),
-    );
-    await publishHome(ctx, client, workspace, press.user.id);
   };
 }
 
