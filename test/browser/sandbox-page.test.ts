@@ -179,6 +179,52 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     await shoot('sandbox-channel-thread.png');
   }, 120_000);
 
+  it('shows a manager the new Home: the summary, the workload, one line per onboarding; a count filters, the button onboards', async () => {
+    await switchTo('U0ADMIN');
+    await page.click('[data-tab=home]');
+    const home = page.locator('#home-view');
+    await home.locator('[data-block-id=home_workload]').waitFor({ timeout: 20_000 });
+    // The demo pipeline, synced: Harbor Light Insurance is listed, its name only once on its line.
+    const harbor = home.locator('.bk-section', { hasText: 'Harbor Light Insurance' }).first();
+    await harbor.waitFor({ timeout: 20_000 });
+    expect(((await harbor.textContent()) ?? '').split('Harbor Light Insurance')).toHaveLength(2);
+    expect(await home.locator('[data-block-id=home_counts]').textContent()).toMatch(
+      /\d+ of \d+ onboardings — everyone's · finished hidden/,
+    );
+    await shoot('sandbox-home-manager.png');
+
+    // One click on the overdue count lists just those, and the header says so.
+    const overdue = home.locator('[data-action-id=home_focus_overdue]');
+    const count = Number(/(\d+) overdue/.exec((await overdue.textContent()) ?? '')?.[1]);
+    expect(count).toBeGreaterThan(0);
+    await overdue.click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-block-id=home_counts]')?.textContent?.includes('· overdue ·'),
+    );
+    expect(await home.locator('[data-block-id=home_counts]').textContent()).toContain(`${count} of `);
+    await shoot('sandbox-home-overdue.png');
+    await home.locator('[data-action-id=home_focus_overdue]').click();
+    await page.waitForFunction(
+      () => !document.querySelector('[data-block-id=home_counts]')?.textContent?.includes('· overdue ·'),
+    );
+
+    // "Onboard a customer" opens the onboard modal.
+    await home.locator('[data-action-id=home_onboard]').click();
+    const modal = page.locator('.modal[data-callback-id=onboard]');
+    await modal.waitFor();
+    await modal.locator('.modal-foot [data-modal-close]').click();
+    await modal.waitFor({ state: 'detached' });
+
+    // Casey owns Acme Rockets (onboarded above): her Home opens on her own onboardings.
+    await switchTo('U0CSM');
+    await page.click('[data-tab=home]');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-block-id=home_counts]')?.textContent?.includes('— mine'),
+    );
+    await shoot('sandbox-home-mine.png');
+    await page.click('[data-tab=channel]');
+  }, 60_000);
+
   it('keeps a modal honest: required fields, the app’s field errors under their inputs, a redraw that keeps what was typed, live suggestions', async () => {
     await command('/pivotal onboard Acme Errors');
     const modal = page.locator('.modal[data-callback-id=onboard]');

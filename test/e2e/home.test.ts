@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoViewWithState, latestView, visibleText } from '../harness/view-submission.js';
 import { setUserMapping } from '../../src/store/user-mappings.js';
+import { isFinished } from '../../src/domain/finished.js';
+import { hasFocus, pipelineDates } from '../../src/domain/pipeline-focus.js';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { blockKitProblems } from '../harness/block-kit.js';
 import {
+  focusButton,
   homeBlocks,
   homeEcho,
   homeText,
@@ -68,9 +71,10 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(text).toContain(`\`${h.apiKey!.slice(0, 12)}…\` (live)`);
     expect(text).toContain('last sync');
     expect(text).not.toContain('TEST MODE');
-    expect(text).toMatch(/12 onboardings\n/);
+    // The one finished onboarding is hidden until asked for.
+    expect(text).toContain("*11 of 12 onboardings* — everyone's · finished hidden\n");
     expect(text).toContain('Before getting started *2*');
-    expect(listedOnboardings(home)).toHaveLength(12);
+    expect(listedOnboardings(home)).toHaveLength(11);
     // Rows follow the phase order: the first row is in the first phase.
     expect(homeBlocks(home).find((b) => b.block_id?.startsWith('phase:'))?.text.text).toContain(
       'Before getting started',
@@ -78,26 +82,31 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
   });
 
-  it('gives each row its owner, target in words, days in phase, flags and buttons', async () => {
+  it('gives each row one line (owner, target in words, state, days in phase), a Move button and a menu', async () => {
     const home = await openHome(h, CSM);
     const rows = homeBlocks(home).filter((b) => b.block_id?.startsWith('row:'));
-    const texts = rows.map((b) => b.text.text as string).join('\n');
-    expect(texts).toMatch(/target in \d+ days/);
-    expect(texts).toMatch(/target \d+ days overdue/);
-    expect(texts).toContain(':rotating_light: Overdue');
-    expect(texts).toContain(':double_vertical_bar: Paused');
-    expect(texts).toContain(':hourglass_flowing_sand: Waiting on customer');
+    const texts = rows.map((b) => b.text.text as string);
+    expect(texts.join('\n')).toMatch(/target in \d+ days/);
+    expect(texts.join('\n')).toMatch(/\*\d+ days overdue\*/);
+    expect(texts.filter((t) => t.includes('overdue')).every((t) => t.startsWith(':rotating_light: '))).toBe(true);
+    expect(texts.join('\n')).toContain('· Paused');
+    expect(texts.join('\n')).toContain('· waiting on customer');
     // An owner no one linked reads "not linked": Pivotal's id is for admins, who can link it.
-    expect(texts).toContain('_not linked_ (an admin can link it)');
-    expect(texts).not.toContain('user_csm_001');
-    expect(texts).toMatch(/in phase|entered this phase today/);
-    const buttons = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
-    expect(buttons.map((e: { action_id: string }) => e.action_id)).toEqual([
-      'move_open',
-      'customer_card_add_contact',
-      'home_open_in_pivotal',
+    expect(texts.join('\n')).toContain('_not linked_ (an admin can link it)');
+    expect(texts.join('\n')).not.toContain('user_csm_001');
+    expect(texts.join('\n')).toMatch(/in phase|entered this phase today/);
+    // The demo names each onboarding "<customer> onboarding": the row names the customer once.
+    expect(texts.every((t) => !t.includes('\n') && (t.match(/Harbor Light Insurance/g) ?? []).length <= 1)).toBe(true);
+    const actions = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements;
+    expect(actions.map((e: { type: string; action_id: string }) => [e.type, e.action_id])).toEqual([
+      ['button', 'move_open'],
+      ['overflow', 'home_row_more'],
     ]);
-    expect(buttons[2].url).toMatch(/^https:\/\/my\.pivotal\.app\/customers\/\d+$/);
+    expect(actions[1].options.map((o: { value: string }) => o.value)).toEqual([
+      expect.stringMatching(/^contact:/),
+      'open_in_pivotal',
+    ]);
+    expect(actions[1].options[1].url).toMatch(/^https:\/\/my\.pivotal\.app\/customers\/\d+$/);
   });
 
   it('filters by state, by overdue, by phase, and remembers the choice per person', async () => {
@@ -107,26 +116,28 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(
       homeBlocks(home)
         .filter((b) => b.block_id?.startsWith('row:'))
-        .every((b) => b.text.text.includes('state *paused*')),
+        .every((b) => b.text.text.includes('· Paused')),
     ).toBe(true);
 
-    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'flag:overdue'));
+    home = await pressOnHome(h, CSM, focusButton('overdue'));
     expect(
       homeBlocks(home)
         .filter((b) => b.block_id?.startsWith('row:'))
-        .every((b) => b.text.text.includes('Overdue')),
+        .every((b) => b.text.text.includes('overdue')),
     ).toBe(true);
     const overdue = listedOnboardings(home).length;
     expect(overdue).toBeGreaterThan(0);
 
-    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'any'));
+    // Pressed again, the count lists everything again.
+    home = await pressOnHome(h, CSM, focusButton('overdue'));
+    expect(listedOnboardings(home)).toHaveLength(11);
     home = await pressOnHome(h, CSM, selectOption('home_filter_phase', 'phase:review'));
     expect(listedOnboardings(home)).toHaveLength(2);
     expect(homeText(home)).toContain('*Review* — 2 onboardings');
 
     // Opening Home again keeps the person's filter; someone else sees everything.
     expect(listedOnboardings(await openHome(h, CSM))).toHaveLength(2);
-    expect(listedOnboardings(await openHome(h, ADMIN))).toHaveLength(12);
+    expect(listedOnboardings(await openHome(h, ADMIN))).toHaveLength(11);
     await pressOnHome(h, CSM, selectOption('home_filter_phase', 'any'));
   });
 
@@ -163,12 +174,13 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(saved.status).toBe(200);
     expect(saved.text).toBe('');
 
+    // user_csm_001 owns four demo onboardings; one of them is finished, so hidden.
     home = await openHome(h, CSM);
-    expect(listedOnboardings(home)).toHaveLength(4);
+    expect(listedOnboardings(home)).toHaveLength(3);
     expect(
       homeBlocks(home)
         .filter((b) => b.block_id?.startsWith('row:'))
-        .every((b) => b.text.text.includes(`Owner <@${CSM.id}>`)),
+        .every((b) => b.text.text.includes(`· <@${CSM.id}> ·`)),
     ).toBe(true);
     await pressOnHome(h, CSM, selectOption('home_filter_owner', 'everyone'));
   });
@@ -242,11 +254,21 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     expect(row.notify_channel).not.toBe('C0STALE01');
   });
 
-  it('opens the contact modal from a row and the phase editor from the settings', async () => {
+  it("opens the contact modal from a row's menu and the phase editor from the settings", async () => {
     const home = await openHome(h, ADMIN);
-    const contact = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements[1];
+    const menu = homeBlocks(home).find((b) => b.block_id?.startsWith('row_actions:'))!.elements[1];
     const opened = h.slack.callsTo('views.open').length;
-    await pressOnHome(h, ADMIN, { action_id: 'customer_card_add_contact', value: contact.value });
+    await pressOnHome(h, ADMIN, {
+      action_id: 'home_row_more',
+      type: 'overflow',
+      selected_option: menu.options[0],
+    });
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened + 1);
+    expect((h.slack.callsTo('views.open').at(-1)!.args.view as { callback_id: string }).callback_id).toBe(
+      'contact_add',
+    );
+    // The link to Pivotal opens in the browser; the app only acknowledges it.
+    await pressOnHome(h, ADMIN, { action_id: 'home_row_more', type: 'overflow', selected_option: menu.options[1] });
     expect(h.slack.callsTo('views.open')).toHaveLength(opened + 1);
     await pressOnHome(h, ADMIN, { action_id: 'phases_open', value: '' });
     const calls = h.slack.callsTo('views.open');
@@ -264,7 +286,7 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
     const button = row.elements.find((e: { action_id: string }) => e.action_id === 'move_open');
     const onboardingId = button.value as string;
     const title = homeBlocks(home).find((b) => b.block_id === `row:${onboardingId}`)!.text.text as string;
-    const customerName = /^\*(.+?)\* · #\d+/.exec(title)![1]!;
+    const customerName = /\*(.+?)\* · #\d+/.exec(title)![1]!;
 
     const opens = h.slack.callsTo('views.open').length;
     const pushes = h.slack.callsTo('views.push').length;
@@ -427,23 +449,25 @@ describe('Home of a workspace connected with a test key, with 5,000 onboardings'
     const text = homeText(home);
     expect(text).toContain('TEST MODE');
     expect(text).toContain('(test)');
-    expect(text).toContain('5,000 onboardings');
-    // 5,000 over 8 phases: 625 each, the unknown `legacy_phase` shown readable after the known ones.
+    // 5,000 over 8 phases: 625 each, the unknown `legacy_phase` shown readable after the known ones; the
+    // 625 completed ones are finished, so hidden.
+    expect(text).toContain("*4,375 of 5,000 onboardings* — everyone's · finished hidden");
     expect(text).toContain('Before getting started *625*');
     expect(text).toContain('Legacy phase *625*');
-    expect(text).toContain('Showing 1–25 of 5,000');
+    expect(text).toContain('Showing 1–20 of 4,375');
     expect(text).not.toContain('<!channel>');
-    expect(listedOnboardings(home)).toHaveLength(25);
+    expect(listedOnboardings(home)).toHaveLength(20);
     expect(h.pivotal.requests).toHaveLength(0);
   });
 
   it('pages through, within the limits on every page, to the last one', async () => {
     let home = await openHome(h, ADMIN);
-    home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '25' });
-    expect(homeText(home)).toContain('Showing 26–50 of 5,000');
+    home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '20' });
+    expect(homeText(home)).toContain('Showing 21–40 of 4,375');
     expect(homeText(home)).toContain('(continued)');
+    // A page past the end (the data shrank meanwhile) shows the last one.
     home = await pressOnHome(h, ADMIN, { action_id: 'home_page_next', block_id: 'home_paging', value: '4990' });
-    expect(homeText(home)).toContain('Showing 4,976–5,000 of 5,000');
+    expect(homeText(home)).toContain('Showing 4,361–4,375 of 4,375');
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
     expect(
       homeBlocks(home)
@@ -451,27 +475,31 @@ describe('Home of a workspace connected with a test key, with 5,000 onboardings'
         .elements.map((e: { action_id: string }) => e.action_id),
     ).toEqual(['home_page_prev']);
     home = await pressOnHome(h, ADMIN, selectOption('home_filter_phase', 'phase:legacy_phase'));
-    expect(homeText(home)).toContain('Showing 1–25 of 625');
+    expect(homeText(home)).toContain('Showing 1–20 of 625');
+    expect(homeText(home)).toContain("*625 of 5,000 onboardings* — everyone's · in Legacy phase · finished hidden");
   });
 
-  it('counts each filter right', async () => {
+  it('counts each filter right, as "N of 5,000"', async () => {
+    const db = h.app.ctx.store.db;
+    const all = await db.selectFrom('rm_onboardings').selectAll().where('workspace_id', '=', TEAM.id).execute();
+    const dates = pipelineDates(new Date());
+    const headline = (n: number) => `*${n.toLocaleString('en-US')} of 5,000 onboardings*`;
     await openHome(h, CSM);
     let home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'state:waiting'));
-    expect(homeText(home)).toContain('1,000 onboardings match these filters');
-    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'flag:overdue'));
-    const overdue = await h.app.ctx.store.db
-      .selectFrom('rm_onboardings')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('workspace_id', '=', TEAM.id)
-      .where('target_launch_date', '<', new Date().toISOString().slice(0, 10))
-      .where('phase', '!=', 'completed')
-      .executeTakeFirstOrThrow();
-    expect(homeText(home)).toContain(`${Number(overdue.n).toLocaleString('en-US')} onboardings match these filters`);
+    const waiting = all.filter((o) => !isFinished(o) && (o.state === 'waiting' || o.waiting_on_customer === 1));
+    expect(homeText(home)).toContain(`${headline(waiting.length)} — everyone's · state Waiting on customer`);
+    home = await pressOnHome(h, CSM, focusButton('overdue'));
+    const overdue = all.filter((o) => hasFocus(o, 'overdue', dates));
+    expect(homeText(home)).toContain(`${headline(overdue.length)} — everyone's · overdue · finished hidden`);
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
-    await setUserMapping(h.app.ctx.store.db, TEAM.id, CSM.id, `user_csm_${'9'.repeat(200)}3`, new Date().toISOString());
-    home = await pressOnHome(h, CSM, selectOption('home_filter_state', 'any'));
+    const csm3 = `user_csm_${'9'.repeat(200)}3`;
+    await setUserMapping(db, TEAM.id, CSM.id, csm3, new Date().toISOString());
+    home = await pressOnHome(h, CSM, focusButton('overdue'));
     home = await pressOnHome(h, CSM, selectOption('home_filter_owner', 'mine'));
-    expect(homeText(home)).toContain('714 onboardings match these filters');
+    const mine = all.filter((o) => o.csm_id === csm3 && !isFinished(o));
+    expect(homeText(home)).toContain(`${headline(mine.length)} — mine · finished hidden`);
+    home = await pressOnHome(h, CSM, { action_id: 'home_finished', block_id: 'home_filters', value: 'show' });
+    expect(homeText(home)).toContain(`${headline(all.filter((o) => o.csm_id === csm3).length)} — mine\n`);
     expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startHarness, type Harness } from '../harness/app-harness.js';
-import { homeBlocks, openHome, waitForFullSync } from '../harness/home.js';
+import { finishedButton, homeBlocks, openHome, pressOnHome, waitForFullSync } from '../harness/home.js';
 import { fastOutbox, outboxDrained, postsAbout } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 
@@ -39,17 +39,18 @@ describe('links to Pivotal', () => {
   };
 
   it("sends every Home row to its customer's page", async () => {
-    const home = await openHome(h, ADMIN);
+    // Finished onboardings too: the link is a finished row's main button, an open row's menu option.
+    await openHome(h, ADMIN);
+    const home = await pressOnHome(h, ADMIN, finishedButton('show'));
     const rows = homeBlocks(home).filter(
       (b) => typeof b.block_id === 'string' && b.block_id.startsWith('row_actions:'),
     );
     expect(rows.length).toBe(12);
     for (const row of rows) {
       const onboardingId = (row.block_id as string).slice('row_actions:'.length);
-      const open = (row.elements as Array<{ action_id: string; url?: string }>).find(
-        (e) => e.action_id === 'home_open_in_pivotal',
-      );
-      expect(open?.url).toBe(`${BASE}/customers/${customerDisplayIdOf(onboardingId)}`);
+      const elements = row.elements as Array<{ action_id: string; url?: string; options?: Array<{ url?: string }> }>;
+      const links = elements.flatMap((e) => [e.url, ...(e.options ?? []).map((o) => o.url)]).filter(Boolean);
+      expect(links).toEqual([`${BASE}/customers/${customerDisplayIdOf(onboardingId)}`]);
     }
     const urls = urlsIn(home.view.blocks);
     expect(urls.length).toBeGreaterThanOrEqual(12);

@@ -60,6 +60,8 @@ export function blockKitProblems(kind: SurfaceKind, surface: Node): string[] {
         const options = (e.options as Node[] | undefined) ?? [];
         const max = e.type === 'overflow' ? 5 : e.type === 'radio_buttons' || e.type === 'checkboxes' ? 10 : 100;
         if (options.length > max) at(`${path}.options`, `${options.length} options (max ${max})`);
+        // Slack's reference gives an overflow menu at least two options.
+        if (e.type === 'overflow' && options.length < 2) at(`${path}.options`, `${options.length} option (min 2)`);
         options.forEach((o, i) => option(`${path}.options[${i}]`, o));
         for (const [gi, g] of ((e.option_groups as Node[] | undefined) ?? []).entries()) {
           text(`${path}.option_groups[${gi}].label`, g.label, 75, { plainOnly: true });

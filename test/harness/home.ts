@@ -73,3 +73,13 @@ export async function waitForFullSync(h: Harness, what = 'the first complete syn
     { what, timeoutMs: 15_000 },
   );
 }
+
+/** One of the summary's counts on Home, pressed (again to list everything). */
+export function focusButton(focus: string): ActionInput {
+  return { action_id: `home_focus_${focus}`, block_id: 'home_summary', type: 'button', value: focus };
+}
+
+/** "Show finished (N)" or "Hide finished". */
+export function finishedButton(value: 'show' | 'hide'): ActionInput {
+  return { action_id: 'home_finished', block_id: 'home_filters', type: 'button', value };
+}

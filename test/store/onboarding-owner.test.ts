@@ -1,3 +1,4 @@
+import { pipelineDates } from '../../src/domain/pipeline-focus.js';
 import { expect, it } from 'vitest';
 import { pipelinePage } from '../../src/features/home/pipeline-query.js';
 import { OnboardingSchema } from '../../src/pivotal/index.js';
@@ -31,10 +32,12 @@ describeEachDialect('the Slack owner of an onboarding', (suite) => {
       {
         workspaceId: WS,
         dialect: suite.store().dialect,
-        today: '2026-05-20',
+        dates: pipelineDates(new Date('2026-05-20T12:00:00.000Z')),
         owner: { slackUserId, pivotalUserIds: [] },
+        focus: null,
         state: null,
         phase: null,
+        includeFinished: true,
       },
       ['review'],
       0,

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
-import { openSession } from '../shared/session.js';
+import type { WebClient } from '@slack/web-api';
+import { openSession, type Session } from '../shared/session.js';
 import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contact-fields.js';
 import { FormState, ViewStateValues } from '../../views/form-values.js';
 import { commandText } from '../../views/text.js';
@@ -168,16 +169,30 @@ function cardContactAdded(ctx: AppContext): Middleware<SlackActionMiddlewareArgs
   return async ({ ack, body, context, client }) => {
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const known = await contactFormCustomer(ctx, session, press.actions[0].value);
-    await ack();
-    const values = {
-      customer: known.row && customerChoice(known.row),
-      contact: { name: '', email: '', title: '' },
-      primary: true,
-    };
-    await client.views.open({
-      trigger_id: press.trigger_id,
-      view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }),
+    await openContactForm(ctx, session, client, {
+      triggerId: press.trigger_id,
+      customerRef: press.actions[0].value,
+      ack,
     });
   };
+}
+
+/** The contact form for a customer, from a card's button or a Home row's menu; `ack` once the customer is known. */
+export async function openContactForm(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  opts: { triggerId: string; customerRef: string; ack: () => Promise<void> },
+): Promise<void> {
+  const known = await contactFormCustomer(ctx, session, opts.customerRef);
+  await opts.ack();
+  const values = {
+    customer: known.row && customerChoice(known.row),
+    contact: { name: '', email: '', title: '' },
+    primary: true,
+  };
+  await client.views.open({
+    trigger_id: opts.triggerId,
+    view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }),
+  });
 }

@@ -1,19 +1,35 @@
 import { z } from 'zod';
+import { FOCUSES } from '../../domain/pipeline-focus.js';
 import type { Db } from '../../store/database.js';
 import { recordHomeOpened, saveHomeFilters, storedHomeFilters } from '../../store/home-views.js';
 
 /** What a person chose to see on Home; kept per person so every refresh keeps it. */
 export const HomeFiltersSchema = z.object({
-  owner: z.enum(['everyone', 'mine']).catch('everyone'),
-  /** `state:<state>`, `flag:overdue`, or null for any. */
-  state: z.string().nullable().catch(null),
+  /**
+   * Null until the person picks: then "Mine" for someone who owns open onboardings, else everyone.
+   * A key of its own: the `owner` saved before there was such a default was "everyone" for all.
+   */
+  whose: z.enum(['everyone', 'mine']).nullable().catch(null),
+  /** One of the summary's counts, picked with one click. */
+  focus: z.enum(FOCUSES).nullable().catch(null),
+  /** `state:<state>`, or null for any. */
+  state: z.string().startsWith('state:').nullable().catch(null),
   phase: z.string().nullable().catch(null),
+  /** Finished onboardings are listed only when asked for. */
+  finished: z.boolean().catch(false),
   offset: z.number().int().min(0).catch(0),
 });
 
 export type HomeFilters = z.infer<typeof HomeFiltersSchema>;
 
-export const DEFAULT_FILTERS: HomeFilters = { owner: 'everyone', state: null, phase: null, offset: 0 };
+export const DEFAULT_FILTERS: HomeFilters = {
+  whose: null,
+  focus: null,
+  state: null,
+  phase: null,
+  finished: false,
+  offset: 0,
+};
 
 function parseFilters(text: string | undefined): HomeFilters {
   if (!text) return DEFAULT_FILTERS;

@@ -21,7 +21,10 @@ import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
-import { webhookSecretModal } from './views.js';
+import { HOME_ACTIONS, ROW_MORE_CONTACT, webhookSecretModal } from './views.js';
+import { FOCUSES } from '../../domain/pipeline-focus.js';
+import { openContactForm } from '../customer/listeners.js';
+import { openOnboardForm } from '../onboard/open-form.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 const User = z.object({ id: z.string() });
@@ -35,6 +38,10 @@ const ButtonPress = z.object({
   user: User,
   trigger_id: z.string(),
   actions: z.tuple([z.object({ action_id: z.string(), value: z.string().optional() })]).rest(z.unknown()),
+});
+const MenuPick = z.object({
+  trigger_id: z.string(),
+  actions: z.tuple([z.object({ selected_option: z.object({ value: z.string() }) })]).rest(z.unknown()),
 });
 const ChannelPick = z.object({
   user: User,
@@ -52,9 +59,20 @@ const SET_UP_WEBHOOKS = 'set up Pivotal webhooks';
 /** The filter a select changes; any other filter stays, and the page goes back to the first. */
 function withSelection(filters: HomeFilters, actionId: string, value: string): HomeFilters {
   const any = value === 'any' ? null : value;
-  if (actionId === 'home_filter_owner') return { ...filters, owner: value === 'mine' ? 'mine' : 'everyone', offset: 0 };
+  if (actionId === 'home_filter_owner') return { ...filters, whose: value === 'mine' ? 'mine' : 'everyone', offset: 0 };
   if (actionId === 'home_filter_state') return { ...filters, state: any, offset: 0 };
   return { ...filters, phase: any === null ? null : any.replace(/^phase:/, ''), offset: 0 };
+}
+
+/**
+ * A summary count lists just those, whose ever they are, so the rows match the number pressed; pressed
+ * again, it lists everything again. The finished button shows or hides finished onboardings.
+ */
+function withButton(filters: HomeFilters, actionId: string, value: string | undefined): HomeFilters {
+  if (actionId === HOME_ACTIONS.finished) return { ...filters, finished: value === 'show', offset: 0 };
+  const focus = FOCUSES.find((f) => f === value) ?? null;
+  if (focus === null || filters.focus === focus) return { ...filters, focus: null, offset: 0 };
+  return { ...filters, focus, state: null, phase: null, offset: 0 };
 }
 
 /**
@@ -65,6 +83,9 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   app.event('app_home_opened', homeOpened(ctx));
   app.action(/^home_filter_(owner|state|phase)$/, filterChosen(ctx));
   app.action(/^home_page_(prev|next)$/, pageTurned(ctx));
+  app.action(new RegExp(`^(${HOME_ACTIONS.focusPrefix}[a-z_]+|${HOME_ACTIONS.finished})$`), filterPressed(ctx));
+  app.action(HOME_ACTIONS.onboard, onboardOpened(ctx));
+  app.action(HOME_ACTIONS.rowMore, rowMenuChosen(ctx));
 
   // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
   app.action('home_open_in_pivotal', async ({ ack }) => ack());
@@ -87,41 +108,67 @@ function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_h
   };
 }
 
-function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+/** Saves the person's filters as `change` makes them from the action, and draws their Home again. */
+function filtersChanged(
+  ctx: AppContext,
+  change: (filters: HomeFilters, body: unknown) => HomeFilters,
+): Middleware<SlackActionMiddlewareArgs> {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
-    const press = SelectPress.parse(body);
-    const [action] = press.actions;
+    const userId = User.parse((body as { user?: unknown }).user).id;
     const workspace = workspaceFromContext(context);
     const ws = workspaceId(workspace);
-    const filters = withSelection(
-      await getFilters(db, ws, press.user.id),
-      action.action_id,
-      action.selected_option.value,
-    );
-    await saveFilters(db, ws, press.user.id, filters, ctx.now());
-    await publishHome(ctx, client, workspace, press.user.id);
+    await saveFilters(db, ws, userId, change(await getFilters(db, ws, userId), body), ctx.now());
+    await publishHome(ctx, client, workspace, userId);
   };
 }
 
+function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return filtersChanged(ctx, (filters, body) => {
+    const [action] = SelectPress.parse(body).actions;
+    return withSelection(filters, action.action_id, action.selected_option.value);
+  });
+}
+
+function filterPressed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return filtersChanged(ctx, (filters, body) => {
+    const [action] = ButtonPress.parse(body).actions;
+    return withButton(filters, action.action_id, action.value);
+  });
+}
+
 function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
-  const db = ctx.store.db;
+  return filtersChanged(ctx, (filters, body) => {
+    const offset = Number(ButtonPress.parse(body).actions[0].value);
+    return { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 };
+  });
+}
+
+/** "Onboard a customer": the modal `/pivotal onboard` opens. */
+function onboardOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
-    const offset = Number(press.actions[0].value);
-    const workspace = workspaceFromContext(context);
-    const ws = workspaceId(workspace);
-    const filters = await getFilters(db, ws, press.user.id);
-    await saveFilters(
-      db,
-      ws,
-      press.user.id,
-      { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 },
-      ctx.now(),
-    );
-    await publishHome(ctx, client, workspace, press.user.id);
+    const session = await openSession(ctx, context);
+    // A Home published before the key was removed: drawing it again shows how to connect.
+    if (!session.connection) return publishHome(ctx, client, session.workspace, press.user.id);
+    await openOnboardForm(ctx, session, client, { triggerId: press.trigger_id, userId: press.user.id, typed: '' });
+  };
+}
+
+/** A row's overflow menu: the contact form of its customer; the link to Pivotal opens in the browser. */
+function rowMenuChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, client, context }) => {
+    const menu = MenuPick.parse(body);
+    const value = menu.actions[0].selected_option.value;
+    if (!value.startsWith(ROW_MORE_CONTACT)) return ack();
+    const session = await openSession(ctx, context);
+    await openContactForm(ctx, session, client, {
+      triggerId: menu.trigger_id,
+      customerRef: value.slice(ROW_MORE_CONTACT.length),
+      ack,
+    });
   };
 }
 

@@ -1,9 +1,9 @@
-import { SLACK_OWNER_METADATA_KEY } from '../../domain/slack-owner.js';
 import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
-import { FINISHED_PHASE, FINISHED_STATES } from '../../domain/finished.js';
+import type { Focus, PipelineDates } from '../../domain/pipeline-focus.js';
 import type { Db } from '../../store/database.js';
 import type { DialectName } from '../../store/dialect.js';
+import { focusCondition, openOnboarding, ownedBy, type OwnerMatch } from '../../store/pipeline-summary.js';
 
 /**
  * The Home board's reads, all from the read model (never from Pivotal). Filtering, counting and paging
@@ -13,13 +13,15 @@ import type { DialectName } from '../../store/dialect.js';
 export interface PipelineFilter {
   workspaceId: string;
   dialect: DialectName;
-  /** YYYY-MM-DD: what "overdue" is measured against. */
-  today: string;
+  /** What "overdue", "due soon" and "this month" are measured against. */
+  dates: PipelineDates;
   /** Only onboardings owned by this person: a mapped Pivotal user id, or the Slack user in metadata. */
-  owner: { slackUserId: string; pivotalUserIds: string[] } | null;
-  /** `state:<state>` or `flag:overdue`. */
+  owner: OwnerMatch | null;
+  focus: Focus | null;
+  /** `state:<state>`. */
   state: string | null;
   phase: string | null;
+  includeFinished: boolean;
 }
 
 export interface PipelineRowData {
@@ -40,32 +42,12 @@ export interface PipelineRowData {
   completed_at: string | null;
 }
 
-/** The app's own record of the Slack owner, else the one in metadata (see domain/slack-owner.ts). */
-function slackOwner(dialect: DialectName) {
-  const fromMetadata =
-    dialect === 'postgres'
-      ? sql<string | null>`(o.metadata::jsonb ->> ${sql.lit(SLACK_OWNER_METADATA_KEY)})`
-      : sql<string | null>`json_extract(o.metadata, ${sql.lit(`$.${SLACK_OWNER_METADATA_KEY}`)})`;
-  return sql<string | null>`coalesce(o.slack_owner_id, ${fromMetadata})`;
-}
-
 function filtered(db: Db, f: PipelineFilter, withPhase: boolean) {
   let q = db.selectFrom('rm_onboardings as o').where('o.workspace_id', '=', f.workspaceId).where('o.deleted', '=', 0);
-  if (f.owner) {
-    const { slackUserId, pivotalUserIds } = f.owner;
-    q = q.where((eb) =>
-      eb.or([
-        eb(slackOwner(f.dialect), '=', slackUserId),
-        ...(pivotalUserIds.length ? [eb('o.csm_id', 'in', pivotalUserIds)] : []),
-      ]),
-    );
-  }
-  if (f.state === 'flag:overdue') {
-    q = q
-      .where('o.target_launch_date', '<', f.today)
-      .where('o.phase', '!=', FINISHED_PHASE)
-      .where('o.state', 'not in', FINISHED_STATES);
-  } else if (f.state === 'state:waiting') {
+  if (f.owner) q = q.where(ownedBy(f.dialect, f.owner));
+  if (f.focus) q = q.where(focusCondition(f.focus, f.dates));
+  if (!f.includeFinished) q = q.where(openOnboarding);
+  if (f.state === 'state:waiting') {
     q = q.where((eb) => eb.or([eb('o.state', '=', 'waiting'), eb('o.waiting_on_customer', '=', 1)]));
   } else if (f.state?.startsWith('state:')) {
     q = q.where('o.state', '=', f.state.slice('state:'.length));

@@ -5,7 +5,9 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { isFinished } from '../../domain/finished.js';
+import { FOCUSES, listsFinished, pipelineDates } from '../../domain/pipeline-focus.js';
 import { slackOwnerOf } from '../../domain/slack-owner.js';
+import { pipelineOverview, type FocusCounts, type OwnerLoad, type PhaseTally } from '../../store/pipeline-summary.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
@@ -22,7 +24,15 @@ import {
   type PipelineFilter,
   type PipelineRowData,
 } from './pipeline-query.js';
-import { homeView, PAGE_ROWS, VOLATILE_BLOCK_PREFIX, type HomeData, type HomeRow, type PhaseCount } from './views.js';
+import {
+  homeView,
+  PAGE_ROWS,
+  VOLATILE_BLOCK_PREFIX,
+  type HomeData,
+  type HomeRow,
+  type PhaseCount,
+  type WorkloadLine,
+} from './views.js';
 
 /**
  * Builds a person's Home from the store alone: no call to Pivotal, so it opens at once however slow
@@ -47,6 +57,7 @@ export async function loadHomeData(
 ): Promise<HomeData> {
   const ws = workspaceId(workspace);
   const db = ctx.store.db;
+  const dialect = ctx.store.dialect;
   const [connection, admin] = await Promise.all([
     ctx.pivotal.forWorkspace(workspace),
     ctx.permissions.isAdmin(client, ws, userId),
@@ -55,25 +66,45 @@ export async function loadHomeData(
     return { kind: 'not_connected', admin, admins: admin ? [] : await ctx.permissions.admins(client, ws) };
 
   const now = ctx.now();
-  const today = now.toISOString().slice(0, 10);
-  const [row, state, filters, sequence, myPivotalId, states, everything] = await Promise.all([
+  const dates = pipelineDates(now);
+  const [row, state, filters, sequence, myPivotalId, states, overview] = await Promise.all([
     getWorkspace(db, ws),
     getSyncState(db, ws),
     getFilters(db, ws, userId),
     loadPhaseSequence(db, ws),
     pivotalUserFor(db, ws, userId),
     statesInUse(db, ws),
-    phaseCounts(db, { workspaceId: ws, dialect: ctx.store.dialect, today, owner: null, state: null, phase: null }),
+    pipelineOverview(db, { workspaceId: ws, dialect, dates }),
   ]);
+  const me = { slackUserId: userId, pivotalUserIds: myPivotalId ? [myPivotalId] : [] };
+  // Someone who owns open onboardings sees theirs until they pick; everyone else sees the whole pipeline.
+  const ownsSome = overview.owns(me);
+  const mine = (filters.whose ?? (ownsSome ? 'mine' : 'everyone')) === 'mine';
   const filter: PipelineFilter = {
     workspaceId: ws,
-    dialect: ctx.store.dialect,
-    today,
-    owner: filters.owner === 'mine' ? { slackUserId: userId, pivotalUserIds: myPivotalId ? [myPivotalId] : [] } : null,
+    dialect,
+    dates,
+    owner: mine ? me : null,
+    focus: filters.focus,
     state: filters.state,
     phase: filters.phase,
+    includeFinished: listsFinished({ ...filters, state: filters.state?.slice('state:'.length) ?? null }),
   };
-  const counts = filter.owner || filter.state ? await phaseCounts(db, filter) : everything;
+  // Admins and managers (people who own no open onboarding) see who carries what.
+  const showWorkload = admin || !ownsSome;
+  const all = overview.tally(null);
+  const scoped = mine ? overview.tally(me) : all;
+  const loads = showWorkload ? overview.workload() : null;
+  // The tally answers every filter but the state one, which needs its own count.
+  const counts = filter.state
+    ? await phaseCounts(db, filter)
+    : new Map(
+        [...scoped].map(([phase, t]) => [
+          phase,
+          filter.focus ? t.focus[filter.focus] : filter.includeFinished ? t.total : t.open,
+        ]),
+      );
+  const everything = new Map([...all].map(([phase, t]) => [phase, t.total]));
   const phases = boardPhases(sequence, counts, everything);
   const total = filters.phase === null ? phases.reduce((n, p) => n + p.count, 0) : (counts.get(filters.phase) ?? 0);
   // A page past the end (the data shrank since the person paged) shows the last page instead.
@@ -85,16 +116,16 @@ export async function loadHomeData(
     offset,
     PAGE_ROWS,
   );
-  const owners = await slackUsersByPivotalId(
-    db,
-    ws,
-    page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])),
-  );
+  const owners = await slackUsersByPivotalId(db, ws, [
+    ...page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])),
+    ...(loads ?? []).flatMap((l) => (l.csmId ? [l.csmId] : [])),
+  ]);
+  const workspaceTotal = [...everything.values()].reduce((n, c) => n + c, 0);
 
   return {
     kind: 'connected',
     now,
-    today,
+    today: dates.today,
     connection: {
       mode: connection.mode,
       keyPrefix: connection.keyPrefix,
@@ -110,12 +141,17 @@ export async function loadHomeData(
       lastErrorAt: state?.last_error_at ?? null,
       webhookConfigured: Boolean(state?.webhook_secret_ciphertext),
       webhookLastSeenAt: state?.webhook_last_seen_at ?? null,
-      onboardingsKnown: [...everything.values()].reduce((n, c) => n + c, 0),
+      onboardingsKnown: workspaceTotal,
     },
     filters: { ...filters, offset },
+    mine,
+    listsFinished: filter.includeFinished,
+    summary: summaryOf(scoped),
+    workload: loads && workload(loads, owners),
     phases,
     states: [...new Set([...STATES_ALWAYS_OFFERED, ...states])],
     total,
+    workspaceTotal,
     rows: page.map((r) => homeRow(r, sequence, owners)),
     viewerMapped: Boolean(myPivotalId),
     settings: admin
@@ -128,6 +164,40 @@ export async function loadHomeData(
         }
       : null,
   };
+}
+
+function summaryOf(tally: Map<string, PhaseTally>): { counts: FocusCounts; finished: number } {
+  const counts = Object.fromEntries(
+    FOCUSES.map((f) => [f, [...tally.values()].reduce((n, t) => n + t.focus[f], 0)]),
+  ) as FocusCounts;
+  return { counts, finished: [...tally.values()].reduce((n, t) => n + t.total - t.open, 0) };
+}
+
+/**
+ * Who an onboarding belongs to, as Home names them: the Slack people mapped to its Pivotal user, else
+ * the Slack owner the app recorded; the Pivotal user id stays for when neither is known.
+ */
+function ownerOf(
+  csmId: string | null,
+  slackOwner: string | null,
+  owners: Map<string, string[]>,
+): Pick<HomeRow, 'ownerSlackIds' | 'ownerPivotalId'> {
+  const mapped = csmId ? (owners.get(csmId) ?? []) : [];
+  return { ownerSlackIds: mapped.length === 0 && slackOwner ? [slackOwner] : mapped, ownerPivotalId: csmId };
+}
+
+/** One line per owner as Home names them, most open onboardings first. */
+function workload(loads: OwnerLoad[], owners: Map<string, string[]>): WorkloadLine[] {
+  const lines = new Map<string, WorkloadLine>();
+  for (const load of loads) {
+    const owner = ownerOf(load.csmId, load.slackOwner, owners);
+    const key = owner.ownerSlackIds.length ? owner.ownerSlackIds.join(' ') : `pivotal:${owner.ownerPivotalId ?? ''}`;
+    const line = lines.get(key) ?? { ...owner, open: 0, overdue: 0 };
+    line.open += load.open;
+    line.overdue += load.overdue;
+    lines.set(key, line);
+  }
+  return [...lines.values()].sort((a, b) => b.open - a.open || b.overdue - a.overdue);
 }
 
 /**
@@ -153,8 +223,6 @@ function boardPhases(
 }
 
 function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string, string[]>): HomeRow {
-  const mapped = r.csm_id ? (owners.get(r.csm_id) ?? []) : [];
-  const slackOwner = mapped.length === 0 ? slackOwnerOf(r) : null;
   return {
     id: r.id,
     displayId: r.display_id,
@@ -168,8 +236,7 @@ function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string
     waiting: r.waiting_on_customer === 1,
     target: r.target_launch_date,
     finished: isFinished(r),
-    ownerSlackIds: slackOwner ? [slackOwner] : mapped,
-    ownerPivotalId: r.csm_id,
+    ...ownerOf(r.csm_id, slackOwnerOf(r), owners),
     phaseEnteredAt: r.phase_entered_at,
   };
 }

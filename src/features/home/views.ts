@@ -6,6 +6,7 @@ import type {
   HomeView,
   KnownBlock,
   ModalView,
+  Overflow,
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
@@ -22,6 +23,10 @@ import type { HomeFilters } from './home-views-store.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 import { CLAIM_OPEN, PEOPLE_OPEN } from '../people/views.js';
 import { MY_NOTIFICATIONS_OPEN } from '../my-notifications/views.js';
+import { DUE_SOON_DAYS, FOCUSES, type Focus } from '../../domain/pipeline-focus.js';
+import { stateName } from '../../notifications/describe.js';
+import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
+import type { FocusCounts } from '../../store/pipeline-summary.js';
 
 /**
  * Pure views of the Home tab and its settings modals. Every text that comes from Pivotal or people is
@@ -29,8 +34,23 @@ import { MY_NOTIFICATIONS_OPEN } from '../my-notifications/views.js';
  * view under Slack's 100 blocks whatever the data.
  */
 
-/** 25 rows × (row + its buttons + at worst a phase heading of its own) + 19 other blocks = 94 ≤ 100. */
-export const PAGE_ROWS = 25;
+/**
+ * 20 rows × (row + its actions + at worst a phase heading of its own) = 60 blocks, which leaves 40 for
+ * everything else (the unit test's worst case counts them).
+ */
+export const PAGE_ROWS = 20;
+
+/** Home's own controls above the board. */
+export const HOME_ACTIONS = {
+  /** `home_focus_<focus>`: one summary count, pressed to list just those (again to list all). */
+  focusPrefix: 'home_focus_',
+  finished: 'home_finished',
+  onboard: 'home_onboard',
+  /** A row's overflow menu: `contact:<customer id>`, or the link to Pivotal. */
+  rowMore: 'home_row_more',
+} as const;
+
+export const ROW_MORE_CONTACT = 'contact:';
 /** Blocks whose text moves with the clock ("2 minutes ago"); a refresh ignores them when comparing. */
 export const VOLATILE_BLOCK_PREFIX = 'live_';
 
@@ -83,6 +103,12 @@ export interface HomeSettings {
   subscriptions: SubscriptionLine[];
 }
 
+/** Open onboardings of one owner, as Home names them. */
+export interface WorkloadLine extends Pick<HomeRow, 'ownerSlackIds' | 'ownerPivotalId'> {
+  open: number;
+  overdue: number;
+}
+
 export interface PhaseCount {
   key: string;
   name: string;
@@ -101,11 +127,21 @@ export type HomeData =
       attention: AttentionFields | null;
       sync: HomeSync;
       filters: HomeFilters;
-      /** Every phase with its count under the owner and state filters, in the workspace's order. */
+      /** Only the viewer's onboardings: their pick, or the default for someone who owns some. */
+      mine: boolean;
+      /** Finished onboardings are listed: asked for, or implied by another filter. */
+      listsFinished: boolean;
+      /** The counts of the summary line, for the viewer's onboardings or everyone's (`mine`). */
+      summary: { counts: FocusCounts; finished: number };
+      /** Open onboardings per owner, most first; null where it is not shown (a CSM's own Home). */
+      workload: WorkloadLine[] | null;
+      /** Every phase with its count under the other filters, in the workspace's order. */
       phases: PhaseCount[];
       states: string[];
       /** Onboardings matching every filter. */
       total: number;
+      /** Every onboarding of the workspace, finished ones included: the "of M" of the header. */
+      workspaceTotal: number;
       rows: HomeRow[];
       /** The viewer has a Pivotal user mapped (else "mine" can only match the metadata). */
       viewerMapped: boolean;
@@ -118,7 +154,6 @@ const section = (text: string, blockId?: string): SectionBlock => ({
   text: mrkdwn(text),
 });
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-const readable = (s: string) => s.replace(/[_-]+/g, ' ').trim() || s;
 
 export function daysInPhase(enteredAt: string, now: Date): string {
   const days = Math.max(0, Math.floor((now.getTime() - Date.parse(enteredAt)) / DAY_MS));
@@ -136,7 +171,7 @@ function ago(iso: string, now: Date): string {
 }
 
 /** An owner no one mapped reads "not linked"; only admins, who can link it, see Pivotal's id. */
-function ownerText(row: HomeRow, admin: boolean): string {
+function ownerText(row: Pick<HomeRow, 'ownerSlackIds' | 'ownerPivotalId'>, admin: boolean): string {
   if (row.ownerSlackIds.length > 0) return mentionList(row.ownerSlackIds).replace(/ or /, ', ');
   if (row.ownerPivotalId)
     return admin
@@ -145,41 +180,89 @@ function ownerText(row: HomeRow, admin: boolean): string {
   return '_no owner_';
 }
 
-function rowBlocks(row: HomeRow, today: string, now: Date, admin: boolean): KnownBlock[] {
-  const title = `*${escapeMrkdwn(truncate(row.customerName ?? 'Unknown customer', 80))}* · #${row.displayId}${row.name ? ` · ${escapeMrkdwn(truncate(row.name, 80))}` : ''}`;
-  const target = row.finished ? 'finished' : row.target ? `target ${targetInWords(row.target, today)}` : 'no target';
-  const facts = [
-    `Owner ${ownerText(row, admin)}`,
-    `state *${escapeMrkdwn(truncate(readable(row.state), 30))}*`,
-    target,
-    daysInPhase(row.phaseEnteredAt, now),
-  ].filter(Boolean);
-  const flags = [
-    isOverdue(row, today) ? ':rotating_light: Overdue' : '',
-    row.state === 'paused' ? ':double_vertical_bar: Paused' : '',
-    row.waiting || row.state === 'waiting' ? ':hourglass_flowing_sand: Waiting on customer' : '',
-  ].filter(Boolean);
-  const buttons: Button[] = [
-    { type: 'button', action_id: 'move_open', text: plain('Move phase', LIMITS.buttonText), value: row.id },
-    {
-      type: 'button',
-      action_id: CARD_ACTIONS.addContact,
-      text: plain('Add contact', LIMITS.buttonText),
-      value: row.customerId,
-    },
-  ];
+/**
+ * What the onboarding's name adds to its customer's: Pivotal's names often repeat the customer
+ * ("Harbor Light Insurance onboarding"), and a row names the customer once.
+ */
+export function nameBeyondCustomer(name: string | null, customerName: string | null): string | null {
+  let rest = (name ?? '').trim();
+  if (customerName && rest.toLowerCase().startsWith(customerName.trim().toLowerCase()))
+    rest = rest.slice(customerName.trim().length);
+  rest = rest.replace(/^[\s\-–—:·|,()]+|[\s\-–—:·|,()]+$/g, '');
+  return /[\p{L}\p{N}]/u.test(rest) && rest.toLowerCase() !== 'onboarding' ? rest : null;
+}
+
+function stateText(row: HomeRow): string {
+  if (row.waiting || row.state === 'waiting') return 'waiting on customer';
+  return row.state === 'active' ? '' : escapeMrkdwn(truncate(stateName(row.state), 30));
+}
+
+function targetText(row: HomeRow, today: string): string {
+  if (row.finished) return 'finished';
+  if (!row.target) return 'no target';
+  const words = targetInWords(row.target, today);
+  return isOverdue(row, today) ? `*${words}*` : `target ${words}`;
+}
+
+type RowAction = Button;
+
+/** The main action first: a move for an open onboarding, the record in Pivotal for a finished one. */
+function rowActions(row: HomeRow): RowAction[] {
+  const move: Button = {
+    type: 'button',
+    action_id: MOVE_OPEN_ACTION,
+    text: plain('Move phase', LIMITS.buttonText),
+    value: row.id,
+  };
+  const contact: Button = {
+    type: 'button',
+    action_id: CARD_ACTIONS.addContact,
+    text: plain('Add contact', LIMITS.buttonText),
+    value: row.customerId,
+  };
   // The onboarding shows on its customer's page in Pivotal.
-  if (row.customerDisplayId !== null) {
-    buttons.push({
-      type: 'button',
-      action_id: 'home_open_in_pivotal',
-      text: plain('Open in Pivotal', LIMITS.buttonText),
-      url: customerPageUrl(row.customerDisplayId),
-    });
-  }
+  const pivotal: Button[] =
+    row.customerDisplayId === null
+      ? []
+      : [
+          {
+            type: 'button',
+            action_id: 'home_open_in_pivotal',
+            text: plain('Open in Pivotal', LIMITS.buttonText),
+            url: customerPageUrl(row.customerDisplayId),
+          },
+        ];
+  return row.finished ? [...pivotal, contact] : [move, contact, ...pivotal];
+}
+
+/** Secondary actions go into an overflow menu, which Slack draws only with two or more options. */
+function overflowOf(rowId: string, more: RowAction[]): Overflow {
+  return {
+    type: 'overflow',
+    action_id: HOME_ACTIONS.rowMore,
+    options: more.map((b) => ({
+      text: b.text,
+      value: b.url ? 'open_in_pivotal' : `${ROW_MORE_CONTACT}${b.value ?? rowId}`,
+      ...(b.url ? { url: b.url } : {}),
+    })),
+  };
+}
+
+function rowBlocks(row: HomeRow, today: string, now: Date, admin: boolean): KnownBlock[] {
+  const extra = nameBeyondCustomer(row.name, row.customerName);
+  const title = `*${escapeMrkdwn(truncate(row.customerName ?? 'Unknown customer', 80))}*${extra ? ` · ${escapeMrkdwn(truncate(extra, 60))}` : ''} · #${row.displayId}`;
+  const facts = [
+    title,
+    ownerText(row, admin),
+    targetText(row, today),
+    stateText(row),
+    row.finished ? '' : daysInPhase(row.phaseEnteredAt, now),
+  ].filter(Boolean);
+  const [main, ...more] = rowActions(row);
+  const elements = more.length >= 2 ? [main!, overflowOf(row.id, more)] : [main!, ...more];
   return [
-    section([title, facts.join(' · '), flags.join('   ')].filter(Boolean).join('\n'), `row:${row.id}`),
-    { type: 'actions', block_id: `row_actions:${row.id}`, elements: buttons },
+    section(`${isOverdue(row, today) ? ':rotating_light: ' : ''}${facts.join(' · ')}`, `row:${row.id}`),
+    { type: 'actions', block_id: `row_actions:${row.id}`, elements },
   ];
 }
 
@@ -187,14 +270,69 @@ function option(text: string, value: string): PlainTextOption {
   return { text: plain(text, LIMITS.optionText), value };
 }
 
-function filterBlock(data: Extract<HomeData, { kind: 'connected' }>): ActionsBlock {
+/** Emoji as characters: buttons are plain text, where not every client turns `:codes:` into emoji. */
+const FOCUS_WORDS: Record<Focus, { emoji: string; words: string }> = {
+  overdue: { emoji: '🚨', words: 'overdue' },
+  at_risk: { emoji: '⚠️', words: 'at risk' },
+  waiting: { emoji: '⏳', words: 'waiting' },
+  paused: { emoji: '⏸️', words: 'paused' },
+  due_soon: { emoji: '📅', words: `due in ${DUE_SOON_DAYS} days` },
+  launched: { emoji: '🚀', words: 'launched this month' },
+};
+
+type Connected = Extract<HomeData, { kind: 'connected' }>;
+
+/** "Onboard a customer", and the summary: each count a one-click filter, the one in use highlighted. */
+function glanceBlocks(data: Connected): KnownBlock[] {
+  const buttons: Button[] = FOCUSES.map((focus) => ({
+    type: 'button',
+    action_id: `${HOME_ACTIONS.focusPrefix}${focus}`,
+    text: plain(
+      `${FOCUS_WORDS[focus].emoji} ${data.summary.counts[focus].toLocaleString('en-US')} ${FOCUS_WORDS[focus].words}`,
+      LIMITS.buttonText,
+    ),
+    value: focus,
+    ...(data.filters.focus === focus ? { style: 'primary' as const } : {}),
+  }));
+  return [
+    {
+      type: 'section',
+      block_id: 'home_glance',
+      text: mrkdwn(`*At a glance:* ${data.mine ? 'your onboardings' : "everyone's onboardings"}`),
+      accessory: {
+        type: 'button',
+        action_id: HOME_ACTIONS.onboard,
+        style: 'primary',
+        text: plain('Onboard a customer', LIMITS.buttonText),
+      },
+    },
+    { type: 'actions', block_id: 'home_summary', elements: buttons },
+  ];
+}
+
+const WORKLOAD_LINES = 10;
+
+function workloadBlocks(lines: WorkloadLine[], admin: boolean): KnownBlock[] {
+  const shown = lines.slice(0, WORKLOAD_LINES).map((l) => {
+    const overdue = l.overdue > 0 ? ` · :rotating_light: ${l.overdue.toLocaleString('en-US')} overdue` : '';
+    return `${ownerText(l, admin)}: ${plural(l.open, 'open onboarding')}${overdue}`;
+  });
+  const rest = lines.slice(WORKLOAD_LINES);
+  if (rest.length)
+    shown.push(
+      `_…and ${plural(rest.length, 'more owner')} with ${plural(
+        rest.reduce((n, l) => n + l.open, 0),
+        'open onboarding',
+      )}_`,
+    );
+  const body = shown.length ? shown.join('\n') : '_No open onboardings._';
+  return [section(`*Workload* (open onboardings per owner)\n${body}`, 'home_workload')];
+}
+
+function filterBlock(data: Connected): ActionsBlock {
   const { filters } = data;
   const owners = [option('Everyone', 'everyone'), option('Mine', 'mine')];
-  const states = [
-    option('Any state', 'any'),
-    option('Overdue', 'flag:overdue'),
-    ...data.states.map((s) => option(readable(s), `state:${s}`)),
-  ];
+  const states = [option('Any state', 'any'), ...data.states.map((s) => option(stateName(s), `state:${s}`))];
   const phases = [option('All phases', 'any'), ...data.phases.map((p) => option(p.name, `phase:${p.key}`))];
   const fit = (options: PlainTextOption[]) =>
     options.filter((o) => o.value!.length <= LIMITS.optionValue).slice(0, 100);
@@ -209,13 +347,23 @@ function filterBlock(data: Extract<HomeData, { kind: 'connected' }>): ActionsBlo
       initial_option: initial,
     };
   };
+  const finished: Button = {
+    type: 'button',
+    action_id: HOME_ACTIONS.finished,
+    text: plain(
+      filters.finished ? 'Hide finished' : `Show finished (${data.summary.finished.toLocaleString('en-US')})`,
+      LIMITS.buttonText,
+    ),
+    value: filters.finished ? 'hide' : 'show',
+  };
   return {
     type: 'actions',
     block_id: 'home_filters',
     elements: [
-      select('home_filter_owner', 'Whose onboardings', owners, filters.owner),
+      select('home_filter_owner', 'Whose onboardings', owners, data.mine ? 'mine' : 'everyone'),
       select('home_filter_state', 'State', states, filters.state ?? 'any'),
       select('home_filter_phase', 'Phase', phases, filters.phase === null ? 'any' : `phase:${filters.phase}`),
+      finished,
     ],
   };
 }
@@ -237,7 +385,22 @@ function personalBlock(viewerMapped: boolean): ActionsBlock {
   };
 }
 
-function statusLine(data: Extract<HomeData, { kind: 'connected' }>): string {
+/** "3 of 12 onboardings — mine · overdue · finished hidden": every filter in use, in words. */
+export function countsHeadline(data: Connected): string {
+  const { filters } = data;
+  const noun = data.workspaceTotal === 1 ? 'onboarding' : 'onboardings';
+  const phase = filters.phase === null ? undefined : data.phases.find((p) => p.key === filters.phase);
+  const parts = [
+    data.mine ? 'mine' : "everyone's",
+    filters.focus ? FOCUS_WORDS[filters.focus].words : '',
+    filters.state ? `state ${stateName(filters.state.slice('state:'.length))}` : '',
+    phase ? `in ${truncate(phase.name, 60)}` : '',
+    data.listsFinished ? '' : 'finished hidden',
+  ].filter(Boolean);
+  return `*${data.total.toLocaleString('en-US')} of ${data.workspaceTotal.toLocaleString('en-US')} ${noun}* — ${escapeMrkdwn(parts.join(' · '))}`;
+}
+
+function statusLine(data: Connected): string {
   const { connection, sync, now } = data;
   const org = connection.orgName ? `*${escapeMrkdwn(truncate(connection.orgName, 100))}*` : 'Pivotal';
   const parts = [`Connected to ${org} with key \`${escapeMrkdwn(connection.keyPrefix)}…\` (${connection.mode})`];
@@ -254,24 +417,18 @@ function statusLine(data: Extract<HomeData, { kind: 'connected' }>): string {
   return parts.join(' · ');
 }
 
-function boardBlocks(data: Extract<HomeData, { kind: 'connected' }>): KnownBlock[] {
+function boardBlocks(data: Connected): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   const countsText = data.phases
     .filter((p) => p.count > 0 || data.filters.phase === null || p.key === data.filters.phase)
     .map((p) => `${escapeMrkdwn(truncate(p.name, 60))} *${p.count.toLocaleString('en-US')}*`)
     .join('  ·  ');
-  const all = data.phases.reduce((n, p) => n + p.count, 0);
-  blocks.push(
-    section(
-      `${plural(all, 'onboarding')}${data.filters.owner === 'mine' || data.filters.state ? ' match these filters' : ''}\n${countsText}`,
-      'home_counts',
-    ),
-  );
+  blocks.push(section(`${countsHeadline(data)}\n${countsText}`, 'home_counts'));
   blocks.push({ type: 'divider' });
 
   if (data.rows.length === 0) {
     const hint =
-      data.filters.owner === 'mine' && !data.viewerMapped
+      data.mine && !data.viewerMapped
         ? '\nYou have no Pivotal user mapped yet, so "Mine" only finds onboardings opened for you from Slack. An admin can map you under Settings.'
         : '';
     blocks.push(section(`_No onboardings match these filters._${hint}`, 'home_empty'));
@@ -337,7 +494,7 @@ const testRecordsSetting: SectionBlock = {
   },
 };
 
-function settingsBlocks(data: Extract<HomeData, { kind: 'connected' }>, settings: HomeSettings): KnownBlock[] {
+function settingsBlocks(data: Connected, settings: HomeSettings): KnownBlock[] {
   const { sync, now } = data;
   const phases = settings.phaseNames.map((n) => escapeMrkdwn(truncate(n, 60))).join(' → ');
   // Pivotal documents outbound webhooks as a preview, not yet public, and says to poll: polling is the
@@ -427,6 +584,8 @@ export function homeView(data: HomeData): HomeView {
   blocks.push(...testKeyLabelBlock(data.connection.mode));
   if (data.attention) blocks.push(...attentionBanner(data.attention));
   blocks.push({ type: 'context', block_id: `${VOLATILE_BLOCK_PREFIX}status`, elements: [mrkdwn(statusLine(data))] });
+  blocks.push(...glanceBlocks(data));
+  if (data.workload) blocks.push(...workloadBlocks(data.workload, data.settings !== null));
   blocks.push(filterBlock(data));
   blocks.push(personalBlock(data.viewerMapped));
   blocks.push(...boardBlocks(data));

@@ -9,7 +9,8 @@ import { FormState, ViewStateValues } from '../../views/form-values.js';
 import { commandText } from '../../views/text.js';
 import { openSession } from '../shared/session.js';
 import { answeredNotConnected } from './not-connected.js';
-import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
+import { formContext, retryOnboarding, submitOnboarding } from './service.js';
+import { openOnboardForm } from './open-form.js';
 import { parseMeta, readOnboardForm } from './validation.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
 import type { OnboardWorker } from './worker.js';
@@ -58,19 +59,12 @@ function onboardCommand(ctx: AppContext): Subcommand {
       const { ack, context, args, body, client } = command;
       const session = await openSession(ctx, context);
       if (await answeredNotConnected(ctx, session, command)) return;
-      const opening = await openingForm(ctx, session, commandText(args), body.user_id);
       await ack();
-      // The trigger expires 3 s after the command: the modal opens before anything is asked of Pivotal.
-      const opened = await client.views.open({
-        trigger_id: body.trigger_id,
-        view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }),
+      await openOnboardForm(ctx, session, client, {
+        triggerId: body.trigger_id,
+        userId: body.user_id,
+        typed: commandText(args),
       });
-      if (opening.lookUpInPivotal && opened.view?.id) {
-        const view = { id: opened.view.id, hash: opened.view.hash };
-        ctx.background.run('onboard.existing-customer', () =>
-          hintExistingCustomer(ctx, session, client, view, opening),
-        );
-      }
     },
   };
 }
