@@ -155,7 +155,7 @@ describe('Home at a glance', () => {
       const owned = open.filter((o) => o.csm_id === csm);
       const late = owned.filter((o) => hasFocus(o, 'overdue', dates)).length;
       expect(workload).toContain(
-        `\`${csm}\`: ${owned.length} open onboarding${owned.length === 1 ? '' : 's'}${late ? ` · :rotating_light: ${late} overdue` : ''}`,
+        `_not linked_ (${csm}: link it in Settings › People): ${owned.length} open onboarding${owned.length === 1 ? '' : 's'}${late ? ` · :rotating_light: ${late} overdue` : ''}`,
       );
     }
     const herLate = hers.filter((o) => hasFocus(o, 'overdue', dates)).length;
