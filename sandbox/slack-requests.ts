@@ -279,3 +279,43 @@ export function eventEnvelope(
     event,
   };
 }
+
+/** A global shortcut, from the composer's shortcuts menu. */
+export function globalShortcutPayload(team: SlackTeamRef, user: SlackUserRef, callbackId: string): Record<string, unknown> {
+  return { type: 'shortcut', ...teamAndUser(team, user), callback_id: callbackId, trigger_id: randomTriggerId() };
+}
+
+export interface ShortcutMessage {
+  channelId: string;
+  ts: string;
+  text: string;
+  user?: string;
+  threadTs?: string;
+}
+
+/** A message shortcut, from a message's "⋯" menu. */
+export function messageShortcutPayload(
+  team: SlackTeamRef,
+  user: SlackUserRef,
+  callbackId: string,
+  message: ShortcutMessage,
+  responseUrl: string,
+): Record<string, unknown> {
+  return {
+    type: 'message_action',
+    ...teamAndUser(team, user),
+    callback_id: callbackId,
+    trigger_id: randomTriggerId(),
+    action_ts: `${Date.now() / 1000}`,
+    message_ts: message.ts,
+    channel: { id: message.channelId, name: 'general' },
+    message: {
+      type: 'message',
+      user: message.user ?? 'U0SOMEONE',
+      ts: message.ts,
+      text: message.text,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    },
+    response_url: responseUrl,
+  };
+}

@@ -35,6 +35,9 @@ export interface FakeChannel {
   is_archived?: boolean;
   /** Whether the bot is a member; chat.postMessage to a non-member private channel fails. */
   is_member?: boolean;
+  /** Shared with another organisation (Slack Connect), or invited to be. */
+  is_ext_shared?: boolean;
+  is_pending_ext_shared?: boolean;
 }
 
 export interface Failure {
@@ -247,6 +250,7 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
         ts: nextTs(),
         updates: 0,
         user: String(a.user ?? ''),
+        ...(typeof a.thread_ts === 'string' ? { thread_ts: a.thread_ts } : {}),
         ...(typeof a.text === 'string' ? { text: a.text } : {}),
         ...(Array.isArray(a.blocks) ? { blocks: a.blocks } : {}),
       };

@@ -11,6 +11,7 @@ import { registerOnboard } from './onboard/listeners.js';
 import type { OnboardWorker } from './onboard/worker.js';
 import { registerMove } from './move/listeners.js';
 import { registerPhaseSequence } from './phase-sequence/listeners.js';
+import { registerShortcuts } from './shortcuts/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
 import type { TestRecordsRunner } from './test-records/runner.js';
 import { registerUnfurl } from './unfurl/listeners.js';
@@ -34,5 +35,6 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, deps: Fea
   registerHome(app, ctx);
   registerUnfurl(app, ctx);
   registerTestRecords(app, ctx, deps.testRecords);
+  registerShortcuts(app, ctx);
   registerHelp(deps.router);
 }

@@ -70,6 +70,16 @@ function slackBodySchema(isSlackUrl: (url: string) => boolean) {
       response_urls: z.array(z.object({ response_url: responseUrl })).optional(),
     }),
     z.object({ type: z.literal('view_closed'), user, view: z.object({ id }) }),
+    z.object({ type: z.literal('shortcut'), user, callback_id: id, trigger_id: id }),
+    z.object({
+      type: z.literal('message_action'),
+      user,
+      callback_id: id,
+      trigger_id: id,
+      channel: z.object({ id }),
+      message: z.object({ ts: id }),
+      response_url: responseUrl.optional(),
+    }),
   ]);
   const envelope = z.discriminatedUnion('type', [
     z.object({ type: z.literal('event_callback'), event_id: id, event: z.object({ type: z.string() }) }),
