@@ -281,7 +281,11 @@ export function eventEnvelope(
 }
 
 /** A global shortcut, from the composer's shortcuts menu. */
-export function globalShortcutPayload(team: SlackTeamRef, user: SlackUserRef, callbackId: string): Record<string, unknown> {
+export function globalShortcutPayload(
+  team: SlackTeamRef,
+  user: SlackUserRef,
+  callbackId: string,
+): Record<string, unknown> {
   return { type: 'shortcut', ...teamAndUser(team, user), callback_id: callbackId, trigger_id: randomTriggerId() };
 }
 

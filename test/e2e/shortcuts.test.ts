@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredView } from '../../sandbox/fake-slack/server.js';
-import {
-  globalShortcutPayload,
-  messageShortcutPayload,
-  type ShortcutMessage,
-} from '../../sandbox/slack-requests.js';
+import { globalShortcutPayload, messageShortcutPayload, type ShortcutMessage } from '../../sandbox/slack-requests.js';
 import { CSM, TEAM, startHarness, type Harness } from '../harness/app-harness.js';
 import { seedOnboarding } from '../harness/phase-moves.js';
 import { currentView, echoView, visibleText } from '../harness/view-submission.js';

@@ -36,7 +36,8 @@ import {
   type StepIds,
 } from './jobs.js';
 import { DISCONNECTED_TEXT } from './not-connected.js';
-import { onboardingNotes, replyInSourceThread } from './source-message.js';
+import { onboardingNotes } from './source-message.js';
+import { replyInSourceThread } from './source-reply.js';
 import { freeSlug } from './slug.js';
 import { BLOCKS, blockForPivotalField, type Step } from './validation.js';
 import { doneMessage, jobView, stoppedMessage, type JobViewContext } from './views.js';

@@ -159,7 +159,8 @@ function addPicked(ctx: AppContext): ViewSubmitted {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const message = parsed(AddedMessageSchema, view.private_metadata);
-    if (!message) return void (await ack({ response_action: 'update', view: addMessageModal(STALE_FORM, session.mode) }));
+    if (!message)
+      return void (await ack({ response_action: 'update', view: addMessageModal(STALE_FORM, session.mode) }));
     const onboardingId = FormState.from(view.state.values).option(ADD_BLOCKS.pick)?.value;
     if (!onboardingId) {
       await ack({ response_action: 'errors', errors: { [ADD_BLOCKS.pick]: 'Pick the onboarding to add it to.' } });
@@ -175,7 +176,8 @@ function addConfirmed(ctx: AppContext): ViewSubmitted {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const snapshot = parsed(NotesSnapshotSchema, view.private_metadata);
-    if (!snapshot) return void (await ack({ response_action: 'update', view: addMessageModal(STALE_FORM, session.mode) }));
+    if (!snapshot)
+      return void (await ack({ response_action: 'update', view: addMessageModal(STALE_FORM, session.mode) }));
     await ack({ response_action: 'update', view: addSavingModal(session.mode) });
     const actor = { userId: body.user.id, slack: client };
     await fill(client, view.id, session.mode, () => addToNotes(ctx, session, actor, snapshot));
