@@ -186,3 +186,28 @@ describe('message and global shortcuts', () => {
     expect(h.slack.callsTo('views.open').length).toBe(opened + 1);
   });
 });
+
+describe('shortcuts in a workspace not connected to Pivotal', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ bootstrapKey: false });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('every shortcut opens its modal and says that an admin must connect first', async () => {
+    const m = message('C0GENERAL', 'closed-won: Acme');
+    const payloads = [
+      messageShortcutPayload(TEAM, CSM, 'start_onboarding', m, h.slack.responseUrl()),
+      messageShortcutPayload(TEAM, CSM, 'add_to_onboarding', m, h.slack.responseUrl()),
+      globalShortcutPayload(TEAM, CSM, 'new_onboarding'),
+      globalShortcutPayload(TEAM, CSM, 'move_onboarding'),
+    ];
+    for (const payload of payloads) {
+      const view = await useShortcut(h, payload);
+      expect(visibleText(view.view.blocks)).toMatch(/not connected to Pivotal/);
+    }
+    expect(h.pivotal.requests).toHaveLength(0);
+  });
+});

@@ -103,13 +103,33 @@ export async function openOnboardFromShortcut(
     view: noticeModal('Onboard a customer', [{ type: 'section', text: mrkdwn(':hourglass_flowing_sand: Opening…') }]),
   });
   const viewId = opened.view!.id!;
+  try {
+    await fillOnboardForm(ctx, session, client, { viewId, userId: who.userId }, prefill);
+  } catch (err) {
+    // The loading modal says so, instead of loading for ever; the error goes on to the global handler.
+    const failed = noticeModal('Onboard a customer', [
+      { type: 'section', text: mrkdwn(':warning: Something went wrong on our side. Close this and try again.') },
+    ]);
+    await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function fillOnboardForm(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  where: { viewId: string; userId: string },
+  prefill: () => Promise<OnboardPrefill>,
+): Promise<void> {
+  const { viewId } = where;
   if (!session.connection) {
-    const reply = await notConnectedReply(ctx, session, client, who.userId);
+    const reply = await notConnectedReply(ctx, session, client, where.userId);
     await client.views.update({ view_id: viewId, view: noticeModal('Onboard a customer', reply.blocks) });
     return;
   }
   const p = await prefill();
-  const opening = await openingForm(ctx, session, p.customerName, who.userId);
+  const opening = await openingForm(ctx, session, p.customerName, where.userId);
   const isNew = opening.values.customerMode === 'new';
   const values: OnboardFormValues = {
     ...opening.values,
