@@ -169,6 +169,21 @@ describe('message and global shortcuts', () => {
     expect(currentView(h.slack, picker.id).view.callback_id).toBe('move_submit');
   });
 
+  it('answers someone of another organisation with a modal that says why, and nothing else', async () => {
+    const guest = { id: 'U0GUEST01', name: 'gus', teamId: 'T0VENDOR1' };
+    const pivotalBefore = h.pivotal.requests.length;
+    const m = message(SHARED, 'closed-won: Tailspin');
+    for (const payload of [
+      messageShortcutPayload(TEAM, guest, 'start_onboarding', m, h.slack.responseUrl()),
+      globalShortcutPayload(TEAM, guest, 'move_onboarding'),
+    ]) {
+      const view = await useShortcut(h, payload);
+      expect(visibleText(view.view.blocks)).toContain('members only');
+      expect(view.view.callback_id).toBeUndefined();
+    }
+    expect(h.pivotal.requests.slice(pivotalBefore)).toEqual([]);
+  });
+
   it('refuses a forged or replayed shortcut, and one missing what it must carry', async () => {
     const opened = h.slack.callsTo('views.open').length;
     const payload = messageShortcutPayload(TEAM, CSM, 'start_onboarding', message(SALES, 'x'), h.slack.responseUrl());
