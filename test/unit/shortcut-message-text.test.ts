@@ -31,6 +31,11 @@ describe('reading a Slack message for the onboard form', () => {
     expect(personal.contact).toEqual({ name: 'Bob Stone', email: 'bob.stone@gmail.com', title: '' });
   });
 
+  it('takes a company only after a label and a colon or dash, not from "the customer is happy"', () => {
+    expect(prefillFromMessage('the customer is happy').customerName).toBe('');
+    expect(prefillFromMessage('New logo — Fabrikam Inc!').customerName).toBe('Fabrikam Inc');
+  });
+
   it('leaves what the text lacks empty', () => {
     expect(prefillFromMessage('we should talk tomorrow')).toEqual({
       customerName: '',

@@ -32,7 +32,7 @@ const NAME = String.raw`\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,2}`;
 const NAME_BEFORE_EMAIL = new RegExp(`(${NAME})\\s*[<(\\[,:–—-]?\\s*$`, 'u');
 const LABELLED_CONTACT = new RegExp(`\\b(?:contact|champion|poc|point of contact)\\s*(?:is|:|-|–)\\s*(${NAME})`, 'iu');
 const LABELLED_COMPANY =
-  /\b(?:closed[\s-]won|customer|company|account|client|signed|new logo)\s*(?:is|:|-|–|—)\s*([^,.;!?()\n<]+)/i;
+  /\b(?:closed[\s-]won|customer|company|account|client|signed|new logo)\s*[:–—-]\s*([^,.;!?()\n<]+)/i;
 /** Addresses at these say nothing about the customer's company. */
 const PERSONAL_MAIL = new Set([
   'gmail.com',
