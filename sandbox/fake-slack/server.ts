@@ -287,6 +287,7 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
         ts: nextTs(),
         updates: 0,
         user: String(a.user ?? ''),
+        ...(typeof a.thread_ts === 'string' ? { thread_ts: a.thread_ts } : {}),
         ...(typeof a.text === 'string' ? { text: a.text } : {}),
         ...(Array.isArray(a.blocks) ? { blocks: a.blocks } : {}),
       };

@@ -12,6 +12,7 @@ import type { OnboardWorker } from './onboard/worker.js';
 import { registerMove } from './move/listeners.js';
 import { registerPhaseSequence } from './phase-sequence/listeners.js';
 import { registerSubscriptions } from './subscriptions/listeners.js';
+import { registerShortcuts } from './shortcuts/listeners.js';
 import { registerTestRecords } from './test-records/listeners.js';
 import type { TestRecordsRunner } from './test-records/runner.js';
 import { registerUnfurl } from './unfurl/listeners.js';
@@ -40,5 +41,6 @@ export function registerFeatures(app: SlackListeners, ctx: AppContext, deps: Fea
   registerPeople(app, ctx);
   registerMyNotifications(app, ctx);
   registerSubscriptions(app, ctx, deps.router);
+  registerShortcuts(app, ctx);
   registerHelp(deps.router);
 }

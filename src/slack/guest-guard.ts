@@ -109,6 +109,15 @@ async function refuse(args: Args, line: string): Promise<void> {
       }
       return;
     }
+    case 'shortcut':
+    case 'message_action': {
+      await ack();
+      // A shortcut has no reply URL for this: the trigger opens a modal that says why nothing happens.
+      const triggerId = (body as { trigger_id?: unknown }).trigger_id;
+      if (typeof triggerId === 'string')
+        await args.client.views.open({ trigger_id: triggerId, view: refusalModal(line) });
+      return;
+    }
     default:
       return ack();
   }

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
  * dispatcher per kind keeps the cost flat however many features there are, and lets an action or
  * view nobody handles be acked politely instead of timing out in Slack.
  */
-export type SlackListeners = Pick<App, 'action' | 'view' | 'options' | 'event' | 'command' | 'use'>;
+export type SlackListeners = Pick<App, 'action' | 'view' | 'options' | 'shortcut' | 'event' | 'command' | 'use'>;
 
 type Matcher = string | RegExp;
 type AnyListener = (args: any) => Promise<unknown> | unknown;
@@ -44,6 +44,7 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
   const views: Entry[] = [];
   const options: Entry[] = [];
   const events: Entry[] = [];
+  const shortcuts: Entry[] = [];
 
   app.action(/[\s\S]*/, async (args: any) => {
     const action = args.action as Record<string, unknown>;
@@ -76,6 +77,17 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
     await args.ack();
   });
 
+  app.shortcut(/[\s\S]*/, async (args: any) => {
+    const shortcut = args.shortcut as Record<string, unknown>;
+    const entry = find(shortcuts, shortcut);
+    if (entry) {
+      await entry.listener(args);
+      return;
+    }
+    await args.ack();
+    logger.warn({ callbackId: shortcut.callback_id }, 'a shortcut nobody handles was acked');
+  });
+
   app.event(/[\s\S]*/, async (args: any) => {
     const entry = find(events, args.event as Record<string, unknown>);
     // Events are acked by Bolt before listeners run; one nobody subscribed to is simply dropped.
@@ -103,6 +115,9 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
     },
     options: (constraint: unknown, ...listeners: unknown[]) => {
       options.push({ fields: fieldsOf(constraint, 'action_id'), listener: single(listeners, 'options') });
+    },
+    shortcut: (constraint: unknown, ...listeners: unknown[]) => {
+      shortcuts.push({ fields: fieldsOf(constraint, 'callback_id'), listener: single(listeners, 'shortcut') });
     },
     event: (type: unknown, ...listeners: unknown[]) => {
       events.push({ fields: fieldsOf(type, 'type'), listener: single(listeners, 'event') });

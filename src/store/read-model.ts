@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { FINISHED_PHASE, FINISHED_STATES } from '../domain/finished.js';
 import type { Db } from './database.js';
 import type { RmCustomerRow, RmOnboardingRow } from './schema-domain.js';
 
@@ -228,6 +229,33 @@ export async function onboardingsOfCustomer(
     .where('customer_id', '=', customerId)
     .where('deleted', '=', 0)
     .orderBy('display_id', 'desc')
+    .execute();
+}
+
+export interface OpenOnboardingRow {
+  id: string;
+  display_id: number;
+  name: string | null;
+  phase: string;
+  state: string;
+  customer_name: string | null;
+}
+
+/** The newest onboardings not yet finished (see domain/finished.ts), with their customer's name: a picker's list. */
+export async function openOnboardings(db: Db, workspaceId: string, limit: number): Promise<OpenOnboardingRow[]> {
+  return db
+    .selectFrom('rm_onboardings as o')
+    .leftJoin('rm_customers as c', (join) =>
+      join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'),
+    )
+    .select(['o.id', 'o.display_id', 'o.name', 'o.phase', 'o.state', 'c.name as customer_name'])
+    .where('o.workspace_id', '=', workspaceId)
+    .where('o.deleted', '=', 0)
+    .where('o.completed_at', 'is', null)
+    .where('o.phase', '!=', FINISHED_PHASE)
+    .where('o.state', 'not in', [...FINISHED_STATES])
+    .orderBy('o.display_id', 'desc')
+    .limit(limit)
     .execute();
 }
 

@@ -7,8 +7,8 @@ import type { KeyMode } from '../../domain/key-mode.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { ephemeral } from '../../views/ephemeral.js';
-import { openSession } from '../shared/session.js';
-import { checkSubmission, openMove, saveMove, type MoveScreen } from './move-service.js';
+import { openSession, type Session } from '../shared/session.js';
+import { checkSubmission, openMove, pickAnyOnboarding, saveMove, type MoveScreen } from './move-service.js';
 import { awaitAnswer, claimSubmission, rememberAnswer, submissionId } from './move-submissions.js';
 import {
   loadingModal,
@@ -102,6 +102,17 @@ function moveCommand(ctx: AppContext): Subcommand {
       );
     },
   };
+}
+
+/** The "Move an onboarding" shortcut: a loading modal at once (the trigger expires), then the picker. */
+export async function openMovePicker(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  triggerId: string,
+): Promise<void> {
+  const opened = await client.views.open({ trigger_id: triggerId, view: loadingModal(session.mode) });
+  await fillModal(client, opened.view!.id!, session.mode, () => pickAnyOnboarding(ctx, session));
 }
 
 /** A "Move phase" button. */

@@ -13,6 +13,7 @@ import {
   getCustomerRow,
   getOnboardingRow,
   onboardingsOfCustomer,
+  openOnboardings,
   upsertCustomer,
   upsertOnboarding,
 } from '../../store/read-model.js';
@@ -44,8 +45,10 @@ export type MoveScreen =
 
 export type MoveTarget = { reference: string } | { onboardingId: string };
 
-const NOT_CONNECTED =
+export const NOT_CONNECTED =
   ':electric_plug: This workspace is not connected to Pivotal yet. A workspace admin must run `/pivotal connect` first; then try again.';
+/** A static menu holds at most 100 options; older ones are reached with `/pivotal move <customer>`. */
+const PICK_LIMIT = 100;
 const GONE = 'That onboarding no longer exists in Pivotal (it may have been deleted).';
 
 /** `/pivotal move <reference>`, a "Move phase" button: find the onboarding and show it as Pivotal has it now. */
@@ -77,6 +80,31 @@ export async function openMove(
   } catch (err) {
     return await failure(ctx, session, actor, err);
   }
+}
+
+/** The newest open onboardings from the read model, for a picker (this one's, and "Add to onboarding"'s). */
+export async function openOnboardingCandidates(ctx: AppContext, session: Session): Promise<PickCandidate[]> {
+  const phases = await loadPhaseSequence(ctx.store.db, session.workspaceId);
+  const rows = await openOnboardings(ctx.store.db, session.workspaceId, PICK_LIMIT);
+  return rows.map((o) => ({
+    onboardingId: o.id,
+    displayId: o.display_id,
+    name: o.name,
+    customerName: o.customer_name,
+    phaseName: phases.name(o.phase),
+    state: o.state,
+  }));
+}
+
+export const NO_OPEN_ONBOARDING =
+  'There is no open onboarding yet. One made in Pivotal moments ago shows up after the next sync.';
+
+/** The "Move an onboarding" shortcut names nothing: the newest open onboardings, to pick one. */
+export async function pickAnyOnboarding(ctx: AppContext, session: Session): Promise<MoveScreen> {
+  if (!session.connection) return { kind: 'message', text: NOT_CONNECTED };
+  const candidates = await openOnboardingCandidates(ctx, session);
+  if (candidates.length === 0) return { kind: 'message', text: NO_OPEN_ONBOARDING };
+  return { kind: 'pick', candidates, reference: '' };
 }
 
 /** A Pivotal failure is explained in the modal; anything else is a bug for the global error path. */

@@ -216,19 +216,24 @@ export function moveFormModal(form: MoveForm): ModalView {
   });
 }
 
+/** How a picker names an onboarding: customer, number, name, phase and state. */
+export function candidateLabel(c: PickCandidate): string {
+  const who = c.customerName ? `${c.customerName} · ` : '';
+  return `${who}#${c.displayId}${c.name ? ` ${c.name}` : ''} — ${c.phaseName} (${stateName(c.state)})`;
+}
+
+/** `reference`: the words that matched several onboardings; empty when the person has named none yet. */
 export function pickModal(candidates: readonly PickCandidate[], reference: string, mode: KeyMode | null): ModalView {
-  const options = candidates.slice(0, 100).map((c) => {
-    const who = c.customerName ? `${c.customerName} · ` : '';
-    return option(
-      `${who}#${c.displayId}${c.name ? ` ${c.name}` : ''} — ${c.phaseName} (${stateName(c.state)})`,
-      c.onboardingId,
-    );
-  });
+  const options = candidates.slice(0, 100).map((c) => option(candidateLabel(c), c.onboardingId));
   return modal(
     [
       {
         type: 'section',
-        text: mrkdwn(`Several onboardings match *${safeText(reference, 100)}*. Which one do you want to move?`),
+        text: mrkdwn(
+          reference
+            ? `Several onboardings match *${safeText(reference, 100)}*. Which one do you want to move?`
+            : 'Which onboarding do you want to move?',
+        ),
       },
       {
         type: 'input',

@@ -6,12 +6,15 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { FormState, ViewStateValues } from '../../views/form-values.js';
-import { commandText } from '../../views/text.js';
-import { openSession } from '../shared/session.js';
-import { answeredNotConnected } from './not-connected.js';
-import { formContext, retryOnboarding, submitOnboarding } from './service.js';
+import { commandText, mrkdwn } from '../../views/text.js';
+import { noticeModal } from '../../views/banners.js';
+import type { ContactFieldValues } from '../customer/contact-fields.js';
+import { openSession, type Session } from '../shared/session.js';
+import { answeredNotConnected, notConnectedReply } from './not-connected.js';
+import type { SourceMessage } from './source-message.js';
+import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
 import { openOnboardForm } from './open-form.js';
-import { parseMeta, readOnboardForm } from './validation.js';
+import { parseMeta, readOnboardForm, type OnboardFormValues } from './validation.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
 import type { OnboardWorker } from './worker.js';
 
@@ -67,6 +70,77 @@ function onboardCommand(ctx: AppContext): Subcommand {
       });
     },
   };
+}
+
+/** What a shortcut fills the onboard form with, on top of what `/pivotal onboard <name>` would. */
+export interface OnboardPrefill {
+  customerName: string;
+  domain?: string;
+  contact?: ContactFieldValues;
+  notes?: string;
+  source?: SourceMessage;
+}
+
+/**
+ * The onboard modal from a shortcut: a loading modal at once (the trigger expires 3 s after the
+ * click), then the form, filled from `prefill` (which may ask Slack, e.g. for a permalink).
+ */
+export async function openOnboardFromShortcut(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  who: { triggerId: string; userId: string },
+  prefill: () => Promise<OnboardPrefill>,
+): Promise<void> {
+  const opened = await client.views.open({
+    trigger_id: who.triggerId,
+    view: noticeModal('Onboard a customer', [{ type: 'section', text: mrkdwn(':hourglass_flowing_sand: Opening…') }]),
+  });
+  const viewId = opened.view!.id!;
+  try {
+    await fillOnboardForm(ctx, session, client, { viewId, userId: who.userId }, prefill);
+  } catch (err) {
+    // The loading modal says so, instead of loading for ever; the error goes on to the global handler.
+    const failed = noticeModal('Onboard a customer', [
+      { type: 'section', text: mrkdwn(':warning: Something went wrong on our side. Close this and try again.') },
+    ]);
+    await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function fillOnboardForm(
+  ctx: AppContext,
+  session: Session,
+  client: WebClient,
+  where: { viewId: string; userId: string },
+  prefill: () => Promise<OnboardPrefill>,
+): Promise<void> {
+  const { viewId } = where;
+  if (!session.connection) {
+    const reply = await notConnectedReply(ctx, session, client, where.userId);
+    await client.views.update({ view_id: viewId, view: noticeModal('Onboard a customer', reply.blocks) });
+    return;
+  }
+  const p = await prefill();
+  const opening = await openingForm(ctx, session, p.customerName, where.userId);
+  const isNew = opening.values.customerMode === 'new';
+  const values: OnboardFormValues = {
+    ...opening.values,
+    ...(isNew && p.domain ? { domain: p.domain } : {}),
+    ...(p.contact ? { contact: p.contact } : {}),
+    ...(p.source ? { source: p.source, notes: p.notes ?? '' } : {}),
+  };
+  const updated = await client.views.update({
+    view_id: viewId,
+    view: onboardForm(values, { mode: session.mode, phases: opening.phases }),
+  });
+  if (opening.lookUpInPivotal) {
+    const view = { id: viewId, hash: updated.view?.hash };
+    ctx.background.run('onboard.existing-customer', () =>
+      hintExistingCustomer(ctx, session, client, view, { ...opening, values }),
+    );
+  }
 }
 
 function onboardSubmitted(

@@ -145,6 +145,7 @@ export async function submitOnboarding(
     customer: checked.input.customer ?? existing!.input.customer,
     contact: checked.input.contact ?? existing!.input.contact,
     onboarding: checked.input.onboarding,
+    ...(s.values.source ? { source: s.values.source } : {}),
   };
   if (checked.input.customer?.kind === 'new') {
     const taken = await slugTakenMessage(ctx, session, checked.input.customer.slug);

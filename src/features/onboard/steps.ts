@@ -36,6 +36,8 @@ import {
   type StepIds,
 } from './jobs.js';
 import { DISCONNECTED_TEXT } from './not-connected.js';
+import { onboardingNotes } from './source-message.js';
+import { replyInSourceThread } from './source-reply.js';
 import { freeSlug } from './slug.js';
 import { BLOCKS, blockForPivotalField, type Step } from './validation.js';
 import { doneMessage, jobView, stoppedMessage, type JobViewContext } from './views.js';
@@ -218,6 +220,7 @@ export class OnboardRunner {
   private async onboarding(job: OnboardJob, s: RunSession, lease: Lease): Promise<OnboardJob> {
     const o = job.input.onboarding;
     const csmId = await pivotalUserFor(this.ctx.store.db, s.workspaceId, o.csmUserId);
+    const notes = onboardingNotes(o.notes, job.input.source);
     const body: OnboardingCreate = {
       // As the quickstart and the CI smoke example send it: the customer's display id, as a string.
       customer_id: String(job.records.customer!.display_id),
@@ -227,6 +230,7 @@ export class OnboardRunner {
       // Pivotal has no users API: without a mapping it gets no csm_id. The app keeps the Slack owner in
       // its own store (below); the metadata carries it too, for whoever reads the record in Pivotal.
       ...(csmId ? { csm_id: csmId } : {}),
+      ...(notes ? { notes } : {}),
       metadata: this.metadata(job, s, { [SLACK_OWNER_METADATA_KEY]: o.csmUserId }),
     };
     const created = await s.connection.client.createOnboarding(body, {
@@ -375,11 +379,14 @@ export class OnboardRunner {
         : !modalShown && job.status !== 'queued'
           ? stoppedMessage(job, shown)
           : null;
-    if (!dm) return;
-    try {
-      await client.chat.postMessage(dm);
-    } catch (err) {
-      this.ctx.logger.warn({ err, view: job.key.viewId }, 'onboard: could not send the DM');
+    if (dm) {
+      try {
+        await client.chat.postMessage(dm);
+      } catch (err) {
+        this.ctx.logger.warn({ err, view: job.key.viewId }, 'onboard: could not send the DM');
+      }
     }
+    // Only the run that finished the job gets here with it done: the thread hears of it once.
+    if (job.status === 'done') await replyInSourceThread(this.ctx, client, job);
   }
 }

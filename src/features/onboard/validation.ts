@@ -15,6 +15,7 @@ import {
 } from '../customer/contact-fields.js';
 import type { Choice, FieldErrors, FormState } from '../../views/form-values.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from '../../domain/slug.js';
+import { SourceMessageSchema, type SourceMessage } from './source-message.js';
 
 /** Block ids of the onboard modal; each input's action id is its block id. */
 export const BLOCKS = {
@@ -29,6 +30,7 @@ export const BLOCKS = {
   state: 'onboarding_state',
   target: 'onboarding_target',
   csm: 'onboarding_csm',
+  notes: 'onboarding_notes',
   ...CONTACT_BLOCKS,
 } as const;
 
@@ -69,6 +71,9 @@ export interface OnboardFormValues {
   state: string | null;
   targetDate: string | null;
   csmUserId: string | null;
+  /** Started from a Slack message: the form also asks for the onboarding's notes. */
+  source?: SourceMessage;
+  notes?: string;
 }
 
 const OnboardMetaSchema = z.object({
@@ -82,6 +87,7 @@ const OnboardMetaSchema = z.object({
     status: z.string().nullable(),
     picked: z.object({ value: z.string(), label: z.string() }).nullable(),
   }),
+  source: SourceMessageSchema.optional(),
 });
 
 /** Carried in private_metadata: which layout the modal has, the slug it derived, what it hides. */
@@ -89,7 +95,12 @@ export type OnboardMeta = z.infer<typeof OnboardMetaSchema>;
 
 export function metaOf(v: OnboardFormValues): OnboardMeta {
   const { customerName, slug, domain, status, picked } = v;
-  return { mode: v.customerMode, derivedSlug: v.derivedSlug, hidden: { customerName, slug, domain, status, picked } };
+  return {
+    mode: v.customerMode,
+    derivedSlug: v.derivedSlug,
+    hidden: { customerName, slug, domain, status, picked },
+    ...(v.source ? { source: v.source } : {}),
+  };
 }
 
 /** A modal of ours always carries it; anything else reads as a fresh new-customer layout. */
@@ -114,7 +125,8 @@ export type CustomerInput =
 export interface OnboardInput {
   customer: CustomerInput;
   contact: { kind: 'later' } | ({ kind: 'new' } & ContactData);
-  onboarding: { phase: string; state: string; targetLaunchDate: string | null; csmUserId: string };
+  onboarding: { phase: string; state: string; targetLaunchDate: string | null; csmUserId: string; notes?: string };
+  source?: SourceMessage;
 }
 
 export function readOnboardForm(state: FormState, meta: OnboardMeta): OnboardFormValues {
@@ -133,6 +145,7 @@ export function readOnboardForm(state: FormState, meta: OnboardMeta): OnboardFor
     state: state.option(BLOCKS.state)?.value ?? null,
     targetDate: state.date(BLOCKS.target),
     csmUserId: state.user(BLOCKS.csm),
+    ...(meta.source ? { source: meta.source, notes: state.rawText(BLOCKS.notes) } : {}),
   };
 }
 
@@ -219,7 +232,13 @@ export function validateOnboardForm(
     input: {
       customer,
       contact,
-      onboarding: { phase: v.phase!, state: v.state!, targetLaunchDate: v.targetDate, csmUserId: v.csmUserId! },
+      onboarding: {
+        phase: v.phase!,
+        state: v.state!,
+        targetLaunchDate: v.targetDate,
+        csmUserId: v.csmUserId!,
+        ...(v.notes?.trim() ? { notes: v.notes.trim() } : {}),
+      },
     },
   };
 }
@@ -273,6 +292,7 @@ export function formValuesFromInput(input: OnboardInput): OnboardFormValues {
     state: input.onboarding.state,
     targetDate: input.onboarding.targetLaunchDate,
     csmUserId: input.onboarding.csmUserId,
+    ...(input.source ? { source: input.source, notes: input.onboarding.notes ?? '' } : {}),
   };
 }
 

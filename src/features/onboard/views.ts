@@ -21,6 +21,7 @@ import {
   type Step,
 } from './validation.js';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { NOTES_MAX_LENGTH } from './source-message.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 200;
 
@@ -84,6 +85,7 @@ export function onboardForm(v: OnboardFormValues, c: FormContext): ModalView {
       { blockId: BLOCKS.csm, label: 'CSM' },
       { type: 'users_select', action_id: BLOCKS.csm, ...(v.csmUserId ? { initial_user: v.csmUserId } : {}) },
     ),
+    ...(v.source ? [notesInput(v.notes ?? '', v.source.permalink !== null)] : []),
   ];
   return {
     type: 'modal',
@@ -94,6 +96,25 @@ export function onboardForm(v: OnboardFormValues, c: FormContext): ModalView {
     close: plain('Cancel', LIMITS.modalTitle),
     blocks: withFieldErrors(blocks, c.errors ?? {}),
   };
+}
+
+/** Shown when the onboarding starts from a Slack message: the message, editable, becomes its notes. */
+function notesInput(notes: string, withLink: boolean): KnownBlock {
+  return inputBlock(
+    {
+      blockId: BLOCKS.notes,
+      label: 'Notes',
+      optional: true,
+      ...(withLink ? { hint: "The message's link is added to the notes." } : {}),
+    },
+    {
+      type: 'plain_text_input',
+      action_id: BLOCKS.notes,
+      multiline: true,
+      max_length: NOTES_MAX_LENGTH,
+      ...(notes ? { initial_value: truncate(notes, NOTES_MAX_LENGTH) } : {}),
+    },
+  );
 }
 
 function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
