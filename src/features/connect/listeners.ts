@@ -94,8 +94,8 @@ export function registerConnect(
 function connectCommand(ctx: AppContext): Subcommand {
   return {
     name: 'connect',
-    summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key (admins)',
-    example: '/pivotal connect',
+    summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key',
+    task: 'admin',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
@@ -191,7 +191,7 @@ function statusCommand(ctx: AppContext): Subcommand {
   return {
     name: 'status',
     summary: 'show how this workspace is connected to Pivotal, and check that the key works',
-    example: '/pivotal status',
+    task: 'workspace',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const session = await openSession(ctx, context);
@@ -217,8 +217,8 @@ function statusCommand(ctx: AppContext): Subcommand {
 function disconnectCommand(ctx: AppContext): Subcommand {
   return {
     name: 'disconnect',
-    summary: 'disconnect this workspace from Pivotal, after a confirmation (admins)',
-    example: '/pivotal disconnect',
+    summary: 'disconnect this workspace from Pivotal, after a confirmation',
+    task: 'admin',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);

@@ -55,6 +55,7 @@ function contactCommand(ctx: AppContext): Subcommand {
   return {
     name: 'contact',
     summary: 'add a contact to a customer (primary by default)',
+    task: 'contacts',
     example: '/pivotal contact Acme Corp',
     handle: async (command) => {
       const { ack, context, args, body, client } = command;
@@ -85,6 +86,7 @@ function customerCommand(ctx: AppContext): Subcommand {
   return {
     name: 'customer',
     summary: 'look a customer up: primary contact, open onboardings, links',
+    task: 'find',
     example: '/pivotal customer Acme Corp',
     handle: async (command) => {
       const { ack, context, args, client, respond } = command;

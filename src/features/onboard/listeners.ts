@@ -53,6 +53,7 @@ function onboardCommand(ctx: AppContext): Subcommand {
   return {
     name: 'onboard',
     summary: 'a new customer, its primary contact and an onboarding, from one form',
+    task: 'onboard',
     example: '/pivotal onboard Acme Corp',
     handle: async (command) => {
       const { ack, context, args, body, client } = command;
