@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { closestCommand } from '../../src/features/help/views.js';
 
-const WORDS = ['onboard', 'move', 'customer', 'contact', 'status', 'channel', 'help', 'connect', 'disconnect', 'phases'];
+const WORDS = [
+  'onboard',
+  'move',
+  'customer',
+  'contact',
+  'status',
+  'channel',
+  'help',
+  'connect',
+  'disconnect',
+  'phases',
+];
 
 describe('closestCommand', () => {
   it.each([

@@ -26,6 +26,8 @@ export interface MoveInput {
   /** YYYY-MM-DD; undefined leaves the date (Slack's datepicker cannot be cleared). */
   target?: string | undefined;
   text?: string | undefined;
+  /** Ticked "Yes, skip ahead": a skip passes over phases, so it is confirmed as well as explained. */
+  confirmedSkip?: boolean | undefined;
 }
 
 export type MoveKind = Exclude<PhaseDirection, 'external'>;
@@ -38,7 +40,7 @@ export interface MovePlan {
   text?: string;
 }
 
-export type MoveBlock = 'phase' | 'state' | 'target' | 'note';
+export type MoveBlock = 'phase' | 'state' | 'target' | 'note' | 'confirm';
 export type MoveCheck = { ok: true; plan: MovePlan } | { ok: false; errors: Partial<Record<MoveBlock, string>> };
 
 /** Pivotal's product rule: a reason is required when the target launch moves later by more than this. */
@@ -104,9 +106,15 @@ export function checkMove(
         from: shown.phase,
         to: input.toPhase,
         direction,
-        needsReason: direction === 'back' || direction === 'set',
+        needsReason: direction !== 'advance',
       };
       if (direction === 'back') needsReason.push('sending an onboarding back');
+      if (direction === 'skip') {
+        const passed = phases.between(shown.phase, input.toPhase).map((p) => p.name);
+        needsReason.push(`skipping ahead to ${to}`);
+        if (!input.confirmedSkip)
+          errors.confirm = `Skipping from ${phases.name(shown.phase)} to ${to} passes over ${passed.join(', ')}. Tick "Yes, skip ahead" to confirm.`;
+      }
       if (direction === 'set')
         needsReason.push(`moving it from ${phases.name(shown.phase)}, which is not in this workspace's phase list`);
     }
