@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
@@ -245,7 +246,33 @@ export interface ContactFormContext {
   problem?: string;
 }
 
+/** What the contact modal showed besides the inputs, carried in private_metadata so a refusal shows it again. */
+export function parseContactMeta(
+  privateMetadata: string | undefined,
+): Pick<ContactFormContext, 'currentPrimary' | 'unmatched'> {
+  try {
+    const parsed = ContactMeta.safeParse(JSON.parse(privateMetadata ?? ''));
+    if (parsed.success)
+      return {
+        currentPrimary: parsed.data.currentPrimary,
+        ...(parsed.data.unmatched ? { unmatched: parsed.data.unmatched } : {}),
+      };
+  } catch {
+    // Not a modal of ours: nothing to show again.
+  }
+  return { currentPrimary: null };
+}
+
+const ContactMeta = z.object({
+  currentPrimary: z
+    .object({ name: z.string().nullable(), email: z.string().nullable(), title: z.string().nullable() })
+    .nullable(),
+  unmatched: z.string().optional(),
+});
+
 export function contactModal(v: ContactFormValues, c: ContactFormContext): ModalView {
+  const current = c.currentPrimary ?? null;
+  const currentName = current ? (current.name ?? current.email ?? 'the current primary contact') : null;
   const blocks: KnownBlock[] = [
     ...testKeyLabelBlock(c.mode),
     ...(c.problem ? [banner(c.problem)] : []),
@@ -263,11 +290,11 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
       label: plain('Customer'),
       element: customerPickElement(v.customer),
     },
-    ...(c.currentPrimary
+    ...(current
       ? [
           {
             type: 'context' as const,
-            elements: [mrkdwn(`Current primary contact: ${contactLine(c.currentPrimary).replace('\n', ' · ')}`)],
+            elements: [mrkdwn(`Current primary contact: ${contactLine(current).replace('\n', ' · ')}`)],
           },
         ]
       : []),
@@ -275,15 +302,25 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
     checkbox({
       blockId: CONTACT_PRIMARY_BLOCK,
       label: 'Primary',
-      text: 'Make this the primary contact',
-      description: 'One per customer: the current primary stays a contact.',
+      text: currentName
+        ? `Make this the primary contact instead of ${escapeMrkdwn(currentName)}`
+        : 'Make this the primary contact',
+      description: currentName
+        ? `One per customer: ${truncate(currentName, 60)} would stay a contact.`
+        : 'One per customer: this customer has none yet.',
       value: PRIMARY_VALUE,
       checked: v.primary,
     }),
   ];
+  // private_metadata holds 3,000 characters: what was typed after the command is cut well inside that.
+  const meta: z.infer<typeof ContactMeta> = {
+    currentPrimary: current,
+    ...(c.unmatched ? { unmatched: truncate(c.unmatched, 1000) } : {}),
+  };
   return {
     type: 'modal',
     callback_id: CONTACT_CALLBACK,
+    private_metadata: JSON.stringify(meta),
     title: plain('Add a contact', LIMITS.modalTitle),
     submit: plain('Add contact', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),
