@@ -12,10 +12,10 @@ import {
   phaseName,
   phaseProgress,
   safeText,
-  stateName,
   type Owner,
 } from './describe.js';
 import type { KeyMode } from '../domain/key-mode.js';
+import { stateName } from '../domain/states.js';
 
 /**
  * Channel posts as pure functions of plain data (views are pure): the parent card of an onboarding,

@@ -1,7 +1,7 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent, PhaseDirection } from '../../notifications/activity.js';
-import { stateName } from '../../notifications/describe.js';
+import { stateName } from '../../domain/states.js';
 
 /**
  * The rules of a move (Pivotal's product rules for phases and target dates), as pure functions of what

@@ -1,7 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent } from '../../notifications/activity.js';
-import { safeText, SETTABLE_STATES, stateName, type Owner } from '../../notifications/describe.js';
+import { safeText, type Owner } from '../../notifications/describe.js';
+import { SETTABLE_STATES, stateName } from '../../domain/states.js';
 import { cardBlocks, changeLine, type OnboardingCard } from '../../notifications/post-views.js';
 import { checkbox } from '../../views/inputs.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';

@@ -10,7 +10,8 @@ import { commandText } from '../../views/text.js';
 import { openSession } from '../shared/session.js';
 import { answeredNotConnected } from './not-connected.js';
 import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
-import { parseMeta, readOnboardForm } from './validation.js';
+import { BLOCKS, parseMeta, readOnboardForm } from './validation.js';
+import { CUSTOMER_PICK } from '../customer/search.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
 import type { OnboardWorker } from './worker.js';
 
@@ -47,6 +48,11 @@ export function registerOnboard(
 
   // "Use acme-2" after Pivotal said the slug was taken.
   app.action(ONBOARD_ACTIONS.useSlug, suggestedSlugUsed(ctx));
+
+  // A customer picked, "add later" or "replace the primary contact" ticked: drawn again to match.
+  app.action({ action_id: CUSTOMER_PICK, block_id: BLOCKS.pick }, formChanged(ctx));
+  app.action(BLOCKS.contactLater, formChanged(ctx));
+  app.action(BLOCKS.replacePrimary, formChanged(ctx));
 }
 
 function onboardCommand(ctx: AppContext): Subcommand {
@@ -64,7 +70,7 @@ function onboardCommand(ctx: AppContext): Subcommand {
       // The trigger expires 3 s after the command: the modal opens before anything is asked of Pivotal.
       const opened = await client.views.open({
         trigger_id: body.trigger_id,
-        view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }),
+        view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases, facts: opening.facts }),
       });
       if (opening.lookUpInPivotal && opened.view?.id) {
         const view = { id: opened.view.id, hash: opened.view.hash };
@@ -83,8 +89,14 @@ function onboardSubmitted(
   return async ({ ack, body, context, client }) => {
     const { user, view } = Submission.parse(body);
     const session = await openSession(ctx, context);
-    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
-    const outcome = await submitOnboarding(ctx, session, { viewId: view.id, userId: user.id, values });
+    const meta = parseMeta(view.private_metadata);
+    const values = readOnboardForm(new FormState(view.state.values), meta);
+    const outcome = await submitOnboarding(ctx, session, {
+      viewId: view.id,
+      userId: user.id,
+      values,
+      shownFacts: meta.facts,
+    });
     if (outcome.kind === 'errors') return ack({ response_action: 'errors', errors: outcome.errors });
     await ack({ response_action: 'update', view: outcome.view });
     if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
@@ -106,8 +118,9 @@ function customerModeChosen(ctx: AppContext): Middleware<SlackActionMiddlewareAr
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
     const customerMode = actions[0].selected_option?.value === 'existing' ? 'existing' : 'new';
-    const form = await formContext(ctx, await openSession(ctx, context));
-    await redraw(ctx, client, view, onboardForm({ ...values, customerMode }, form));
+    const next = { ...values, customerMode } as const;
+    const form = await formContext(ctx, await openSession(ctx, context), next);
+    await redraw(ctx, client, view, onboardForm(next, form));
   };
 }
 
@@ -116,13 +129,19 @@ function suggestedSlugUsed(ctx: AppContext): Middleware<SlackActionMiddlewareArg
     await ack();
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
-    const form = await formContext(ctx, await openSession(ctx, context));
-    await redraw(
-      ctx,
-      client,
-      view,
-      onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form),
-    );
+    const next = { ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' };
+    const form = await formContext(ctx, await openSession(ctx, context), next);
+    await redraw(ctx, client, view, onboardForm(next, form));
+  };
+}
+
+function formChanged(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, client }) => {
+    await ack();
+    const { view } = FormAction.parse(body);
+    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
+    const form = await formContext(ctx, await openSession(ctx, context), values);
+    await redraw(ctx, client, view, onboardForm(values, form));
   };
 }
 
