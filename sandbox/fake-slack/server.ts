@@ -60,6 +60,8 @@ export interface StoredView {
   hash: string;
   team_id: string;
   user_id?: string;
+  /** The trigger a modal was opened or pushed with: whose interaction it answers. */
+  trigger_id?: string;
   type: string;
   external_id?: string;
   view: Record<string, unknown>;
@@ -176,6 +178,9 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       view,
       ...(typeof view.external_id === 'string' ? { external_id: view.external_id } : {}),
       ...(typeof args.user_id === 'string' ? { user_id: args.user_id } : {}),
+      ...(existing?.trigger_id || typeof args.trigger_id === 'string'
+        ? { trigger_id: existing?.trigger_id ?? String(args.trigger_id) }
+        : {}),
     };
     views.set(stored.id, stored);
     return stored;

@@ -209,7 +209,8 @@ function statusCommand(ctx: AppContext): Subcommand {
             orgSlug: status.identity.organization?.slug ?? null,
           }
         : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
-      await respond(ephemeral(statusMessage(status.state, check)));
+      const isAdmin = await ctx.permissions.isAdmin(client, session.workspaceId, body.user_id);
+      await respond(ephemeral(statusMessage(status.state, check, { isAdmin })));
     },
   };
 }

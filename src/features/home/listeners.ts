@@ -181,7 +181,7 @@ function userMappingSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareAr
     if (!slackUser) errors.mapping_user = 'Pick the Slack person to map.';
     if (pivotalId && !PIVOTAL_USER_ID.test(pivotalId))
       errors.mapping_pivotal =
-        'A Pivotal user id is one word of at most 100 characters, e.g. `user_csm_001` (the `csm_id` of their onboardings).';
+        'A Pivotal user id is one word of at most 100 characters, such as user_csm_001 (the csm_id of their onboardings).';
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
     await ack();
     const workspace = workspaceFromContext(context);
@@ -228,7 +228,7 @@ function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddleware
       ? webhookSecretProblem(secret)
       : configured
         ? undefined
-        : "Paste the endpoint's signing secret from Pivotal (it starts with `whsec_`).";
+        : "Paste the endpoint's signing secret from Pivotal (it starts with whsec_).";
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);
