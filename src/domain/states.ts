@@ -27,6 +27,7 @@ const CUSTOMER_STATUS_NAMES: Record<string, string> = {
   active: 'Active',
   at_risk: 'At risk',
   churned: 'Churned',
+  archived: 'Archived',
 };
 
 /** A customer's status (an open string too), named the same way. */

@@ -71,10 +71,10 @@ describe('/pivotal customer and /pivotal contact', () => {
     expect(text).toContain(`Acme Corp · #${acme.display_id}`);
     expect(text).toContain('*Slug*\n`acme-corp`');
     expect(text).toContain('*Domain*\nacme.example');
-    expect(text).toContain('*Status*\nactive');
+    expect(text).toContain('*Status*\nOnboarding');
     expect(text).toContain('Jane Doe, CTO\njane@acme.example');
     expect(text).toMatch(
-      /\*#\d+\* · Program design \(2\/7\) · active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/,
+      /\*#\d+\* · Program design \(2\/7\) · Active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/,
     );
     const buttons: Array<{ action_id?: string; url?: string }> = reply.blocks.flatMap((b) => [
       ...(b.accessory ? [b.accessory] : []),
@@ -121,7 +121,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     const reply = await ask(h, 'customer oldtimer outfitters');
     const text = visibleText(reply.blocks);
     expect(text).toContain('Olga Old');
-    expect(text).toContain('Launch (6/7) · active');
+    expect(text).toContain('Launch (6/7) · Active');
     expect(text).toContain('(3 days overdue)');
     expect(text).not.toContain('Completed');
     // The customer is in the read model now: the next lookup answers in the ack.

@@ -19,6 +19,7 @@ import type { FieldErrors } from '../../views/form-values.js';
 import { customerPickElement } from './search.js';
 import { moveButton } from '../../notifications/post-views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { customerStatusName, stateName } from '../../domain/states.js';
 
 export const CARD_ACTIONS = {
   show: 'customer_card_show',
@@ -88,7 +89,7 @@ function onboardingBlock(o: CardOnboarding, now: Date): SectionBlock {
   return {
     type: 'section',
     text: mrkdwn(
-      `*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(o.state)}\nTarget launch: ${describeTarget(o.target, now)}`,
+      `*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(stateName(o.state))}\nTarget launch: ${describeTarget(o.target, now)}`,
     ),
     accessory: moveButton(o.id),
   };
@@ -128,7 +129,7 @@ export function customerCardMessage(card: CustomerCard, opts: { mode: KeyMode | 
         fields: [
           field('Slug', c.slug ? quoted(c.slug) : '—'),
           field('Domain', c.domain ? escapeMrkdwn(c.domain) : '—'),
-          field('Status', c.status ? escapeMrkdwn(c.status) : '—'),
+          field('Status', c.status ? escapeMrkdwn(customerStatusName(c.status)) : '—'),
           field('Primary contact', card.primary ? contactLine(card.primary) : 'None yet'),
         ],
       },
@@ -312,10 +313,11 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
       checked: v.primary,
     }),
   ];
-  // private_metadata holds 3,000 characters: what was typed after the command is cut well inside that.
+  // private_metadata holds 3,000 characters: what was typed after the command is cut well inside that, escapes included.
+  const cut = (text: string | null) => (text === null ? null : truncate(text, 200));
   const meta: z.infer<typeof ContactMeta> = {
-    currentPrimary: current,
-    ...(c.unmatched ? { unmatched: truncate(c.unmatched, 1000) } : {}),
+    currentPrimary: current && { name: cut(current.name), email: cut(current.email), title: cut(current.title) },
+    ...(c.unmatched ? { unmatched: truncate(c.unmatched, 200) } : {}),
   };
   return {
     type: 'modal',

@@ -96,6 +96,7 @@ function onboardSubmitted(
       userId: user.id,
       values,
       shownFacts: meta.facts,
+      shownInputs: new Set(Object.keys(view.state.values)),
     });
     if (outcome.kind === 'errors') return ack({ response_action: 'errors', errors: outcome.errors });
     await ack({ response_action: 'update', view: outcome.view });

@@ -10,7 +10,7 @@ import { noticeModal } from '../../views/banners.js';
 import type { FieldErrors } from '../../views/form-values.js';
 import { customerChoice, searchCustomers } from '../customer/search.js';
 import type { Session } from '../shared/session.js';
-import { escapeMrkdwn, mrkdwn } from '../../views/text.js';
+import { escapeMrkdwn, mrkdwn, truncate } from '../../views/text.js';
 import { disconnectedBlocks } from './not-connected.js';
 import { claimJob, createJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
 import { freeSlug } from './slug.js';
@@ -138,12 +138,16 @@ export async function customerFacts(
     (o) => !isFinished(o),
   );
   const latest = open[0];
+  // Carried in private_metadata (3,000 characters): names are cut well inside it.
+  const cut = (text: string | null) => (text === null ? null : truncate(text, 150));
   return {
     customerId,
-    name: row.name,
+    name: truncate(row.name, 150),
     displayId: row.display_id,
     open: latest ? { id: latest.id, displayId: latest.display_id, count: open.length } : null,
-    primary: row.primary_contact_id ? { name: row.primary_contact_name, email: row.primary_contact_email } : null,
+    primary: row.primary_contact_id
+      ? { name: cut(row.primary_contact_name), email: cut(row.primary_contact_email) }
+      : null,
   };
 }
 
@@ -171,7 +175,14 @@ export type SubmitOutcome =
 export async function submitOnboarding(
   ctx: AppContext,
   session: Session,
-  s: { viewId: string; userId: string; values: OnboardFormValues; shownFacts: CustomerFacts | null },
+  s: {
+    viewId: string;
+    userId: string;
+    values: OnboardFormValues;
+    shownFacts: CustomerFacts | null;
+    /** The input blocks the submitted form had: field errors can only be shown under those. */
+    shownInputs: ReadonlySet<string>;
+  },
 ): Promise<SubmitOutcome> {
   const key: JobKey = { workspaceId: session.workspaceId, viewId: s.viewId };
   const db = ctx.store.db;
@@ -204,7 +215,12 @@ export async function submitOnboarding(
     contactLocked: !!done.contact || existing?.input.contact.kind === 'kept',
     facts,
   });
-  if ('errors' in checked) return { kind: 'errors', errors: checked.errors };
+  if ('errors' in checked) {
+    // A box ticked just before submitting ("replace", "later" unticked) asks for fields the form had not drawn yet.
+    if (Object.keys(checked.errors).every((block) => s.shownInputs.has(block)))
+      return { kind: 'errors', errors: checked.errors };
+    return { kind: 'show', view: onboardForm(s.values, { mode: session.mode, phases, facts, errors: checked.errors }) };
+  }
   const input: OnboardInput = {
     customer: checked.input.customer ?? existing!.input.customer,
     contact: checked.input.contact ?? existing!.input.contact,
