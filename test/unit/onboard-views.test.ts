@@ -226,3 +226,53 @@ describe('the onboard form', () => {
     `);
   });
 });
+
+describe('the onboard form for an existing customer', () => {
+  const existing = formValuesFromInput({
+    customer: { kind: 'existing', id: 'cus_1', label: 'Aurora Analytics' },
+    contact: { kind: 'later' },
+    onboarding: { phase: 'review', state: 'active', targetLaunchDate: null, csmUserId: 'U1' },
+  });
+  const facts = {
+    customerId: 'cus_1',
+    name: 'Aurora Analytics',
+    displayId: 7,
+    open: { id: 'onb_1', displayId: 1, count: 2 },
+    primary: { name: 'Maya Chen', email: 'maya@aurora.example' },
+  };
+
+  it('shows the open onboarding with "Move it instead" and asks for "open another"; keeps the primary contact', () => {
+    const view = onboardForm(
+      { ...existing, contactLater: false },
+      { mode: 'live', phases: new PhaseSequence(DEFAULT_PHASES), facts },
+    );
+    checkLimits(view, 100);
+    expect(outline(view.blocks).slice(1, 9)).toMatchInlineSnapshot(`
+      [
+        "actions #onboard_customer_mode [radio_buttons = Existing customer]",
+        "input #customer_existing Existing customer: external_select "Type a name, slug or #number" = Aurora Analytics",
+        "section #onboard_open_onboarding :warning: <https://my.pivotal.app/customers/7|Aurora Analytics> already has an open onboarding: *#1* (and 1 more). Move it instead, or tick the box below to open another one. [button "Move it instead"]",
+        "input #onboard_open_another Another onboarding (optional): checkboxes",
+        "divider",
+        "section *Primary contact*",
+        "section :bust_in_silhouette: Maya Chen · maya@aurora.example is the primary contact of this customer and is kept.",
+        "input #contact_replace_primary Primary contact (optional): checkboxes",
+      ]
+    `);
+  });
+
+  it('draws the required contact fields once "replace" is ticked', () => {
+    const view = onboardForm(
+      { ...existing, contactLater: false, replacePrimary: true },
+      { mode: 'live', phases: new PhaseSequence(DEFAULT_PHASES), facts },
+    );
+    expect(outline(view.blocks).filter((line) => line.includes('#contact_'))).toMatchInlineSnapshot(`
+      [
+        "input #contact_replace_primary Primary contact (optional): checkboxes",
+        "input #contact_name Name: plain_text_input "Jane Doe"",
+        "input #contact_email Email: email_text_input "jane@example.com"",
+        "input #contact_title Title (optional): plain_text_input "Head of Operations"",
+      ]
+    `);
+  });
+});
