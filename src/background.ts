@@ -34,3 +34,25 @@ export class BackgroundTasks {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 }
+
+/** How a promise stands after waiting at most `budgetMs` for it: its value, its error, or still running. */
+export async function settleWithin<T>(
+  work: Promise<T>,
+  budgetMs: number,
+): Promise<{ value: T } | { error: unknown } | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), budgetMs);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

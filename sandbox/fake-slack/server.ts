@@ -71,6 +71,8 @@ export interface StoredView<V extends ModalView | HomeView = ModalView> {
   hash: string;
   team_id: string;
   user_id?: string;
+  /** The trigger a modal was opened or pushed with: whose interaction it answers. */
+  trigger_id?: string;
   external_id?: string;
   view: V;
 }
@@ -195,7 +197,12 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
   const newViewId = () => `V${randomBytes(5).toString('hex').toUpperCase()}`;
   const newHash = () => `${Date.now()}.${randomBytes(4).toString('hex')}`;
 
-  function stored<V extends ModalView | HomeView>(view: V, existing?: StoredView<V>, userId?: unknown): StoredView<V> {
+  function stored<V extends ModalView | HomeView>(
+    view: V,
+    existing?: StoredView<V>,
+    userId?: unknown,
+    triggerId?: unknown,
+  ): StoredView<V> {
     return {
       id: existing?.id ?? newViewId(),
       hash: newHash(),
@@ -203,11 +210,14 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
       view,
       ...(typeof view.external_id === 'string' ? { external_id: view.external_id } : {}),
       ...(typeof userId === 'string' ? { user_id: userId } : {}),
+      ...(existing?.trigger_id || typeof triggerId === 'string'
+        ? { trigger_id: existing?.trigger_id ?? String(triggerId) }
+        : {}),
     };
   }
 
-  function storeModal(view: ModalView, existing?: StoredView, userId?: unknown): StoredView {
-    const modal = stored(view, existing, userId);
+  function storeModal(view: ModalView, existing?: StoredView, userId?: unknown, triggerId?: unknown): StoredView {
+    const modal = stored(view, existing, userId, triggerId);
     views.set(modal.id, modal);
     return modal;
   }
@@ -226,7 +236,7 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
   });
   const modalAnswer = (a: Record<string, unknown>, existing?: StoredView) =>
     isViewOfType(a.view, 'modal')
-      ? viewAnswer(storeModal(a.view, existing, a.user_id))
+      ? viewAnswer(storeModal(a.view, existing, a.user_id, a.trigger_id))
       : { ok: false, error: 'invalid_arguments' };
 
   type Handler = (args: Record<string, unknown>) => Record<string, unknown>;

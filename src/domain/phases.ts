@@ -74,6 +74,13 @@ export class PhaseSequence {
     return i < 0 ? [] : this.active.slice(i + 2);
   }
 
+  /** The phases a move from `from` forward to `to` passes over; none when either is unknown or `to` is not ahead. */
+  between(from: string, to: string): Phase[] {
+    const i = this.indexOf(from);
+    const j = this.indexOf(to);
+    return i < 0 || j <= i ? [] : this.active.slice(i + 1, j);
+  }
+
   first(): Phase | undefined {
     return this.active[0];
   }

@@ -1,6 +1,6 @@
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { parseISO } from 'date-fns/parseISO';
-import { readablePhase, type PhaseSequence } from '../domain/phases.js';
+import type { PhaseSequence } from '../domain/phases.js';
 import { formatDay, isOverdueTarget, targetInWords, utcDay } from '../views/launch-date.js';
 import { escapeMrkdwn, truncate } from '../views/text.js';
 
@@ -9,24 +9,6 @@ import { escapeMrkdwn, truncate } from '../views/text.js';
  * say the same thing the same way. Every function returns mrkdwn with Pivotal- and admin-supplied
  * text already escaped.
  */
-
-const STATE_NAMES: Record<string, string> = {
-  active: 'Active',
-  paused: 'Paused',
-  at_risk: 'At risk',
-  waiting: 'Waiting on customer',
-  done: 'Done',
-  completed: 'Completed',
-  blocked: 'Blocked',
-};
-
-/** The states a person can pick in the move modal: the list in Pivotal's API guide. */
-export const SETTABLE_STATES = ['active', 'paused', 'at_risk', 'waiting'] as const;
-
-/** State is an open string (the documents give three vocabularies): unknown values show readable, never refused. */
-export function stateName(state: string): string {
-  return STATE_NAMES[state] ?? readablePhase(state);
-}
 
 /** Names are shortened before escaping, so an entity such as `&amp;` is never cut in half. */
 export function safeText(text: string, max = 150): string {

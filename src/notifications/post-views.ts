@@ -12,10 +12,10 @@ import {
   phaseName,
   phaseProgress,
   safeText,
-  stateName,
   type Owner,
 } from './describe.js';
 import type { KeyMode } from '../domain/key-mode.js';
+import { stateName } from '../domain/states.js';
 
 /**
  * Channel posts as pure functions of plain data (views are pure): the parent card of an onboarding,
@@ -149,6 +149,12 @@ const PHASE_WORDS = {
   external: [':arrow_forward:', 'moved the phase', 'Phase moved'],
 } as const;
 
+/** `, past Review, Internal QA`: what a skip left out, while the phase list still holds both ends. */
+function passedOver(phases: PhaseSequence, from: string, to: string): string {
+  const passed = phases.between(from, to);
+  return passed.length > 0 ? `, past ${passed.map((p) => phaseName(phases, p.key)).join(', ')}` : '';
+}
+
 /** What changed and who did it, as one mrkdwn paragraph. Outside changes read "in Pivotal". */
 export function changeLine(event: ActivityEvent, phases: PhaseSequence): string {
   const actor = actorText(event);
@@ -158,7 +164,7 @@ export function changeLine(event: ActivityEvent, phases: PhaseSequence): string 
       return actor ? `:new: ${actor} opened this onboarding.` : ':new: This onboarding was opened in Pivotal.';
     case 'onboarding.phase_changed': {
       const [emoji, active, passive] = PHASE_WORDS[event.direction];
-      const move = `*${phaseName(phases, event.from)}* → *${phaseName(phases, event.to)}*`;
+      const move = `*${phaseName(phases, event.from)}* → *${phaseName(phases, event.to)}*${event.direction === 'skip' ? passedOver(phases, event.from, event.to) : ''}`;
       return `${emoji} ${by(active, passive)}: ${move}${quoted('Reason', event.reason)}${quoted('Note', event.note)}`;
     }
     case 'onboarding.state_changed':

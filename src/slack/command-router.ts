@@ -10,13 +10,18 @@ export type CommandArgs = SlackCommandMiddlewareArgs &
     args: string;
   };
 
+/** The task a subcommand serves: help lists them in this order, the admins' commands last. */
+export const COMMAND_TASKS = ['onboard', 'move', 'find', 'contacts', 'workspace', 'admin'] as const;
+export type CommandTask = (typeof COMMAND_TASKS)[number];
+
 export interface Subcommand {
   name: string;
   aliases?: string[];
   /** One line for the help. */
   summary: string;
-  /** A full example, e.g. `/pivotal onboard Acme Corp`. */
-  example: string;
+  task: CommandTask;
+  /** A full example with an argument, e.g. `/pivotal onboard Acme Corp`; none when the command takes no argument. */
+  example?: string;
   /** Each handler acks itself, so one that opens a modal can ack first and call views.open at once. */
   handle(args: CommandArgs): Promise<void>;
 }
@@ -56,6 +61,11 @@ export class CommandRouter {
 
   list(): readonly Subcommand[] {
     return this.ordered;
+  }
+
+  /** Every word that reaches a subcommand, aliases included. */
+  words(): readonly string[] {
+    return [...this.byName.keys()];
   }
 
   /** Splits `onboard Acme Corp` into the subcommand and the rest; unknown words resolve to undefined. */

@@ -74,16 +74,19 @@ export function checkbox(o: {
   description?: string;
   value: string;
   checked: boolean;
+  /** Ticking it sends an action at once, so the form can be redrawn to match. */
+  dispatch?: boolean;
 }): InputBlock {
   const opt = {
     text: mrkdwn(o.text, LIMITS.optionText),
     value: o.value,
     ...(o.description ? { description: plain(o.description, LIMITS.optionText) } : {}),
   };
-  return inputBlock(
+  const block = inputBlock(
     { ...o, optional: true },
     { type: 'checkboxes', action_id: o.blockId, options: [opt], ...(o.checked ? { initial_options: [opt] } : {}) },
   );
+  return o.dispatch ? { ...block, dispatch_action: true } : block;
 }
 
 export function sectionHeading(text: string): SectionBlock {

@@ -25,8 +25,8 @@ export async function loadWebhookSecret(ctx: AppContext, workspaceId: string): P
 /** Why a pasted secret cannot be used, or undefined when it can. */
 export function webhookSecretProblem(secret: string): string | undefined {
   if (!secret.trim().startsWith('whsec_'))
-    return 'Paste the signing secret exactly as Pivotal shows it: it starts with `whsec_`.';
+    return 'Paste the signing secret exactly as Pivotal shows it: it starts with whsec_.';
   if (!webhookSecretKey(secret))
-    return 'That does not look like a complete signing secret: after `whsec_` comes a long base64 text. Copy it again from Pivotal.';
+    return 'That does not look like a complete signing secret: after whsec_ comes a long base64 text. Copy it again from Pivotal.';
   return undefined;
 }

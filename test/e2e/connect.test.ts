@@ -145,7 +145,7 @@ describe('connecting with a key', () => {
     [
       'something that is not a key at all',
       'hunter2-password',
-      'That is not a Pivotal API key. Pivotal keys start with `pivotal_` (live) or `pivotal_test_` (test)',
+      'That is not a Pivotal API key. Pivotal keys start with pivotal_ (live) or pivotal_test_ (test)',
     ],
     ['the shortened key from the key list', 'pivotal_K8s9…', "shortened key from Pivotal's key list"],
     ['a character no HTTP header can carry', 'pivotal_abcdefghijklmnöpqrstuvwx', 'cannot be sent to Pivotal'],
@@ -166,7 +166,7 @@ describe('connecting with a key', () => {
       const { answer } = await paste(pasted);
       expect(h.pivotal.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/v1/me 401']);
       expect(answer.errors?.api_key).toContain(
-        'the prefix shown in the key list (such as `pivotal_K8s9`) is only its start',
+        'the prefix shown in the key list (such as pivotal_K8s9) is only its start',
       );
     }
     expect((await row())?.pivotal_key_ciphertext ?? null).toBeNull();

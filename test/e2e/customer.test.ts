@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard-flow.js';
@@ -24,6 +25,15 @@ async function ask(h: Harness, text: string): Promise<Message> {
   const posted = h.slack.responseUrlPosts.find((p) => p.id === res.responseUrlId);
   if (!posted) throw new Error(`no answer to ${text}`);
   return posted.body as unknown as Message;
+}
+
+/** Submits the modal as Slack would, applying an ack's `update` to the stored view, and waits until the app is idle. */
+async function submitModal(h: Harness, viewId: string, answers: Parameters<typeof echoView>[1]) {
+  const res = await h.submit(echoView(currentView(h.slack, viewId), answers));
+  const answer = res.json as { response_action?: string; view?: ModalView } | undefined;
+  if (answer?.response_action === 'update' && answer.view) h.slack.putView(answer.view, viewId);
+  await h.idle();
+  return answer;
 }
 
 /** Runs a command that opens a modal and returns the new modal's id. */
@@ -62,10 +72,10 @@ describe('/pivotal customer and /pivotal contact', () => {
     expect(text).toContain(`Acme Corp · #${acme.display_id}`);
     expect(text).toContain('*Slug*\n`acme-corp`');
     expect(text).toContain('*Domain*\nacme.example');
-    expect(text).toContain('*Status*\nactive');
+    expect(text).toContain('*Status*\nOnboarding');
     expect(text).toContain('Jane Doe, CTO\njane@acme.example');
     expect(text).toMatch(
-      /\*#\d+\* · Program design \(2\/7\) · active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/,
+      /\*#\d+\* · Program design \(2\/7\) · Active\nTarget launch: \w{3} \d{1,2}, \d{4} \(in 12 days\)/,
     );
     const buttons: Array<{ action_id?: string; url?: string }> = reply.blocks.flatMap((b) => [
       ...(b.accessory ? [b.accessory] : []),
@@ -112,7 +122,7 @@ describe('/pivotal customer and /pivotal contact', () => {
     const reply = await ask(h, 'customer oldtimer outfitters');
     const text = visibleText(reply.blocks);
     expect(text).toContain('Olga Old');
-    expect(text).toContain('Launch (6/7) · active');
+    expect(text).toContain('Launch (6/7) · Active');
     expect(text).toContain('(3 days overdue)');
     expect(text).not.toContain('Completed');
     // The customer is in the read model now: the next lookup answers in the ack.
@@ -209,12 +219,19 @@ describe('/pivotal customer and /pivotal contact', () => {
       const blocks = view.blocks as Array<{ block_id?: string; element?: { initial_option?: { value: string } } }>;
       expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
       expect(visibleText(view.blocks)).toContain('Current primary contact: Jane Doe, CTO · jane@acme.example');
+      // A primary exists, so "make primary" starts unticked and names who it would replace.
+      const primaryBox = (view.blocks as Array<{ block_id?: string; element?: Record<string, unknown> }>).find(
+        (b) => b.block_id === 'contact_primary',
+      )?.element;
+      expect(primaryBox?.initial_options).toBeUndefined();
+      expect(visibleText([primaryBox])).toContain('Make this the primary contact instead of Jane Doe');
 
-      const ack = await h.submit(
-        echoView(currentView(h.slack, viewId), { contact_name: 'Rui Novo', contact_email: 'rui@acme.example' }),
-      );
-      expect((ack.json as { response_action: string }).response_action).toBe('update');
-      await h.idle();
+      const ack = await submitModal(h, viewId, {
+        contact_name: 'Rui Novo',
+        contact_email: 'rui@acme.example',
+        contact_primary: ['primary'],
+      });
+      expect(ack?.response_action).toBe('update');
       const contacts = h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === acme.id);
       expect(contacts.map((c) => [c.name, c.is_primary])).toEqual([
         ['Rui Novo', true],
@@ -230,14 +247,11 @@ describe('/pivotal customer and /pivotal contact', () => {
 
     it('adds an ordinary contact when "primary" is unticked', async () => {
       const viewId = await openModal(h, `contact #${acme.display_id}`);
-      await h.submit(
-        echoView(currentView(h.slack, viewId), {
-          contact_name: 'Tom Extra',
-          contact_email: 'tom@acme.example',
-          contact_primary: [],
-        }),
-      );
-      await h.idle();
+      await submitModal(h, viewId, {
+        contact_name: 'Tom Extra',
+        contact_email: 'tom@acme.example',
+        contact_primary: [],
+      });
       const tom = h.pivotal.state.list(h.orgId, 'contacts').find((c) => c.email === 'tom@acme.example');
       expect(tom?.is_primary).toBe(false);
       expect(visibleText(currentView(h.slack, viewId).view.blocks)).toContain('as a contact');
@@ -254,26 +268,47 @@ describe('/pivotal customer and /pivotal contact', () => {
       });
     });
 
-    it('brings the form back with the email marked when Pivotal says it is taken, keeping what was typed', async () => {
+    it('marks the email field when Pivotal says it is taken, and the modal keeps all it showed', async () => {
       const viewId = await openModal(h, 'contact acme-corp');
-      await h.submit(
+      const before = currentView(h.slack, viewId).view;
+      expect(visibleText(before.blocks)).toContain('Current primary contact: Rui Novo');
+      const contactsBefore = h.pivotal.state.count(h.orgId, 'contacts');
+      const res = await h.submit(
         echoView(currentView(h.slack, viewId), {
           contact_name: 'Copy Cat',
           contact_email: 'rui@acme.example',
           contact_title: 'Twin',
         }),
       );
+      // A field error in the ack: Slack marks the field and leaves the modal as it was (current primary included).
+      expect(res.json).toEqual({
+        response_action: 'errors',
+        errors: { contact_email: 'Another contact in Pivotal already uses this email address. Use another one.' },
+      });
       await h.idle();
+      expect(h.pivotal.state.count(h.orgId, 'contacts')).toBe(contactsBefore);
+      expect(currentView(h.slack, viewId).view).toEqual(before);
+    });
+
+    it('when Pivotal answers too late for the ack, shows the refusal under the field and the current primary still', async () => {
+      const viewId = await openModal(h, 'contact acme-corp');
+      h.pivotal.faults.latencyMs = 2_500;
+      try {
+        const res = await h.submit(
+          echoView(currentView(h.slack, viewId), { contact_name: 'Copy Cat', contact_email: 'rui@acme.example' }),
+        );
+        expect((res.json as { response_action: string }).response_action).toBe('update');
+        await h.idle();
+      } finally {
+        h.pivotal.faults.latencyMs = 0;
+      }
       const view = currentView(h.slack, viewId).view;
-      const blocks = view.blocks as Array<{
-        block_id?: string;
-        element?: { initial_value?: string; initial_option?: { value: string } };
-      }>;
+      const blocks = view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>;
       expect(visibleText(blocks.find((b) => b.block_id === 'contact_email__error'))).toContain(
         'already uses this email address',
       );
-      expect(blocks.find((b) => b.block_id === 'contact_title')?.element?.initial_value).toBe('Twin');
-      expect(blocks.find((b) => b.block_id === 'contact_customer')?.element?.initial_option?.value).toBe(acme.id);
+      expect(blocks.find((b) => b.block_id === 'contact_name')?.element?.initial_value).toBe('Copy Cat');
+      expect(visibleText(view.blocks)).toContain('Current primary contact: Rui Novo');
     });
 
     it('opens with an empty picker when the reference matches no single customer', async () => {
@@ -337,10 +372,8 @@ describe('/pivotal customer and /pivotal contact with a test key', () => {
     const viewId = await openModal(h, 'contact trial-widgets');
     const label = (id: string) => (currentView(h.slack, id).view.blocks as Array<{ block_id?: string }>)[0]?.block_id;
     expect(label(viewId)).toBe('test_key_label');
-    await h.submit(
-      echoView(currentView(h.slack, viewId), { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' }),
-    );
-    await h.idle();
+    // The customer has no primary contact yet, so "make primary" starts ticked.
+    await submitModal(h, viewId, { contact_name: 'Tina Trial', contact_email: 'tina@trial.example' });
     expect(visibleText(currentView(h.slack, viewId).view.blocks)).toContain('as the *primary contact*');
     expect(label(viewId)).toBe('test_key_label');
     expect(

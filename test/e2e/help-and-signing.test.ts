@@ -17,7 +17,28 @@ describe('signed requests into the real app', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = body.blocks.map((b) => b.text?.text ?? '').join('\n');
     expect(text).toContain('/pivotal help');
-    expect(text).toMatch(/e\.g\. `\/pivotal help`/);
+    // Grouped by task: onboarding first, the admins' commands last and marked.
+    const headings = [...text.matchAll(/^\*(.+)\*$/gm)].map((m) => m[1]);
+    expect(headings).toEqual([
+      'Onboard a customer',
+      'Move an onboarding',
+      'Find a customer',
+      'Contacts',
+      'This workspace',
+      ':lock: Admins only',
+    ]);
+    expect(text.indexOf('`/pivotal onboard`')).toBeLessThan(text.indexOf('`/pivotal connect`'));
+    expect(text.slice(text.indexOf(':lock: Admins only'))).toMatch(/connect[\s\S]*phases[\s\S]*|phases[\s\S]*connect/);
+    // An example only where the command takes an argument.
+    expect(text).toContain('e.g. `/pivotal onboard Acme Corp`');
+    expect(text).not.toMatch(/e\.g\. `\/pivotal (help|status|connect|disconnect|phases)`/);
+  });
+
+  it('answers a mistyped subcommand with "did you mean", and no guess for a word far from all', async () => {
+    const typo = await h.command('onbaord Acme');
+    expect((typo.json as { text: string }).text).toContain("I don't know `onbaord`. Did you mean `/pivotal onboard`?");
+    const far = await h.command('frobnicate');
+    expect((far.json as { text: string }).text).not.toContain('Did you mean');
   });
 
   it('answers `/pivotal` with no text, and an unknown word, with the help too', async () => {

@@ -83,7 +83,7 @@ describe('unfurling my.pivotal.app links from the read model', () => {
     const customer = visibleText(args.unfurls[customerUrl]!.blocks);
     expect(customer).toContain('Aurora &lt;!here&gt; Analytics');
     expect(customer).toContain('Maya Chen, VP Operations');
-    expect(customer).toContain('#12 Review · paused');
+    expect(customer).toContain('#12 Review · Paused');
     expect(customer).toContain('TEST MODE');
     const onboarding = visibleText(args.unfurls[onboardingUrl]!.blocks);
     expect(onboarding).toContain('onboarding #12');

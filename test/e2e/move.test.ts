@@ -7,6 +7,8 @@ import {
   fastOutbox,
   lastUpdatedView,
   openMove,
+  outboxDrained,
+  postsAbout,
   seedOnboarding,
   seenBySync,
   select,
@@ -160,13 +162,52 @@ describe('/pivotal move', () => {
     expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
 
     const adminForm = await openMove(h, customer.name, ADMIN);
-    expect(phaseGroups(adminForm)['Skip ahead (admins only)']).toEqual(['internal_qa', 'launch', 'completed']);
-    const saved = await submitView(h, adminForm, { phase: select('launch') }, ADMIN);
+    expect(phaseGroups(adminForm)['Skip ahead (admins, reason required)']).toEqual([
+      'internal_qa',
+      'launch',
+      'completed',
+    ]);
+    // Like sending back, a skip needs a reason; it also needs its own confirmation.
+    const bare = await submitView(h, adminForm, { phase: select('launch') }, ADMIN);
+    expect(bare.answer).toEqual({
+      response_action: 'errors',
+      errors: {
+        note: expect.stringContaining('A reason is required for skipping ahead to Launch'),
+        confirm:
+          'Skipping from Review to Launch passes over Program buildout, Internal QA. Tick "Yes, skip ahead" to confirm.',
+      },
+    });
+    const unconfirmed = await submitView(
+      h,
+      adminForm,
+      { phase: select('launch'), note: typed('Pilot already live') },
+      ADMIN,
+    );
+    expect(unconfirmed.answer).toEqual({ response_action: 'errors', errors: { confirm: expect.any(String) } });
+    expect(pivotalOnboarding(onboarding.id).phase).toBe('review');
+
+    const saved = await submitView(
+      h,
+      adminForm,
+      {
+        phase: select('launch'),
+        note: typed('Pilot already live'),
+        confirm: { value: { type: 'checkboxes', selected_options: [{ value: 'skip' }] } },
+      },
+      ADMIN,
+    );
     expect(saved.answer?.response_action).toBe('update');
     expect(pivotalOnboarding(onboarding.id).phase).toBe('launch');
     expect(await transitions(onboarding.id)).toEqual([
-      expect.objectContaining({ kind: 'skip', actor_slack_user_id: ADMIN.id }),
+      expect.objectContaining({ kind: 'skip', actor_slack_user_id: ADMIN.id, reason: 'Pilot already live' }),
     ]);
+    // The thread reply says who skipped what, past which phases, and why.
+    await outboxDrained(h);
+    const reply = postsAbout(h, onboarding.id)
+      .replies.map((m) => visibleText(m.blocks))
+      .join('\n');
+    expect(reply).toContain(`<@${ADMIN.id}> skipped ahead: *Review* → *Launch*, past Program buildout, Internal QA`);
+    expect(reply).toContain('Pilot already live');
   });
 
   it('refuses a phase move while paused, says how to resume, and moves once resumed', async () => {

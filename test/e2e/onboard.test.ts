@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CSM, NOTIFY_CHANNEL, startHarness, type Harness } from '../harness/app-harness.js';
 import { FILLED, daysFromNow, openOnboard, submitView } from '../harness/onboard-flow.js';
@@ -45,7 +46,13 @@ describe('/pivotal onboard, the happy path', () => {
     const customers = h.pivotal.state.list(h.orgId, 'customers');
     expect(customers).toHaveLength(1);
     const customer = customers[0]!;
-    expect(customer).toMatchObject({ name: 'Acme Corp', slug: 'acme-corp', domain: 'acme.example', status: 'active' });
+    // A new customer starts as `onboarding`, the status the documents give a customer being onboarded.
+    expect(customer).toMatchObject({
+      name: 'Acme Corp',
+      slug: 'acme-corp',
+      domain: 'acme.example',
+      status: 'onboarding',
+    });
     expect(customer.metadata).toEqual({ source: 'slack', slack_team_id: 'T0TEAM01', slack_user_id: CSM.id });
 
     const contacts = h.pivotal.state.list(h.orgId, 'contacts');
@@ -88,7 +95,7 @@ describe('/pivotal onboard, the happy path', () => {
     expect((result.title as { text: string }).text).toBe('Onboarding opened');
     expect(text).toContain(`https://my.pivotal.app/customers/${customer.display_id}`);
     expect(text).toContain('Jane Doe, CTO · jane@acme.example');
-    expect(text).toContain(`Onboarding #${onboardings[0]!.display_id} · Program design · active`);
+    expect(text).toContain(`Onboarding #${onboardings[0]!.display_id} · Program design · Active`);
     expect(text).toContain('in 30 days');
     expect(text).toContain('No Pivotal user is mapped');
 
@@ -152,34 +159,82 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     expect(visibleText(currentView(h.slack, viewId).view.blocks)).not.toContain('No Pivotal user is mapped');
   });
 
-  it('reuses an existing customer picked in the form: only the contact and the onboarding are created', async () => {
+  it('warns of the open onboarding and the primary contact; creates a second one only when asked, replacing the primary when asked', async () => {
     const customersBefore = h.pivotal.state.count(h.orgId, 'customers');
     const existing = h.pivotal.state.list(h.orgId, 'customers').find((c) => c.name === 'Acme Corp')!;
+    const open = h.pivotal.state.list(h.orgId, 'onboardings').find((o) => o.customer_id === existing.id)!;
+    const onboardingsBefore = h.pivotal.state.count(h.orgId, 'onboardings');
     // The command names it exactly, so the modal opens on "Existing customer" with it picked.
     const viewId = await openOnboard(h, 'acme corp');
-    const picker = (
-      currentView(h.slack, viewId).view.blocks as Array<{
-        block_id?: string;
-        element?: { initial_option?: { value: string } };
-      }>
-    ).find((b) => b.block_id === 'customer_existing');
-    expect(picker?.element?.initial_option?.value).toBe(existing.id);
-    await submitView(h, viewId, { contact_name: 'Sam Lee', contact_email: 'sam@acme.example' });
+    const view = currentView(h.slack, viewId).view;
+    const blocks = view.blocks as Array<{
+      block_id?: string;
+      element?: { initial_option?: { value: string } };
+      accessory?: { action_id: string; value: string; text: { text: string } };
+    }>;
+    expect(blocks.find((b) => b.block_id === 'customer_existing')?.element?.initial_option?.value).toBe(existing.id);
+    const text = visibleText(view.blocks);
+    expect(text).toContain(`already has an open onboarding: *#${open.display_id}*`);
+    expect(text).toContain(`https://my.pivotal.app/customers/${existing.display_id}`);
+    expect(text).toContain('Jane Doe · jane@acme.example is the primary contact of this customer and is kept.');
+    expect(blockIds(currentView(h.slack, viewId))).not.toContain('contact_name');
+    const moveInstead = blocks.find((b) => b.block_id === 'onboard_open_onboarding')!.accessory!;
+    expect(moveInstead).toMatchObject({ action_id: 'move_open', value: open.id, text: { text: 'Move it instead' } });
+
+    // "Open another" not ticked: nothing is created, and the box says why.
+    const refused = await submitView(h, viewId);
+    expect(refused).toEqual({
+      response_action: 'errors',
+      errors: {
+        onboard_open_another: `Acme Corp already has open onboarding #${open.display_id}. Tick "Open another onboarding" to start a second one, or move #${open.display_id} instead.`,
+      },
+    });
+    await h.idle();
+    expect(h.pivotal.state.count(h.orgId, 'onboardings')).toBe(onboardingsBefore);
+
+    // "Replace it" redraws the form with the contact fields, now required.
+    await h.action(
+      {
+        action_id: 'contact_replace_primary',
+        block_id: 'contact_replace_primary',
+        type: 'checkboxes',
+      },
+      { kind: 'view', view: echoView(currentView(h.slack, viewId), { contact_replace_primary: ['replace'] }) },
+    );
+    await h.idle();
+    expect(blockIds(currentView(h.slack, viewId))).toContain('contact_name');
+    await submitView(h, viewId, {
+      contact_name: 'Sam Lee',
+      contact_email: 'sam@acme.example',
+      onboard_open_another: ['another'],
+    });
     await h.idle();
     expect(h.pivotal.state.count(h.orgId, 'customers')).toBe(customersBefore);
+    expect(h.pivotal.state.count(h.orgId, 'onboardings')).toBe(onboardingsBefore + 1);
     const contacts = h.pivotal.state.list(h.orgId, 'contacts').filter((c) => c.customer_id === existing.id);
     expect(contacts.map((c) => [c.name, c.is_primary])).toEqual([
       ['Sam Lee', true],
       ['Jane Doe', false],
     ]);
-    const text = visibleText(currentView(h.slack, viewId).view.blocks);
-    expect(text).toContain('existing');
-    expect(text).toContain('replaces Jane Doe as primary');
+    const result = visibleText(currentView(h.slack, viewId).view.blocks);
+    expect(result).toContain('existing');
+    expect(result).toContain('replaces Jane Doe as primary');
+
+    // "Move it instead" opens the move modal on top, for the open onboarding.
+    const pushes = h.slack.callsTo('views.push').length;
+    await h.action(
+      { action_id: 'move_open', block_id: 'onboard_open_onboarding', value: open.id },
+      { kind: 'view', view: echoView(currentView(h.slack, viewId)) },
+    );
+    await h.idle();
+    expect(h.slack.callsTo('views.push').length).toBe(pushes + 1);
   });
 
-  it('finds an existing customer through the picker (block_suggestion) and onboards it again', async () => {
+  it('a customer picked through the picker: shows what it has before anything is created, and keeps its primary contact', async () => {
     const existing = h.pivotal.state.list(h.orgId, 'customers').find((c) => c.name === 'Acme Corp')!;
     const customersBefore = h.pivotal.state.count(h.orgId, 'customers');
+    const contactsBefore = h.pivotal.state.count(h.orgId, 'contacts');
+    const onboardingsBefore = h.pivotal.state.count(h.orgId, 'onboardings');
     const viewId = await openOnboard(h, '');
     const mode = { action_id: 'onboard_customer_mode', block_id: 'onboard_customer_mode', type: 'radio_buttons' };
     await h.action(
@@ -195,16 +250,27 @@ describe('/pivotal onboard: CSM mapping, existing customers, contact later', () 
     });
     const options = (res.json as { options: Array<{ text: { text: string }; value: string }> }).options;
     expect(options.map((o) => o.value)).toEqual([existing.id]);
-    await submitView(h, viewId, {
-      customer_existing: { value: options[0]!.value, text: options[0]!.text.text },
-      contact_later: ['later'],
-    });
+    const picked = { customer_existing: { value: options[0]!.value, text: options[0]!.text.text } };
+    // Submitted before the form could show the customer's facts: it is shown again with them, nothing created.
+    const shown = await submitView(h, viewId, picked);
+    expect(shown.response_action).toBe('update');
+    const again = visibleText(shown.view?.blocks);
+    expect(again).toContain('Look again before onboarding Acme Corp');
+    expect(again).toContain('already has an open onboarding');
+    expect(again).toContain('Sam Lee · sam@acme.example is the primary contact of this customer and is kept.');
+    await h.idle();
+    expect(h.pivotal.state.count(h.orgId, 'onboardings')).toBe(onboardingsBefore);
+    h.slack.putView(shown.view as ModalView, viewId);
+
+    await submitView(h, viewId, { ...picked, onboard_open_another: ['another'] });
     await h.idle();
     expect(h.pivotal.state.count(h.orgId, 'customers')).toBe(customersBefore);
-    expect(
-      h.pivotal.state.list(h.orgId, 'onboardings').filter((o) => o.customer_id === existing.id).length,
-    ).toBeGreaterThanOrEqual(2);
-    expect(visibleText(currentView(h.slack, viewId).view.blocks)).toMatch(/Customer .*Acme Corp.* — existing/);
+    expect(h.pivotal.state.count(h.orgId, 'contacts')).toBe(contactsBefore);
+    expect(h.pivotal.state.count(h.orgId, 'onboardings')).toBe(onboardingsBefore + 1);
+    const receipt = visibleText(currentView(h.slack, viewId).view.blocks);
+    expect(receipt).toMatch(/Customer .*Acme Corp.* — existing/);
+    expect(receipt).toContain('Primary contact Sam Lee · sam@acme.example — kept');
+    expect(receipt).not.toContain('to add later');
   });
 
   it('leaves the contact for later when the person says so', async () => {

@@ -178,7 +178,7 @@ describe('Pivotal webhooks', () => {
       });
     expect((await submit('not-a-secret')).json).toMatchObject({
       response_action: 'errors',
-      errors: { webhook_secret: expect.stringContaining('starts with `whsec_`') },
+      errors: { webhook_secret: expect.stringContaining('starts with whsec_') },
     });
     expect((await submit('whsec_abc')).json).toMatchObject({
       response_action: 'errors',

@@ -28,6 +28,7 @@ import {
   type SlackUserRef,
 } from '../../sandbox/slack-requests.js';
 import { LogCapture } from './log-capture.js';
+import { SurfaceWatch } from './surface-text.js';
 
 export const TEAM: SlackTeamRef = { id: 'T0TEAM01', domain: 'acme' };
 export const ADMIN: FakeUser = { id: 'U0ADMIN1', name: 'ada', real_name: 'Ada Admin', is_admin: true };
@@ -91,6 +92,8 @@ export interface Harness {
     event: Record<string, unknown>,
     opts?: { team?: SlackTeamRef; eventId?: string; retryNum?: number },
   ): ReturnType<SlackRequestSender['send']>;
+  /** Field errors with mrkdwn, and environment-variable names a non-admin saw, so far (close() fails on any). */
+  surfaceProblems(): string[];
   /** Waits until every request's handling and background task has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -144,6 +147,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const eventsUrl = `${baseUrl}${SLACK_EVENTS_PATH}`;
   const sender = new SlackRequestSender(eventsUrl, signingSecret);
   const who = (o?: { user?: SlackUserRef; team?: SlackTeamRef }) => ({ user: o?.user ?? CSM, team: o?.team ?? TEAM });
+  const configuredAdmins = new Set(
+    (opts.env?.PIVOTAL_ADMIN_SLACK_IDS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+  const slackAdmins = new Set<string>([ADMIN.id]);
+  const surfaces = new SurfaceWatch((id) => slackAdmins.has(id) || configuredAdmins.has(id));
+  /** Sends an interaction as `user`, noting what of the answer that person reads. */
+  const interact = async (user: SlackUserRef, payload: Record<string, unknown>) => {
+    if ((user as FakeUser).is_admin || (user as FakeUser).is_owner) slackAdmins.add(user.id);
+    surfaces.sent(user.id, payload);
+    const res = await sender.sendPayload(payload);
+    surfaces.answered(user.id, String(payload.type), res.json ?? res.text);
+    return res;
+  };
 
   return {
     pivotal,
@@ -160,25 +179,26 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     command: (async (text, o) => {
       const { user, team } = who(o);
       const responseUrlId = randomBytes(6).toString('hex');
-      const res = await sender.sendForm(
-        slashCommandFields({
-          text,
-          user,
-          team,
-          channelId: o?.channelId ?? 'C0GENERAL',
-          responseUrl: slack.responseUrl(responseUrlId),
-        }),
-        o?.send,
-      );
+      const fields = slashCommandFields({
+        text,
+        user,
+        team,
+        channelId: o?.channelId ?? 'C0GENERAL',
+        responseUrl: slack.responseUrl(responseUrlId),
+      });
+      if ((user as FakeUser).is_admin || (user as FakeUser).is_owner) slackAdmins.add(user.id);
+      surfaces.sent(user.id, fields);
+      const res = await sender.sendForm(fields, o?.send);
+      surfaces.answered(user.id, `/pivotal ${text}`.slice(0, 60), res.json ?? res.text);
       return { ...res, responseUrlId };
     }) as Harness['command'],
     action: (action, container, o) => {
       const { user, team } = who(o);
-      return sender.sendPayload(blockActionsPayload(team, user, action, container));
+      return interact(user, blockActionsPayload(team, user, action, container));
     },
     submit: (view, o) => {
       const { user, team } = who(o);
-      return sender.sendPayload(viewSubmissionPayload(team, user, view));
+      return interact(user, viewSubmissionPayload(team, user, view));
     },
     closeView: (view, o) => {
       const { user, team } = who(o);
@@ -195,6 +215,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           ? { headers: { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' } }
           : {},
       ),
+    surfaceProblems: () => surfaces.problems(slack),
     idle: () => app.ctx.background.idle(),
     close: async () => {
       await app.stop();
@@ -205,6 +226,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await rm(dataDir, { recursive: true, force: true });
       const leaked = logs.leaked(secrets);
       if (leaked.length) throw new Error(`secrets reached the logs: ${leaked.join(', ')}`);
+      const unfit = surfaces.problems(slack);
+      if (unfit.length) throw new Error(`words people should not read:\n${unfit.join('\n')}`);
     },
   };
 }

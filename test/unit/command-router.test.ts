@@ -21,6 +21,7 @@ const sub = (name: string, aliases?: string[]): Subcommand => ({
   name,
   ...(aliases ? { aliases } : {}),
   summary: `${name} things`,
+  task: 'onboard',
   example: `/pivotal ${name}`,
   handle: async () => {},
 });

@@ -63,7 +63,7 @@ describe('explaining why /me refused a pasted key', () => {
 
   it.each([
     [auth('api_key_revoked'), 'Pivotal says this key has been revoked'],
-    [auth('invalid_api_key'), 'the prefix shown in the key list (such as `pivotal_K8s9`) is only its start'],
+    [auth('invalid_api_key'), 'the prefix shown in the key list (such as pivotal_K8s9) is only its start'],
     [new PivotalUpstreamError(401), 'a proxy or gateway'],
     [
       new PivotalPermissionError({ status: 403, type: 'permission_error', code: 'forbidden', message: 'x' }),

@@ -113,7 +113,11 @@ describe('mode', () => {
     expect(JSON.stringify(switchConfirmView({ switchId: 'x', current: state(), next: checked() }))).toContain(label);
     expect(
       JSON.stringify(
-        statusMessage(state({ mode: 'test' }), { ok: true, reportedMode: null, orgName: null, orgSlug: null }),
+        statusMessage(
+          state({ mode: 'test' }),
+          { ok: true, reportedMode: null, orgName: null, orgSlug: null },
+          { isAdmin: true },
+        ),
       ),
     ).toContain(label);
     expect(
@@ -145,7 +149,7 @@ describe('text that comes from Pivotal', () => {
       switchConfirmView({ switchId: 'x', current: state({ orgName: hostile }), next: checked({ orgName: hostile }) })
         .blocks,
       // The problem is the app's own sentence (explainPivotalError), mentions included; only its length is foreign.
-      statusMessage(state({ orgName: hostile }), { ok: false, problem: 'x'.repeat(5000) }).blocks,
+      statusMessage(state({ orgName: hostile }), { ok: false, problem: 'x'.repeat(5000) }, { isAdmin: false }).blocks,
       attentionDm({
         reason: 'api_key_revoked',
         keyPrefix: 'pivotal_K8s9',

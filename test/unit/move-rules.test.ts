@@ -102,7 +102,27 @@ describe('checkMove', () => {
         phase: 'Only a workspace admin can skip ahead to Launch. Advance one phase at a time, or ask an admin.',
       },
     });
-    expect(checkMove(shown(), { toPhase: 'launch' }, phases, { isAdmin: true }).ok).toBe(true);
+  });
+
+  it("asks an admin's skip for a reason and a confirmation naming the phases passed over", () => {
+    expect(checkMove(shown(), { toPhase: 'launch' }, phases, { isAdmin: true })).toEqual({
+      ok: false,
+      errors: {
+        note: "A reason is required for skipping ahead to Launch. It goes to the channel thread and the app's audit log.",
+        confirm:
+          'Skipping from Review to Launch passes over Program buildout, Internal QA. Tick "Yes, skip ahead" to confirm.',
+      },
+    });
+    const check = checkMove(shown(), { toPhase: 'launch', text: 'Pilot live', confirmedSkip: true }, phases, {
+      isAdmin: true,
+    });
+    expect(check).toEqual({
+      ok: true,
+      plan: {
+        phase: { from: 'review', to: 'launch', direction: 'skip', needsReason: true },
+        text: 'Pilot live',
+      },
+    });
   });
 
   it('refuses a phase move while the onboarding is not active, but lets the state change alone', () => {
@@ -198,7 +218,7 @@ describe('moveEvents', () => {
   it('gives the text to the first change as a note when no change needed a reason', () => {
     const events = moveEvents(
       {
-        phase: { from: 'review', to: 'launch', direction: 'skip', needsReason: false },
+        phase: { from: 'review', to: 'program_buildout', direction: 'advance', needsReason: false },
         state: { from: 'active', to: 'paused' },
         text: 'on hold',
       },
@@ -206,7 +226,7 @@ describe('moveEvents', () => {
       'U1',
     );
     expect(events.map((e) => e.kind)).toEqual(['onboarding.phase_changed', 'onboarding.state_changed']);
-    expect(events[0]).toMatchObject({ note: 'on hold', direction: 'skip', actor: { type: 'slack', userId: 'U1' } });
+    expect(events[0]).toMatchObject({ note: 'on hold', direction: 'advance', actor: { type: 'slack', userId: 'U1' } });
     expect(events[0]).not.toHaveProperty('reason');
     expect(events[1]).not.toHaveProperty('reason');
   });

@@ -83,9 +83,12 @@ describe('the move form', () => {
       ['Send back (reason required)', ['program_design', 'before_getting_started']],
     ]);
     expect(groupsOf(moveFormModal(form({ isAdmin: true })))).toContainEqual([
-      'Skip ahead (admins only)',
+      'Skip ahead (admins, reason required)',
       ['internal_qa', 'launch', 'completed'],
     ]);
+    // Only where a skip can be picked is there the box that confirms one.
+    expect(element(moveFormModal(form({ isAdmin: true })), MOVE_BLOCKS.confirm)).toMatchObject({ type: 'checkboxes' });
+    expect(element(moveFormModal(form()), MOVE_BLOCKS.confirm)).toBeUndefined();
     expect(visibleText(moveFormModal(form({ isAdmin: true })).blocks)).not.toContain('for workspace admins');
   });
 

@@ -131,7 +131,7 @@ describe('change lines', () => {
     ).toBe(':arrow_forward: <@U0CSM001> advanced the phase: *Review* → *Program buildout*');
     expect(
       line({ kind: 'onboarding.phase_changed', from: 'review', to: 'launch', direction: 'skip', actor: slack }),
-    ).toBe(':fast_forward: <@U0CSM001> skipped ahead: *Review* → *Launch*');
+    ).toBe(':fast_forward: <@U0CSM001> skipped ahead: *Review* → *Launch*, past Program buildout, Internal QA');
     expect(
       line({ kind: 'onboarding.phase_changed', from: 'launch', to: 'review', direction: 'external', actor: pivotal }),
     ).toBe(':arrow_forward: Phase moved in Pivotal: *Launch* → *Review*');

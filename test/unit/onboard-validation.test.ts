@@ -22,13 +22,15 @@ const form = (over: Partial<OnboardFormValues> = {}): OnboardFormValues => ({
   picked: null,
   contact: { name: 'Jane', email: 'Jane@Acme.example', title: '' },
   contactLater: false,
+  replacePrimary: false,
+  openAnother: false,
   phase: 'review',
   state: 'active',
   targetDate: null,
   csmUserId: 'U1',
   ...over,
 });
-const context = { phases, earliestTarget: '2026-03-10', customerLocked: false, contactLocked: false };
+const context = { phases, earliestTarget: '2026-03-10', customerLocked: false, contactLocked: false, facts: null };
 
 describe('slugs', () => {
   it.each([

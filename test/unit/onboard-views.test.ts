@@ -211,17 +211,67 @@ describe('the onboard form', () => {
         "input #customer_status Status: static_select = Active",
         "divider",
         "section *Primary contact*",
-        "context If the customer already has a primary contact, this one replaces it; the other stays a contact.",
-        "input #contact_name Name (optional): plain_text_input "Jane Doe" = Dana Doe",
-        "input #contact_email Email (optional): email_text_input "jane@example.com" = dana@acme.example",
+        "context Name and email are required, unless you add the primary contact later.",
+        "input #contact_name Name: plain_text_input "Jane Doe" = Dana Doe",
+        "input #contact_email Email: email_text_input "jane@example.com" = dana@acme.example",
         "input #contact_title Title (optional): plain_text_input "Head of Operations"",
-        "input #contact_later Or (optional): checkboxes",
+        "input #contact_later Later (optional): checkboxes",
         "divider",
         "section *Onboarding*",
         "input #onboarding_phase Phase: static_select = Review",
         "input #onboarding_state State: static_select = Active",
         "input #onboarding_target Target launch date (optional): datepicker "Pick a date" = 2026-05-01",
         "input #onboarding_csm CSM: users_select = U1",
+      ]
+    `);
+  });
+});
+
+describe('the onboard form for an existing customer', () => {
+  const existing = formValuesFromInput({
+    customer: { kind: 'existing', id: 'cus_1', label: 'Aurora Analytics' },
+    contact: { kind: 'later' },
+    onboarding: { phase: 'review', state: 'active', targetLaunchDate: null, csmUserId: 'U1' },
+  });
+  const facts = {
+    customerId: 'cus_1',
+    name: 'Aurora Analytics',
+    displayId: 7,
+    open: { id: 'onb_1', displayId: 1, count: 2 },
+    primary: { name: 'Maya Chen', email: 'maya@aurora.example' },
+  };
+
+  it('shows the open onboarding with "Move it instead" and asks for "open another"; keeps the primary contact', () => {
+    const view = onboardForm(
+      { ...existing, contactLater: false },
+      { mode: 'live', phases: new PhaseSequence(DEFAULT_PHASES), facts },
+    );
+    checkLimits(view, 100);
+    expect(outline(view.blocks).slice(1, 9)).toMatchInlineSnapshot(`
+      [
+        "actions #onboard_customer_mode [radio_buttons = Existing customer]",
+        "input #customer_existing Existing customer: external_select "Type a name, slug or #number" = Aurora Analytics",
+        "section #onboard_open_onboarding :warning: <https://my.pivotal.app/customers/7|Aurora Analytics> already has an open onboarding: *#1* (and 1 more). Move it instead, or tick the box below to open another one. [button "Move it instead"]",
+        "input #onboard_open_another Another onboarding (optional): checkboxes",
+        "divider",
+        "section *Primary contact*",
+        "section :bust_in_silhouette: Maya Chen · maya@aurora.example is the primary contact of this customer and is kept.",
+        "input #contact_replace_primary Primary contact (optional): checkboxes",
+      ]
+    `);
+  });
+
+  it('draws the required contact fields once "replace" is ticked', () => {
+    const view = onboardForm(
+      { ...existing, contactLater: false, replacePrimary: true },
+      { mode: 'live', phases: new PhaseSequence(DEFAULT_PHASES), facts },
+    );
+    expect(outline(view.blocks).filter((line) => line.includes('#contact_'))).toMatchInlineSnapshot(`
+      [
+        "input #contact_replace_primary Primary contact (optional): checkboxes",
+        "input #contact_name Name: plain_text_input "Jane Doe"",
+        "input #contact_email Email: email_text_input "jane@example.com"",
+        "input #contact_title Title (optional): plain_text_input "Head of Operations"",
       ]
     `);
   });

@@ -44,6 +44,8 @@ describe('shortcut modals', () => {
       state: 'active',
       targetDate: null,
       csmUserId: 'U1',
+      replacePrimary: false,
+      openAnother: false,
     };
     const phases = new PhaseSequence(DEFAULT_PHASES);
     const ids = (v: OnboardFormValues) =>

@@ -13,6 +13,7 @@ function channelCommand(ctx: AppContext): Subcommand {
   return {
     name: 'channel',
     summary: 'where onboarding updates are posted (admins: set the channel, switch threads on or off)',
+    task: 'workspace',
     example: '/pivotal channel #onboarding',
     handle: async ({ ack, args, body, client, context, respond }) => {
       await ack();

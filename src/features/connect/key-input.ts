@@ -9,12 +9,13 @@ import {
 
 /**
  * What an admin pastes into the connect modal, turned into a key or into a sentence saying what is
- * wrong with it. The messages never repeat the pasted text: it may be a secret of another system.
+ * wrong with it. The messages never repeat the pasted text: it may be a secret of another system. They
+ * are field errors, which Slack shows as plain text: no mrkdwn in them.
  */
 
 export type PastedKey = { ok: true; key: string } | { ok: false; problem: string };
 
-const CREATE_A_KEY = 'Create one in Pivotal under *Admin › API Keys* and paste the whole key.';
+const CREATE_A_KEY = 'Create one in Pivotal under Admin › API Keys and paste the whole key.';
 // People copy keys out of docs, chats and password managers: these wrap the key but are never part of it.
 const WRAPPING = /^[\s"'`“”‘’«»]+|[\s"'`“”‘’«»]+$/g;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
@@ -29,7 +30,7 @@ const HEADER_SAFE = /^[\x21-\x7E]+$/;
 
 const OTHER_SECRETS: Array<[RegExp, string]> = [
   [/^(?:xoxe\.)?xox[abposre]-|^xapp-/, 'That is a Slack token, not a Pivotal API key.'],
-  [/^whsec_/, 'That is a webhook signing secret (`whsec_…`), not an API key.'],
+  [/^whsec_/, 'That is a webhook signing secret (it starts with whsec_), not an API key.'],
   [/^(?:sk|pk|rk)_(?:live|test)_/, 'That looks like a Stripe key, not a Pivotal API key.'],
   [/^eyJ/, 'That looks like a login token (JWT), not a Pivotal API key.'],
   [/^https?:\/\//i, 'That is a link, not a key.'],
@@ -55,7 +56,7 @@ export function cleanPastedKey(raw: string): PastedKey {
     const what = known ? known[1] : 'That is not a Pivotal API key.';
     return {
       ok: false,
-      problem: `${what} Pivotal keys start with \`pivotal_\` (live) or \`pivotal_test_\` (test). ${CREATE_A_KEY}`,
+      problem: `${what} Pivotal keys start with pivotal_ (live) or pivotal_test_ (test). ${CREATE_A_KEY}`,
     };
   }
   if (text.includes('…')) {
@@ -79,12 +80,12 @@ export function keyCheckProblem(err: unknown): string {
   if (err instanceof PivotalAuthError) {
     if (err.revoked) return `Pivotal says this key has been revoked. ${CREATE_A_KEY}`;
     return (
-      'Pivotal does not recognise this key. Check that you copied all of it: the prefix shown in the key list (such as `pivotal_K8s9`) is only its start, ' +
-      'and Pivotal shows the whole key only once, when it is created. Or create a new one under *Admin › API Keys*.'
+      'Pivotal does not recognise this key. Check that you copied all of it: the prefix shown in the key list (such as pivotal_K8s9) is only its start, ' +
+      'and Pivotal shows the whole key only once, when it is created. Or create a new one under Admin › API Keys.'
     );
   }
   if (err instanceof PivotalPermissionError) {
-    return `Pivotal did not allow this key to read its own identity (\`/me\`, ${err.type}/${err.code}), so it was not saved. Pivotal keys normally carry full access: check the key under *Admin › API Keys*, or create a new one.`;
+    return `Pivotal did not allow this key to read its own identity (/me, ${err.type}/${err.code}), so it was not saved. Pivotal keys normally carry full access: check the key under Admin › API Keys, or create a new one.`;
   }
   if (err instanceof PivotalUpstreamError) {
     return `Something between this app and Pivotal (a proxy or gateway) answered HTTP ${err.status} instead of Pivotal, so the key could not be checked and nothing was saved. Submit again in a moment.`;

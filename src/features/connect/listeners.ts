@@ -96,8 +96,8 @@ export function registerConnect(
 function connectCommand(ctx: AppContext): Subcommand {
   return {
     name: 'connect',
-    summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key (admins)',
-    example: '/pivotal connect',
+    summary: 'connect this Slack workspace to Pivotal with an API key, or replace the key',
+    task: 'admin',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);
@@ -193,7 +193,7 @@ function statusCommand(ctx: AppContext): Subcommand {
   return {
     name: 'status',
     summary: 'show how this workspace is connected to Pivotal, and check that the key works',
-    example: '/pivotal status',
+    task: 'workspace',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const session = await openSession(ctx, context);
@@ -211,7 +211,8 @@ function statusCommand(ctx: AppContext): Subcommand {
             orgSlug: status.identity.organization?.slug ?? null,
           }
         : { ok: false, problem: await explainToPerson(ctx, client, session.workspaceId, status.error) };
-      const message = statusMessage(status.state, check);
+      const isAdmin = await ctx.permissions.isAdmin(client, session.workspaceId, body.user_id);
+      const message = statusMessage(status.state, check, { isAdmin });
       const shared = await sharedChannelsLine(ctx, session.workspaceId);
       await respond(ephemeral({ ...message, blocks: [...message.blocks, { type: 'section', text: mrkdwn(shared) }] }));
     },
@@ -221,8 +222,8 @@ function statusCommand(ctx: AppContext): Subcommand {
 function disconnectCommand(ctx: AppContext): Subcommand {
   return {
     name: 'disconnect',
-    summary: 'disconnect this workspace from Pivotal, after a confirmation (admins)',
-    example: '/pivotal disconnect',
+    summary: 'disconnect this workspace from Pivotal, after a confirmation',
+    task: 'admin',
     handle: async ({ ack, body, client, context, respond }) => {
       await ack();
       const workspace = workspaceFromContext(context);

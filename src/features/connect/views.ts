@@ -67,9 +67,10 @@ function connectButton(text = 'Connect Pivotal'): Button {
 
 /** Slack renders this in each reader's own time zone; the ISO text is the fallback. */
 
-/** Shown in each reader's own zone. */
+/** Shown in each reader's own zone by Slack; the fallback (old clients, notifications) says its zone. */
 function dateTime(iso: string): string {
-  return slackDate(new Date(iso), '{date_short_pretty} at {time}', iso);
+  const date = new Date(iso);
+  return slackDate(date, '{date_short_pretty} at {time}', date.toUTCString().replace('GMT', 'UTC'));
 }
 
 function orgText(name: string | null, slug: string | null): string {
@@ -297,11 +298,17 @@ export type LiveCheck =
   | { ok: true; reportedMode: KeyMode | null; orgName: string | null; orgSlug: string | null }
   | { ok: false; problem: string };
 
-export function statusMessage(state: ConnectionState, check: LiveCheck): Message {
+/**
+ * `/pivotal status`. Where the key comes from is an operator's matter when the server holds it: only
+ * admins read that; everyone else reads who connected it, or nothing.
+ */
+export function statusMessage(state: ConnectionState, check: LiveCheck, viewer: { isAdmin: boolean }): Message {
   const healthy = check.ok && !state.needsAttention;
   const source =
     state.source === 'bootstrap'
-      ? "the server's `PIVOTAL_API_KEY` (single-workspace mode)"
+      ? viewer.isAdmin
+        ? "the server's `PIVOTAL_API_KEY` (single-workspace mode)"
+        : null
       : `connected${state.connectedBy ? ` by <@${state.connectedBy}>` : ''}${state.connectedAt ? ` on ${dateTime(state.connectedAt)}` : ''}`;
   const orgName = check.ok ? (check.orgName ?? state.orgName) : state.orgName;
   const orgSlug = check.ok ? (check.orgSlug ?? state.orgSlug) : state.orgSlug;
@@ -316,7 +323,7 @@ export function statusMessage(state: ConnectionState, check: LiveCheck): Message
         mrkdwn(`*Organization*\n${orgText(orgName, orgSlug)}`, LIMITS.fieldText),
         mrkdwn(`*Key*\n${keyText(state.keyPrefix, state.keyName)}`, LIMITS.fieldText),
         mrkdwn(`*Mode*\n${modeText(state.mode)}`, LIMITS.fieldText),
-        mrkdwn(`*Key source*\n${source}`, LIMITS.fieldText),
+        ...(source ? [mrkdwn(`*Key source*\n${source}`, LIMITS.fieldText)] : []),
         mrkdwn(
           `*Last successful call before this check*\n${state.lastSuccessAt ? dateTime(state.lastSuccessAt) : 'none recorded'}`,
           LIMITS.fieldText,

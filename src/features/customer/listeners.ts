@@ -7,30 +7,42 @@ import type {
 } from '@slack/bolt';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { z } from 'zod';
+import { settleWithin } from '../../background.js';
 import type { AppContext } from '../../context.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
 import type { WebClient } from '@slack/web-api';
 import { openSession, type Session } from '../shared/session.js';
-import { CONTACT_CALLBACK, readContactForm, validateContactForm } from './contact-fields.js';
+import { CONTACT_CALLBACK, readContactForm, validateContactForm, type ContactFormValues } from './contact-fields.js';
 import { FormState, ViewStateValues } from '../../views/form-values.js';
 import { commandText } from '../../views/text.js';
 import { noticeModal } from '../../views/banners.js';
 import { CUSTOMER_PICK, SUGGESTION_BUDGET_MS, customerChoice, searchCustomers, suggestionOptions } from './search.js';
-import { addContact, contactFormCustomer, customerCardById, lookupCustomer } from './service.js';
+import {
+  addContact,
+  contactFormCustomer,
+  customerCardById,
+  lookupCustomer,
+  type AddContactOutcome,
+} from './service.js';
 import {
   CARD_ACTIONS,
   contactModal,
   contactResultView,
   contactWorkingView,
   customerCardMessage,
+  parseContactMeta,
   lookupMessage,
   usageMessage,
 } from './views.js';
 
 const Submission = z.object({
   user: z.object({ id: z.string() }),
-  view: z.object({ id: z.string(), state: z.object({ values: ViewStateValues }) }),
+  view: z.object({
+    id: z.string(),
+    private_metadata: z.string().optional(),
+    state: z.object({ values: ViewStateValues }),
+  }),
 });
 const Suggestion = z.object({ value: z.string() });
 const ButtonPress = z.object({
@@ -55,7 +67,8 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
 function contactCommand(ctx: AppContext): Subcommand {
   return {
     name: 'contact',
-    summary: 'add a contact to a customer (primary by default)',
+    summary: 'add a contact to a customer, as its primary contact or not',
+    task: 'contacts',
     example: '/pivotal contact Acme Corp',
     handle: async (command) => {
       const { ack, context, args, body, client } = command;
@@ -64,11 +77,7 @@ function contactCommand(ctx: AppContext): Subcommand {
       const reference = commandText(args);
       const known = await contactFormCustomer(ctx, session, reference);
       await ack();
-      const values = {
-        customer: known.row && customerChoice(known.row),
-        contact: { name: '', email: '', title: '' },
-        primary: true,
-      };
+      const values = newContactValues(known);
       const unmatched = reference && !known.row ? reference : undefined;
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -82,10 +91,20 @@ function contactCommand(ctx: AppContext): Subcommand {
   };
 }
 
+/** An empty contact form for the customer found; "primary" is ticked only when the customer has none yet. */
+function newContactValues(known: Awaited<ReturnType<typeof contactFormCustomer>>): ContactFormValues {
+  return {
+    customer: known.row && customerChoice(known.row),
+    contact: { name: '', email: '', title: '' },
+    primary: !known.primary,
+  };
+}
+
 function customerCommand(ctx: AppContext): Subcommand {
   return {
     name: 'customer',
     summary: 'look a customer up: primary contact, open onboardings, links',
+    task: 'find',
     example: '/pivotal customer Acme Corp',
     handle: async (command) => {
       const { ack, context, args, client, respond } = command;
@@ -112,6 +131,9 @@ function customerOptions(ctx: AppContext): Middleware<SlackOptionsMiddlewareArgs
   };
 }
 
+/** Slack waits 3 s for the ack: within this much of it Pivotal's answer still comes back as field errors. */
+const CONTACT_ACK_BUDGET_MS = 2_000;
+
 function contactSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ ack, body, context, client }) => {
     const submission = Submission.parse(body);
@@ -121,25 +143,38 @@ function contactSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<V
     const session = await openSession(ctx, context);
     if (!session.connection)
       return ack({ response_action: 'update', view: noticeModal('Add a contact', disconnectedBlocks()) });
-    await ack({ response_action: 'update', view: contactWorkingView(values, session.mode) });
-    ctx.background.run('contact.add', async () => {
-      const outcome = await addContact(ctx, session, client, {
+    const shown = parseContactMeta(submission.view.private_metadata);
+    const adding = ctx.background.track(() =>
+      addContact(ctx, session, client, {
         viewId: submission.view.id,
         userId: submission.user.id,
         customerId: checked.customerId,
         contact: checked.contact,
         primary: values.primary,
-      });
-      const view =
-        outcome.kind === 'added'
-          ? contactResultView(outcome.result, session.mode)
-          : contactModal(values, {
-              mode: session.mode,
-              errors: outcome.errors,
-              ...(outcome.problem ? { problem: outcome.problem } : {}),
-            });
+      }),
+    );
+    const outcomeView = (outcome: AddContactOutcome) =>
+      outcome.kind === 'added'
+        ? contactResultView(outcome.result, session.mode)
+        : contactModal(values, {
+            mode: session.mode,
+            ...shown,
+            errors: outcome.errors,
+            ...(outcome.problem ? { problem: outcome.problem } : {}),
+          });
+    const early = await settleWithin(adding, CONTACT_ACK_BUDGET_MS);
+    if (early !== 'late' && 'value' in early) {
+      const outcome = early.value;
+      // A refused field is marked the way Slack marks its own checks; the modal keeps all it showed.
+      if (outcome.kind === 'refused' && !outcome.problem && Object.keys(outcome.errors).length > 0)
+        return ack({ response_action: 'errors', errors: outcome.errors });
+      return ack({ response_action: 'update', view: outcomeView(outcome) });
+    }
+    await ack({ response_action: 'update', view: contactWorkingView(values, session.mode) });
+    ctx.background.run('contact.add', async () => {
+      const outcome = await adding;
       try {
-        await client.views.update({ view_id: submission.view.id, view });
+        await client.views.update({ view_id: submission.view.id, view: outcomeView(outcome) });
       } catch (err) {
         // The person closed the modal; the contact was still added (or refused) as shown in Pivotal.
         ctx.logger.warn({ err, outcome: outcome.kind }, 'contact: could not update the modal');
@@ -186,11 +221,7 @@ export async function openContactForm(
 ): Promise<void> {
   const known = await contactFormCustomer(ctx, session, opts.customerRef);
   await opts.ack();
-  const values = {
-    customer: known.row && customerChoice(known.row),
-    contact: { name: '', email: '', title: '' },
-    primary: true,
-  };
+  const values = newContactValues(known);
   await client.views.open({
     trigger_id: opts.triggerId,
     view: contactModal(values, { mode: session.mode, currentPrimary: known.primary }),

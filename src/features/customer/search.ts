@@ -1,4 +1,5 @@
 import type { ExternalSelect, PlainTextOption } from '@slack/types';
+import { settleWithin } from '../../background.js';
 import type { AppContext } from '../../context.js';
 import { PivotalNotFoundError, type Customer } from '../../pivotal/index.js';
 import { findCustomers, upsertCustomer } from '../../store/read-model.js';
@@ -59,8 +60,8 @@ export async function searchCustomers(
   const local = await findCustomers(ctx.store.db, session.workspaceId, reference, opts.limit);
   if (local.length > 0 || !session.connection || !reference.trim()) return { rows: local, fromPivotal: false };
   const refresh = ctx.background.track(() => refreshFromPivotal(ctx, session, reference));
-  const outcome = await withinBudget(refresh, opts.budgetMs);
-  if (outcome !== 'done') {
+  const outcome = await settleWithin(refresh, opts.budgetMs);
+  if (outcome === 'late' || 'error' in outcome) {
     ctx.logger.warn(
       { err: outcome === 'late' ? undefined : outcome.error, workspace: session.workspaceId },
       'customer search: Pivotal did not answer in time',
@@ -98,24 +99,4 @@ async function refreshFromPivotal(ctx: AppContext, session: Session, reference: 
   await ctx.store.db.transaction().execute(async (trx) => {
     for (const customer of found) await upsertCustomer(trx, session.workspaceId, customerRecord(customer), now);
   });
-}
-
-type BudgetOutcome = 'done' | 'late' | { error: unknown };
-
-async function withinBudget(work: Promise<unknown>, budgetMs: number): Promise<BudgetOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), budgetMs);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        (): 'done' => 'done',
-        (error: unknown) => ({ error }),
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ActionsBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { customerPageUrl } from '../../pivotal/index.js';
 import { formatDay, targetInWords, utcDay } from '../../views/launch-date.js';
@@ -18,6 +19,7 @@ import type { FieldErrors } from '../../views/form-values.js';
 import { customerPickElement } from './search.js';
 import { moveButton } from '../../notifications/post-views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { customerStatusName, stateName } from '../../domain/states.js';
 
 export const CARD_ACTIONS = {
   show: 'customer_card_show',
@@ -87,7 +89,7 @@ function onboardingBlock(o: CardOnboarding, now: Date): SectionBlock {
   return {
     type: 'section',
     text: mrkdwn(
-      `*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(o.state)}\nTarget launch: ${describeTarget(o.target, now)}`,
+      `*#${o.display_id}* · ${escapeMrkdwn(o.phaseName)}${progress} · ${escapeMrkdwn(stateName(o.state))}\nTarget launch: ${describeTarget(o.target, now)}`,
     ),
     accessory: moveButton(o.id),
   };
@@ -127,7 +129,7 @@ export function customerCardMessage(card: CustomerCard, opts: { mode: KeyMode | 
         fields: [
           field('Slug', c.slug ? quoted(c.slug) : '—'),
           field('Domain', c.domain ? escapeMrkdwn(c.domain) : '—'),
-          field('Status', c.status ? escapeMrkdwn(c.status) : '—'),
+          field('Status', c.status ? escapeMrkdwn(customerStatusName(c.status)) : '—'),
           field('Primary contact', card.primary ? contactLine(card.primary) : 'None yet'),
         ],
       },
@@ -245,7 +247,33 @@ export interface ContactFormContext {
   problem?: string;
 }
 
+/** What the contact modal showed besides the inputs, carried in private_metadata so a refusal shows it again. */
+export function parseContactMeta(
+  privateMetadata: string | undefined,
+): Pick<ContactFormContext, 'currentPrimary' | 'unmatched'> {
+  try {
+    const parsed = ContactMeta.safeParse(JSON.parse(privateMetadata ?? ''));
+    if (parsed.success)
+      return {
+        currentPrimary: parsed.data.currentPrimary,
+        ...(parsed.data.unmatched ? { unmatched: parsed.data.unmatched } : {}),
+      };
+  } catch {
+    // Not a modal of ours: nothing to show again.
+  }
+  return { currentPrimary: null };
+}
+
+const ContactMeta = z.object({
+  currentPrimary: z
+    .object({ name: z.string().nullable(), email: z.string().nullable(), title: z.string().nullable() })
+    .nullable(),
+  unmatched: z.string().optional(),
+});
+
 export function contactModal(v: ContactFormValues, c: ContactFormContext): ModalView {
+  const current = c.currentPrimary ?? null;
+  const currentName = current ? (current.name ?? current.email ?? 'the current primary contact') : null;
   const blocks: KnownBlock[] = [
     ...testKeyLabelBlock(c.mode),
     ...(c.problem ? [banner(c.problem)] : []),
@@ -263,11 +291,11 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
       label: plain('Customer'),
       element: customerPickElement(v.customer),
     },
-    ...(c.currentPrimary
+    ...(current
       ? [
           {
             type: 'context' as const,
-            elements: [mrkdwn(`Current primary contact: ${contactLine(c.currentPrimary).replace('\n', ' · ')}`)],
+            elements: [mrkdwn(`Current primary contact: ${contactLine(current).replace('\n', ' · ')}`)],
           },
         ]
       : []),
@@ -275,15 +303,26 @@ export function contactModal(v: ContactFormValues, c: ContactFormContext): Modal
     checkbox({
       blockId: CONTACT_PRIMARY_BLOCK,
       label: 'Primary',
-      text: 'Make this the primary contact',
-      description: 'One per customer: the current primary stays a contact.',
+      text: currentName
+        ? `Make this the primary contact instead of ${escapeMrkdwn(currentName)}`
+        : 'Make this the primary contact',
+      description: currentName
+        ? `One per customer: ${truncate(currentName, 60)} would stay a contact.`
+        : 'One per customer: this customer has none yet.',
       value: PRIMARY_VALUE,
       checked: v.primary,
     }),
   ];
+  // private_metadata holds 3,000 characters: what was typed after the command is cut well inside that, escapes included.
+  const cut = (text: string | null) => (text === null ? null : truncate(text, 200));
+  const meta: z.infer<typeof ContactMeta> = {
+    currentPrimary: current && { name: cut(current.name), email: cut(current.email), title: cut(current.title) },
+    ...(c.unmatched ? { unmatched: truncate(c.unmatched, 200) } : {}),
+  };
   return {
     type: 'modal',
     callback_id: CONTACT_CALLBACK,
+    private_metadata: JSON.stringify(meta),
     title: plain('Add a contact', LIMITS.modalTitle),
     submit: plain('Add contact', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),

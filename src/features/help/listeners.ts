@@ -8,8 +8,10 @@ export function registerHelp(router: CommandRouter): void {
   router.register({
     name: 'help',
     summary: 'show this list of commands',
-    example: '/pivotal help',
+    task: 'workspace',
     handle: async ({ ack }) => ack((plainHelp ??= helpMessage(router.list()))),
   });
-  router.otherwise(({ ack }, word) => ack(helpMessage(router.list(), word || undefined)));
+  router.otherwise(({ ack }, word) =>
+    ack(helpMessage(router.list(), { unknownWord: word || undefined, known: router.words() })),
+  );
 }

@@ -232,7 +232,7 @@ function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddleware
       ? webhookSecretProblem(secret)
       : configured
         ? undefined
-        : "Paste the endpoint's signing secret from Pivotal (it starts with `whsec_`).";
+        : "Paste the endpoint's signing secret from Pivotal (it starts with whsec_).";
     if (problem) return ack({ response_action: 'errors', errors: { webhook_secret: problem } });
     await ack();
     await saveWebhookSecret(ctx, ws, secret || null);

@@ -24,7 +24,7 @@ import type { KeyMode } from '../../domain/key-mode.js';
 import { CLAIM_OPEN, PEOPLE_OPEN } from '../people/views.js';
 import { MY_NOTIFICATIONS_OPEN } from '../my-notifications/views.js';
 import { DUE_SOON_DAYS, FOCUSES, type Focus } from '../../domain/pipeline-focus.js';
-import { stateName } from '../../notifications/describe.js';
+import { stateName } from '../../domain/states.js';
 import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
 import type { FocusCounts } from '../../store/pipeline-summary.js';
 

@@ -83,6 +83,7 @@ function moveCommand(ctx: AppContext): Subcommand {
   return {
     name: 'move',
     summary: 'move an onboarding to another phase, or change its state or target launch date',
+    task: 'move',
     example: '/pivotal move Acme Corp',
     handle: async ({ ack, args, body, client, context }) => {
       const session = await openSession(ctx, context);

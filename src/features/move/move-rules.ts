@@ -2,7 +2,7 @@ import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { parseISO } from 'date-fns/parseISO';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent, PhaseDirection } from '../../notifications/activity.js';
-import { stateName } from '../../notifications/describe.js';
+import { stateName } from '../../domain/states.js';
 
 /**
  * The rules of a move (Pivotal's product rules for phases and target dates), as pure functions of what
@@ -27,6 +27,8 @@ export interface MoveInput {
   /** YYYY-MM-DD; undefined leaves the date (Slack's datepicker cannot be cleared). */
   target?: string | undefined;
   text?: string | undefined;
+  /** Ticked "Yes, skip ahead": a skip passes over phases, so it is confirmed as well as explained. */
+  confirmedSkip?: boolean | undefined;
 }
 
 export type MoveKind = Exclude<PhaseDirection, 'external'>;
@@ -39,7 +41,7 @@ export interface MovePlan {
   text?: string;
 }
 
-export type MoveBlock = 'phase' | 'state' | 'target' | 'note';
+export type MoveBlock = 'phase' | 'state' | 'target' | 'note' | 'confirm';
 export type MoveCheck = { ok: true; plan: MovePlan } | { ok: false; errors: Partial<Record<MoveBlock, string>> };
 
 /** Pivotal's product rule: a reason is required when the target launch moves later by more than this. */
@@ -105,9 +107,15 @@ export function checkMove(
         from: shown.phase,
         to: input.toPhase,
         direction,
-        needsReason: direction === 'back' || direction === 'set',
+        needsReason: direction !== 'advance',
       };
       if (direction === 'back') needsReason.push('sending an onboarding back');
+      if (direction === 'skip') {
+        const passed = phases.between(shown.phase, input.toPhase).map((p) => p.name);
+        needsReason.push(`skipping ahead to ${to}`);
+        if (!input.confirmedSkip)
+          errors.confirm = `Skipping from ${phases.name(shown.phase)} to ${to} passes over ${passed.join(', ')}. Tick "Yes, skip ahead" to confirm.`;
+      }
       if (direction === 'set')
         needsReason.push(`moving it from ${phases.name(shown.phase)}, which is not in this workspace's phase list`);
     }

@@ -1,8 +1,10 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Phase, PhaseSequence } from '../../domain/phases.js';
 import type { ActivityEvent } from '../../notifications/activity.js';
-import { safeText, SETTABLE_STATES, stateName, type Owner } from '../../notifications/describe.js';
+import { safeText, type Owner } from '../../notifications/describe.js';
+import { SETTABLE_STATES, stateName } from '../../domain/states.js';
 import { cardBlocks, changeLine, type OnboardingCard } from '../../notifications/post-views.js';
+import { checkbox } from '../../views/inputs.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
 import { phaseChoices, type MoveInput, type ShownOnboarding } from './move-rules.js';
@@ -11,7 +13,15 @@ import type { KeyMode } from '../../domain/key-mode.js';
 export const MOVE_SUBMIT_CALLBACK = 'move_submit';
 export const MOVE_PICK_CALLBACK = 'move_pick';
 /** block_id = action_id owner of each input: the submission reads view.state.values[block].value. */
-export const MOVE_BLOCKS = { phase: 'phase', state: 'state', target: 'target', note: 'note', pick: 'pick' } as const;
+export const MOVE_BLOCKS = {
+  phase: 'phase',
+  state: 'state',
+  target: 'target',
+  note: 'note',
+  confirm: 'confirm',
+  pick: 'pick',
+} as const;
+export const CONFIRM_SKIP_VALUE = 'skip';
 export const INPUT_ACTION = 'value';
 const TITLE = 'Move phase';
 const NOTE_MAX = 2000;
@@ -110,7 +120,7 @@ function phaseInput(form: MoveForm): KnownBlock[] {
   const groups = [
     { label: 'Advance', phases: choices.advance ? [choices.advance] : [] },
     { label: 'Send back (reason required)', phases: choices.back },
-    { label: 'Skip ahead (admins only)', phases: choices.skip },
+    { label: 'Skip ahead (admins, reason required)', phases: choices.skip },
     { label: 'Move to (reason required)', phases: choices.anywhere },
   ]
     .filter((g) => g.phases.length > 0)
@@ -138,7 +148,23 @@ function phaseInput(form: MoveForm): KnownBlock[] {
   }
   if (!isAdmin && phases.skippable(shown.phase).length > 0)
     notes.push('Skipping ahead more than one phase is for workspace admins.');
-  return [block, ...(notes.length ? [{ type: 'context' as const, elements: [mrkdwn(notes.join('\n'))] }] : [])];
+  return [
+    block,
+    ...(notes.length ? [{ type: 'context' as const, elements: [mrkdwn(notes.join('\n'))] }] : []),
+    ...(choices.skip.length > 0 ? [confirmSkipInput(form)] : []),
+  ];
+}
+
+/** Only where a skip can be picked: a skip passes over phases, so it is confirmed as well as explained. */
+function confirmSkipInput(form: MoveForm): InputBlock {
+  return checkbox({
+    blockId: MOVE_BLOCKS.confirm,
+    label: 'Skipping ahead',
+    text: 'Yes, skip ahead',
+    description: 'Needed when the phase picked is more than one phase ahead; the phases in between are not done.',
+    value: CONFIRM_SKIP_VALUE,
+    checked: form.entered?.confirmedSkip ?? false,
+  });
 }
 
 function stateInput(form: MoveForm): InputBlock {
@@ -185,7 +211,7 @@ function noteInput(form: MoveForm): InputBlock {
     optional: true,
     label: plain('Note or reason', 2000),
     hint: plain(
-      "Required when sending back, and when the target launch moves more than 7 days later. It goes to the channel thread and the app's audit log.",
+      "Required when sending back, when skipping ahead, and when the target launch moves more than 7 days later. It goes to the channel thread and the app's audit log.",
       2000,
     ),
     element: {

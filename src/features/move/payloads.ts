@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MoveInput } from './move-rules.js';
 import type { FormState } from '../../views/form-values.js';
-import { MOVE_BLOCKS, type MoveSnapshot } from './move-views.js';
+import { CONFIRM_SKIP_VALUE, MOVE_BLOCKS, type MoveSnapshot } from './move-views.js';
 
 /** What the move form holds, read by block id. A note left empty is no note. */
 export function moveInput(form: FormState): MoveInput {
@@ -10,6 +10,7 @@ export function moveInput(form: FormState): MoveInput {
     state: form.option(MOVE_BLOCKS.state)?.value,
     target: form.date(MOVE_BLOCKS.target) ?? undefined,
     text: form.rawText(MOVE_BLOCKS.note) || undefined,
+    confirmedSkip: form.checked(MOVE_BLOCKS.confirm, CONFIRM_SKIP_VALUE),
   };
 }
 

@@ -14,7 +14,8 @@ import { answeredNotConnected, notConnectedReply } from './not-connected.js';
 import type { SourceMessage } from './source-message.js';
 import { formContext, hintExistingCustomer, openingForm, retryOnboarding, submitOnboarding } from './service.js';
 import { openOnboardForm } from './open-form.js';
-import { parseMeta, readOnboardForm, type OnboardFormValues } from './validation.js';
+import { BLOCKS, parseMeta, readOnboardForm, type OnboardFormValues } from './validation.js';
+import { CUSTOMER_PICK } from '../customer/search.js';
 import { ONBOARD_ACTIONS, ONBOARD_CALLBACK, RETRY_CALLBACK, onboardForm } from './views.js';
 import type { OnboardWorker } from './worker.js';
 
@@ -51,12 +52,18 @@ export function registerOnboard(
 
   // "Use acme-2" after Pivotal said the slug was taken.
   app.action(ONBOARD_ACTIONS.useSlug, suggestedSlugUsed(ctx));
+
+  // A customer picked, "add later" or "replace the primary contact" ticked: drawn again to match.
+  app.action({ action_id: CUSTOMER_PICK, block_id: BLOCKS.pick }, formChanged(ctx));
+  app.action(BLOCKS.contactLater, formChanged(ctx));
+  app.action(BLOCKS.replacePrimary, formChanged(ctx));
 }
 
 function onboardCommand(ctx: AppContext): Subcommand {
   return {
     name: 'onboard',
     summary: 'a new customer, its primary contact and an onboarding, from one form',
+    task: 'onboard',
     example: '/pivotal onboard Acme Corp',
     handle: async (command) => {
       const { ack, context, args, body, client } = command;
@@ -150,8 +157,15 @@ function onboardSubmitted(
   return async ({ ack, body, context, client }) => {
     const { user, view } = Submission.parse(body);
     const session = await openSession(ctx, context);
-    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
-    const outcome = await submitOnboarding(ctx, session, { viewId: view.id, userId: user.id, values });
+    const meta = parseMeta(view.private_metadata);
+    const values = readOnboardForm(new FormState(view.state.values), meta);
+    const outcome = await submitOnboarding(ctx, session, {
+      viewId: view.id,
+      userId: user.id,
+      values,
+      shownFacts: meta.facts,
+      shownInputs: new Set(Object.keys(view.state.values)),
+    });
     if (outcome.kind === 'errors') return ack({ response_action: 'errors', errors: outcome.errors });
     await ack({ response_action: 'update', view: outcome.view });
     if (outcome.kind === 'started') worker.launch(outcome.key, outcome.lease, client);
@@ -173,8 +187,9 @@ function customerModeChosen(ctx: AppContext): Middleware<SlackActionMiddlewareAr
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
     const customerMode = actions[0].selected_option?.value === 'existing' ? 'existing' : 'new';
-    const form = await formContext(ctx, await openSession(ctx, context));
-    await redraw(ctx, client, view, onboardForm({ ...values, customerMode }, form));
+    const next = { ...values, customerMode } as const;
+    const form = await formContext(ctx, await openSession(ctx, context), next);
+    await redraw(ctx, client, view, onboardForm(next, form));
   };
 }
 
@@ -183,13 +198,19 @@ function suggestedSlugUsed(ctx: AppContext): Middleware<SlackActionMiddlewareArg
     await ack();
     const { view, actions } = FormAction.parse(body);
     const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
-    const form = await formContext(ctx, await openSession(ctx, context));
-    await redraw(
-      ctx,
-      client,
-      view,
-      onboardForm({ ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' }, form),
-    );
+    const next = { ...values, slug: actions[0].value ?? values.slug, derivedSlug: '' };
+    const form = await formContext(ctx, await openSession(ctx, context), next);
+    await redraw(ctx, client, view, onboardForm(next, form));
+  };
+}
+
+function formChanged(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+  return async ({ ack, body, context, client }) => {
+    await ack();
+    const { view } = FormAction.parse(body);
+    const values = readOnboardForm(new FormState(view.state.values), parseMeta(view.private_metadata));
+    const form = await formContext(ctx, await openSession(ctx, context), values);
+    await redraw(ctx, client, view, onboardForm(values, form));
   };
 }
 

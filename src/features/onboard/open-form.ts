@@ -18,7 +18,7 @@ export async function openOnboardForm(
   const opening = await openingForm(ctx, session, opts.typed, opts.userId);
   const opened = await client.views.open({
     trigger_id: opts.triggerId,
-    view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases }),
+    view: onboardForm(opening.values, { mode: session.mode, phases: opening.phases, facts: opening.facts }),
   });
   if (opening.lookUpInPivotal && opened.view?.id) {
     const view = { id: opened.view.id, hash: opened.view.hash };

@@ -3,13 +3,14 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { PhaseSequence } from '../../domain/phases.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { customerBySlug, findCustomers } from '../../store/read-model.js';
+import { customerBySlug, findCustomers, getCustomerRow, onboardingsOfCustomer } from '../../store/read-model.js';
+import { isFinished } from '../../domain/finished.js';
 import type { RmCustomerRow } from '../../store/schema-domain.js';
 import { noticeModal } from '../../views/banners.js';
 import type { FieldErrors } from '../../views/form-values.js';
 import { customerChoice, searchCustomers } from '../customer/search.js';
 import type { Session } from '../shared/session.js';
-import { mrkdwn } from '../../views/text.js';
+import { escapeMrkdwn, mrkdwn, truncate } from '../../views/text.js';
 import { disconnectedBlocks } from './not-connected.js';
 import { claimJob, createJob, getJob, newLease, type JobKey, type Lease } from './jobs.js';
 import { freeSlug } from './slug.js';
@@ -19,6 +20,7 @@ import {
   BLOCKS,
   earliestTargetDate,
   validateOnboardForm,
+  type CustomerFacts,
   type OnboardFormValues,
   type OnboardInput,
 } from './validation.js';
@@ -30,6 +32,7 @@ const EXISTING_LOOKUP_BUDGET_MS = 5_000;
 export interface Opening {
   values: OnboardFormValues;
   phases: PhaseSequence;
+  facts: CustomerFacts | null;
   /** The typed name matched nothing locally: worth asking Pivotal once the modal is open. */
   lookUpInPivotal: string | null;
 }
@@ -59,6 +62,7 @@ export async function openingForm(ctx: AppContext, session: Session, typed: stri
   const slug = slugify(name);
   return {
     phases,
+    facts: exact ? await customerFacts(ctx, session, exact.id) : null,
     lookUpInPivotal: reference && local.length === 0 ? reference : null,
     values: {
       customerMode: exact ? 'existing' : 'new',
@@ -70,6 +74,8 @@ export async function openingForm(ctx: AppContext, session: Session, typed: stri
       picked: exact && customerChoice(exact),
       contact: { name: '', email: '', title: '' },
       contactLater: false,
+      replacePrimary: false,
+      openAnother: false,
       phase: phases.first()?.key ?? null,
       state: 'active',
       targetDate: null,
@@ -96,6 +102,7 @@ export async function hintExistingCustomer(
   const form = onboardForm(opening.values, {
     mode: session.mode,
     phases: opening.phases,
+    facts: opening.facts,
     existingMatch: { name: match.name, display_id: match.display_id },
   });
   try {
@@ -105,8 +112,53 @@ export async function hintExistingCustomer(
   }
 }
 
-export async function formContext(ctx: AppContext, session: Session): Promise<Pick<FormContext, 'mode' | 'phases'>> {
-  return { mode: session.mode, phases: await loadPhaseSequence(ctx.store.db, session.workspaceId) };
+/** What the form is drawn with besides the values: the key mode, the phases, and the picked customer's facts. */
+export async function formContext(
+  ctx: AppContext,
+  session: Session,
+  values: OnboardFormValues,
+): Promise<Pick<FormContext, 'mode' | 'phases' | 'facts'>> {
+  const picked = values.customerMode === 'existing' ? values.picked : null;
+  return {
+    mode: session.mode,
+    phases: await loadPhaseSequence(ctx.store.db, session.workspaceId),
+    facts: picked ? await customerFacts(ctx, session, picked.value) : null,
+  };
+}
+
+/** An existing customer's open onboardings and primary contact, from the read model. */
+export async function customerFacts(
+  ctx: AppContext,
+  session: Session,
+  customerId: string,
+): Promise<CustomerFacts | null> {
+  const row = await getCustomerRow(ctx.store.db, session.workspaceId, customerId);
+  if (!row || row.deleted) return null;
+  const open = (await onboardingsOfCustomer(ctx.store.db, session.workspaceId, customerId)).filter(
+    (o) => !isFinished(o),
+  );
+  const latest = open[0];
+  // Carried in private_metadata (3,000 characters): names are cut well inside it.
+  const cut = (text: string | null) => (text === null ? null : truncate(text, 150));
+  return {
+    customerId,
+    name: truncate(row.name, 150),
+    displayId: row.display_id,
+    open: latest ? { id: latest.id, displayId: latest.display_id, count: open.length } : null,
+    primary: row.primary_contact_id
+      ? { name: cut(row.primary_contact_name), email: cut(row.primary_contact_email) }
+      : null,
+  };
+}
+
+/** The form showed what matters about the customer as it is now: its open onboarding and its primary contact. */
+function sawFacts(now: CustomerFacts | null, shown: CustomerFacts | null): boolean {
+  if (!now || (!now.open && !now.primary)) return true;
+  return (
+    shown?.customerId === now.customerId &&
+    shown.open?.id === now.open?.id &&
+    JSON.stringify(shown.primary) === JSON.stringify(now.primary)
+  );
 }
 
 export type SubmitOutcome =
@@ -123,7 +175,14 @@ export type SubmitOutcome =
 export async function submitOnboarding(
   ctx: AppContext,
   session: Session,
-  s: { viewId: string; userId: string; values: OnboardFormValues },
+  s: {
+    viewId: string;
+    userId: string;
+    values: OnboardFormValues;
+    shownFacts: CustomerFacts | null;
+    /** The input blocks the submitted form had: field errors can only be shown under those. */
+    shownInputs: ReadonlySet<string>;
+  },
 ): Promise<SubmitOutcome> {
   const key: JobKey = { workspaceId: session.workspaceId, viewId: s.viewId };
   const db = ctx.store.db;
@@ -134,13 +193,34 @@ export async function submitOnboarding(
   if (!session.connection) return { kind: 'show', view: noticeModal('Onboard a customer', disconnectedBlocks()) };
 
   const done = existing?.records ?? {};
+  const picked = !done.customer && s.values.customerMode === 'existing' ? s.values.picked : null;
+  const facts = picked ? await customerFacts(ctx, session, picked.value) : null;
+  if (!sawFacts(facts, s.shownFacts)) {
+    // The person has not seen the customer's open onboarding or primary contact: show them before anything is created.
+    return {
+      kind: 'show',
+      view: onboardForm(s.values, {
+        mode: session.mode,
+        phases,
+        facts,
+        problem: `Look again before onboarding ${escapeMrkdwn(facts!.name)}: what it already has is shown below.`,
+      }),
+    };
+  }
   const checked = validateOnboardForm(s.values, {
     phases,
     earliestTarget: earliestTargetDate(ctx.now()),
     customerLocked: !!done.customer,
-    contactLocked: !!done.contact,
+    // A kept primary contact was settled by the first submission.
+    contactLocked: !!done.contact || existing?.input.contact.kind === 'kept',
+    facts,
   });
-  if ('errors' in checked) return { kind: 'errors', errors: checked.errors };
+  if ('errors' in checked) {
+    // A box ticked just before submitting ("replace", "later" unticked) asks for fields the form had not drawn yet.
+    if (Object.keys(checked.errors).every((block) => s.shownInputs.has(block)))
+      return { kind: 'errors', errors: checked.errors };
+    return { kind: 'show', view: onboardForm(s.values, { mode: session.mode, phases, facts, errors: checked.errors }) };
+  }
   const input: OnboardInput = {
     customer: checked.input.customer ?? existing!.input.customer,
     contact: checked.input.contact ?? existing!.input.contact,

@@ -189,7 +189,7 @@ export class OnboardRunner {
 
   private async contact(job: OnboardJob, s: RunSession, lease: Lease): Promise<OnboardJob> {
     const c = job.input.contact;
-    if (job.records.contact || c.kind === 'later') return job;
+    if (job.records.contact || c.kind !== 'new') return job;
     const customerId = job.records.customer!.id;
     const before = await getCustomerRow(this.ctx.store.db, s.workspaceId, customerId);
     const body = contactBody(c, true, this.metadata(job, s));

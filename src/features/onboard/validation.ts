@@ -16,6 +16,7 @@ import {
 import type { Choice, FieldErrors, FormState } from '../../views/form-values.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from '../../domain/slug.js';
 import { SourceMessageSchema, type SourceMessage } from './source-message.js';
+import { customerStatusName, stateName } from '../../domain/states.js';
 
 /** Block ids of the onboard modal; each input's action id is its block id. */
 export const BLOCKS = {
@@ -26,6 +27,8 @@ export const BLOCKS = {
   status: 'customer_status',
   pick: 'customer_existing',
   contactLater: 'contact_later',
+  replacePrimary: 'contact_replace_primary',
+  openAnother: 'onboard_open_another',
   phase: 'onboarding_phase',
   state: 'onboarding_state',
   target: 'onboarding_target',
@@ -35,20 +38,23 @@ export const BLOCKS = {
 } as const;
 
 export const LATER_VALUE = 'later';
+export const REPLACE_VALUE = 'replace';
+export const ANOTHER_VALUE = 'another';
 
-/** Statuses that make sense for a customer being onboarded, from Pivotal's API examples and product help. */
-export const CUSTOMER_STATUSES: readonly Choice[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'onboarding', label: 'Onboarding' },
-  { value: 'at_risk', label: 'At risk' },
-];
+/**
+ * Statuses that make sense for a customer being onboarded, from Pivotal's API examples and product
+ * help; the first is the default, `onboarding` as in the documents' own example of a new customer.
+ */
+export const CUSTOMER_STATUSES: readonly Choice[] = ['onboarding', 'active', 'at_risk'].map((value) => ({
+  value,
+  label: customerStatusName(value),
+}));
 
 /** States a new onboarding can start in; done/completed would make no sense. */
-export const START_STATES: readonly Choice[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'waiting', label: 'Waiting on the customer' },
-  { value: 'paused', label: 'Paused' },
-];
+export const START_STATES: readonly Choice[] = ['active', 'waiting', 'paused', 'at_risk'].map((value) => ({
+  value,
+  label: stateName(value),
+}));
 
 const MAX_NAME = 200;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -67,6 +73,10 @@ export interface OnboardFormValues {
   picked: Choice | null;
   contact: ContactFieldValues;
   contactLater: boolean;
+  /** The picked customer has a primary contact, and the person chose to replace it. */
+  replacePrimary: boolean;
+  /** The picked customer has an open onboarding, and the person chose to open another. */
+  openAnother: boolean;
   phase: string | null;
   state: string | null;
   targetDate: string | null;
@@ -75,6 +85,17 @@ export interface OnboardFormValues {
   source?: SourceMessage;
   notes?: string;
 }
+
+const CustomerFactsSchema = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  displayId: z.number(),
+  open: z.object({ id: z.string(), displayId: z.number(), count: z.number() }).nullable(),
+  primary: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+});
+
+/** What the form knows about a picked existing customer: its open onboarding and its primary contact. */
+export type CustomerFacts = z.infer<typeof CustomerFactsSchema>;
 
 const OnboardMetaSchema = z.object({
   mode: z.enum(['new', 'existing']),
@@ -88,18 +109,21 @@ const OnboardMetaSchema = z.object({
     picked: z.object({ value: z.string(), label: z.string() }).nullable(),
   }),
   source: SourceMessageSchema.optional(),
+  /** The facts the form showed, so a submission can tell whether the person saw what is true now. */
+  facts: CustomerFactsSchema.nullable().default(null),
 });
 
 /** Carried in private_metadata: which layout the modal has, the slug it derived, what it hides. */
 export type OnboardMeta = z.infer<typeof OnboardMetaSchema>;
 
-export function metaOf(v: OnboardFormValues): OnboardMeta {
+export function metaOf(v: OnboardFormValues, facts: CustomerFacts | null): OnboardMeta {
   const { customerName, slug, domain, status, picked } = v;
   return {
     mode: v.customerMode,
     derivedSlug: v.derivedSlug,
     hidden: { customerName, slug, domain, status, picked },
     ...(v.source ? { source: v.source } : {}),
+    facts,
   };
 }
 
@@ -114,7 +138,12 @@ export function parseMeta(privateMetadata: string | undefined): OnboardMeta {
   const parsed = OnboardMetaSchema.safeParse(json);
   return parsed.success
     ? parsed.data
-    : { mode: 'new', derivedSlug: '', hidden: { customerName: '', slug: '', domain: '', status: null, picked: null } };
+    : {
+        mode: 'new',
+        derivedSlug: '',
+        hidden: { customerName: '', slug: '', domain: '', status: null, picked: null },
+        facts: null,
+      };
 }
 
 export type CustomerInput =
@@ -124,7 +153,11 @@ export type CustomerInput =
 /** The checked submission the steps run from; stored with the job. */
 export interface OnboardInput {
   customer: CustomerInput;
-  contact: { kind: 'later' } | ({ kind: 'new' } & ContactData);
+  /** `kept`: the existing customer's primary contact, left as it is. */
+  contact:
+    | { kind: 'later' }
+    | { kind: 'kept'; name: string | null; email: string | null }
+    | ({ kind: 'new' } & ContactData);
   onboarding: { phase: string; state: string; targetLaunchDate: string | null; csmUserId: string; notes?: string };
   source?: SourceMessage;
 }
@@ -141,6 +174,8 @@ export function readOnboardForm(state: FormState, meta: OnboardMeta): OnboardFor
     picked: shown ? meta.hidden.picked : state.option(BLOCKS.pick),
     contact: readContactFields(state),
     contactLater: state.checked(BLOCKS.contactLater, LATER_VALUE),
+    replacePrimary: state.checked(BLOCKS.replacePrimary, REPLACE_VALUE),
+    openAnother: state.checked(BLOCKS.openAnother, ANOTHER_VALUE),
     phase: state.option(BLOCKS.phase)?.value ?? null,
     state: state.option(BLOCKS.state)?.value ?? null,
     targetDate: state.date(BLOCKS.target),
@@ -183,6 +218,8 @@ export interface ValidationContext {
   /** Steps that already ran (a resubmission after a later step was refused): their fields are not in the form. */
   customerLocked: boolean;
   contactLocked: boolean;
+  /** The picked existing customer as it is now (null for a new one). */
+  facts: CustomerFacts | null;
 }
 
 /** A checked form; a locked step's part is null, the job keeps what that step created. */
@@ -200,19 +237,11 @@ export function validateOnboardForm(
   const errors: FieldErrors = {};
   const customer = c.customerLocked ? null : checkCustomer(v, errors);
 
-  let contact: OnboardInput['contact'] | null = null;
-  if (c.contactLocked) {
-    // Nothing to check: the contact was created by an earlier run.
-  } else if (v.contactLater) {
-    if (hasContactInput(v.contact))
-      errors[BLOCKS.contactLater] =
-        'You ticked "add later" but also entered contact details: clear them, or untick the box.';
-    else contact = { kind: 'later' };
-  } else {
-    const checked = validateContactFields(v.contact, ', or tick "Add the primary contact later"');
-    if ('errors' in checked) Object.assign(errors, checked.errors);
-    else contact = { kind: 'new', ...checked.data };
-  }
+  const contact = c.contactLocked ? null : checkContact(v, c.facts, errors);
+  const open = c.facts?.open;
+  if (!c.customerLocked && open && !v.openAnother)
+    errors[BLOCKS.openAnother] =
+      `${c.facts!.name} already has open onboarding #${open.displayId}. Tick "Open another onboarding" to start a second one, or move #${open.displayId} instead.`;
 
   if (!v.phase) errors[BLOCKS.phase] = 'Pick the phase the onboarding starts in.';
   else if (c.phases.indexOf(v.phase) < 0)
@@ -241,6 +270,32 @@ export function validateOnboardForm(
       },
     },
   };
+}
+
+/** A primary contact the customer already has is kept unless the person chose to replace it. */
+function checkContact(
+  v: OnboardFormValues,
+  facts: CustomerFacts | null,
+  errors: FieldErrors,
+): OnboardInput['contact'] | null {
+  if (facts?.primary && !v.replacePrimary) {
+    if (!hasContactInput(v.contact)) return { kind: 'kept', ...facts.primary };
+    errors[BLOCKS.replacePrimary] =
+      'The customer already has a primary contact: tick "Replace it" to make this person the primary contact, or clear the contact fields.';
+    return null;
+  }
+  if (!facts?.primary && v.contactLater) {
+    if (!hasContactInput(v.contact)) return { kind: 'later' };
+    errors[BLOCKS.contactLater] =
+      'You ticked "add later" but also entered contact details: clear them, or untick the box.';
+    return null;
+  }
+  const checked = validateContactFields(v.contact, facts?.primary ? '' : ', or tick "Add the primary contact later"');
+  if ('errors' in checked) {
+    Object.assign(errors, checked.errors);
+    return null;
+  }
+  return { kind: 'new', ...checked.data };
 }
 
 function checkCustomer(v: OnboardFormValues, errors: FieldErrors): CustomerInput | null {
@@ -288,6 +343,8 @@ export function formValuesFromInput(input: OnboardInput): OnboardFormValues {
     picked: c.kind === 'existing' ? { value: c.id, label: c.label } : null,
     contact: contact.kind === 'new' ? contactFieldValues(contact) : { name: '', email: '', title: '' },
     contactLater: contact.kind === 'later',
+    replacePrimary: false,
+    openAnother: false,
     phase: input.onboarding.phase,
     state: input.onboarding.state,
     targetDate: input.onboarding.targetLaunchDate,

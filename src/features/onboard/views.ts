@@ -8,11 +8,15 @@ import { checkbox, inputBlock, option, sectionHeading, staticSelect, textInput }
 import type { FieldErrors } from '../../views/form-values.js';
 import { customerPickElement } from '../customer/search.js';
 import { customerLink, describeTarget } from '../customer/views.js';
+import { moveButton } from '../../notifications/post-views.js';
 import type { ContactSummary, CustomerSummary, JobProblem, JobRecords, OnboardJob } from './jobs.js';
 import {
+  ANOTHER_VALUE,
   BLOCKS,
   CUSTOMER_STATUSES,
   LATER_VALUE,
+  REPLACE_VALUE,
+  type CustomerFacts,
   START_STATES,
   formValuesFromInput,
   metaOf,
@@ -22,6 +26,7 @@ import {
 } from './validation.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 import { NOTES_MAX_LENGTH } from './source-message.js';
+import { stateName } from '../../domain/states.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 200;
 
@@ -40,7 +45,9 @@ export interface FormContext {
   phases: PhaseSequence;
   /** Created by an earlier run of this job: shown, no longer editable. */
   lockedCustomer?: CustomerSummary | null;
-  lockedContact?: ContactSummary | null;
+  lockedContact?: Pick<ContactSummary, 'name' | 'email'> | null;
+  /** The picked existing customer's open onboarding and primary contact, as the read model has them. */
+  facts?: CustomerFacts | null;
   errors?: FieldErrors;
   /** Plain text for the top of the form: what went wrong as a whole. */
   problem?: string;
@@ -90,7 +97,7 @@ export function onboardForm(v: OnboardFormValues, c: FormContext): ModalView {
   return {
     type: 'modal',
     callback_id: ONBOARD_CALLBACK,
-    private_metadata: JSON.stringify(metaOf(v)),
+    private_metadata: JSON.stringify(metaOf(v, c.facts ?? null)),
     title: plain(TITLE, LIMITS.modalTitle),
     submit: plain('Onboard', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),
@@ -147,9 +154,12 @@ function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
     blocks.push({
       type: 'input',
       block_id: BLOCKS.pick,
+      // Picking one redraws the form with what the customer already has (an open onboarding, a primary contact).
+      dispatch_action: true,
       label: plain('Existing customer'),
       element: customerPickElement(v.picked),
     });
+    if (c.facts?.open) blocks.push(...openOnboardingBlocks(c.facts, c.facts.open, v.openAnother));
     return blocks;
   }
   blocks.push(
@@ -198,35 +208,97 @@ function customerBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
   return blocks;
 }
 
+/** The customer already has an open onboarding: a second one only when asked for, with the first one a click away. */
+function openOnboardingBlocks(
+  facts: CustomerFacts,
+  open: NonNullable<CustomerFacts['open']>,
+  another: boolean,
+): KnownBlock[] {
+  const others = open.count > 1 ? ` (and ${open.count - 1} more)` : '';
+  const customer = customerLink({ display_id: facts.displayId, name: facts.name });
+  return [
+    {
+      type: 'section',
+      block_id: 'onboard_open_onboarding',
+      text: mrkdwn(
+        `:warning: ${customer} already has an open onboarding: *#${open.displayId}*${others}. Move it instead, or tick the box below to open another one.`,
+      ),
+      accessory: { ...moveButton(open.id), text: plain('Move it instead', LIMITS.buttonText) },
+    },
+    checkbox({
+      blockId: BLOCKS.openAnother,
+      label: 'Another onboarding',
+      text: 'Open another onboarding',
+      description: `#${open.displayId} stays open as it is.`,
+      value: ANOTHER_VALUE,
+      checked: another,
+    }),
+  ];
+}
+
 function contactBlocks(v: OnboardFormValues, c: FormContext): KnownBlock[] {
-  if (c.lockedContact) {
-    const who = [c.lockedContact.name, c.lockedContact.email]
+  const kept = c.lockedContact ?? (c.facts?.primary && !v.replacePrimary ? c.facts.primary : null);
+  const who = (p: { name: string | null; email: string | null }) =>
+    [p.name, p.email]
       .filter(Boolean)
       .map((s) => escapeMrkdwn(s!))
       .join(' · ');
+  if (c.lockedContact) {
     return [
       {
         type: 'section',
-        text: mrkdwn(`:white_check_mark: ${who} is already in Pivotal as the primary contact and is kept.`),
+        text: mrkdwn(
+          `:white_check_mark: ${who(c.lockedContact)} is already in Pivotal as the primary contact and is kept.`,
+        ),
       },
     ];
   }
+  if (c.facts?.primary) {
+    const current = c.facts.primary;
+    return [
+      {
+        type: 'section',
+        text: mrkdwn(
+          kept
+            ? `:bust_in_silhouette: ${who(current)} is the primary contact of this customer and is kept.`
+            : `:bust_in_silhouette: ${who(current)} stays a contact; the person below becomes the primary contact.`,
+        ),
+      },
+      checkbox({
+        blockId: BLOCKS.replacePrimary,
+        label: 'Primary contact',
+        text: 'Replace it with a new primary contact',
+        description: `${truncate(current.name ?? current.email ?? 'The current one', 60)} would stay a contact.`,
+        value: REPLACE_VALUE,
+        checked: v.replacePrimary,
+        dispatch: true,
+      }),
+      ...(v.replacePrimary ? contactFieldBlocks(v.contact, { optional: false }) : []),
+    ];
+  }
+  const later = checkbox({
+    blockId: BLOCKS.contactLater,
+    label: 'Later',
+    text: 'Add the primary contact later',
+    description: 'With /pivotal contact, once the onboarding is open.',
+    value: LATER_VALUE,
+    checked: v.contactLater,
+    dispatch: true,
+  });
+  if (v.contactLater) return [later];
   return [
     {
       type: 'context',
       elements: [
-        mrkdwn('If the customer already has a primary contact, this one replaces it; the other stays a contact.'),
+        mrkdwn(
+          v.customerMode === 'existing' && !v.picked
+            ? 'Name and email are required, unless you add the primary contact later. If the customer already has a primary contact, picking it above shows who.'
+            : 'Name and email are required, unless you add the primary contact later.',
+        ),
       ],
     },
-    ...contactFieldBlocks(v.contact, { optional: true }),
-    checkbox({
-      blockId: BLOCKS.contactLater,
-      label: 'Or',
-      text: 'Add the primary contact later',
-      description: 'e.g. with /pivotal contact',
-      value: LATER_VALUE,
-      checked: v.contactLater,
-    }),
+    ...contactFieldBlocks(v.contact, { optional: false }),
+    later,
   ];
 }
 
@@ -287,7 +359,13 @@ function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: Jo
   const contact = records.contact;
   if (input.contact.kind === 'later')
     lines.push(`${ICON.skipped} Primary contact — to add later with \`/pivotal contact\``);
-  else if (contact) {
+  else if (input.contact.kind === 'kept') {
+    const who = [input.contact.name, input.contact.email]
+      .filter(Boolean)
+      .map((s) => escapeMrkdwn(s!))
+      .join(' · ');
+    lines.push(`${ICON.done} Primary contact ${who} — kept`);
+  } else if (contact) {
     const who = [contact.name, contact.title]
       .filter(Boolean)
       .map((s) => escapeMrkdwn(s!))
@@ -301,7 +379,7 @@ function stepLines(job: Pick<OnboardJob, 'input' | 'records' | 'problem'>, c: Jo
   const onboarding = records.onboarding;
   lines.push(
     onboarding
-      ? `${ICON.done} Onboarding #${onboarding.display_id} · ${escapeMrkdwn(c.phases.name(onboarding.phase))} · ${escapeMrkdwn(onboarding.state)} · target ${describeTarget(onboarding.target_launch_date, c.now)}`
+      ? `${ICON.done} Onboarding #${onboarding.display_id} · ${escapeMrkdwn(c.phases.name(onboarding.phase))} · ${escapeMrkdwn(stateName(onboarding.state))} · target ${describeTarget(onboarding.target_launch_date, c.now)}`
       : pending('onboarding', `Onboarding in *${escapeMrkdwn(c.phases.name(input.onboarding.phase))}*`),
   );
   return lines.join('\n');
@@ -398,7 +476,7 @@ function refusedForm(
     mode: c.mode,
     phases: c.phases,
     lockedCustomer: customer ?? null,
-    lockedContact: contact ?? null,
+    lockedContact: contact ?? (job.input.contact.kind === 'kept' ? job.input.contact : null),
     errors: problem.fields,
     problem: kept ? `${refused} Already created and kept: ${kept}.` : refused,
     ...(problem.slugSuggestion ? { slugSuggestion: problem.slugSuggestion } : {}),

@@ -16,8 +16,8 @@ export function registerPhaseSequence(app: SlackListeners, ctx: AppContext, rout
 function phasesCommand(ctx: AppContext): Subcommand {
   return {
     name: 'phases',
-    summary: "edit the workspace's onboarding phases: rename, reorder, add, archive (admins)",
-    example: '/pivotal phases',
+    summary: "edit the workspace's onboarding phases: rename, reorder, add, archive",
+    task: 'admin',
     handle: async ({ ack, body, client, context }) => {
       const session = await openSession(ctx, context);
       const access = await openSequenceEditor(ctx, session, { userId: body.user_id, slack: client });

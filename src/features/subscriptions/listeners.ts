@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { sharingChanged } from '../../notifications/shared-channels.js';
-import type { CommandRouter } from '../../slack/command-router.js';
+import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import type { SlackListeners } from '../../slack/listener-registry.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
 import { workspaceId } from '../../domain/workspace-ref.js';
@@ -13,9 +13,10 @@ import { runDigestCommand } from '../digests/service.js';
 type ChannelCommand = (ctx: AppContext, request: ChannelRequest) => Promise<string>;
 
 /** Commands about the channel they are typed in, answered only to the person who typed them. */
-const CHANNEL_COMMANDS: Array<{ name: string; summary: string; example: string; run: ChannelCommand }> = [
+const CHANNEL_COMMANDS: Array<Omit<Subcommand, 'handle'> & { run: ChannelCommand }> = [
   {
     name: 'subscribe',
+    task: 'workspace',
     summary:
       'choose what this channel hears: events (created, phase, sent_back, state, target, launched, at_risk) and filters (phase:, state:, owner:@someone, customer:, `-` excludes)',
     example: '/pivotal subscribe phase:launch,review -state:paused',
@@ -23,18 +24,20 @@ const CHANNEL_COMMANDS: Array<{ name: string; summary: string; example: string; 
   },
   {
     name: 'unsubscribe',
+    task: 'workspace',
     summary: "remove this channel's subscription with that filter, or all of them without one",
     example: '/pivotal unsubscribe phase:launch,review -state:paused',
     run: unsubscribe,
   },
   {
     name: 'subscriptions',
+    task: 'workspace',
     summary: "this channel's subscriptions and who made each",
-    example: '/pivotal subscriptions',
     run: channelSubscriptions,
   },
   {
     name: 'shared-posts',
+    task: 'workspace',
     summary:
       'in a channel shared with a customer: the customer-safe card (default) or, confirmed by an admin, full posts',
     example: '/pivotal shared-posts full',
@@ -42,6 +45,7 @@ const CHANNEL_COMMANDS: Array<{ name: string; summary: string; example: string; 
   },
   {
     name: 'digest',
+    task: 'workspace',
     summary: 'a daily or weekly onboarding digest in a channel, or one now (`now`, `off`)',
     example: '/pivotal digest #onboarding weekly mon 09:00 Europe/Berlin',
     run: runDigestCommand,

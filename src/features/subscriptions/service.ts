@@ -8,7 +8,7 @@ import {
   type Subscription,
   type Vocabulary,
 } from '../../domain/subscription-filter.js';
-import { SETTABLE_STATES, stateName } from '../../notifications/describe.js';
+import { SETTABLE_STATES, stateName } from '../../domain/states.js';
 import { workspaceChannel } from '../../notifications/routing.js';
 import { loadPhaseSequence } from '../../store/phases.js';
 import { customersOfChannel, findCustomers, someCustomers, valuesInUse } from '../../store/read-model.js';

@@ -6,11 +6,11 @@ import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { targetInWords } from '../../views/launch-date.js';
 import { daysInPhase } from '../home/views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { customerStatusName, stateName } from '../../domain/states.js';
 
 /** Unfurl cards: a few blocks each, from the read model only (a pasted link must not cost a Pivotal call). */
 
 const OPEN_ONBOARDINGS_SHOWN = 5;
-const readable = (s: string) => s.replace(/[_-]+/g, ' ').trim() || s;
 
 export interface CardContext {
   mode: KeyMode | null;
@@ -26,7 +26,7 @@ export function customerCard(customer: RmCustomerRow, onboardings: RmOnboardingR
     .slice(0, OPEN_ONBOARDINGS_SHOWN)
     .map(
       (o) =>
-        `• #${o.display_id} ${escapeMrkdwn(truncate(c.phases.name(o.phase), 60))} · ${escapeMrkdwn(truncate(readable(o.state), 30))}`,
+        `• #${o.display_id} ${escapeMrkdwn(truncate(c.phases.name(o.phase), 60))} · ${escapeMrkdwn(truncate(stateName(o.state), 30))}`,
     );
   const more = onboardings.length > lines.length ? `\n…and ${onboardings.length - lines.length} more` : '';
   return [
@@ -34,7 +34,7 @@ export function customerCard(customer: RmCustomerRow, onboardings: RmOnboardingR
     {
       type: 'section',
       text: mrkdwn(
-        `*${escapeMrkdwn(truncate(customer.name, 150))}* · customer #${customer.display_id}${customer.status ? ` · ${escapeMrkdwn(truncate(readable(customer.status), 30))}` : ''}\n${contact}`,
+        `*${escapeMrkdwn(truncate(customer.name, 150))}* · customer #${customer.display_id}${customer.status ? ` · ${escapeMrkdwn(truncate(customerStatusName(customer.status), 30))}` : ''}\n${contact}`,
       ),
     },
     {
@@ -49,7 +49,7 @@ export function onboardingCard(o: RmOnboardingRow, customer: RmCustomerRow | und
   const today = c.now.toISOString().slice(0, 10);
   const facts = [
     `Phase *${escapeMrkdwn(truncate(c.phases.name(o.phase), 80))}*${progress ? ` (${progress.step}/${progress.of})` : ''}`,
-    `state *${escapeMrkdwn(truncate(readable(o.state), 30))}*`,
+    `state *${escapeMrkdwn(truncate(stateName(o.state), 30))}*`,
     o.completed_at
       ? 'finished'
       : o.target_launch_date
