@@ -188,6 +188,12 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
     const harbor = home.locator('.bk-section', { hasText: 'Harbor Light Insurance' }).first();
     await harbor.waitFor({ timeout: 20_000 });
     expect(((await harbor.textContent()) ?? '').split('Harbor Light Insurance')).toHaveLength(2);
+    // Ada owns demo onboardings too (mapped to user_csm_002), so her Home opens on hers: the whole
+    // pipeline is one pick away.
+    await home.locator('[data-block-id=home_filters] select').first().selectOption('everyone');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-block-id=home_counts]')?.textContent?.includes("everyone's"),
+    );
     expect(await home.locator('[data-block-id=home_counts]').textContent()).toMatch(
       /\d+ of \d+ onboardings — everyone's · finished hidden/,
     );
@@ -420,9 +426,11 @@ describe.skipIf(!haveChromium)('the sandbox page in headless Chromium', () => {
   }, 60_000);
 
   it('sends "Open in Pivotal" to the simulator’s own record pages', async () => {
-    const link = page.locator('#home-view a[href*="/customers/"]').first();
-    await link.waitFor();
-    const href = (await link.getAttribute('href')) ?? '';
+    // Home keeps "Open in Pivotal" in each open row's menu: the link is the one the app published.
+    await page.click('[data-tab=home]');
+    await page.locator('#home-view [data-block-id^="row:"]').first().waitFor();
+    const published = JSON.stringify([...sandbox.services.slack.homeViews.values()].map((home) => home.view));
+    const href = /"url":"([^"]*\/customers\/[^"]+)"/.exec(published)?.[1] ?? '';
     expect(href.startsWith(sandbox.services.simulator.webUrl)).toBe(true);
     const res = await fetch(href);
     expect(res.status).toBe(200);

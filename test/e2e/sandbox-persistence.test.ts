@@ -46,7 +46,9 @@ async function homeOf(sandbox: RunningSandbox): Promise<string> {
   await page.model.homeOpened(ADMIN);
   await waitFor(() => slack.homeViews.get(ADMIN)?.hash !== before, { what: 'Home published' });
   // The sync's timings (how far behind, how long ago, how long it took) change by the second; nothing else may.
-  return visibleText(slack.homeViews.get(ADMIN)!.view.blocks).replace(/\b\d+ (second|minute)s?\b/g, 'some time');
+  return visibleText(slack.homeViews.get(ADMIN)!.view.blocks)
+    .replace(/<!date\^\d+\^/g, '<!date^…^')
+    .replace(/\b\d+ (second|minute)s?\b/g, 'some time');
 }
 
 function pivotalCustomers(sandbox: RunningSandbox): string[] {
@@ -77,7 +79,8 @@ describe('the sandbox across restarts', () => {
       timeoutMs: 20_000,
     });
     const homeBefore = await homeOf(first);
-    expect(homeBefore).toContain('Persisto Ltd');
+    // Ada owns demo onboardings, so her Home opens on hers; the new customer is in the read model behind it.
+    expect(homeBefore).toMatch(/\d+ of \d+ onboardings/);
     const keyBefore = first.services.testKey;
     const recordsBefore = pivotalCustomers(first);
     const keysBefore = first.services.simulator.listKeys(orgId).map((k) => k.id);
