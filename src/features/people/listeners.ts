@@ -257,12 +257,22 @@ function claimSubmitted(ctx: AppContext): ViewSubmissionHandler {
       owns,
       mode: session.mode,
     });
-    for (const admin of admins) {
-      await client.chat
-        .postMessage({ channel: admin, ...message })
-        .catch((err: unknown) => ctx.logger.warn({ err, admin }, 'people: could not send a claim to an admin'));
-    }
+    await sendToAdmins(ctx, client, admins, message);
   };
+}
+
+/** The claim in each admin's DM, one after the other; an admin Slack refuses does not stop the others. */
+async function sendToAdmins(
+  ctx: AppContext,
+  client: WebClient,
+  admins: readonly string[],
+  message: ReturnType<typeof claimRequestMessage>,
+): Promise<void> {
+  for (const admin of admins) {
+    await client.chat
+      .postMessage({ channel: admin, ...message })
+      .catch((err: unknown) => ctx.logger.warn({ err, admin }, 'people: could not send a claim to an admin'));
+  }
 }
 
 /** An admin's "Approve" or "Decline" in the claim's DM: decided once, the DM and the claimer told. */
