@@ -62,7 +62,8 @@ interface Worker {
 /**
  * The composition root, the only one: config → logger → store → context → the Slack clients of
  * background work → the workers (outbox, sync with the Home refresher, onboard runs, test-record
- * cleanups, retention) → the Slack app with every feature. Used by main and by tests.
+ * cleanups, digests, retention, owner notifications) → the Slack app with every feature. Used by main
+ * and by tests.
  */
 export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Started> {
   const base = loadConfig(opts.env ?? process.env);
