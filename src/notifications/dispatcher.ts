@@ -209,17 +209,16 @@ export class OutboxDispatcher implements OutboxSignal {
       });
   }
 
-  /** Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay reads. */
+  /**
+   * Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay
+   * reads. Its age is read on the clock its expiry is judged by, or a replica could go on dispatching
+   * under a lease that clock already let another take.
+   */
   private async holdsLease(): Promise<boolean> {
-    if (Date.now() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
-    const ok = await tryAcquireLease(
-      this.ctx.store.db,
-      OUTBOX_LEASE,
-      this.holder,
-      this.timings.leaseTtlMs,
-      this.ctx.now(),
-    );
-    this.leaseRenewedAt = ok ? Date.now() : 0;
+    const now = this.ctx.now();
+    if (now.getTime() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
+    const ok = await tryAcquireLease(this.ctx.store.db, OUTBOX_LEASE, this.holder, this.timings.leaseTtlMs, now);
+    this.leaseRenewedAt = ok ? now.getTime() : 0;
     return ok;
   }
 
