@@ -131,7 +131,7 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   sync.worker.onHeldTick((ws) => homeRefresher.refresh(ws));
   const onboardWorker = new OnboardWorker(ctx, slackClients);
   const testRecords = new TestRecordsRunner(ctx, slackClients);
-  const digests = new DigestJob(ctx, slackClients);
+  const digests = new DigestJob(ctx);
   const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
   watchForRejectedKeys(ctx, slackClients);
 
