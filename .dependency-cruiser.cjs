@@ -72,6 +72,23 @@ module.exports = {
       to: { path: '^src/(pivotal|slack|features|sync|notifications|webhooks)/' },
     },
     {
+      name: 'sql-only-in-store',
+      severity: 'error',
+      comment:
+        'Every query, and every kysely type, stays in a src/store/ repository; callers get its functions and row types.',
+      from: { pathNot: '^src/store/' },
+      to: { path: '(^|/)node_modules/kysely/' },
+    },
+    {
+      name: 'views-below-features-and-store',
+      severity: 'error',
+      comment:
+        'The shared Block Kit kit is built from plain data: no feature, store, sync or notifications code. ' +
+        '(It may use the Pivotal error classes: views/pivotal-errors.ts turns them into sentences.)',
+      from: { path: '^src/views/' },
+      to: { path: '^src/(features|store|sync|notifications)/' },
+    },
+    {
       name: 'sync-and-notifications-below-features',
       severity: 'error',
       comment: 'Background work serves the features; what it shares with them lives below both (views, domain).',

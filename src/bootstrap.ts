@@ -62,7 +62,8 @@ interface Worker {
 /**
  * The composition root, the only one: config → logger → store → context → the Slack clients of
  * background work → the workers (outbox, sync with the Home refresher, onboard runs, test-record
- * cleanups, retention) → the Slack app with every feature. Used by main and by tests.
+ * cleanups, digests, retention, owner notifications) → the Slack app with every feature. Used by main
+ * and by tests.
  */
 export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Started> {
   const base = loadConfig(opts.env ?? process.env);
@@ -130,7 +131,7 @@ export async function startPivotalForSlack(opts: StartOptions = {}): Promise<Sta
   sync.worker.onHeldTick((ws) => homeRefresher.refresh(ws));
   const onboardWorker = new OnboardWorker(ctx, slackClients);
   const testRecords = new TestRecordsRunner(ctx, slackClients);
-  const digests = new DigestJob(ctx, slackClients);
+  const digests = new DigestJob(ctx);
   const retention = new RetentionJob({ db: store.db, logger, now, policy: config.retention }, opts.retention);
   watchForRejectedKeys(ctx, slackClients);
 

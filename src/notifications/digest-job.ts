@@ -1,29 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
-import { addDays, format, subBusinessDays, subDays } from 'date-fns';
-import { TZDate } from '@date-fns/tz';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
-import type { SlackClients } from '../slack/clients.js';
-import {
-  allDigestSchedules,
-  claimDigestPeriod,
-  digestFigures,
-  getDigestSchedule,
-  recordDigestPosted,
-  releaseDigestPeriod,
-} from '../store/digests.js';
+import { allDigestSchedules, getDigestSchedule, queueDigestPeriod, recordDigestPosted } from '../store/digests.js';
 import { releaseLease, tryAcquireLease } from '../store/leases.js';
-import { loadPhaseSequence } from '../store/phases.js';
 import type { DigestScheduleRow } from '../store/schema-subscriptions.js';
-import { digestPost } from './digest-views.js';
-import { audienceOf } from './shared-channels.js';
-import { workspaceMode } from './workspace-access.js';
+import { renderDigest, takeDigest } from './digest-snapshot.js';
 
-/** More than this many working days in one phase counts as stalled. */
-const STALLED_WORKING_DAYS = 10;
-const LISTED = 8;
 const DIGEST_LEASE = 'digests';
 
 export interface DigestTimings {
@@ -38,50 +22,27 @@ export function duePeriod(row: Pick<DigestScheduleRow, 'cron' | 'time_zone' | 'c
 }
 
 /**
- * Builds a channel's digest from the read model (no Pivotal request) and posts it. Returns the phase
- * counts it showed.
+ * `/pivotal digest now`: the channel's digest at once, with its schedule's memory if it has one.
+ * Posted here rather than through the outbox: the person who asked is answered once it is in the
+ * channel, and a failure is reported to them at once instead of becoming a retry nobody waits for.
  */
-export async function postDigest(
-  ctx: AppContext,
-  client: WebClient,
-  workspaceId: string,
-  channelId: string,
-  schedule: DigestScheduleRow | undefined,
-): Promise<void> {
-  const now = ctx.now();
-  const zone = schedule?.time_zone ?? 'UTC';
-  const local = new TZDate(now, zone);
-  const sinceDate = schedule?.last_posted_at ? new Date(schedule.last_posted_at) : subDays(now, 7);
-  const figures = await digestFigures(ctx.store.db, workspaceId, {
-    since: sinceDate.toISOString(),
-    today: format(local, 'yyyy-MM-dd'),
-    inAWeek: format(addDays(local, 7), 'yyyy-MM-dd'),
-    stalledBefore: subBusinessDays(now, STALLED_WORKING_DAYS).toISOString(),
-    listed: LISTED,
-  });
-  const audience = await audienceOf(ctx, client, workspaceId, channelId);
-  const post = digestPost({
-    figures,
-    previous: schedule?.last_counts ? (JSON.parse(schedule.last_counts) as Record<string, number>) : null,
-    phases: await loadPhaseSequence(ctx.store.db, workspaceId),
-    sinceLabel: `since ${format(new TZDate(sinceDate, zone), 'EEE d MMM HH:mm')} (${zone})`,
-    internal: audience === 'internal',
-    stalledDays: STALLED_WORKING_DAYS,
-    mode: await workspaceMode(ctx, workspaceId),
-  });
-  await client.chat.postMessage({ channel: channelId, ...post });
-  if (schedule) await recordDigestPosted(ctx.store.db, workspaceId, channelId, figures.phaseCounts, now.toISOString());
-}
-
-/** `/pivotal digest now`: the channel's digest at once, with its schedule's memory if it has one. */
 export async function postDigestNow(ctx: AppContext, client: WebClient, workspaceId: string, channelId: string) {
-  await postDigest(ctx, client, workspaceId, channelId, await getDigestSchedule(ctx.store.db, workspaceId, channelId));
+  const schedule = await getDigestSchedule(ctx.store.db, workspaceId, channelId);
+  const now = ctx.now();
+  const snapshot = await takeDigest(ctx, workspaceId, schedule, now);
+  await client.chat.postMessage({
+    channel: channelId,
+    ...(await renderDigest(ctx, client, workspaceId, channelId, snapshot)),
+  });
+  if (schedule)
+    await recordDigestPosted(ctx.store.db, workspaceId, channelId, snapshot.figures.phaseCounts, now.toISOString());
 }
 
 /**
- * Posts each scheduled digest once per period. One replica at a time holds the `digests` lease; a
- * period is claimed in the store before it is posted, so a restart or a second replica never posts
- * it again (a post that fails gives the claim back and is retried on the next tick).
+ * Queues each scheduled digest once per period. One replica at a time holds the `digests` lease; a
+ * period is claimed in the same transaction that queues its post in the outbox, so a restart or a
+ * second replica never queues it again, and the outbox dispatcher posts it once (paced with the
+ * channel's other posts, retried, held for an admin when the channel is gone).
  */
 export class DigestJob {
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -92,7 +53,6 @@ export class DigestJob {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly slack: SlackClients,
     timings: Partial<DigestTimings> = {},
   ) {
     this.timings = { tickMs: 1_000, leaseTtlMs: 30_000, ...timings };
@@ -129,14 +89,17 @@ export class DigestJob {
       if (!this.running) return;
       const due = duePeriod(row, now);
       if (!due || row.last_period === due.toISOString()) continue;
-      if (!(await claimDigestPeriod(db, row, due.toISOString()))) continue;
       try {
-        const client = await this.slack.forWorkspace(row.workspace_id);
-        if (!client) throw new Error('no Slack installation for the workspace');
-        await postDigest(this.ctx, client, row.workspace_id, row.channel_id, row);
+        const snapshot = await takeDigest(this.ctx, row.workspace_id, row, now);
+        const queued = await queueDigestPeriod(db, row, due.toISOString(), {
+          payload: JSON.stringify(snapshot),
+          phaseCounts: snapshot.figures.phaseCounts,
+          now: now.toISOString(),
+        });
+        if (queued) this.ctx.outbox.nudge();
       } catch (err) {
-        this.ctx.logger.warn({ err, channelId: row.channel_id }, 'digests: could not post; retrying on the next tick');
-        await releaseDigestPeriod(db, row, due.toISOString());
+        // Nothing was claimed: the transaction took the claim back with the row.
+        this.ctx.logger.warn({ err, channelId: row.channel_id }, 'digests: could not queue; retrying on the next tick');
       }
     }
   }

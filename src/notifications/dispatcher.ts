@@ -27,6 +27,8 @@ import { adminAlert, type AdminAlert } from './alert-views.js';
 import type { OutboxSignal } from './outbox-signal.js';
 import { DIRECT_MESSAGE_KIND_PREFIX } from '../store/direct-messages.js';
 import { prepareOwnerDm } from './owner-dms/prepare.js';
+import { DIGEST_POST_KIND } from '../store/digests.js';
+import { parseDigestSnapshot, renderDigest } from './digest-snapshot.js';
 
 export interface DispatcherTimings {
   /** How often the outbox is looked at when nothing nudged it. */
@@ -207,17 +209,16 @@ export class OutboxDispatcher implements OutboxSignal {
       });
   }
 
-  /** Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay reads. */
+  /**
+   * Renewed only when a third of its time is gone: nobody can take an unexpired lease, so polls stay
+   * reads. Its age is read on the clock its expiry is judged by, or a replica could go on dispatching
+   * under a lease that clock already let another take.
+   */
   private async holdsLease(): Promise<boolean> {
-    if (Date.now() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
-    const ok = await tryAcquireLease(
-      this.ctx.store.db,
-      OUTBOX_LEASE,
-      this.holder,
-      this.timings.leaseTtlMs,
-      this.ctx.now(),
-    );
-    this.leaseRenewedAt = ok ? Date.now() : 0;
+    const now = this.ctx.now();
+    if (now.getTime() - this.leaseRenewedAt < this.timings.leaseTtlMs / 3) return true;
+    const ok = await tryAcquireLease(this.ctx.store.db, OUTBOX_LEASE, this.holder, this.timings.leaseTtlMs, now);
+    this.leaseRenewedAt = ok ? now.getTime() : 0;
     return ok;
   }
 
@@ -307,6 +308,7 @@ export class OutboxDispatcher implements OutboxSignal {
 
   private async deliver(row: OutboxRow): Promise<Outcome> {
     if (row.kind.startsWith(DIRECT_MESSAGE_KIND_PREFIX)) return this.deliverDirect(row);
+    if (row.kind === DIGEST_POST_KIND) return this.deliverDigest(row);
     const ws = row.workspace_id;
     const event = parseActivityPayload(row.payload);
     const routed = row.route === null ? null : parseRoute(row.route);
@@ -338,24 +340,6 @@ export class OutboxDispatcher implements OutboxSignal {
         return await this.post(client, row, route, routed, loaded);
       } catch (err) {
         const code = platformCode(err);
-        if (code === 'not_in_channel' && !joined) {
-          joined = true;
-          const refusal = await this.join(client, route.channelId);
-          if (!refusal) continue;
-          const isPrivate = refusal === 'method_not_supported_for_channel_type';
-          await this.alertOnce(client, ws, `invite:${route.channelId}`, {
-            reason: 'not_member',
-            isPrivate,
-            channelId: route.channelId,
-            mode,
-          });
-          return {
-            kind: 'retry',
-            at: Date.now() + this.timings.inviteRetryMs,
-            error: `not_in_channel (join: ${refusal})`,
-            countAttempt: true,
-          };
-        }
         if ((code === 'channel_not_found' || code === 'is_archived') && route.source === 'customer') {
           this.unusableChannels.add(`${ws}:${route.channelId}`);
           const fallback = await workspaceChannel(this.ctx, ws);
@@ -368,17 +352,72 @@ export class OutboxDispatcher implements OutboxSignal {
           });
           continue;
         }
-        if (code === 'channel_not_found' || code === 'is_archived') {
-          await this.alertOnce(client, ws, `channel:${route.channelId}`, {
-            reason: code === 'is_archived' ? 'channel_archived' : 'channel_missing',
-            channelId: route.channelId,
-            mode,
-          });
-          return { kind: 'held', error: code };
-        }
-        return this.retryAfterFailure(row, laneOf(ws, route.channelId), err, code);
+        const next = await this.afterRefusal(client, row, route.channelId, err, !joined);
+        if (next !== 'joined') return next;
+        joined = true;
       }
     }
+  }
+
+  /** A scheduled digest: its figures were taken when its period was claimed; how it reads is decided now. */
+  private async deliverDigest(row: OutboxRow, joined = false): Promise<Outcome> {
+    const ws = row.workspace_id;
+    const snapshot = parseDigestSnapshot(row.payload);
+    const channel = row.channel_id;
+    if (!snapshot || !channel) return { kind: 'held', error: `unreadable ${row.kind} payload` };
+    const client = await this.slack.forWorkspace(ws, 'outbox');
+    if (!client) return this.retryOrHold(row, 'no Slack installation for the workspace');
+    const lane = laneOf(ws, channel);
+    if (this.readyAt(lane) > Date.now()) return { kind: 'deferred', lane };
+    const post = await renderDigest(this.ctx, client, ws, channel, snapshot);
+    try {
+      await this.send(client, lane, { channel, ...post });
+      return { kind: 'done' };
+    } catch (err) {
+      const next = await this.afterRefusal(client, row, channel, err, !joined);
+      return next === 'joined' ? this.deliverDigest(row, true) : next;
+    }
+  }
+
+  /**
+   * Slack refused a message to a channel. A public channel the app is not in is joined (`joined`:
+   * send again); a private one is retried later, once the admins were told how to invite the app. A
+   * missing or archived channel holds the row until an admin acts; anything else is retried.
+   */
+  private async afterRefusal(
+    client: WebClient,
+    row: OutboxRow,
+    channelId: string,
+    err: unknown,
+    mayJoin: boolean,
+  ): Promise<Outcome | 'joined'> {
+    const ws = row.workspace_id;
+    const code = platformCode(err);
+    if (code === 'not_in_channel' && mayJoin) {
+      const refusal = await this.join(client, channelId);
+      if (!refusal) return 'joined';
+      await this.alertOnce(client, ws, `invite:${channelId}`, {
+        reason: 'not_member',
+        isPrivate: refusal === 'method_not_supported_for_channel_type',
+        channelId,
+        mode: await workspaceMode(this.ctx, ws),
+      });
+      return {
+        kind: 'retry',
+        at: Date.now() + this.timings.inviteRetryMs,
+        error: `not_in_channel (join: ${refusal})`,
+        countAttempt: true,
+      };
+    }
+    if (code === 'channel_not_found' || code === 'is_archived') {
+      await this.alertOnce(client, ws, `channel:${channelId}`, {
+        reason: code === 'is_archived' ? 'channel_archived' : 'channel_missing',
+        channelId,
+        mode: await workspaceMode(this.ctx, ws),
+      });
+      return { kind: 'held', error: code };
+    }
+    return this.retryAfterFailure(row, laneOf(ws, channelId), err, code);
   }
 
   /**

@@ -1,4 +1,11 @@
-import type { App } from '@slack/bolt';
+import type {
+  App,
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 
 /**
@@ -12,6 +19,11 @@ import type { Logger } from 'pino';
  * view nobody handles be acked politely instead of timing out in Slack.
  */
 export type SlackListeners = Pick<App, 'action' | 'view' | 'options' | 'shortcut' | 'event' | 'command' | 'use'>;
+
+/** What a feature's handler factories return, typed as `app.action(…)` and the others type them. */
+export type ActionHandler = Middleware<SlackActionMiddlewareArgs>;
+export type ViewSubmissionHandler = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
+export type EventHandler<Type extends string> = Middleware<SlackEventMiddlewareArgs<Type>>;
 
 type Matcher = string | RegExp;
 type AnyListener = (args: any) => Promise<unknown> | unknown;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { enqueuePost } from './posts.js';
 import type { DigestScheduleRow } from './schema-subscriptions.js';
 
 /** Digest schedules and the read-model figures a digest shows (never a Pivotal request). */
@@ -45,40 +46,57 @@ export async function getDigestSchedule(
     .executeTakeFirst();
 }
 
+/** Outbox rows of this kind are scheduled digests: one per channel and period (the dedupe key). */
+export const DIGEST_POST_KIND = 'digest';
+
+/** What a scheduled digest's outbox row carries (JSON), and the phase counts it shows. */
+export interface QueuedDigest {
+  payload: string;
+  phaseCounts: Record<string, number>;
+  now: string;
+}
+
 /**
- * Claims a period for posting: only one caller (replica, restart) moves `last_period` from what it
- * read to this period. Returns false when someone else did.
+ * Claims a period and queues its post in one transaction: only one caller (replica, restart) moves
+ * `last_period` from what it read to this period, and the outbox row it writes with it is delivered
+ * once by the dispatcher, whatever happens to this process afterwards. The counts it shows become
+ * the next digest's baseline. Returns false when someone else claimed the period.
  */
-export async function claimDigestPeriod(
+export async function queueDigestPeriod(
   db: Db,
   row: Pick<DigestScheduleRow, 'workspace_id' | 'channel_id' | 'last_period'>,
   period: string,
+  digest: QueuedDigest,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('digest_schedules')
-    .set({ last_period: period })
-    .where('workspace_id', '=', row.workspace_id)
-    .where('channel_id', '=', row.channel_id)
-    .where((eb) => (row.last_period === null ? eb('last_period', 'is', null) : eb('last_period', '=', row.last_period)))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('digest_schedules')
+      .set({ last_period: period })
+      .where('workspace_id', '=', row.workspace_id)
+      .where('channel_id', '=', row.channel_id)
+      .where((eb) =>
+        row.last_period === null ? eb('last_period', 'is', null) : eb('last_period', '=', row.last_period),
+      )
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return false;
+    await enqueuePost(
+      trx,
+      {
+        workspaceId: row.workspace_id,
+        dedupeKey: `digest:${row.channel_id}:${period}`,
+        kind: DIGEST_POST_KIND,
+        onboardingId: null,
+        channelId: row.channel_id,
+        payload: digest.payload,
+      },
+      digest.now,
+    );
+    await recordDigestPosted(trx, row.workspace_id, row.channel_id, digest.phaseCounts, digest.now);
+    return true;
+  });
 }
 
-/** A post that failed gives its period back, so the next tick tries again. */
-export async function releaseDigestPeriod(
-  db: Db,
-  row: Pick<DigestScheduleRow, 'workspace_id' | 'channel_id' | 'last_period'>,
-  period: string,
-): Promise<void> {
-  await db
-    .updateTable('digest_schedules')
-    .set({ last_period: row.last_period })
-    .where('workspace_id', '=', row.workspace_id)
-    .where('channel_id', '=', row.channel_id)
-    .where('last_period', '=', period)
-    .execute();
-}
-
+/** The counts a digest showed and when they were taken: the next digest tells the change since then. */
 export async function recordDigestPosted(
   db: Db,
   workspaceId: string,

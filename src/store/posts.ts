@@ -275,6 +275,8 @@ export interface NewOutboxRow {
   payload: string;
   /** The onboarding as the change left it (JSON), what subscription filters are matched against. */
   facts?: string | null;
+  /** The one channel it goes to, when that is known as it is queued. */
+  channelId?: string | null;
 }
 
 /** Queues a post; false when a row with the same dedupe key was queued before. */
@@ -289,6 +291,7 @@ export async function enqueuePost(db: Db, row: NewOutboxRow, now: string): Promi
       onboarding_id: row.onboardingId,
       payload: row.payload,
       facts: row.facts ?? null,
+      channel_id: row.channelId ?? null,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,

@@ -18,8 +18,9 @@ export interface DigestSchedulesTable {
   label: string;
   created_by: string;
   created_at: string;
-  /** The scheduled instant (ISO) last claimed for posting. */
+  /** The scheduled instant (ISO) last claimed for posting, in the transaction that queued its post. */
   last_period: string | null;
+  /** When the last digest's figures were taken (a scheduled one's at its claim, before the outbox posts it). */
   last_posted_at: string | null;
   /** JSON map of phase → count the last digest showed. */
   last_counts: string | null;

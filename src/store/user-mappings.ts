@@ -97,3 +97,22 @@ export async function assignPivotalUser(
     await setUserMapping(trx, workspaceId, slackUserId, pivotalUserId, now);
   });
 }
+
+/** Slack users mapped to each of these Pivotal user ids. */
+export async function slackUsersMappedTo(
+  db: Db,
+  workspaceId: string,
+  pivotalIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (pivotalIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('user_mappings')
+    .select(['slack_user_id', 'pivotal_user_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('pivotal_user_id', 'in', [...new Set(pivotalIds)])
+    .orderBy('slack_user_id')
+    .execute();
+  for (const r of rows) map.set(r.pivotal_user_id, [...(map.get(r.pivotal_user_id) ?? []), r.slack_user_id]);
+  return map;
+}

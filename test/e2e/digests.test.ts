@@ -6,12 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../../sandbox/fake-slack/server.js';
 import { startPivotalSimulator } from '../../sandbox/pivotal-simulator/index.js';
 import { KNOWN_PHASES } from '../../src/domain/phases.js';
-import { ADMIN, startHarness, TEAM, type Harness, type HarnessOptions } from '../harness/app-harness.js';
+import { ADMIN, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { visibleText } from '../harness/view-submission.js';
+import { fastOutbox } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 import { seedReadModel } from '../harness/read-model-bulk.js';
 
-/** Digests: built from the read model, posted once per period, also across a restart. */
+/** Digests: built from the read model, posted once per period through the outbox, across restarts and replicas. */
 
 const DIGEST_ROOM = 'C0DIGEST1';
 const harnesses: Harness[] = [];
@@ -73,48 +74,78 @@ async function seedDigestReadModel(h: Harness, n: number, now: Date): Promise<vo
     .execute();
 }
 
+/** Monday 7 December 2026, 08:59:30 in Berlin (UTC+1): the weekly 09:00 digest is half a minute away. */
+const BEFORE_NINE = '2026-12-07T07:59:30.000Z';
+const PAST_NINE = '2026-12-07T08:00:05.000Z';
+const WEEKLY_AT_NINE = `digest <#${DIGEST_ROOM}|digest> weekly mon 09:00 Europe/Berlin`;
+
+/**
+ * App instances over one data folder, one fake Slack and one Pivotal, on a clock the test moves:
+ * `start()` is the first process, each later call a restart or another replica.
+ */
+async function digestRig() {
+  const rig = { clock: new Date(BEFORE_NINE), start };
+  const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-digest-'));
+  const pivotal = await startPivotalSimulator();
+  const slack = await startFakeSlack({ teamId: TEAM.id });
+  closers.push(
+    () => slack.close(),
+    () => pivotal.close(),
+  );
+  const env = { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  let apiKey: string | undefined;
+  async function start(): Promise<Harness> {
+    const h = await startHarness({
+      now: () => rig.clock,
+      shared: { pivotal, slack },
+      env: apiKey ? { ...env, PIVOTAL_API_KEY: apiKey } : env,
+    });
+    apiKey ??= h.apiKey;
+    harnesses.push(h);
+    h.slack.addChannel({ id: DIGEST_ROOM, name: 'digest', is_member: true });
+    return h;
+  }
+  return rig;
+}
+
+async function close(h: Harness): Promise<void> {
+  await h.close();
+  harnesses.splice(harnesses.indexOf(h), 1);
+}
+
+const digestRows = (h: Harness) =>
+  h.app.ctx.store.db
+    .selectFrom('outbox')
+    .select(['dedupe_key', 'status', 'attempts', 'last_error'])
+    .where('kind', '=', 'digest')
+    .orderBy('created_at')
+    .execute();
+const theNineOClockRow = (fields: Record<string, unknown>) => [
+  { dedupe_key: `digest:${DIGEST_ROOM}:${PAST_NINE.slice(0, 16)}:00.000Z`, ...fields },
+];
+
 describe('/pivotal digest', () => {
   it('posts the weekly digest at 09:00 Berlin time once, also across a restart', async () => {
-    // Monday 7 December 2026, 08:59:30 in Berlin (UTC+1).
-    let clock = new Date('2026-12-07T07:59:30.000Z');
-    const dataDir = await mkdtemp(join(tmpdir(), 'pivotal-digest-'));
-    const pivotal = await startPivotalSimulator();
-    const slack = await startFakeSlack({ teamId: TEAM.id });
-    closers.push(
-      () => slack.close(),
-      () => pivotal.close(),
-    );
-    const options: HarnessOptions = {
-      now: () => clock,
-      shared: { pivotal, slack },
-      env: { DATA_DIR: dataDir, PIVOTAL_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
-    };
-    const first = await startHarness(options);
-    harnesses.push(first);
-    first.slack.addChannel({ id: DIGEST_ROOM, name: 'digest', is_member: true });
-    expect(await answer(first, `digest <#${DIGEST_ROOM}|digest> weekly mon 09:00 Europe/Berlin`)).toContain(
+    const rig = await digestRig();
+    const first = await rig.start();
+    expect(await answer(first, WEEKLY_AT_NINE)).toContain(
       `<#${DIGEST_ROOM}> gets the onboarding digest weekly on Monday at 09:00 (Europe/Berlin)`,
     );
     await sleep(2_500);
     expect(digestsIn(first)).toEqual([]);
 
-    clock = new Date('2026-12-07T08:00:05.000Z');
+    rig.clock = new Date(PAST_NINE);
     await waitFor(() => digestsIn(first).length === 1, { what: 'the 09:00 digest', timeoutMs: 10_000 });
 
     // Restarted on the same database at 09:01: the period was posted, nothing goes out again.
-    await first.close();
-    harnesses.pop();
-    clock = new Date('2026-12-07T08:01:00.000Z');
-    const second = await startHarness({
-      ...options,
-      env: { ...options.env, PIVOTAL_API_KEY: first.apiKey! },
-    });
-    harnesses.push(second);
+    await close(first);
+    rig.clock = new Date('2026-12-07T08:01:00.000Z');
+    const second = await rig.start();
     await sleep(2_500);
     expect(digestsIn(second)).toHaveLength(1);
 
     // A week later, the next one.
-    clock = new Date('2026-12-14T08:00:02.000Z');
+    rig.clock = new Date('2026-12-14T08:00:02.000Z');
     await waitFor(() => digestsIn(second).length === 2, { what: 'the next week’s digest', timeoutMs: 10_000 });
     await sleep(1_500);
     expect(digestsIn(second)).toHaveLength(2);
@@ -122,6 +153,83 @@ describe('/pivotal digest', () => {
     expect(visibleText(digestsIn(second)[1]!.blocks ?? [])).toMatch(
       /^:zzz: Onboarding digest: a quiet period, nothing moved since Mon 7 Dec 09:00 \(Europe\/Berlin\)\.$/,
     );
+  }, 60_000);
+
+  it('a stop between the claim and the post: the restarted app posts it once, with the figures of its period', async () => {
+    const rig = await digestRig();
+    const first = await rig.start();
+    await seedReadModel(first, 3, () => ({ onboarding: { phase: 'review', state: 'active' } }), rig.clock);
+    await answer(first, WEEKLY_AT_NINE);
+    // The process stops delivering before it claims the period: it claims it and never posts.
+    await first.app.outbox.stop();
+    rig.clock = new Date(PAST_NINE);
+    await waitFor(async () => (await digestRows(first)).length === 1, { what: 'the 09:00 period to be claimed' });
+    await sleep(500);
+    expect(digestsIn(first)).toEqual([]);
+    expect(await digestRows(first)).toEqual(theNineOClockRow({ status: 'pending', attempts: 0, last_error: null }));
+    // The onboardings move on after the period was claimed and before its post goes out.
+    await first.app.ctx.store.db.updateTable('rm_onboardings').set({ phase: 'program_buildout' }).execute();
+    await close(first);
+
+    rig.clock = new Date('2026-12-07T08:03:00.000Z');
+    const second = await rig.start();
+    await waitFor(() => digestsIn(second).length === 1, { what: 'the restarted app to post the digest' });
+    await sleep(2_500);
+    expect(digestsIn(second)).toHaveLength(1);
+    const shown = visibleText(digestsIn(second)[0]!.blocks ?? []);
+    expect(shown).toContain('Review: *3*');
+    expect(shown).toContain('Program buildout: *0*');
+    expect(await digestRows(second)).toEqual(theNineOClockRow({ status: 'done', attempts: 1, last_error: null }));
+  }, 60_000);
+
+  it('two instances running: the period is posted once', async () => {
+    const rig = await digestRig();
+    const one = await rig.start();
+    const other = await rig.start();
+    await answer(one, WEEKLY_AT_NINE);
+    rig.clock = new Date(PAST_NINE);
+    await waitFor(() => digestsIn(one).length > 0, { what: 'the 09:00 digest' });
+    // Both instances tick and dispatch for a while longer; the period stays posted once.
+    rig.clock = new Date('2026-12-07T08:02:00.000Z');
+    await sleep(3_000);
+    expect(digestsIn(other)).toHaveLength(1);
+    expect(await digestRows(other)).toEqual(theNineOClockRow({ status: 'done', attempts: 1, last_error: null }));
+  }, 60_000);
+
+  it('a channel that fails for a moment: the digest is retried and posted once', async () => {
+    const rig = await digestRig();
+    const h = await rig.start();
+    fastOutbox(h);
+    await answer(h, WEEKLY_AT_NINE);
+    const callsBefore = h.slack.callsTo('chat.postMessage').length;
+    h.slack.failNext('chat.postMessage', { status: 503 });
+    h.slack.failNext('chat.postMessage', { error: 'internal_error' });
+    rig.clock = new Date(PAST_NINE);
+    await waitFor(() => digestsIn(h).length === 1, { what: 'the digest after two failures' });
+    await sleep(1_500);
+    expect(digestsIn(h)).toHaveLength(1);
+    expect(
+      h.slack
+        .callsTo('chat.postMessage')
+        .slice(callsBefore)
+        .map((c) => c.args.channel),
+    ).toEqual([DIGEST_ROOM, DIGEST_ROOM, DIGEST_ROOM]);
+    expect(await digestRows(h)).toEqual(theNineOClockRow({ status: 'done', attempts: 3, last_error: null }));
+  }, 60_000);
+
+  it('an archived channel: the digest is held and the admins are told once', async () => {
+    const rig = await digestRig();
+    const h = await rig.start();
+    fastOutbox(h);
+    await answer(h, WEEKLY_AT_NINE);
+    h.slack.addChannel({ id: DIGEST_ROOM, name: 'digest', is_member: true, is_archived: true });
+    rig.clock = new Date(PAST_NINE);
+    await waitFor(async () => (await digestRows(h))[0]?.status === 'held', { what: 'the digest to be held' });
+    await sleep(1_000);
+    expect(digestsIn(h)).toEqual([]);
+    expect(await digestRows(h)).toEqual(theNineOClockRow({ status: 'held', attempts: 1, last_error: 'is_archived' }));
+    const alerts = h.slack.messages.filter((m) => m.channel === ADMIN.id && (m.text ?? '').includes(DIGEST_ROOM));
+    expect(alerts.map((m) => m.text)).toEqual([expect.stringContaining('the channel was archived')]);
   }, 60_000);
 
   it('posts a digest now within 3 s from 5,000 onboardings without asking Pivotal', async () => {

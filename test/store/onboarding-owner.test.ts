@@ -1,6 +1,6 @@
 import { pipelineDates } from '../../src/domain/pipeline-focus.js';
 import { expect, it } from 'vitest';
-import { pipelinePage } from '../../src/features/home/pipeline-query.js';
+import { pipelinePage } from '../../src/store/pipeline-page.js';
 import { OnboardingSchema } from '../../src/pivotal/index.js';
 import { setSlackOwner } from '../../src/store/onboarding-owner.js';
 import { slackOwnerOf } from '../../src/domain/slack-owner.js';

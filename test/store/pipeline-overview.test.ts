@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { isFinished } from '../../src/domain/finished.js';
 import { FOCUSES, hasFocus, pipelineDates } from '../../src/domain/pipeline-focus.js';
-import { pipelinePage } from '../../src/features/home/pipeline-query.js';
+import { pipelinePage } from '../../src/store/pipeline-page.js';
 import { pipelineOverview } from '../../src/store/pipeline-summary.js';
 import { describeEachDialect } from '../helpers/databases.js';
 

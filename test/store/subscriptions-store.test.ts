@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import { addressRow, unroutedSiblings } from '../../src/store/outbox-routes.js';
 import { saveFullPosts, saveSharedFlag, sharedChannelsInUse } from '../../src/store/channel-sharing.js';
 import {
-  claimDigestPeriod,
+  DIGEST_POST_KIND,
   digestFigures,
   getDigestSchedule,
-  releaseDigestPeriod,
+  queueDigestPeriod,
   saveDigestSchedule,
 } from '../../src/store/digests.js';
 import { listSubscriptions, removeSubscriptions, saveSubscription } from '../../src/store/subscriptions.js';
@@ -24,7 +24,9 @@ describeEachDialect('channel subscriptions and routed outbox rows', (suite) => {
     expect(await saveSubscription(db(), { ...sub, filterKey: 'a' })).toBe(true);
     expect(await saveSubscription(db(), { ...sub, filterKey: 'a', spec: '{"x":1}' })).toBe(false);
     expect(await saveSubscription(db(), { ...sub, filterKey: 'b' })).toBe(true);
-    expect((await listSubscriptions(db(), WS, 'C1')).map((r) => [r.filter_key, r.spec])).toEqual([
+    // Both were made at the same instant: their order between themselves is not specified.
+    const listed = (await listSubscriptions(db(), WS, 'C1')).map((r) => [r.filter_key, r.spec]);
+    expect(listed.sort()).toEqual([
       ['a', '{"x":1}'],
       ['b', '{}'],
     ]);
@@ -93,7 +95,7 @@ describeEachDialect('channel subscriptions and routed outbox rows', (suite) => {
     ]);
   });
 
-  it('claims a digest period once and gives it back after a failed post', async () => {
+  it('claims a digest period once, queueing its post and its counts with the claim', async () => {
     await saveDigestSchedule(db(), {
       workspace_id: WS,
       channel_id: 'C1',
@@ -104,10 +106,35 @@ describeEachDialect('channel subscriptions and routed outbox rows', (suite) => {
       created_at: NOW,
     });
     const row = (await getDigestSchedule(db(), WS, 'C1'))!;
-    expect(await claimDigestPeriod(db(), row, NOW)).toBe(true);
-    expect(await claimDigestPeriod(db(), row, NOW)).toBe(false);
-    await releaseDigestPeriod(db(), row, NOW);
-    expect(await claimDigestPeriod(db(), row, NOW)).toBe(true);
+    const digest = { payload: '{"figures":1}', phaseCounts: { review: 2 }, now: NOW };
+    expect(await queueDigestPeriod(db(), row, NOW, digest)).toBe(true);
+    // A second replica or a restart that read the schedule before the claim: nothing more is queued.
+    expect(await queueDigestPeriod(db(), row, NOW, digest)).toBe(false);
+    const queued = await db()
+      .selectFrom('outbox')
+      .select(['kind', 'dedupe_key', 'channel_id', 'onboarding_id', 'payload', 'status'])
+      .where('workspace_id', '=', WS)
+      .where('kind', '=', DIGEST_POST_KIND)
+      .execute();
+    expect(queued).toEqual([
+      {
+        kind: 'digest',
+        dedupe_key: `digest:C1:${NOW}`,
+        channel_id: 'C1',
+        onboarding_id: null,
+        payload: '{"figures":1}',
+        status: 'pending',
+      },
+    ]);
+    expect(await getDigestSchedule(db(), WS, 'C1')).toMatchObject({
+      last_period: NOW,
+      last_posted_at: NOW,
+      last_counts: '{"review":2}',
+    });
+    // The next period, claimed from what the first claim left.
+    const next = '2026-12-14T08:00:00.000Z';
+    const claimed = (await getDigestSchedule(db(), WS, 'C1'))!;
+    expect(await queueDigestPeriod(db(), claimed, next, { ...digest, now: next })).toBe(true);
   });
 
   it('counts digest figures from the read model', async () => {

@@ -12,6 +12,7 @@ import type { AppContext } from '../../context.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import { answeredNotConnected, disconnectedBlocks } from '../onboard/not-connected.js';
 import type { WebClient } from '@slack/web-api';
+import { linkButtonPressed } from '../shared/link-button.js';
 import { openSession, type Session } from '../shared/session.js';
 import { CONTACT_CALLBACK, readContactForm, validateContactForm, type ContactFormValues } from './contact-fields.js';
 import { FormState, ViewStateValues } from '../../views/form-values.js';
@@ -59,9 +60,7 @@ export function registerCustomer(app: SlackListeners, ctx: AppContext, router: C
   app.view(CONTACT_CALLBACK, contactSubmitted(ctx));
   app.action(CARD_ACTIONS.show, cardShown(ctx));
   app.action(CARD_ACTIONS.addContact, cardContactAdded(ctx));
-
-  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
-  app.action(CARD_ACTIONS.open, async ({ ack }) => ack());
+  app.action(CARD_ACTIONS.open, linkButtonPressed);
 }
 
 function contactCommand(ctx: AppContext): Subcommand {

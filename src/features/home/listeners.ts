@@ -1,11 +1,9 @@
 import type {
-  Middleware,
-  SlackActionMiddlewareArgs,
-  SlackEventMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
-import type { SlackListeners } from '../../slack/listener-registry.js';
+  ActionHandler,
+  EventHandler,
+  SlackListeners,
+  ViewSubmissionHandler,
+} from '../../slack/listener-registry.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { workspaceFromContext } from '../../slack/workspace-from-context.js';
@@ -18,6 +16,7 @@ import { refuseUnlessAdmin } from '../../security/admin-guard.js';
 import { FormState } from '../../views/form-values.js';
 import { openSequenceEditor } from '../phase-sequence/sequence-service.js';
 import { sequenceEditorModal } from '../phase-sequence/sequence-views.js';
+import { linkButtonPressed } from '../shared/link-button.js';
 import { openSession } from '../shared/session.js';
 import { getFilters, recordOpened, saveFilters, type HomeFilters } from './home-views-store.js';
 import { publishHome } from './service.js';
@@ -86,9 +85,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   app.action(new RegExp(`^(${HOME_ACTIONS.focusPrefix}[a-z_]+|${HOME_ACTIONS.finished})$`), filterPressed(ctx));
   app.action(HOME_ACTIONS.onboard, onboardOpened(ctx));
   app.action(HOME_ACTIONS.rowMore, rowMenuChosen(ctx));
-
-  // A link button still sends an interaction; Slack shows an error unless it is acknowledged.
-  app.action('home_open_in_pivotal', async ({ ack }) => ack());
+  app.action('home_open_in_pivotal', linkButtonPressed);
   app.action('home_notify_channel', notifyChannelPicked(ctx));
   app.action('home_webhook_open', webhookSecretOpened(ctx));
   app.view('home_webhook_secret', webhookSecretSubmitted(ctx));
@@ -97,7 +94,7 @@ export function registerHome(app: SlackListeners, ctx: AppContext): void {
   app.action('phases_open', phasesOpened(ctx));
 }
 
-function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_home_opened'>> {
+function homeOpened(ctx: AppContext): EventHandler<'app_home_opened'> {
   const db = ctx.store.db;
   return async ({ event, client, context }) => {
     const opened = HomeOpened.parse(event);
@@ -109,10 +106,7 @@ function homeOpened(ctx: AppContext): Middleware<SlackEventMiddlewareArgs<'app_h
 }
 
 /** Saves the person's filters as `change` makes them from the action, and draws their Home again. */
-function filtersChanged(
-  ctx: AppContext,
-  change: (filters: HomeFilters, body: unknown) => HomeFilters,
-): Middleware<SlackActionMiddlewareArgs> {
+function filtersChanged(ctx: AppContext, change: (filters: HomeFilters, body: unknown) => HomeFilters): ActionHandler {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
@@ -124,21 +118,21 @@ function filtersChanged(
   };
 }
 
-function filterChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function filterChosen(ctx: AppContext): ActionHandler {
   return filtersChanged(ctx, (filters, body) => {
     const [action] = SelectPress.parse(body).actions;
     return withSelection(filters, action.action_id, action.selected_option.value);
   });
 }
 
-function filterPressed(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function filterPressed(ctx: AppContext): ActionHandler {
   return filtersChanged(ctx, (filters, body) => {
     const [action] = ButtonPress.parse(body).actions;
     return withButton(filters, action.action_id, action.value);
   });
 }
 
-function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function pageTurned(ctx: AppContext): ActionHandler {
   return filtersChanged(ctx, (filters, body) => {
     const offset = Number(ButtonPress.parse(body).actions[0].value);
     return { ...filters, offset: Number.isInteger(offset) && offset >= 0 ? offset : 0 };
@@ -146,7 +140,7 @@ function pageTurned(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
 }
 
 /** "Onboard a customer": the modal `/pivotal onboard` opens. */
-function onboardOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function onboardOpened(ctx: AppContext): ActionHandler {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
@@ -158,7 +152,7 @@ function onboardOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
 }
 
 /** A row's overflow menu: the contact form of its customer; the link to Pivotal opens in the browser. */
-function rowMenuChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function rowMenuChosen(ctx: AppContext): ActionHandler {
   return async ({ ack, body, client, context }) => {
     const menu = MenuPick.parse(body);
     const value = menu.actions[0].selected_option.value;
@@ -172,7 +166,7 @@ function rowMenuChosen(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
   };
 }
 
-function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function notifyChannelPicked(ctx: AppContext): ActionHandler {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
@@ -194,7 +188,7 @@ function notifyChannelPicked(ctx: AppContext): Middleware<SlackActionMiddlewareA
   };
 }
 
-function webhookSecretOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function webhookSecretOpened(ctx: AppContext): ActionHandler {
   const db = ctx.store.db;
   return async ({ ack, body, client, context }) => {
     await ack();
@@ -212,7 +206,7 @@ function webhookSecretOpened(ctx: AppContext): Middleware<SlackActionMiddlewareA
   };
 }
 
-function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
+function webhookSecretSubmitted(ctx: AppContext): ViewSubmissionHandler {
   const db = ctx.store.db;
   return async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
@@ -241,7 +235,7 @@ function webhookSecretSubmitted(ctx: AppContext): Middleware<SlackViewMiddleware
   };
 }
 
-function phasesOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function phasesOpened(ctx: AppContext): ActionHandler {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);

@@ -9,7 +9,7 @@ import { FOCUSES, listsFinished, pipelineDates } from '../../domain/pipeline-foc
 import { slackOwnerOf } from '../../domain/slack-owner.js';
 import { pipelineOverview, type FocusCounts, type OwnerLoad, type PhaseTally } from '../../store/pipeline-summary.js';
 import { loadPhaseSequence } from '../../store/phases.js';
-import { listUserMappings, pivotalUserFor } from '../../store/user-mappings.js';
+import { listUserMappings, pivotalUserFor, slackUsersMappedTo } from '../../store/user-mappings.js';
 import { getWorkspace } from '../../store/workspaces.js';
 import { workspaceId, type WorkspaceRef } from '../../domain/workspace-ref.js';
 import { getSyncState } from '../../store/sync-state.js';
@@ -19,11 +19,10 @@ import { getFilters } from './home-views-store.js';
 import {
   phaseCounts,
   pipelinePage,
-  slackUsersByPivotalId,
   statesInUse,
   type PipelineFilter,
-  type PipelineRowData,
-} from './pipeline-query.js';
+  type PipelinePageRow,
+} from '../../store/pipeline-page.js';
 import {
   homeView,
   PAGE_ROWS,
@@ -116,7 +115,7 @@ export async function loadHomeData(
     offset,
     PAGE_ROWS,
   );
-  const owners = await slackUsersByPivotalId(db, ws, [
+  const owners = await slackUsersMappedTo(db, ws, [
     ...page.flatMap((r) => (r.csm_id ? [r.csm_id] : [])),
     ...(loads ?? []).flatMap((l) => (l.csmId ? [l.csmId] : [])),
   ]);
@@ -222,7 +221,7 @@ function boardPhases(
   return out;
 }
 
-function homeRow(r: PipelineRowData, sequence: PhaseSequence, owners: Map<string, string[]>): HomeRow {
+function homeRow(r: PipelinePageRow, sequence: PhaseSequence, owners: Map<string, string[]>): HomeRow {
   return {
     id: r.id,
     displayId: r.display_id,

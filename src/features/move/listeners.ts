@@ -1,11 +1,10 @@
-import type { Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import { MOVE_OPEN_ACTION } from '../../notifications/post-views.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
-import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { ActionHandler, SlackListeners, ViewSubmissionHandler } from '../../slack/listener-registry.js';
 import { ephemeral } from '../../views/ephemeral.js';
 import { openSession, type Session } from '../shared/session.js';
 import { checkSubmission, openMove, pickAnyOnboarding, saveMove, type MoveScreen } from './move-service.js';
@@ -68,8 +67,6 @@ async function fillModal(
 
 const STALE_FORM = 'This form is from an older version of the app. Close it and run `/pivotal move` again.';
 
-type ViewSubmitted = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
-
 /** Phase moves: `/pivotal move`, every "Move phase" button (posts, Home, customer cards), the pick and the form. */
 export function registerMove(app: SlackListeners, ctx: AppContext, router: CommandRouter): void {
   router.register(moveCommand(ctx));
@@ -117,7 +114,7 @@ export async function openMovePicker(
 }
 
 /** A "Move phase" button. */
-function moveOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
+function moveOpened(ctx: AppContext): ActionHandler {
   return async ({ ack, body, client, context }) => {
     await ack();
     const payload = MoveOpenBody.parse(body);
@@ -133,7 +130,7 @@ function moveOpened(ctx: AppContext): Middleware<SlackActionMiddlewareArgs> {
 }
 
 /** The onboarding picked among several that matched the command's words. */
-function movePicked(ctx: AppContext): ViewSubmitted {
+function movePicked(ctx: AppContext): ViewSubmissionHandler {
   return async ({ ack, body, view, client, context }) => {
     const onboardingId = FormState.from(view.state.values).option(MOVE_BLOCKS.pick)?.value;
     if (!onboardingId) {
@@ -149,7 +146,7 @@ function movePicked(ctx: AppContext): ViewSubmitted {
 }
 
 /** The move form: checked, claimed once per submission, saved in Pivotal, answered in the modal. */
-function moveSubmitted(ctx: AppContext): ViewSubmitted {
+function moveSubmitted(ctx: AppContext): ViewSubmissionHandler {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const snapshot = parseSnapshot(view.private_metadata);

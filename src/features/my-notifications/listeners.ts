@@ -7,13 +7,13 @@ import {
 } from '../../domain/notification-settings.js';
 import { personTimeZone } from '../../notifications/owner-dms/time-zone.js';
 import { MUTE_ONBOARDING_ACTION } from '../../notifications/owner-dms/views.js';
-import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { ActionHandler, SlackListeners, ViewSubmissionHandler } from '../../slack/listener-registry.js';
 import { getPersonSettingsJson, mutedCount, savePersonSettingsJson, setMuted } from '../../store/person-settings.js';
-import { LIMITS, mrkdwn, plain } from '../../views/text.js';
 import { openSession } from '../shared/session.js';
 import {
   MY_NOTIFICATIONS_CALLBACK,
   MY_NOTIFICATIONS_OPEN,
+  muteReply,
   myNotificationsModal,
   SETTINGS_BLOCKS,
   UNMUTE_ONBOARDING_ACTION,
@@ -67,9 +67,15 @@ function readSettings(
 
 /** Home › My notifications, and muting one onboarding from its DM. */
 export function registerMyNotifications(app: SlackListeners, ctx: AppContext): void {
-  const db = ctx.store.db;
+  app.action(MY_NOTIFICATIONS_OPEN, settingsOpened(ctx));
+  app.view(MY_NOTIFICATIONS_CALLBACK, settingsSubmitted(ctx));
+  app.action({ action_id: new RegExp(`^(${MUTE_ONBOARDING_ACTION}|${UNMUTE_ONBOARDING_ACTION})$`) }, muteToggled(ctx));
+}
 
-  app.action(MY_NOTIFICATIONS_OPEN, async ({ ack, body, client, context }) => {
+/** The settings modal, filled with what the person chose before, their time zone and how many they muted. */
+function settingsOpened(ctx: AppContext): ActionHandler {
+  const db = ctx.store.db;
+  return async ({ ack, body, client, context }) => {
     await ack();
     const press = Press.parse(body);
     const session = await openSession(ctx, context);
@@ -81,52 +87,35 @@ export function registerMyNotifications(app: SlackListeners, ctx: AppContext): v
     ]);
     const view = myNotificationsModal({ settings: parseNotificationSettings(json), tz, muted, mode: session.mode });
     await client.views.open({ trigger_id: press.trigger_id, view });
-  });
+  };
+}
 
-  app.view(MY_NOTIFICATIONS_CALLBACK, async ({ ack, body, context }) => {
+function settingsSubmitted(ctx: AppContext): ViewSubmissionHandler {
+  return async ({ ack, body, context }) => {
     const submission = Submission.parse(body);
     const read = readSettings(Values.parse(submission.view.state.values));
     if ('errors' in read) return ack({ response_action: 'errors', errors: read.errors });
     await ack();
     const session = await openSession(ctx, context);
     await savePersonSettingsJson(
-      db,
+      ctx.store.db,
       session.workspaceId,
       submission.user.id,
       JSON.stringify(read.settings),
       ctx.now().toISOString(),
     );
-  });
+  };
+}
 
-  app.action(
-    { action_id: new RegExp(`^(${MUTE_ONBOARDING_ACTION}|${UNMUTE_ONBOARDING_ACTION})$`) },
-    async ({ ack, body, respond, context, action }) => {
-      await ack();
-      const press = Press.parse(body);
-      const mute = (action as { action_id: string }).action_id === MUTE_ONBOARDING_ACTION;
-      const onboardingId = press.actions[0].value ?? '';
-      const session = await openSession(ctx, context);
-      await setMuted(db, session.workspaceId, press.user.id, onboardingId, mute, ctx.now().toISOString());
-      const text = mute
-        ? ':mute: Muted: no more DMs about this onboarding (it stays in your morning list).'
-        : ':loud_sound: Unmuted: you hear about this onboarding again.';
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text,
-        blocks: [
-          {
-            type: 'section',
-            text: mrkdwn(text),
-            accessory: {
-              type: 'button',
-              action_id: mute ? UNMUTE_ONBOARDING_ACTION : MUTE_ONBOARDING_ACTION,
-              text: plain(mute ? 'Unmute' : 'Mute again', LIMITS.buttonText),
-              value: onboardingId,
-            },
-          },
-        ],
-      });
-    },
-  );
+/** "Mute" on an owner DM, or "Unmute" on the reply to it: the reply offers the way back. */
+function muteToggled(ctx: AppContext): ActionHandler {
+  return async ({ ack, body, respond, context, action }) => {
+    await ack();
+    const press = Press.parse(body);
+    const mute = (action as { action_id: string }).action_id === MUTE_ONBOARDING_ACTION;
+    const onboardingId = press.actions[0].value ?? '';
+    const session = await openSession(ctx, context);
+    await setMuted(ctx.store.db, session.workspaceId, press.user.id, onboardingId, mute, ctx.now().toISOString());
+    await respond(muteReply(mute, onboardingId));
+  };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { KeyMode } from '../../domain/key-mode.js';
+import { MUTE_ONBOARDING_ACTION } from '../../notifications/owner-dms/views.js';
 import { OWNER_DM_KINDS, type NotificationSettings, type OwnerDmKind } from '../../domain/notification-settings.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, plain } from '../../views/text.js';
@@ -118,5 +119,29 @@ export function myNotificationsModal(opts: {
     submit: plain('Save', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),
     blocks,
+  };
+}
+
+/** The reply to "Mute" or "Unmute", seen only by the presser, with the button that undoes it. */
+export function muteReply(mute: boolean, onboardingId: string) {
+  const text = mute
+    ? ':mute: Muted: no more DMs about this onboarding (it stays in your morning list).'
+    : ':loud_sound: Unmuted: you hear about this onboarding again.';
+  return {
+    response_type: 'ephemeral' as const,
+    replace_original: false,
+    text,
+    blocks: [
+      {
+        type: 'section' as const,
+        text: mrkdwn(text),
+        accessory: {
+          type: 'button' as const,
+          action_id: mute ? UNMUTE_ONBOARDING_ACTION : MUTE_ONBOARDING_ACTION,
+          text: plain(mute ? 'Unmute' : 'Mute again', LIMITS.buttonText),
+          value: onboardingId,
+        },
+      },
+    ],
   };
 }

@@ -1,10 +1,10 @@
-import type { Middleware, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { Middleware, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { KeyMode } from '../../domain/key-mode.js';
-import type { SlackListeners } from '../../slack/listener-registry.js';
+import type { SlackListeners, ViewSubmissionHandler } from '../../slack/listener-registry.js';
 import { FormState } from '../../views/form-values.js';
 import { openMovePicker } from '../move/listeners.js';
 import { openOnboardFromShortcut } from '../onboard/listeners.js';
@@ -44,7 +44,6 @@ const MessageShortcut = GlobalShortcut.extend({
   message: z.looseObject({ ts: z.string(), text: z.string().optional(), thread_ts: z.string().optional() }),
 });
 type ShortcutListener = Middleware<SlackShortcutMiddlewareArgs>;
-type ViewSubmitted = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
 
 const STALE_FORM = 'This window is from an older version of the app. Close it and use the shortcut again.';
 
@@ -155,7 +154,7 @@ function parsed<T>(schema: z.ZodType<T>, privateMetadata: string | undefined): T
   }
 }
 
-function addPicked(ctx: AppContext): ViewSubmitted {
+function addPicked(ctx: AppContext): ViewSubmissionHandler {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const message = parsed(AddedMessageSchema, view.private_metadata);
@@ -172,7 +171,7 @@ function addPicked(ctx: AppContext): ViewSubmitted {
   };
 }
 
-function addConfirmed(ctx: AppContext): ViewSubmitted {
+function addConfirmed(ctx: AppContext): ViewSubmissionHandler {
   return async ({ ack, body, view, client, context }) => {
     const session = await openSession(ctx, context);
     const snapshot = parsed(NotesSnapshotSchema, view.private_metadata);

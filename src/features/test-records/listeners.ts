@@ -19,7 +19,9 @@ const Submission = z.object({
 const REMOVE = 'remove test records';
 
 /** A refusal when the person is no admin; nothing when they are. */
-type AdminRefusal = (client: WebClient, session: Session, userId: string) => ReturnType<typeof refuseUnlessAdmin>;
+function refusal(ctx: AppContext, client: WebClient, session: Session, userId: string) {
+  return refuseUnlessAdmin(ctx, session, { userId, slack: client }, REMOVE);
+}
 
 const LIVE_KEY_REFUSAL =
   'This workspace is connected with a live key. *Remove test records* is only offered with a test key (`pivotal_test_…`): with a live key it would be deleting production records.';
@@ -29,23 +31,16 @@ const LIVE_KEY_REFUSAL =
  * records in Pivotal, asks to confirm the counts, then shows the removal as it goes.
  */
 export function registerTestRecords(app: SlackListeners, ctx: AppContext, runner: TestRecordsRunner): void {
-  const refusal: AdminRefusal = (client, session, userId) =>
-    refuseUnlessAdmin(ctx, session, { userId, slack: client }, REMOVE);
-
-  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner, refusal));
-  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner, refusal));
+  app.action(TEST_RECORDS_OPEN, cleanupOpened(ctx, runner));
+  app.view(TEST_RECORDS_CONFIRM, cleanupConfirmed(ctx, runner));
 }
 
-function cleanupOpened(
-  ctx: AppContext,
-  runner: TestRecordsRunner,
-  refusal: AdminRefusal,
-): Middleware<SlackActionMiddlewareArgs> {
+function cleanupOpened(ctx: AppContext, runner: TestRecordsRunner): Middleware<SlackActionMiddlewareArgs> {
   return async ({ ack, body, client, context }) => {
     await ack();
     const press = ButtonPress.parse(body);
     const session = await openSession(ctx, context);
-    const refused = await refusal(client, session, press.user.id);
+    const refused = await refusal(ctx, client, session, press.user.id);
     if (refused) {
       await client.views.open({ trigger_id: press.trigger_id, view: refused.modal() });
       return;
@@ -76,12 +71,11 @@ function cleanupOpened(
 function cleanupConfirmed(
   ctx: AppContext,
   runner: TestRecordsRunner,
-  refusal: AdminRefusal,
 ): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ ack, body, view, client, context }) => {
     const submission = Submission.parse(body);
     const session = await openSession(ctx, context);
-    const refused = await refusal(client, session, submission.user.id);
+    const refused = await refusal(ctx, client, session, submission.user.id);
     if (refused) return ack(refused.onSubmission(view));
     const jobId = parseJobId(submission.view.private_metadata);
     const outcome = await confirmCleanup(ctx, session, jobId ? await getCleanupJob(ctx.store.db, jobId) : undefined);

@@ -1,9 +1,9 @@
-import { valuesInUse } from '../../store/read-model.js';
 import { sql } from 'kysely';
-import type { Focus, PipelineDates } from '../../domain/pipeline-focus.js';
-import type { Db } from '../../store/database.js';
-import type { DialectName } from '../../store/dialect.js';
-import { focusCondition, openOnboarding, ownedBy, type OwnerMatch } from '../../store/pipeline-summary.js';
+import type { Focus, PipelineDates } from '../domain/pipeline-focus.js';
+import type { Db } from './database.js';
+import type { DialectName } from './dialect.js';
+import { focusCondition, openOnboarding, ownedBy, type OwnerMatch } from './pipeline-summary.js';
+import { valuesInUse } from './read-model.js';
 
 /**
  * The Home board's reads, all from the read model (never from Pivotal). Filtering, counting and paging
@@ -24,7 +24,8 @@ export interface PipelineFilter {
   includeFinished: boolean;
 }
 
-export interface PipelineRowData {
+/** One line of the board: the onboarding, its customer, and what says who owns it. */
+export interface PipelinePageRow {
   id: string;
   display_id: number;
   name: string | null;
@@ -72,7 +73,7 @@ export async function pipelinePage(
   phaseOrder: readonly string[],
   offset: number,
   limit: number,
-): Promise<PipelineRowData[]> {
+): Promise<PipelinePageRow[]> {
   // Literal positions: bound parameters would be typed as text by Postgres and sort "10" before "2".
   const position =
     phaseOrder.length === 0
@@ -115,23 +116,4 @@ export async function pipelinePage(
 /** States present in the workspace, for the filter menu. */
 export async function statesInUse(db: Db, workspaceId: string): Promise<string[]> {
   return valuesInUse(db, workspaceId, 'state', 50);
-}
-
-/** Slack users mapped to each of these Pivotal user ids. */
-export async function slackUsersByPivotalId(
-  db: Db,
-  workspaceId: string,
-  pivotalIds: readonly string[],
-): Promise<Map<string, string[]>> {
-  const map = new Map<string, string[]>();
-  if (pivotalIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('user_mappings')
-    .select(['slack_user_id', 'pivotal_user_id'])
-    .where('workspace_id', '=', workspaceId)
-    .where('pivotal_user_id', 'in', [...new Set(pivotalIds)])
-    .orderBy('slack_user_id')
-    .execute();
-  for (const r of rows) map.set(r.pivotal_user_id, [...(map.get(r.pivotal_user_id) ?? []), r.slack_user_id]);
-  return map;
 }
