@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { allDigestSchedules, getDigestSchedule, queueDigestPeriod, recordDigestPosted } from '../store/digests.js';
-import { releaseLease, tryAcquireLease } from '../store/leases.js';
+import { newLeaseHolder, releaseLease, tryAcquireLease } from '../store/leases.js';
+import { RepeatingTask } from '../shared/repeating-task.js';
 import type { DigestScheduleRow } from '../store/schema-subscriptions.js';
 import { renderDigest, takeDigest } from './digest-snapshot.js';
 
@@ -45,10 +44,8 @@ export async function postDigestNow(ctx: AppContext, client: WebClient, workspac
  * channel's other posts, retried, held for an admin when the channel is gone).
  */
 export class DigestJob {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private tickDone: Promise<void> | undefined;
+  private readonly holder = newLeaseHolder();
+  private readonly task: RepeatingTask;
   private readonly timings: DigestTimings;
 
   constructor(
@@ -56,29 +53,21 @@ export class DigestJob {
     timings: Partial<DigestTimings> = {},
   ) {
     this.timings = { tickMs: 1_000, leaseTtlMs: 30_000, ...timings };
+    this.task = new RepeatingTask({
+      intervalMs: () => this.timings.tickMs,
+      pass: () => this.tick(),
+      onError: (err) => ctx.logger.error({ err }, 'digests: tick failed'),
+      track: (pass) => ctx.background.track(pass),
+    });
   }
 
   async start(): Promise<void> {
-    this.running = true;
-    this.schedule(0);
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.tickDone;
+    await this.task.stop();
     await releaseLease(this.ctx.store.db, DIGEST_LEASE, this.holder).catch(() => undefined);
-  }
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.tickDone = this.ctx.background
-        .track(() => this.tick())
-        .catch((err: unknown) => this.ctx.logger.error({ err }, 'digests: tick failed'))
-        .finally(() => this.schedule(this.timings.tickMs));
-    }, ms);
-    this.timer.unref();
   }
 
   async tick(): Promise<void> {
@@ -86,7 +75,7 @@ export class DigestJob {
     const now = this.ctx.now();
     if (!(await tryAcquireLease(db, DIGEST_LEASE, this.holder, this.timings.leaseTtlMs, now))) return;
     for (const row of await allDigestSchedules(db)) {
-      if (!this.running) return;
+      if (!this.task.running) return;
       const due = duePeriod(row, now);
       if (!due || row.last_period === due.toISOString()) continue;
       try {

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { ErrorCode, type ChatPostMessageArguments, type WebAPICallError, type WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import type { SlackClients } from '../slack/clients.js';
-import { releaseLease, tryAcquireLease } from '../store/leases.js';
+import { newLeaseHolder, releaseLease, tryAcquireLease } from '../store/leases.js';
 import type { OutboxRow } from '../store/schema-domain.js';
 import { parseActivityPayload } from './activity-payload.js';
 import { loadCard, type LoadedCard } from './card-data.js';
@@ -129,7 +127,7 @@ const UNREACHABLE_PERSON_ERRORS = new Set([
  */
 export class OutboxDispatcher implements OutboxSignal {
   private timings: DispatcherTimings;
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly holder = newLeaseHolder();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;

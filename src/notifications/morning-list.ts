@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { attentionConditions, stalledInPhase } from '../domain/attention.js';
@@ -9,7 +7,8 @@ import { owningSlackUser } from '../domain/slack-owner.js';
 import { isFinished } from '../domain/finished.js';
 import type { SlackClients } from '../slack/clients.js';
 import { isQueued, queueDirectMessage } from '../store/direct-messages.js';
-import { releaseLease, tryAcquireLease } from '../store/leases.js';
+import { newLeaseHolder, releaseLease, tryAcquireLease } from '../store/leases.js';
+import { RepeatingTask } from '../shared/repeating-task.js';
 import { liveOnboardings, workspacesWithOnboardings, type OwnedOnboardingRow } from '../store/owned-onboardings.js';
 import { getPersonSettingsJson } from '../store/person-settings.js';
 import { loadPhaseSequence } from '../store/phases.js';
@@ -36,11 +35,9 @@ const LAST_PHASES = 2;
  * condition's flag, the person's local date), so a restart or a second replica never sends one twice.
  */
 export class OwnerNotificationsJob {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly holder = newLeaseHolder();
   private readonly timings: OwnerNotificationTimings;
-  private timer: NodeJS.Timeout | undefined;
-  private run: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly task: RepeatingTask;
 
   constructor(
     private readonly ctx: AppContext,
@@ -48,18 +45,20 @@ export class OwnerNotificationsJob {
     timings: Partial<OwnerNotificationTimings> = {},
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.task = new RepeatingTask({
+      intervalMs: () => this.timings.intervalMs,
+      pass: () => this.runOnce(),
+      onError: (err) => ctx.logger.error({ err }, 'owner notifications: pass failed'),
+      track: (pass) => ctx.background.track(pass),
+    });
   }
 
   start(): void {
-    if (!this.timings.enabled || !this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    if (this.timings.enabled) this.task.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.run;
+    await this.task.stop();
     await releaseLease(this.ctx.store.db, LEASE, this.holder).catch((err: unknown) =>
       this.ctx.logger.warn({ err }, 'owner notifications: could not release the lease'),
     );
@@ -146,17 +145,5 @@ export class OwnerNotificationsJob {
       now: now.toISOString(),
       done: items.length === 0,
     }).then((isNew) => isNew && items.length > 0);
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.run = this.ctx.background
-        .track(() => this.runOnce())
-        .catch((err: unknown) => this.ctx.logger.error({ err }, 'owner notifications: pass failed'))
-        .finally(() => {
-          if (!this.stopped) this.schedule(this.timings.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }

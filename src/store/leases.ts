@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from './database.js';
 
 /**
@@ -40,4 +42,9 @@ export async function tryAcquireLease(
 /** Lets another replica take the work at once instead of waiting for expiry; only the holder can. */
 export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
   await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+}
+
+/** Names this replica in a lease: host, process and a random part, so two workers of one process differ. */
+export function newLeaseHolder(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }

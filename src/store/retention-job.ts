@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from './database.js';
-import { releaseLease, tryAcquireLease } from './leases.js';
+import { RepeatingTask } from '../shared/repeating-task.js';
+import { newLeaseHolder, releaseLease, tryAcquireLease } from './leases.js';
 import { pruneExpired, type PruneCounts, type RetentionPolicy } from './retention.js';
 
 export interface RetentionTimings {
@@ -31,28 +30,27 @@ export interface RetentionDeps {
 export class RetentionJob {
   private readonly holder: string;
   private readonly timings: RetentionTimings;
-  private timer: NodeJS.Timeout | undefined;
-  private run: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly task: RepeatingTask;
 
   constructor(
     private readonly deps: RetentionDeps,
     timings: Partial<RetentionTimings> = {},
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
-    this.holder = deps.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.holder = deps.holder ?? newLeaseHolder();
+    this.task = new RepeatingTask({
+      intervalMs: () => this.timings.intervalMs,
+      pass: () => this.runOnce(),
+      onError: (err) => deps.logger.error({ err }, 'retention: pruning failed; trying again at the next run'),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.run;
+    await this.task.stop();
     await releaseLease(this.deps.db, RETENTION_LEASE, this.holder).catch((err: unknown) =>
       this.deps.logger.warn(
         { err },
@@ -69,19 +67,5 @@ export class RetentionJob {
     if (Object.values(counts).some((count) => count > 0))
       logger.info({ ...counts, policy }, 'retention: pruned old rows');
     return counts;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.run = this.runOnce()
-        .catch((err: unknown) =>
-          this.deps.logger.error({ err }, 'retention: pruning failed; trying again at the next run'),
-        )
-        .finally(() => {
-          this.run = undefined;
-          if (!this.stopped) this.schedule(this.timings.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }

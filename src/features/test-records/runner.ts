@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../context.js';
 import type { SlackClients } from '../../slack/clients.js';
 import { workspaceRefFromId } from '../../domain/workspace-ref.js';
 import { PivotalAuthError, PivotalRateLimitError } from '../../pivotal/index.js';
-import { releaseLease, tryAcquireLease } from '../../store/leases.js';
+import { newLeaseHolder, releaseLease, tryAcquireLease } from '../../store/leases.js';
 import type { TestCleanupJobRow } from '../../store/schema-test-records.js';
 import {
   activeCleanupJobs,
@@ -46,7 +44,7 @@ interface Run {
  * it is paced inside the key's rate bucket together with everything else the app asks.
  */
 export class TestRecordsRunner {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly holder = newLeaseHolder();
   private readonly runs = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly sleepers = new Set<() => void>();
