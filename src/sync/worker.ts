@@ -22,7 +22,7 @@ const leaseName = (ws: string) => `sync:${ws}`;
  * a replica holding a thousand workspaces from holding a thousand pages of records and requests in
  * memory at the same moment when they all fall due together.
  */
-export const CONCURRENT_CYCLES = 16;
+const CONCURRENT_CYCLES = 16;
 
 /**
  * Runs the sync of every connected workspace. Each replica ticks; the one that holds a workspace's
