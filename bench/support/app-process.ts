@@ -16,9 +16,22 @@ const START_TIMEOUT_MS = 60_000;
  */
 export type StartPath = 'compiled' | 'loader';
 
+/**
+ * The node flags `npm start` gives the app (package.json's start script, `exec node <flags> dist/src/main.js`),
+ * so a bench runs the app as production does; the loader path gets the same, so the two differ only by the loader.
+ */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const flags = /exec node ((?:--\S+ )*)dist\/src\/main\.js/.exec(start)?.[1];
+  if (flags === undefined)
+    throw new Error(`package.json's start script no longer reads "exec node [flags] dist/src/main.js": ${start}`);
+  return flags.split(' ').filter(Boolean);
+}
+
 const COMMANDS: Record<StartPath, string[]> = {
-  compiled: ['dist/src/main.js'],
-  loader: ['--import', 'tsx', 'src/main.ts'],
+  compiled: [...startFlags(), 'dist/src/main.js'],
+  loader: [...startFlags(), '--import', 'tsx', 'src/main.ts'],
 };
 
 /** `npm start`'s own build step, run once before a bench starts the compiled app. */

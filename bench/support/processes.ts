@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from './app-process.js';
 import type { TargetCommand, TargetConfig, TargetReply } from './protocol.js';
 
 const TARGET_ENTRY = fileURLToPath(new URL('./target.ts', import.meta.url));
@@ -12,10 +13,13 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Starts a server under test in its own Node process (see target.ts) and waits until it listens. */
+/**
+ * Starts a server under test in its own Node process (see target.ts) and waits until it listens. The
+ * app gets the node flags `npm start` gives it; bare Bolt runs with node's defaults.
+ */
 export async function startTarget(config: TargetConfig): Promise<Target> {
   const child = fork(TARGET_ENTRY, [JSON.stringify(config)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...(config.kind === 'app' ? startFlags() : []), '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextReply(child, 'ready', START_TIMEOUT_MS);

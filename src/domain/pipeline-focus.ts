@@ -1,4 +1,7 @@
-import { addDays, formatISO, parseISO, startOfMonth } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { formatISO } from 'date-fns/formatISO';
+import { parseISO } from 'date-fns/parseISO';
+import { startOfMonth } from 'date-fns/startOfMonth';
 import { FINISHED_PHASE, FINISHED_STATES, isFinished, type OnboardingProgress } from './finished.js';
 
 /**

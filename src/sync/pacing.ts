@@ -35,16 +35,20 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How a wait is spent; the worker gives its cycle's slot up meanwhile (SyncWorker). */
+export type WaitOutside = (wait: () => Promise<void>) => Promise<void>;
+
 export async function waitForSyncTurn(
   rateLimit: () => RateLimitSnapshot,
   share: number,
   signal: AbortSignal,
   now: () => number = Date.now,
+  outside: WaitOutside = (wait) => wait(),
 ): Promise<void> {
   for (;;) {
     if (signal.aborted) return;
     const wait = syncWaitMs(rateLimit(), share, now());
     if (wait === 0) return;
-    await abortableSleep(wait, signal);
+    await outside(() => abortableSleep(wait, signal));
   }
 }

@@ -17,9 +17,10 @@ export type HeldWorkspaceListener = (workspaceId: string) => Promise<void>;
 const leaseName = (ws: string) => `sync:${ws}`;
 
 /**
- * Workspace cycles that run at once. Each workspace paces itself on its own key's bucket, so this
- * does not limit a workspace's pace; it keeps a replica holding a thousand workspaces from holding a
- * thousand pages of records and requests in memory at the same moment when they all fall due together.
+ * Workspace cycles that run at once. Each workspace paces itself on its own key's bucket, and a cycle
+ * gives its slot up while it waits for its bucket, so this does not limit a workspace's pace; it keeps
+ * a replica holding a thousand workspaces from holding a thousand pages of records and requests in
+ * memory at the same moment when they all fall due together.
  */
 const CONCURRENT_CYCLES = 16;
 
@@ -185,6 +186,7 @@ export class SyncWorker {
         options,
         signal: this.abort.signal,
         stillHolder: () => tryAcquireLease(db, leaseName(row.id), this.holder, options.leaseTtlMs, ctx.now()),
+        waitOutside: (wait) => this.cycles.outside(wait),
       });
       if (result.stopped) return;
       const now = ctx.now();

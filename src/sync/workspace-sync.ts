@@ -13,7 +13,7 @@ import type { PivotalConnection } from '../workspace/pivotal-gateway.js';
 import { markAllDeleted, unseenSince } from '../store/read-model-walks.js';
 import { applyCustomers, applyOnboardings } from './apply.js';
 import type { SyncOptions } from './options.js';
-import { waitForSyncTurn } from './pacing.js';
+import { waitForSyncTurn, type WaitOutside } from './pacing.js';
 import {
   customersAwaitingContacts,
   ensureSyncState,
@@ -52,6 +52,8 @@ export interface CycleInput {
   signal: AbortSignal;
   /** Confirms this replica still holds the workspace's lease; false stops the cycle. */
   stillHolder: () => Promise<boolean>;
+  /** How a wait for the key's bucket is spent (the worker lets another workspace's cycle run meanwhile). */
+  waitOutside?: WaitOutside;
 }
 
 export interface CycleResult {
@@ -82,7 +84,13 @@ export async function runSyncCycle(input: CycleInput): Promise<CycleResult> {
 
   const request = async <T>(call: () => Promise<T>): Promise<T> => {
     if (signal.aborted || !(await input.stillHolder())) throw new Stopped();
-    await waitForSyncTurn(() => connection.client.rateLimit(), options.budgetShare, signal);
+    await waitForSyncTurn(
+      () => connection.client.rateLimit(),
+      options.budgetShare,
+      signal,
+      Date.now,
+      input.waitOutside,
+    );
     if (signal.aborted) throw new Stopped();
     result.requests++;
     return call();
