@@ -1,6 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import type { WebClient } from '@slack/web-api';
-import { addDays, format, subBusinessDays, subDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { subBusinessDays } from 'date-fns/subBusinessDays';
+import { subDays } from 'date-fns/subDays';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { digestFigures } from '../store/digests.js';
