@@ -6,6 +6,7 @@ import type { KeyMode } from '../../domain/key-mode.js';
 import type { CommandRouter, Subcommand } from '../../slack/command-router.js';
 import type { ActionHandler, SlackListeners, ViewSubmissionHandler } from '../../slack/listener-registry.js';
 import { ephemeral } from '../../views/ephemeral.js';
+import { FILL_FAILED_TEXT, fillLoadingModal } from '../shared/loading-modal.js';
 import { openSession, type Session } from '../shared/session.js';
 import { checkSubmission, openMove, pickAnyOnboarding, saveMove, type MoveScreen } from './move-service.js';
 import { awaitAnswer, claimSubmission, rememberAnswer, submissionId } from './move-submissions.js';
@@ -41,28 +42,20 @@ function render(screen: MoveScreen, mode: KeyMode | null) {
  * error goes on to the global handler (which logs it with a reference), instead of loading for ever.
  * `shown` hears of whatever the modal ends up showing, the failure included.
  */
-async function fillModal(
+function fillModal(
   client: WebClient,
   viewId: string,
   mode: KeyMode | null,
   work: () => Promise<MoveScreen>,
-  shown: (view: ModalView) => Promise<void> = async () => undefined,
+  shown?: (view: ModalView) => Promise<void>,
 ): Promise<void> {
-  let screen: MoveScreen;
-  try {
-    screen = await work();
-  } catch (err) {
-    const failed = messageModal(
-      ':warning: Something went wrong on our side and nothing was changed. Try again in a moment.',
-      mode,
-    );
-    await shown(failed).catch(() => undefined);
-    await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
-    throw err;
-  }
-  const view = render(screen, mode);
-  await shown(view);
-  await client.views.update({ view_id: viewId, view });
+  return fillLoadingModal(
+    client,
+    viewId,
+    async () => render(await work(), mode),
+    () => messageModal(FILL_FAILED_TEXT, mode),
+    shown,
+  );
 }
 
 const STALE_FORM = 'This form is from an older version of the app. Close it and run `/pivotal move` again.';

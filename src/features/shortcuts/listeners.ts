@@ -8,6 +8,7 @@ import type { SlackListeners, ViewSubmissionHandler } from '../../slack/listener
 import { FormState } from '../../views/form-values.js';
 import { openMovePicker } from '../move/listeners.js';
 import { openOnboardFromShortcut } from '../onboard/listeners.js';
+import { FILL_FAILED_TEXT, fillLoadingModal } from '../shared/loading-modal.js';
 import { openSession } from '../shared/session.js';
 import { prefillFromMessage, plainText } from './message-text.js';
 import {
@@ -117,19 +118,13 @@ function render(screen: AddScreen, mode: KeyMode | null): ModalView {
 }
 
 /** Fills a modal already open; should the work fail, the modal says so before the error goes to the global handler. */
-async function fill(client: WebClient, viewId: string, mode: KeyMode | null, work: () => Promise<AddScreen>) {
-  let view: ModalView;
-  try {
-    view = render(await work(), mode);
-  } catch (err) {
-    const failed = addMessageModal(
-      ':warning: Something went wrong on our side and nothing was changed. Try again in a moment.',
-      mode,
-    );
-    await client.views.update({ view_id: viewId, view: failed }).catch(() => undefined);
-    throw err;
-  }
-  await client.views.update({ view_id: viewId, view });
+function fill(client: WebClient, viewId: string, mode: KeyMode | null, work: () => Promise<AddScreen>) {
+  return fillLoadingModal(
+    client,
+    viewId,
+    async () => render(await work(), mode),
+    () => addMessageModal(FILL_FAILED_TEXT, mode),
+  );
 }
 
 function addToOnboarding(ctx: AppContext): ShortcutListener {
