@@ -214,6 +214,9 @@ export async function startSlackApp(ctx: AppContext, wiring: SlackAppWiring): Pr
     metrics.watchReplayGuard(() => replays.size);
     server = createSlackHttpServer({
       receiver,
+      app,
+      boltLogger: logger,
+      customProperties: requestMetrics.contextProperties,
       endpoint: SLACK_EVENTS_PATH,
       signingSecret: slack.signingSecret,
       replays,

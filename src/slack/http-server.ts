@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HTTPReceiver } from '@slack/bolt';
+import {
+  HTTPModuleFunctions,
+  HTTPResponseAck,
+  type App,
+  type HTTPReceiver,
+  type Logger as BoltLogger,
+  type ReceiverEvent,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import { readBodyUpTo } from '../http/read-body.js';
 import type { ReplayGuard } from './replay-guard.js';
@@ -21,7 +28,14 @@ function isRemembered(body: Record<string, unknown>, contentType: string | undef
 }
 
 export interface SlackHttpServerOptions {
+  /** Serves what is not a checked request to the Slack endpoint: ssl_check, url_verification, OAuth, routes. */
   receiver: HTTPReceiver;
+  /** Where a checked request is dispatched, as Bolt's receiver would after reading the body itself. */
+  app: Pick<App, 'processEvent'>;
+  /** Bolt's logger, for what Bolt's ack says (an unacked request, a failed dispatch). */
+  boltLogger: BoltLogger;
+  /** Properties handed to middleware as `context` (the request's timing, for the metrics). */
+  customProperties: (req: IncomingMessage) => Record<string, unknown>;
   endpoint: string;
   signingSecret: string;
   replays: ReplayGuard;
@@ -38,7 +52,8 @@ export interface SlackHttpServerOptions {
  * the five-minute window either way (Bolt only refuses old ones), a wrong HMAC, a signed body that is
  * not a request the app handles (or names a response_url off Slack's hosts), and an exact copy of a
  * command, click or submission already served (a replay, which Bolt accepts). Refusals carry no body.
- * Only Slack's unsigned `ssl_check` goes to Bolt unverified, and is never remembered.
+ * Only Slack's unsigned `ssl_check` goes to Bolt unverified, and is never remembered. A request that
+ * passes is handed to Bolt's dispatch with the body already parsed, so it is read and verified once.
  */
 export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
   const now = opts.now ?? Date.now;
@@ -89,7 +104,43 @@ export function createSlackHttpServer(opts: SlackHttpServerOptions): Server {
       opts.logger.warn('refused a copy of a Slack request already served (a replay)');
       return void res.writeHead(401).end();
     }
-    toBolt(req, res);
+    if (body.type === 'url_verification') return toBolt(req, res);
+    await dispatch(req, res, body);
+  }
+
+  /**
+   * What Bolt's HTTPReceiver does with a request once it has read, verified and parsed the body, done
+   * here with the body already checked above: going through the receiver would read the body, verify
+   * the HMAC and parse the payload a second time on every request's ack path.
+   */
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const ack = new HTTPResponseAck({
+      logger: opts.boltLogger,
+      processBeforeResponse: false,
+      unhandledRequestHandler: HTTPModuleFunctions.defaultUnhandledRequestHandler,
+      httpRequest: req,
+      httpRequestBody: body,
+      httpResponse: res,
+    });
+    const event: ReceiverEvent = {
+      body,
+      ack: ack.bind(),
+      retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+      retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+      customProperties: opts.customProperties(req),
+    };
+    try {
+      await opts.app.processEvent(event);
+    } catch (error) {
+      const acknowledged = await HTTPModuleFunctions.defaultProcessEventErrorHandler({
+        error: error as Error,
+        logger: opts.boltLogger,
+        request: req,
+        response: res,
+        storedResponse: ack.storedResponse,
+      });
+      if (acknowledged) ack.ack();
+    }
   }
 
   function toBolt(req: IncomingMessage, res: ServerResponse): void {
