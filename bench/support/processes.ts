@@ -1,10 +1,38 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFlags } from './app-process.js';
+import ts from 'typescript';
+import { ensureBuilt, startFlags } from './app-process.js';
 import type { TargetCommand, TargetConfig, TargetReply } from './protocol.js';
 
-const TARGET_ENTRY = fileURLToPath(new URL('./target.ts', import.meta.url));
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+/** Beside dist/src, so the target's `../../src/…` imports reach the compiled app. */
+const COMPILED_DIR = fileURLToPath(new URL('../../dist/bench/support/', import.meta.url));
+const TARGET_SOURCES = ['target.ts', 'protocol.ts'];
 const START_TIMEOUT_MS = 30_000;
+
+let compiledEntry: string | undefined;
+
+/**
+ * The target, compiled: both servers run as plain node with no TypeScript loader in their process,
+ * the app from dist/ as `npm start` runs it (the loader would add its own heap and garbage to the
+ * app's, and so to what its node flags are measured against).
+ */
+function targetEntry(): string {
+  if (compiledEntry) return compiledEntry;
+  ensureBuilt();
+  mkdirSync(COMPILED_DIR, { recursive: true });
+  for (const file of TARGET_SOURCES) {
+    const { outputText } = ts.transpileModule(readFileSync(join(HERE, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: file,
+    });
+    writeFileSync(join(COMPILED_DIR, file.replace(/\.ts$/, '.js')), outputText);
+  }
+  compiledEntry = join(COMPILED_DIR, 'target.js');
+  return compiledEntry;
+}
 
 export interface Target {
   url: string;
@@ -18,8 +46,8 @@ export interface Target {
  * app gets the node flags `npm start` gives it; bare Bolt runs with node's defaults.
  */
 export async function startTarget(config: TargetConfig): Promise<Target> {
-  const child = fork(TARGET_ENTRY, [JSON.stringify(config)], {
-    execArgv: [...(config.kind === 'app' ? startFlags() : []), '--import', 'tsx'],
+  const child = fork(targetEntry(), [JSON.stringify(config)], {
+    execArgv: config.kind === 'app' ? startFlags() : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextReply(child, 'ready', START_TIMEOUT_MS);
