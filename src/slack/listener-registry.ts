@@ -10,15 +10,18 @@ import type { Logger } from 'pino';
 
 /**
  * What features register their Slack listeners on. It has App's own signatures, so listeners are
- * typed exactly as with `app.action(…)`, but actions, views (submissions and closes), options and
- * events each go through one Bolt listener per kind that looks the handler up by id or type.
+ * typed exactly as with `app.action(…)`, but nothing is registered with Bolt as a listener: one global
+ * middleware, the last, looks the handler up by kind and id and calls it with the request's
+ * arguments (Bolt hands global middleware the same arguments it hands listeners).
  *
- * Why: Bolt runs every registered listener's middleware chain for every request; with a few dozen
- * listeners that doubled the ack latency against a bare Bolt app (bench/ack-latency.ts). One
- * dispatcher per kind keeps the cost flat however many features there are, and lets an action or
- * view nobody handles be acked politely instead of timing out in Slack.
+ * Why: Bolt runs every registered listener's middleware chain for every request, whatever its kind.
+ * A few dozen listeners doubled the ack latency against a bare Bolt app (bench/ack-latency.ts); even
+ * one listener per kind (six) cost about two thirds of Bolt's time per request and half its garbage
+ * (docs/slack-notes.md).
+ * Dispatching here keeps that cost at one lookup however many features there are, and lets an
+ * action, view or command nobody handles be acked politely instead of timing out in Slack.
  */
-export type SlackListeners = Pick<App, 'action' | 'view' | 'options' | 'shortcut' | 'event' | 'command' | 'use'>;
+export type SlackListeners = Pick<App, 'action' | 'view' | 'options' | 'shortcut' | 'event' | 'command'>;
 
 /** What a feature's handler factories return, typed as `app.action(…)` and the others type them. */
 export type ActionHandler = Middleware<SlackActionMiddlewareArgs>;
@@ -51,20 +54,22 @@ function single(listeners: unknown[], what: string): AnyListener {
   return listeners[0] as AnyListener;
 }
 
+/**
+ * Registers the dispatching middleware on `app`: call it after every other `app.use`, so global
+ * middleware (the request envelope, the guest guard) runs before any handler.
+ */
 export function createListenerRegistry(app: App, logger: Logger): SlackListeners {
   const actions: Entry[] = [];
   const views: Entry[] = [];
   const options: Entry[] = [];
   const events: Entry[] = [];
   const shortcuts: Entry[] = [];
+  const commands: Entry[] = [];
 
-  app.action(/[\s\S]*/, async (args: any) => {
+  async function onAction(args: any): Promise<void> {
     const action = args.action as Record<string, unknown>;
     const entry = find(actions, action);
-    if (entry) {
-      await entry.listener(args);
-      return;
-    }
+    if (entry) return void (await entry.listener(args));
     await args.ack();
     logger.warn({ actionId: action.action_id }, 'an action nobody handles was acked');
     // Link buttons send an action too: only a real button or menu without a handler says something.
@@ -75,46 +80,50 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
         text: 'That control is out of date. Run the command again to get a fresh one.',
       });
     }
-  });
+  }
 
-  app.view({ callback_id: /[\s\S]*/ }, async (args: any) => {
+  async function onView(args: any): Promise<void> {
     const view = args.view as Record<string, unknown>;
     const type = (args.body as { type: string }).type;
     const entry = find(views, { ...view, type });
-    if (entry) {
-      await entry.listener(args);
-      return;
-    }
+    if (entry) return void (await entry.listener(args));
     logger.warn({ callbackId: view.callback_id, type }, 'a view nobody handles was acked');
     await args.ack();
-  });
+  }
 
-  app.shortcut(/[\s\S]*/, async (args: any) => {
+  async function onShortcut(args: any): Promise<void> {
     const shortcut = args.shortcut as Record<string, unknown>;
     const entry = find(shortcuts, shortcut);
-    if (entry) {
-      await entry.listener(args);
-      return;
-    }
+    if (entry) return void (await entry.listener(args));
     await args.ack();
     logger.warn({ callbackId: shortcut.callback_id }, 'a shortcut nobody handles was acked');
-  });
+  }
 
-  app.event(/[\s\S]*/, async (args: any) => {
-    const entry = find(events, args.event as Record<string, unknown>);
-    // Events are acked by Bolt before listeners run; one nobody subscribed to is simply dropped.
-    if (entry) await entry.listener(args);
-  });
-
-  app.options(/[\s\S]*/, async (args: any) => {
-    const payload = args.payload as Record<string, unknown>;
+  async function onOptions(args: any): Promise<void> {
+    const payload = args.options as Record<string, unknown>;
     const entry = find(options, payload);
-    if (entry) {
-      await entry.listener(args);
-      return;
-    }
+    if (entry) return void (await entry.listener(args));
     logger.warn({ actionId: payload.action_id }, 'an options request nobody handles got no options');
     await args.ack({ options: [] });
+  }
+
+  async function onCommand(args: any): Promise<void> {
+    const command = args.command as Record<string, unknown>;
+    const entry = find(commands, command);
+    if (entry) return void (await entry.listener(args));
+    logger.warn({ command: command.command }, 'a command nobody handles was acked');
+    await args.ack(`\`${String(command.command)}\` is not a command this app answers.`);
+  }
+
+  // Bolt sets exactly one of these to the payload, by the request's kind.
+  app.use(async (args: any) => {
+    if (args.command) return onCommand(args);
+    if (args.action) return onAction(args);
+    if (args.view) return onView(args);
+    if (args.shortcut) return onShortcut(args);
+    if (args.options) return onOptions(args);
+    // Events are acked by Bolt before middleware runs; one nobody subscribed to is simply dropped.
+    if (args.event) await find(events, args.event as Record<string, unknown>)?.listener(args);
   });
 
   const registry = {
@@ -134,8 +143,9 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
     event: (type: unknown, ...listeners: unknown[]) => {
       events.push({ fields: fieldsOf(type, 'type'), listener: single(listeners, 'event') });
     },
-    command: app.command.bind(app),
-    use: app.use.bind(app),
+    command: (name: unknown, ...listeners: unknown[]) => {
+      commands.push({ fields: fieldsOf(name, 'command'), listener: single(listeners, 'command') });
+    },
   };
   return registry as unknown as SlackListeners;
 }

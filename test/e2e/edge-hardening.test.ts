@@ -223,10 +223,12 @@ describe('the sandbox', () => {
     expect((await ask('GET', '/', `127.0.0.1:${pagePort()}`)).status).toBe(200);
 
     let dispatched = 0;
-    sandbox.started.running.app.use(async ({ next }) => {
+    const app = sandbox.started.running.app;
+    const processEvent = app.processEvent.bind(app);
+    app.processEvent = async (event) => {
       dispatched += 1;
-      await next();
-    });
+      return processEvent(event);
+    };
     const rebound = `evil.example:${pagePort()}`;
     for (const [method, path, body] of [
       ['GET', '/', undefined],

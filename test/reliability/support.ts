@@ -4,8 +4,8 @@ import { setPrimaryContact, upsertCustomer, upsertOnboarding } from '../../src/s
 import { contactRecord, customerRecord, onboardingRecord } from '../../src/sync/projection.js';
 
 /**
- * What a request could have caused, counted so that a test can prove it caused nothing: listeners run
- * (a spy at the end of the global middleware chain, which every listener sits behind), Slack calls,
+ * What a request could have caused, counted so that a test can prove it caused nothing: requests
+ * handed to Bolt's dispatch (a spy on `processEvent`, which every middleware and handler sits behind), Slack calls,
  * response_url posts, Pivotal writes, and rows in the tables a handled request writes to.
  */
 export interface SideEffects {
@@ -23,10 +23,12 @@ export interface SideEffectProbe {
 
 export function probeSideEffects(h: Harness): SideEffectProbe {
   let dispatched = 0;
-  h.app.running.app.use(async ({ next }) => {
+  const { app } = h.app.running;
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
     dispatched += 1;
-    await next();
-  });
+    return processEvent(event);
+  };
   const { db } = h.app.ctx.store;
   const count = async (table: 'processed_events' | 'outbox') =>
     Number(

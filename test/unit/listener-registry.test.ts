@@ -17,7 +17,7 @@ function setUp() {
     await app.processEvent({ body, ack: async (answer?: unknown) => void acks.push(answer ?? null) });
     return acks;
   };
-  return { registry, deliver, lines };
+  return { app, registry, deliver, lines };
 }
 
 const team = { id: 'T1', domain: 'acme' };
@@ -134,6 +134,38 @@ describe('createListenerRegistry', () => {
     await deliver(envelope('member_joined_channel'));
     expect(seen).toEqual(['app_home_opened']);
     expect(lines).toEqual([]);
+  });
+
+  it('routes a slash command by name, and acks one nobody handles with a line saying so', async () => {
+    const { registry, deliver, lines } = setUp();
+    const seen: string[] = [];
+    registry.command('/pivotal', async ({ ack, command }) => {
+      seen.push(command.text);
+      await ack();
+    });
+    const command = (name: string) => ({
+      command: name,
+      text: 'help',
+      team_id: 'T1',
+      user_id: 'U1',
+      channel_id: 'C1',
+      trigger_id: 'trig',
+      response_url: 'https://hooks.slack.com/commands/x',
+      api_app_id: 'A1',
+      token: 't',
+    });
+    expect(await deliver(command('/pivotal'))).toEqual([null]);
+    expect(await deliver(command('/other'))).toEqual(['`/other` is not a command this app answers.']);
+    expect(seen).toEqual(['help']);
+    expect(lines).toEqual([expect.objectContaining({ command: '/other', msg: 'a command nobody handles was acked' })]);
+  });
+
+  it('registers no listener with Bolt, whose every listener chain would run for every request', () => {
+    const { app, registry } = setUp();
+    registry.action('go', async ({ ack }) => ack());
+    registry.view('v', async ({ ack }) => ack());
+    registry.command('/pivotal', async ({ ack }) => ack());
+    expect((app as unknown as { listeners: unknown[] }).listeners).toEqual([]);
   });
 
   it('refuses a registration with anything but exactly one listener', () => {
