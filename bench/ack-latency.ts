@@ -11,10 +11,8 @@ const P99_RATIO_GOAL = 1.2;
 const BUSY_ONBOARDINGS = 5_000;
 
 /**
- * Ack latency and throughput of signed Slack requests at a fixed concurrency: the real app, a bare
- * Bolt 5 app with no-op listeners, and the same bare app given as many listeners as the real one
- * (Bolt runs every listener's middleware for every request, so that cost grows with the app's
- * features whatever the app does). Each in a process of its own, measured in alternation so drift of
+ * Ack latency and throughput of signed Slack requests at a fixed concurrency: the real app and a bare
+ * Bolt 5 app with no-op listeners. Each in a process of its own, measured in alternation so drift of
  * the machine hits all alike; ratios are taken per round and their median reported. A second real app
  * is measured busy, after the quiet rounds (its work would otherwise share the machine with them): in
  * its own process the sync re-walks 5,000 onboardings without pause (an unthrottled simulator) and the
@@ -29,7 +27,6 @@ export const ackLatency: Bench = {
       const liveKey = services.pivotal.createKey(services.orgId, { mode: 'live', name: 'bench' });
       const app = await services.start('app', { pivotalKey: liveKey });
       const bare = await services.start('bare');
-      const sameListeners = await services.start('bare', { listeners: app.listeners });
       const responseUrl = services.slack.responseUrl('bench');
       const cases: Array<{ name: string; request: () => SignedRequest }> = [
         {
@@ -44,15 +41,14 @@ export const ackLatency: Bench = {
       const load = (url: string, request: () => SignedRequest, durationSec: number) =>
         runLoad({ url: `${url}/slack/events`, connections: CONNECTIONS, durationSec, request });
 
-      // Quiet: nothing else runs on the machine but the three servers measured in turn.
-      const quiet = new Map<string, Array<{ bare: LoadResult; same: LoadResult; app: LoadResult }>>();
+      // Quiet: nothing else runs on the machine but the two servers measured in turn.
+      const quiet = new Map<string, Array<{ bare: LoadResult; app: LoadResult }>>();
       for (const c of cases) {
-        for (const target of [bare, sameListeners, app]) await load(target.url, c.request, WARMUP_SECONDS);
-        const rounds: Array<{ bare: LoadResult; same: LoadResult; app: LoadResult }> = [];
+        for (const target of [bare, app]) await load(target.url, c.request, WARMUP_SECONDS);
+        const rounds: Array<{ bare: LoadResult; app: LoadResult }> = [];
         for (let i = 0; i < runs; i += 1)
           rounds.push({
             bare: await load(bare.url, c.request, SECONDS),
-            same: await load(sameListeners.url, c.request, SECONDS),
             app: await load(app.url, c.request, SECONDS),
           });
         quiet.set(c.name, rounds);
@@ -99,11 +95,6 @@ export const ackLatency: Bench = {
           ),
           p99_ratio: ratio,
           goal: `≤ ${P99_RATIO_GOAL}: ${ratio <= P99_RATIO_GOAL ? 'met' : 'MISSED'}`,
-          [`bolt_${app.listeners}_listeners_p99_ms`]: med(rounds.map((r) => r.same.p99Ms)),
-          p99_ratio_same_listeners: med(
-            rounds.map((r) => r.app.p99Ms / r.same.p99Ms),
-            2,
-          ),
           busy_app_p99_ms: med(busyRounds.map((r) => r.p99Ms)),
           busy_p99_ratio: round(median(busyRounds.map((r) => r.p99Ms)) / bareP99, 2),
           busy_sync_requests_per_s: round(busyWork.sync / busyWork.seconds, 1),

@@ -37,7 +37,6 @@ function targetEntry(): string {
 export interface Target {
   url: string;
   pid: number;
-  listeners: number;
   stop(): Promise<void>;
 }
 
@@ -54,7 +53,6 @@ export async function startTarget(config: TargetConfig): Promise<Target> {
   return {
     url: `http://127.0.0.1:${ready.port}`,
     pid: child.pid!,
-    listeners: ready.listeners,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -12,15 +12,11 @@ export interface TargetConfig {
   pivotalKey?: string;
   /** Real app only: its sync re-walks without pause and its outbox drains a backlog while it is measured. */
   busy?: boolean;
-  /** Bare Bolt only: this many listeners in all (no-op action listeners besides the measured ones), like the app's count. */
-  listeners?: number;
 }
 
 export type TargetCommand = { type: 'stop' };
 
-export type TargetReply =
-  /** `listeners`: how many listener chains Bolt runs for every request in this app. */
-  { type: 'ready'; port: number; listeners: number } | { type: 'error'; message: string };
+export type TargetReply = { type: 'ready'; port: number } | { type: 'error'; message: string };
 
 /** A block action both targets answer with a bare ack. */
 export const BENCH_ACTION_ID = 'bench_noop';

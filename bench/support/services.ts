@@ -15,7 +15,7 @@ export interface BenchServices {
   botToken: string;
   start(
     kind: TargetConfig['kind'],
-    opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; listeners?: number; busy?: boolean },
+    opts?: { mode?: TargetConfig['mode']; pivotalKey?: string; busy?: boolean },
   ): Promise<Target>;
   close(): Promise<void>;
 }
@@ -43,7 +43,6 @@ export async function startBenchServices(): Promise<BenchServices> {
         slackApiUrl: slack.apiUrl,
         pivotalApiUrl: pivotal.url,
         ...(o.pivotalKey ? { pivotalKey: o.pivotalKey } : {}),
-        ...(o.listeners ? { listeners: o.listeners } : {}),
         ...(o.busy ? { busy: true } : {}),
       });
       targets.push(target);

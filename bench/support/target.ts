@@ -23,7 +23,6 @@ const discard = new Writable({ write: (_chunk, _enc, done) => done() });
 
 interface RunningTarget {
   port: number;
-  listeners: number;
   stop(): Promise<void>;
 }
 
@@ -59,7 +58,6 @@ async function startReal(config: TargetConfig): Promise<RunningTarget> {
   started.running.listeners.action(BENCH_ACTION_ID, async ({ ack }) => ack());
   return {
     port: started.running.port!,
-    listeners: listenerCount(started.running.app),
     stop: async () => {
       await started.stop();
       await rm(dataDir, { recursive: true, force: true });
@@ -106,21 +104,11 @@ async function startBare(config: TargetConfig): Promise<RunningTarget> {
   app.command('/pivotal', async ({ ack }) => ack());
   app.action(BENCH_ACTION_ID, async ({ ack }) => ack());
   app.event('app_home_opened', async () => {});
-  // Bolt runs every listener's chain for every request: a baseline with as many listeners as the app
-  // tells Bolt's own dispatch cost apart from the app's.
-  for (let i = listenerCount(app); i < (config.listeners ?? 0); i += 1)
-    app.action(`bench_other_${i}`, async ({ ack }) => ack());
   const server = (await app.start(0)) as { address(): AddressInfo | string | null };
   return {
     port: (server.address() as AddressInfo).port,
-    listeners: listenerCount(app),
     stop: () => app.stop() as Promise<void>,
   };
-}
-
-/** Bolt keeps its listener chains in a private field; read only to report how many there are. */
-function listenerCount(app: App): number {
-  return (app as unknown as { listeners: unknown[] }).listeners.length;
 }
 
 async function main(): Promise<void> {
@@ -138,7 +126,7 @@ async function main(): Promise<void> {
   });
   // Orphaned (the bench died): do not linger.
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', port: target.port, listeners: target.listeners });
+  send({ type: 'ready', port: target.port });
 }
 
 main().catch((err: unknown) => {
