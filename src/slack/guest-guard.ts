@@ -1,14 +1,14 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
+import type { HomeView, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.js';
 import { getWorkspace } from '../store/workspaces.js';
 import { LIMITS, mrkdwn, plain } from '../views/text.js';
 import { workspaceId } from '../domain/workspace-ref.js';
-import { actorOf, isGuest, type Host } from './membership.js';
+import { actorOf, isGuest, type Host, type PersonRecord } from './membership.js';
 
-const ENTERPRISE_CACHE_MS = 10 * 60_000;
-const ENTERPRISE_CACHE_MAX = 5_000;
+const PEOPLE_CACHE_MS = 10 * 60_000;
+const PEOPLE_CACHE_MAX = 5_000;
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 type Body = Record<string, unknown> & {
@@ -22,6 +22,11 @@ type Body = Record<string, unknown> & {
 /** The line every refused person reads: it names the host and shows nothing of its data. */
 export function guestRefusal(workspaceName: string | undefined): string {
   return `:lock: This app serves ${workspaceName ? `*${workspaceName}*` : "this workspace's"} members only, so it cannot show or change anything for you here.`;
+}
+
+/** What an outsider's Home shows: the refusal alone, published in place of the host's Home. */
+function refusalHome(line: string): HomeView {
+  return { type: 'home', blocks: [{ type: 'section', text: mrkdwn(line) }] };
 }
 
 function refusalModal(line: string): ModalView {
@@ -39,18 +44,21 @@ function refusalModal(line: string): ModalView {
  * kind, and goes no further: no listener runs, so no store read, Pivotal call or post happens.
  */
 export function guestGuard(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
-  const enterprises = new Map<string, { value: string | undefined; expires: number }>();
+  const people = new Map<string, { value: PersonRecord; expires: number }>();
 
-  /** Slack's own record of the person; failing to ask counts as "not the host's enterprise". */
-  async function enterpriseOf(client: WebClient, hostId: string, userId: string): Promise<string | undefined> {
+  /**
+   * Slack's own record of the person, kept a while so a member's Home opens ask Slack once per
+   * period; failing to ask is not cached and counts as "not the host's" (see membership.ts).
+   */
+  async function recordOf(client: WebClient, hostId: string, userId: string): Promise<PersonRecord | undefined> {
     const key = `${hostId}\u0000${userId}`;
-    const cached = enterprises.get(key);
+    const cached = people.get(key);
     if (cached && cached.expires > Date.now()) return cached.value;
-    let value: string | undefined;
+    let value: PersonRecord;
     try {
       const res = await client.users.info({ user: userId });
-      value = (res.user as { enterprise_user?: { enterprise_id?: string } } | undefined)?.enterprise_user
-        ?.enterprise_id;
+      const user = res.user as { team_id?: string; enterprise_user?: { enterprise_id?: string } } | undefined;
+      value = { teamId: user?.team_id || undefined, enterpriseId: user?.enterprise_user?.enterprise_id || undefined };
     } catch (err) {
       ctx.logger.warn(
         { err, userId },
@@ -58,8 +66,8 @@ export function guestGuard(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
       );
       return undefined;
     }
-    if (enterprises.size >= ENTERPRISE_CACHE_MAX) enterprises.clear();
-    enterprises.set(key, { value, expires: Date.now() + ENTERPRISE_CACHE_MS });
+    if (people.size >= PEOPLE_CACHE_MAX) people.clear();
+    people.set(key, { value, expires: Date.now() + PEOPLE_CACHE_MS });
     return value;
   }
 
@@ -70,7 +78,7 @@ export function guestGuard(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
       ? workspaceId({ teamId: host.teamId, enterpriseId: host.enterpriseId })
       : (host.enterpriseId ?? '');
     const actor = actorOf(a.body);
-    if (!(await isGuest(actor, host, (userId) => enterpriseOf(a.client, hostId, userId)))) {
+    if (!(await isGuest(actor, host, (userId) => recordOf(a.client, hostId, userId)))) {
       await a.next();
       return;
     }
@@ -88,9 +96,18 @@ async function workspaceName(ctx: AppContext, args: Args, hostId: string): Promi
   return (await getWorkspace(ctx.store.db, hostId))?.team_name ?? undefined;
 }
 
-/** Answers in the place each kind of request expects; events were acked by Bolt and get nothing. */
+/**
+ * Answers in the place each kind of request expects. Events were acked by Bolt; only opening the Home
+ * tab gets an answer, the refusal as their Home, so they never see a stale or empty one.
+ */
 async function refuse(args: Args, line: string): Promise<void> {
   const body = args.body as Body;
+  if (body.type === 'event_callback') {
+    const event = (body as { event?: { type?: unknown; user?: unknown; tab?: unknown } }).event;
+    if (event?.type === 'app_home_opened' && typeof event.user === 'string' && (event.tab ?? 'home') === 'home')
+      await args.client.views.publish({ user_id: event.user, view: refusalHome(line) });
+    return;
+  }
   const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
   if (!ack) return;
   if (typeof body.command === 'string') return ack({ response_type: 'ephemeral', text: line });

@@ -6,7 +6,9 @@
  * The rule: a person is a member when their home team is the host team, or, when the host is part
  * of an Enterprise Grid, when they belong to the same enterprise (a colleague from a sibling
  * workspace of one organisation is not a guest). Everyone else is a guest. A request that names no
- * acting team (lifecycle events such as app_uninstalled) is not about a person and passes.
+ * acting team (lifecycle events such as app_uninstalled) is not about a person and passes, except an
+ * event that names a person but never their team (app_home_opened): there Slack's record of the
+ * person says which team they belong to.
  */
 
 export interface Actor {
@@ -15,7 +17,18 @@ export interface Actor {
   teamId: string | undefined;
   /** Events API: the event happened in a channel shared with another organisation. */
   inExternalChannel: boolean;
+  /** The payload names the person but never their team, so a missing `teamId` is no answer. */
+  teamUnstated?: boolean;
 }
+
+/** Slack's own record of a person (users.info): their home team and, inside a Grid, their enterprise. */
+export interface PersonRecord {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
+}
+
+/** Events about a person whose payload carries no team of theirs (no `user_team`, no user object). */
+const EVENTS_WITHOUT_TEAM = new Set(['app_home_opened']);
 
 export interface Host {
   teamId: string | undefined;
@@ -49,6 +62,7 @@ export function actorOf(body: unknown): Actor {
       userId: text(event.user) ?? text(user?.id),
       teamId: text(event.user_team) ?? text(user?.team_id),
       inExternalChannel: b.is_ext_shared_channel === true,
+      ...(EVENTS_WITHOUT_TEAM.has(String(event.type)) ? { teamUnstated: true } : {}),
     };
   }
   const user = record(b.user);
@@ -56,18 +70,25 @@ export function actorOf(body: unknown): Actor {
 }
 
 /**
- * True when the request comes from outside the host organisation. `enterpriseOf` (Slack's own record
- * of the person) is asked only when the teams differ inside a Grid: the enterprise ids in payloads
- * describe where the request happened, not whom it came from, so trusting them could let a guest in.
+ * True when the request comes from outside the host organisation. `recordOf` (Slack's own record of
+ * the person) is asked only when the payload cannot answer: its team is unstated, or the teams differ
+ * inside a Grid. The enterprise ids in payloads describe where the request happened, not whom it came
+ * from, so trusting them could let a guest in; a person Slack cannot describe is kept out.
  */
 export async function isGuest(
   actor: Actor,
   host: Host,
-  enterpriseOf: (userId: string) => Promise<string | undefined>,
+  recordOf: (userId: string) => Promise<PersonRecord | undefined>,
 ): Promise<boolean> {
   if (actor.inExternalChannel) return true;
-  if (!actor.teamId || actor.teamId === host.teamId) return false;
+  let teamId = actor.teamId;
+  if (!teamId && actor.teamUnstated) {
+    if (!actor.userId) return true;
+    teamId = (await recordOf(actor.userId))?.teamId;
+    if (!teamId) return true;
+  }
+  if (!teamId || teamId === host.teamId) return false;
   if (!host.enterpriseId) return true;
   if (!actor.userId) return true;
-  return (await enterpriseOf(actor.userId)) !== host.enterpriseId;
+  return (await recordOf(actor.userId))?.enterpriseId !== host.enterpriseId;
 }

@@ -74,15 +74,7 @@ export async function pipelinePage(
   offset: number,
   limit: number,
 ): Promise<PipelinePageRow[]> {
-  // Literal positions: bound parameters would be typed as text by Postgres and sort "10" before "2".
-  const position =
-    phaseOrder.length === 0
-      ? sql<number>`0`
-      : sql<number>`case ${sql.join(
-          phaseOrder.map((key, i) => sql`when o.phase = ${key} then ${sql.lit(i)}`),
-          sql` `,
-        )} else ${sql.lit(phaseOrder.length)} end`;
-  return filtered(db, f, true)
+  let q = filtered(db, f, true)
     .leftJoin('rm_customers as c', (join) =>
       join.onRef('c.workspace_id', '=', 'o.workspace_id').onRef('c.id', '=', 'o.customer_id'),
     )
@@ -102,8 +94,19 @@ export async function pipelinePage(
       'o.slack_owner_id',
       'o.phase_entered_at',
       'o.completed_at',
-    ])
-    .orderBy(position)
+    ]);
+  // No phase order (no active phase and nothing on the board) leaves the phase key to order by: a
+  // constant in its place would be read as a column number, which both databases refuse.
+  if (phaseOrder.length > 0) {
+    // Literal positions: bound parameters would be typed as text by Postgres and sort "10" before "2".
+    q = q.orderBy(
+      sql<number>`case ${sql.join(
+        phaseOrder.map((key, i) => sql`when o.phase = ${key} then ${sql.lit(i)}`),
+        sql` `,
+      )} else ${sql.lit(phaseOrder.length)} end`,
+    );
+  }
+  return q
     .orderBy('o.phase')
     .orderBy(sql`case when o.target_launch_date is null then 1 else 0 end`)
     .orderBy('o.target_launch_date')

@@ -22,6 +22,19 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
+ * Like `truncate`, but ends at the last word that fits, so a cut shows as "…" after a whole word. A
+ * first word longer than the room is cut inside it rather than leaving nothing.
+ */
+export function truncateAtWord(text: string, max: number): string {
+  const points = [...text];
+  if (points.length <= max) return text;
+  const kept = points.slice(0, Math.max(0, max - 1)).join('');
+  const space = kept.search(/\s+\S*$/);
+  const atWord = space > 0 ? kept.slice(0, space) : kept;
+  return `${atWord.replace(/[\s,.;:·—-]+$/u, '')}…`;
+}
+
+/**
  * User-supplied text shown in mrkdwn must not become a mention, a link or formatting: `<!channel>`
  * in a customer name must stay text. Slack's own escaping is &, < and >.
  */

@@ -20,7 +20,8 @@ import { blockActionsPayload } from '../../sandbox/slack-requests.js';
 import { fastOutbox, openMove, select, submitView } from '../harness/phase-moves.js';
 import { waitFor } from '../harness/wait.js';
 import { seedReadModel } from '../harness/read-model-bulk.js';
-import { KNOWN_PHASES } from '../../src/domain/phases.js';
+import { DEFAULT_PHASES, KNOWN_PHASES } from '../../src/domain/phases.js';
+import { savePhaseSequence } from '../../src/store/phases.js';
 
 describe('Home for a workspace that is not connected', () => {
   let h: Harness;
@@ -325,6 +326,35 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
       { kind: 'view', view: homeEcho(home) },
     );
     expect(res.status).toBe(200);
+  });
+});
+
+describe('Home of a connected workspace with no active phase and no onboarding', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0 } });
+    await openHome(h, CSM);
+    await waitForFullSync(h);
+    await h.idle();
+    // An admin archived every phase in the editor: the board has no phase order at all.
+    await savePhaseSequence(
+      h.app.ctx.store.db,
+      TEAM.id,
+      DEFAULT_PHASES.map((p) => ({ ...p, archived: true })),
+    );
+  });
+  afterAll(() => h.close());
+
+  it('shows an empty board, within the limits, to a member and to an admin', async () => {
+    for (const person of [CSM, ADMIN]) {
+      const home = await openHome(h, person);
+      const text = homeText(home);
+      expect(text).toContain("*0 of 0 onboardings* — everyone's · finished hidden");
+      expect(text).toContain('No onboardings in Pivotal yet.');
+      expect(text).not.toContain('match these filters');
+      expect(listedOnboardings(home)).toEqual([]);
+      expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+    }
   });
 });
 

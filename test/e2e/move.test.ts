@@ -2,6 +2,7 @@ import { addDays, format } from 'date-fns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, CSM, startHarness, type Harness } from '../harness/app-harness.js';
 import { visibleText } from '../harness/view-submission.js';
+import { blockKitProblems } from '../harness/block-kit.js';
 import {
   datePicked,
   fastOutbox,
@@ -348,6 +349,43 @@ describe('/pivotal move', () => {
     const { view } = await submitView(h, picker, { pick: select(second.id) });
     expect(view.view.callback_id).toBe('move_submit');
     expect(visibleText(view.view.blocks)).toContain('6/7 Launch');
+  });
+
+  it('tells long look-alike onboardings apart in the picker, cut after a whole word with an ellipsis', async () => {
+    const shared = 'Enterprise rollout of the full onboarding programme for every regional office';
+    const { customer, onboarding: first } = await seedOnboarding(h, {
+      customer: { name: `Northwind Traders International Holdings ${Math.random().toString(36).slice(2, 7)}` },
+      onboarding: { name: `${shared} in Europe` },
+    });
+    const second = h.pivotal.state.createOnboarding(h.orgId, {
+      customer_id: customer.id,
+      name: `${shared} in Asia`,
+      phase: 'review',
+    });
+    await seenBySync(h, { onboarding: second });
+
+    const picker = await openMove(h, customer.name);
+    expect(blockKitProblems('modal', picker.view as unknown as Record<string, unknown>)).toEqual([]);
+    const pick = picker.view.blocks.find((b) => b.block_id === 'pick') as {
+      element: { options: Array<{ text: { text: string }; value: string }> };
+    };
+    const label = (id: string) => pick.element.options.find((o) => o.value === id)!.text.text;
+    for (const [onboarding, other] of [
+      [first, second],
+      [second, first],
+    ] as const) {
+      const text = label(onboarding.id);
+      expect([...text].length).toBeLessThanOrEqual(75);
+      expect(text).toContain(`#${onboarding.display_id} `);
+      expect(text).not.toContain(`#${other.display_id} `);
+      expect(text).toMatch(/^Northwind Traders.*· #\d+ Enterprise .*[a-z]… — Review \(Active\)$/);
+      // Every cut ends after a whole word of the original.
+      for (const cut of text.match(/(\S+)…/g)!) {
+        const word = cut.slice(0, -1);
+        expect(`${customer.name} ${shared}`.split(' ')).toContain(word);
+      }
+    }
+    expect(label(first.id)).not.toBe(label(second.id));
   });
 
   it('finds an onboarding by its number, also when only Pivotal knows it yet', async () => {

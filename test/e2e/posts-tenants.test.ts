@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordActivity } from '../../src/notifications/activity.js';
 import { ADMIN, type Harness } from '../harness/app-harness.js';
 import { fastOutbox, postsAbout } from '../harness/phase-moves.js';
@@ -14,6 +14,7 @@ import {
   type Tenant,
 } from '../harness/two-tenants.js';
 import { waitFor } from '../harness/wait.js';
+import { describeEachAppDialect, withStableSchemas, type AppDatabase } from '../helpers/databases.js';
 
 /**
  * One app serving two workspaces through OAuth: what one workspace has queued (posts held because it
@@ -27,16 +28,20 @@ const outboxOf = (h: Harness, tenant: Tenant) =>
     .where('workspace_id', '=', tenant.team.id)
     .execute();
 
-describe('a workspace without a notification channel', () => {
+describeEachAppDialect('a workspace without a notification channel', (dialect) => {
+  let database: AppDatabase;
   let h: Harness;
   let acme: Tenant;
   let globex: Tenant;
   beforeAll(async () => {
-    ({ h, acme, globex } = await startTwoTenants());
+    database = await dialect.open();
+    ({ h, acme, globex } = await withStableSchemas(() => startTwoTenants({ env: database.env })));
+    expect(h.app.ctx.store.dialect).toBe(dialect.name);
     fastOutbox(h);
   });
   afterAll(async () => {
-    await h.close();
+    await h?.close();
+    await database?.destroy();
   });
 
   // Holding 500 posts one by one takes seconds, longer on a busy machine: the waits are on events.
@@ -100,15 +105,19 @@ describe('a workspace without a notification channel', () => {
   });
 });
 
-describe("a burst of changes in one workspace's channel", () => {
+describeEachAppDialect("a burst of changes in one workspace's channel", (dialect) => {
+  let database: AppDatabase;
   let h: Harness;
   let acme: Tenant;
   let globex: Tenant;
   beforeAll(async () => {
-    ({ h, acme, globex } = await startTwoTenants());
+    database = await dialect.open();
+    ({ h, acme, globex } = await withStableSchemas(() => startTwoTenants({ env: database.env })));
+    expect(h.app.ctx.store.dialect).toBe(dialect.name);
   });
   afterAll(async () => {
-    await h.close();
+    await h?.close();
+    await database?.destroy();
   });
 
   it("does not hold back another workspace's post, and keeps the busy channel to one message a second", {

@@ -210,7 +210,7 @@ describe('/pivotal channel', () => {
       ['channel <#C0SECRET1|secret>', 'is private and I am not in it. Invite me first by typing `/invite @pivotal`'],
       ['channel <#C0OLD0001|old>', 'is archived'],
       ['channel #onboarding-team', "I don't recognise `#onboarding-team` as a channel. Type `#` and pick the channel"],
-      ['channel threads maybe', 'Say `threads on` or `threads off`'],
+      ['channel threads maybe', "Nothing changed: I don't know `maybe` here: threads go `on` or `off`"],
     ];
     for (const [command, expected] of cases) {
       const res = await h.command(command, { user: ADMIN });

@@ -7,6 +7,8 @@ import { setPrimaryContact } from '../../src/store/read-model.js';
 import { CSM, NOTIFY_CHANNEL, startHarness, TEAM, type Harness } from '../harness/app-harness.js';
 import { openMove, seedOnboarding, select, WORKSPACE } from '../harness/phase-moves.js';
 import { echoViewWithState, visibleText } from '../harness/view-submission.js';
+import { homeBlocks, homeText, openHome } from '../harness/home.js';
+import { blockKitProblems } from '../harness/block-kit.js';
 
 /**
  * People of another organisation in a Slack Connect channel: every kind of request they can send
@@ -166,6 +168,42 @@ describe('Slack Connect: people of another organisation', () => {
     expect(JSON.stringify([member.json, h.slack.responseUrlPosts])).toContain(customer.name);
   });
 
+  it('see only the refusal on the Home tab, and a member who opens Home again is not looked up again', async () => {
+    // Slack's record of the guest names their own team; app_home_opened itself names no team.
+    h.slack.addUser({ id: GUEST.id, name: 'gus', team_id: OTHER_TEAM.id });
+    const before = mark();
+    const home = await openHome(h, GUEST);
+    await h.idle();
+    expect(home.view).toEqual({
+      type: 'home',
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: ':lock: This app serves *Sandbox* members only, so it cannot show or change anything for you here.',
+          },
+        },
+      ],
+    });
+    expect(blockKitProblems('home', { blocks: homeBlocks(home) })).toEqual([]);
+    expectNothingOfTheHost(before);
+    // The Home listener never ran for them: it records every opening first.
+    const opened = await h.app.ctx.store.db
+      .selectFrom('home_views')
+      .select('user_id')
+      .where('user_id', '=', GUEST.id)
+      .execute();
+    expect(opened).toEqual([]);
+
+    const member = await openHome(h, CSM);
+    expect(homeText(member)).toContain('Connected to');
+    expect(homeText(member)).not.toContain('members only');
+    const again = mark();
+    await openHome(h, CSM);
+    expect(h.slack.calls.slice(again.calls).filter((c) => c.method === 'users.info')).toEqual([]);
+  });
+
   it('get no suggestions when typing in a customer picker', async () => {
     const input = { action_id: 'customer_pick', block_id: 'contact_customer', value: customer.name.slice(0, 6) };
     const before = mark();
@@ -187,6 +225,8 @@ describe('Slack Connect in an Enterprise Grid', () => {
     U0VENDOR1: 'E0VENDOR1',
     U0PLAIN01: undefined,
   };
+  /** And each person's home team, which app_home_opened leaves out. */
+  const teamOf: Record<string, string> = { U0SIBLING: 'T0SISTER1', U0VENDOR1: 'T0VENDOR1', U0PLAIN01: 'T0PLAIN01' };
   let grid: Harness;
 
   beforeAll(async () => {
@@ -213,6 +253,7 @@ describe('Slack Connect in an Enterprise Grid', () => {
         user: {
           id: user,
           name: user.toLowerCase(),
+          team_id: teamOf[user] ?? TEAM.id,
           ...(enterprise ? { enterprise_user: { enterprise_id: enterprise, id: user } } : {}),
         },
       });
@@ -244,5 +285,13 @@ describe('Slack Connect in an Enterprise Grid', () => {
     // The host's own people are never looked up.
     await grid.command('help', { user: CSM });
     expect(grid.slack.calls.filter((c) => c.method === 'users.info' && c.args.user === CSM.id)).toEqual([]);
+  });
+
+  it("serves the sibling colleague's Home and shows everyone else the refusal as theirs", async () => {
+    expect(homeText(await openHome(grid, { id: 'U0SIBLING', name: 'sib' }))).toContain('Connected to');
+    for (const id of ['U0VENDOR1', 'U0PLAIN01'])
+      expect(homeText(await openHome(grid, { id, name: id }))).toBe(
+        ':lock: This app serves *Acme East* members only, so it cannot show or change anything for you here.',
+      );
   });
 });

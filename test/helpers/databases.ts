@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { createDatabase, type DatabaseOptions, type Store } from '../../src/store/database.js';
@@ -134,6 +135,41 @@ export function describeEachDialect(title: string, defineTests: (suite: DialectS
       });
     });
   }
+  if (!postgresUrl) describeMissingPostgres(title);
+}
+
+/** The database an app under test (the harness) runs on: what its environment needs, and the clean-up. */
+export interface AppDatabase {
+  env: Record<string, string>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * For end-to-end tests: SQLite in the harness's data directory (nothing to set), or a fresh Postgres
+ * schema the app reaches through `search_path`. Start the harness inside `withStableSchemas`, since
+ * it migrates the schema again.
+ */
+async function openAppDatabase(dialect: TestDialect): Promise<AppDatabase> {
+  if (dialect.name === 'sqlite' || !postgresUrl) return { env: {}, destroy: async () => {} };
+  const store = await dialect.open();
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  const url = new URL(postgresUrl);
+  url.searchParams.set('options', `-c search_path=${rows[0]!.schema}`);
+  return { env: { DATABASE_URL: url.toString() }, destroy: () => store.destroy() };
+}
+
+/**
+ * Declares `title [sqlite]` and `title [postgres]` suites of end-to-end tests, each given the
+ * dialect's name and `open()` for the app's database; Postgres is skipped (or fails in CI) as for
+ * the store tests when TEST_DATABASE_URL is absent.
+ */
+export function describeEachAppDialect(
+  title: string,
+  defineTests: (dialect: { name: DialectName; open(): Promise<AppDatabase> }) => void,
+): void {
+  for (const dialect of dialects)
+    describe(`${title} [${dialect.name}]`, () =>
+      defineTests({ name: dialect.name, open: () => openAppDatabase(dialect) }));
   if (!postgresUrl) describeMissingPostgres(title);
 }
 

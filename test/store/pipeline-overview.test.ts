@@ -115,3 +115,32 @@ describeEachDialect('the pipeline overview and its filters', (suite) => {
     );
   });
 });
+
+describeEachDialect('the pipeline page of a workspace with no phase order', (suite) => {
+  it('pages by phase key alone, and an empty workspace is an empty page', async () => {
+    const db = suite.store().db;
+    const filter = {
+      workspaceId: WS,
+      dialect: suite.store().dialect,
+      dates,
+      owner: null,
+      focus: null,
+      state: null,
+      phase: null,
+      includeFinished: true,
+    };
+    expect(await pipelinePage(db, filter, [], 0, 50)).toEqual([]);
+
+    await db
+      .insertInto('rm_onboardings')
+      .values(
+        onboardings()
+          .slice(0, 40)
+          .filter((_, i) => i % 13 === 0),
+      )
+      .execute();
+    const page = await pipelinePage(db, filter, [], 0, 50);
+    expect(page.map((r) => r.phase)).toEqual([...page.map((r) => r.phase)].sort());
+    expect(page).toHaveLength(4);
+  });
+});

@@ -9,9 +9,12 @@ describe('parseChannelCommand', () => {
   });
 
   it('takes a channel Slack escaped, with or without its name, or a bare id', () => {
-    expect(parseChannelCommand('<#C0123ABC|onboarding>')).toEqual({ kind: 'set', channelId: 'C0123ABC' });
-    expect(parseChannelCommand('<#G0123ABC>')).toEqual({ kind: 'set', channelId: 'G0123ABC' });
-    expect(parseChannelCommand('  C0123ABC  ')).toEqual({ kind: 'set', channelId: 'C0123ABC' });
+    expect(parseChannelCommand('<#C0123ABC|onboarding>')).toEqual({
+      kind: 'set',
+      channel: { id: 'C0123ABC', name: 'onboarding' },
+    });
+    expect(parseChannelCommand('<#G0123ABC>')).toEqual({ kind: 'set', channel: { id: 'G0123ABC' } });
+    expect(parseChannelCommand('  C0123ABC  ')).toEqual({ kind: 'set', channel: { id: 'C0123ABC' } });
   });
 
   it('refuses a typed channel name, saying how to make Slack send its id', () => {
@@ -28,30 +31,34 @@ describe('parseChannelCommand', () => {
 
   it('refuses two channels', () => {
     const parsed = parseChannelCommand('<#C0123ABC|a> <#C0456DEF|b>');
-    expect(parsed.kind === 'invalid' && parsed.problem).toMatch(/^I expected one channel, got `/);
+    expect(parsed.kind === 'invalid' && parsed.problem).toMatch(/^Nothing changed: I expected one channel, got `/);
   });
 
   it('switches threading, in either word order, with or without a channel, case-insensitively', () => {
-    expect(parseChannelCommand('threads off')).toEqual({ kind: 'threads', on: false, channelId: undefined });
-    expect(parseChannelCommand('Threading ON')).toEqual({ kind: 'threads', on: true, channelId: undefined });
-    expect(parseChannelCommand('threads on <#C0123ABC|x>')).toEqual({
-      kind: 'threads',
-      on: true,
-      channelId: 'C0123ABC',
-    });
-    expect(parseChannelCommand('<#C0123ABC|x> threads off')).toEqual({
-      kind: 'threads',
-      on: false,
-      channelId: 'C0123ABC',
-    });
+    expect(parseChannelCommand('threads off')).toEqual({ kind: 'threads', on: false, channel: undefined });
+    expect(parseChannelCommand('Threading ON')).toEqual({ kind: 'threads', on: true, channel: undefined });
+    const x = { id: 'C0123ABC', name: 'x' };
+    for (const args of ['threads on <#C0123ABC|x>', '<#C0123ABC|x> threads on', 'threads <#C0123ABC|x> on'])
+      expect(parseChannelCommand(args), args).toEqual({ kind: 'threads', on: true, channel: x });
+    expect(parseChannelCommand('threads <#C0123ABC|x> off')).toEqual({ kind: 'threads', on: false, channel: x });
   });
 
   it('refuses a threads switch that is neither on nor off', () => {
-    for (const args of ['threads', 'threads maybe', '<#C0123ABC|x> threads'])
+    for (const args of ['threads', '<#C0123ABC|x> threads', 'threads on off'])
       expect(parseChannelCommand(args)).toEqual({
         kind: 'invalid',
-        problem: expect.stringMatching(/^Say `threads on` or `threads off`\./),
+        problem: expect.stringMatching(
+          /^Nothing changed: say whether threads go on or off: type `\/pivotal channel threads on/,
+        ),
       });
+    expect(parseChannelCommand('threads maybe')).toEqual({
+      kind: 'invalid',
+      problem: expect.stringMatching(/^Nothing changed: I don't know `maybe` here: threads go `on` or `off`/),
+    });
+    expect(parseChannelCommand('off <#C0123ABC|x>')).toEqual({
+      kind: 'invalid',
+      problem: 'Nothing changed: to switch threading, say `threads`: type `/pivotal channel threads off #x`.',
+    });
   });
 
   it('keeps a hostile argument short and escaped in the message', () => {
@@ -69,7 +76,7 @@ describe('parseChannelCommand', () => {
         const parsed = parseChannelCommand(args);
         expect(['show', 'set', 'threads', 'invalid']).toContain(parsed.kind);
         if (parsed.kind === 'invalid') expect(parsed.problem).toMatch(/`\/pivotal channel/);
-        if (parsed.kind === 'set') expect(parsed.channelId).toMatch(/^[CG][A-Z0-9]+$/);
+        if (parsed.kind === 'set') expect(parsed.channel.id).toMatch(/^[CG][A-Z0-9]+$/);
       }),
     );
   });

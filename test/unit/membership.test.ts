@@ -6,7 +6,7 @@ import { actorOf, isGuest } from '../../src/slack/membership.js';
 const HOST = { teamId: 'T0HOST', enterpriseId: undefined };
 const GRID_HOST = { teamId: 'T0HOST', enterpriseId: 'E0ACME' };
 const never = async () => {
-  throw new Error('the enterprise should not be looked up');
+  throw new Error("Slack's record of the person should not be looked up");
 };
 
 describe('actorOf', () => {
@@ -39,6 +39,15 @@ describe('actorOf', () => {
       inExternalChannel: false,
     });
   });
+
+  it('marks the Home tab opening as naming the person but not their team', () => {
+    expect(actorOf({ type: 'event_callback', event: { type: 'app_home_opened', user: 'U1', tab: 'home' } })).toEqual({
+      userId: 'U1',
+      teamId: undefined,
+      inExternalChannel: false,
+      teamUnstated: true,
+    });
+  });
 });
 
 describe('isGuest', () => {
@@ -51,6 +60,27 @@ describe('isGuest', () => {
     expect(await isGuest({ userId: 'U1', teamId: 'T0HOST', inExternalChannel: true }, HOST, never)).toBe(true);
   });
 
+  it("asks Slack's record for the team when the payload leaves it unstated, and keeps out who Slack cannot describe", async () => {
+    const records: Record<string, { teamId: string | undefined; enterpriseId: string | undefined }> = {
+      U0MEMBER: { teamId: 'T0HOST', enterpriseId: undefined },
+      U0VENDOR: { teamId: 'T0VENDOR', enterpriseId: 'E0VENDOR' },
+      U0SIBLING: { teamId: 'T0SISTER', enterpriseId: 'E0ACME' },
+    };
+    const lookup = async (userId: string) => records[userId];
+    const opened = (userId: string | undefined) => ({
+      userId,
+      teamId: undefined,
+      inExternalChannel: false,
+      teamUnstated: true,
+    });
+    expect(await isGuest(opened('U0MEMBER'), HOST, lookup)).toBe(false);
+    expect(await isGuest(opened('U0VENDOR'), HOST, lookup)).toBe(true);
+    expect(await isGuest(opened('U0UNKNOWN'), HOST, lookup)).toBe(true);
+    expect(await isGuest(opened(undefined), HOST, lookup)).toBe(true);
+    expect(await isGuest(opened('U0SIBLING'), GRID_HOST, lookup)).toBe(false);
+    expect(await isGuest(opened('U0VENDOR'), GRID_HOST, lookup)).toBe(true);
+  });
+
   it('lets requests that are about no person through (lifecycle events)', async () => {
     expect(await isGuest({ userId: undefined, teamId: undefined, inExternalChannel: false }, HOST, never)).toBe(false);
   });
@@ -61,7 +91,7 @@ describe('isGuest', () => {
       U0VENDOR: 'E0VENDOR',
       U0PLAIN: undefined,
     };
-    const lookup = async (userId: string) => enterprises[userId];
+    const lookup = async (userId: string) => ({ teamId: undefined, enterpriseId: enterprises[userId] });
     expect(
       await isGuest({ userId: 'U0SIBLING', teamId: 'T0SISTER', inExternalChannel: false }, GRID_HOST, lookup),
     ).toBe(false);

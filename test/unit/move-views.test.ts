@@ -155,10 +155,28 @@ describe('the pick modal', () => {
     const options = element(view, MOVE_BLOCKS.pick)!.options!;
     expect(options).toHaveLength(100);
     expect(options[5]!.text.text).toBe('#6 — Review (Active)');
-    expect(options[0]!.text.text).toMatch(/^Acme Corp · #1 Rollout long .*…$/);
+    // The name is cut after a whole word; the number, phase and state stay.
+    expect(options[0]!.text.text).toMatch(/^Acme Corp · #1 Rollout( long)+… — Review \(Active\)$/);
     for (const o of options) expect([...o.text.text].length).toBeLessThanOrEqual(75);
     expect(blockKitProblems('modal', view as unknown as Json)).toEqual([]);
     expect(visibleText(view.blocks)).not.toContain('<!here>');
+  });
+
+  it('keeps the number of two onboardings whose customer and name share far more than 75 characters', () => {
+    const long = (i: number): PickCandidate => ({
+      onboardingId: `onb_${i}`,
+      displayId: 1000 + i,
+      name: `${'Quarterly enablement '.repeat(5)}${i}`,
+      customerName: 'Globex Corporation Worldwide Subsidiaries And Partners Limited',
+      phaseName: 'A phase with a very long name that an admin typed in',
+      state: 'at_risk',
+    });
+    const view = pickModal([long(1), long(2)], 'globex', 'test');
+    const [a, b] = element(view, MOVE_BLOCKS.pick)!.options!.map((o) => o.text.text);
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^Globex… · #1001 Quarterly enablement… — A phase with a very… \(At risk\)$/);
+    expect(b).toContain('#1002 ');
+    expect(blockKitProblems('modal', view as unknown as Json)).toEqual([]);
   });
 });
 

@@ -426,6 +426,10 @@ function boardBlocks(data: Connected): KnownBlock[] {
   blocks.push(section(`${countsHeadline(data)}\n${countsText}`, 'home_counts'));
   blocks.push({ type: 'divider' });
 
+  if (data.workspaceTotal === 0) {
+    blocks.push(section('_No onboardings in Pivotal yet._', 'home_empty'));
+    return blocks;
+  }
   if (data.rows.length === 0) {
     const hint =
       data.mine && !data.viewerMapped

@@ -6,7 +6,7 @@ import { SETTABLE_STATES, stateName } from '../../domain/states.js';
 import { cardBlocks, changeLine, type OnboardingCard } from '../../notifications/post-views.js';
 import { checkbox } from '../../views/inputs.js';
 import { testKeyLabelBlock } from '../../views/test-key-label.js';
-import { LIMITS, mrkdwn, plain, truncate } from '../../views/text.js';
+import { LIMITS, mrkdwn, plain, truncate, truncateAtWord } from '../../views/text.js';
 import { phaseChoices, type MoveInput, type ShownOnboarding } from './move-rules.js';
 import type { KeyMode } from '../../domain/key-mode.js';
 
@@ -242,11 +242,31 @@ export function moveFormModal(form: MoveForm): ModalView {
   });
 }
 
-/** How a picker names an onboarding: customer, number, name, phase and state. */
+const PHASE_IN_LABEL_MAX = 24;
+
+/**
+ * How a picker names an onboarding: customer, number, name, phase and state, within one option's
+ * 75 characters. When that is too long the customer and the name are cut after a whole word with
+ * "…", never the number, phase or state: the number is what tells two long look-alike names apart.
+ */
 export function candidateLabel(c: PickCandidate): string {
-  const who = c.customerName ? `${c.customerName} · ` : '';
-  return `${who}#${c.displayId}${c.name ? ` ${c.name}` : ''} — ${c.phaseName} (${stateName(c.state)})`;
+  const number = `#${c.displayId}`;
+  const tail = ` — ${truncateAtWord(c.phaseName, PHASE_IN_LABEL_MAX)} (${stateName(c.state)})`;
+  const label = (customer: string | null, name: string | null) =>
+    `${customer ? `${customer} · ` : ''}${number}${name ? ` ${name}` : ''}${tail}`;
+  const full = label(c.customerName, c.name);
+  if (codePoints(full) <= LIMITS.optionText) return full;
+  const customerLength = c.customerName ? codePoints(c.customerName) : 0;
+  const nameLength = c.name ? codePoints(c.name) : 0;
+  const room = LIMITS.optionText - codePoints(full) + customerLength + nameLength;
+  // The customer keeps at most half the room unless the name leaves it more; the name gets the rest.
+  const customer =
+    c.customerName &&
+    truncateAtWord(c.customerName, Math.min(customerLength, Math.max(room - nameLength, Math.floor(room / 2))));
+  return label(customer, c.name && truncateAtWord(c.name, room - (customer ? codePoints(customer) : 0)));
 }
+
+const codePoints = (text: string) => [...text].length;
 
 /** `reference`: the words that matched several onboardings; empty when the person has named none yet. */
 export function pickModal(candidates: readonly PickCandidate[], reference: string, mode: KeyMode | null): ModalView {
