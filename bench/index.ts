@@ -7,6 +7,7 @@ import { viewsOpen } from './views-open.js';
 import { outboxFairness } from './outbox-fairness.js';
 import { syncScale } from './sync-scale.js';
 import { subscriptionRouting } from './subscription-routing.js';
+import { loopDelay } from './loop-delay.js';
 
 /** Every benchmark; each lives in its own module and is listed here. */
 export const benches: Bench[] = [
@@ -18,4 +19,5 @@ export const benches: Bench[] = [
   outboxFairness,
   syncScale,
   subscriptionRouting,
+  loopDelay,
 ];

@@ -27,6 +27,13 @@ import { DIRECT_MESSAGE_KIND_PREFIX } from '../store/direct-messages.js';
 import { prepareOwnerDm } from './owner-dms/prepare.js';
 import { DIGEST_POST_KIND } from '../store/digests.js';
 import { parseDigestSnapshot, renderDigest } from './digest-snapshot.js';
+import { givingWayEvery } from '../shared/give-way.js';
+
+/**
+ * How long a pass may hold the event loop before requests get a turn: a pass over a backlog whose
+ * channels are all paced does store work only, row after row, and held it for a second at a time.
+ */
+const PASS_TURN_MS = 10;
 
 export interface DispatcherTimings {
   /** How often the outbox is looked at when nothing nudged it. */
@@ -246,7 +253,10 @@ export class OutboxDispatcher implements OutboxSignal {
       const ready = this.readyAt(lane);
       this.wakeAt = Math.min(this.wakeAt ?? ready, ready);
     };
+    const turn = givingWayEvery(PASS_TURN_MS);
     for (const row of rows) {
+      // A row already waits on Slack's answer mid-pass, so a turn given to requests here is no new interleaving.
+      await turn();
       if (!this.running) return;
       const sequence = `${row.workspace_id}:${row.onboarding_id ?? row.id}`;
       if (waiting.has(sequence)) continue;

@@ -127,13 +127,18 @@ export async function getOnboardingRow(db: Db, workspaceId: string, id: string):
     .executeTakeFirst();
 }
 
+/**
+ * `current` is the row as the caller just read it in the same transaction (undefined: none), so a
+ * caller that had to read it anyway does not make this read it a second time.
+ */
 export async function upsertOnboarding(
   db: Db,
   workspaceId: string,
   o: OnboardingInput,
   now: string,
+  current?: { row: RmOnboardingRow | undefined },
 ): Promise<OnboardingChanges> {
-  const before = await getOnboardingRow(db, workspaceId, o.id);
+  const before = current ? current.row : await getOnboardingRow(db, workspaceId, o.id);
   const target = o.target_launch_date;
   const phaseChanged = before !== undefined && before.phase !== o.phase;
   const { id, slack_owner_in_metadata, ...fields } = o;

@@ -6,6 +6,7 @@ import { pruneExpiredSwitches } from './pending-key-switches.js';
 import { pruneProcessedEvents } from './processed-events.js';
 import { pruneFinishedCleanupJobs } from './test-record-cleanup.js';
 import { pruneWebhookEvents } from './webhook-events.js';
+import { giveWay } from '../shared/give-way.js';
 
 /** How long, in days, rows that only record the past are kept. */
 export interface RetentionPolicy {
@@ -65,6 +66,8 @@ async function inSlices(prune: (limit: number) => Promise<number>): Promise<numb
     const removed = await prune(SLICE);
     total += removed;
     if (removed < SLICE) return total;
+    // Requests waiting on the event loop and on SQLite's one connection go between two slices.
+    await giveWay();
   }
 }
 

@@ -63,7 +63,7 @@ export async function applyOnboardings(
       await markOnboardingSeen(db, opts.workspaceId, record.id, nowIso);
       continue;
     }
-    const changes = await upsertOnboarding(db, opts.workspaceId, onboardingRecord(record), nowIso);
+    const changes = await upsertOnboarding(db, opts.workspaceId, onboardingRecord(record), nowIso, { row: before });
     if (changes.isNew || !changes.unchanged) result.changed++;
     if (!opts.announce) continue;
 

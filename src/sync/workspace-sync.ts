@@ -23,6 +23,7 @@ import {
   updateSyncState,
 } from '../store/sync-state.js';
 import { contactRecord } from './projection.js';
+import { giveWay } from '../shared/give-way.js';
 
 /**
  * One sync cycle of one workspace. The documented API has no `updated_since` and lists only newest
@@ -220,8 +221,7 @@ async function headWalk(
     const page = await list(kind, cursor);
     // A record without created_at cannot be placed against the cursor: applying it again is harmless.
     const fresh = page.data.filter((r) => !(createdMs(r) < knownMs));
-    await input.store.db.transaction().execute(async (trx) => {
-      await apply(trx, input, kind, fresh, { announce, knownUntil: known }, result);
+    await applyPage(input, kind, fresh, { announce, knownUntil: known }, result, async (trx) => {
       const newest = newestCreatedAt(fresh, known);
       if (newest !== known)
         await updateSyncState(trx, input.workspace.id, { [cursorColumn(kind)]: newest }, input.now());
@@ -264,8 +264,7 @@ async function fullWalk(
     const page = await list(kind, cursor);
     const { next, crowded } = nextPageCursor(page, cursor);
     if (crowded) warnCrowded(input, kind, page);
-    await input.store.db.transaction().execute(async (trx) => {
-      await apply(trx, input, kind, page.data, { announce, knownUntil: known[kind] }, result);
+    await applyPage(input, kind, page.data, { announce, knownUntil: known[kind] }, result, async (trx) => {
       const newest = newestCreatedAt(page.data, headCursors[kind]);
       const changes: Parameters<typeof updateSyncState>[2] = {};
       if (newest !== headCursors[kind]) {
@@ -360,8 +359,45 @@ async function settleUnseen(
 
 const UNSEEN_BATCH = 100;
 
+/**
+ * Records applied in one transaction. better-sqlite3 runs synchronously and SQLite holds one
+ * connection, so a page of 100 applied at once kept every request waiting for its whole length;
+ * between chunks the event loop and the connection serve them.
+ */
+const APPLY_CHUNK = 20;
+
+type Trx = Parameters<typeof applyOnboardings>[0];
+
+/**
+ * Applies a page chunk by chunk, each in its own transaction, and moves the walk's cursors
+ * (`advance`) only in the transaction of the last chunk: a cycle that stops or dies between chunks
+ * leaves the cursors on this page, so the next one reads it again. Applying a chunk again is
+ * idempotent: a record already in the read model as read compares unchanged and announces nothing,
+ * while each change and its announcement were committed together, so nothing is lost or doubled.
+ * Between chunks the cycle gives way to requests and stops if the worker stops or lost the lease.
+ */
+async function applyPage(
+  input: CycleInput,
+  kind: WalkKind,
+  records: ReadonlyArray<Customer | Onboarding>,
+  flags: { announce: boolean; knownUntil: string | null },
+  result: CycleResult,
+  advance: (trx: Trx) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; ; start += APPLY_CHUNK) {
+    const last = start + APPLY_CHUNK >= records.length;
+    await input.store.db.transaction().execute(async (trx) => {
+      await apply(trx, input, kind, records.slice(start, start + APPLY_CHUNK), flags, result);
+      if (last) await advance(trx);
+    });
+    if (last) return;
+    await giveWay();
+    if (input.signal.aborted || !(await input.stillHolder())) throw new Stopped();
+  }
+}
+
 async function apply(
-  db: Parameters<typeof applyOnboardings>[0],
+  db: Trx,
   input: CycleInput,
   kind: WalkKind,
   records: ReadonlyArray<Customer | Onboarding>,

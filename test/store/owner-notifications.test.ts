@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { clearCondition, raiseCondition, raisedConditions } from '../../src/store/attention-flags.js';
 import { isQueued, queueDirectMessage } from '../../src/store/direct-messages.js';
-import { workspacesWithOnboardings } from '../../src/store/owned-onboardings.js';
+import { liveOnboardings, workspacesWithOnboardings } from '../../src/store/owned-onboardings.js';
 import { createClaim, decideClaim, seenPivotalUsers } from '../../src/store/people.js';
 import { assignPivotalUser, listUserMappings, setUserMapping } from '../../src/store/user-mappings.js';
 import { describeEachDialect } from '../helpers/databases.js';
@@ -93,6 +93,36 @@ describeEachDialect('owner notifications store', (suite) => {
       { pivotalUserId: 'user_2', onboardings: 1, exampleCustomers: ['Dune'] },
     ]);
     expect(await workspacesWithOnboardings(db())).toEqual(['T1']);
+  });
+
+  it('reads every live onboarding of a large workspace once, in display id order, across its pages', async () => {
+    // Three onboardings to a display id, so ties fall on the edges of the pages it is read in.
+    const rows = Array.from({ length: 2_500 }, (_, i) => ({
+      id: `o${String(i).padStart(4, '0')}`,
+      display: Math.floor(i / 3),
+    }));
+    for (let start = 0; start < rows.length; start += 250) {
+      await db()
+        .insertInto('rm_onboardings')
+        .values(
+          rows.slice(start, start + 250).map((r, k) => ({
+            workspace_id: 'T1',
+            id: r.id,
+            display_id: r.display,
+            customer_id: 'c_none',
+            phase: 'review',
+            state: 'active',
+            waiting_on_customer: 0,
+            phase_entered_at: now,
+            deleted: (start + k) % 10 === 9 ? 1 : 0,
+            synced_at: now,
+          })),
+        )
+        .execute();
+    }
+    const read = await liveOnboardings(db(), 'T1');
+    const live = rows.filter((_, i) => i % 10 !== 9);
+    expect(read.map((r) => [r.display_id, r.id])).toEqual(live.map((r) => [r.display, r.id]));
   });
 
   it('decides a claim once, and hands the id over from its holder', async () => {

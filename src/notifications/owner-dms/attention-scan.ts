@@ -5,6 +5,10 @@ import { clearCondition, raiseCondition, raisedConditions } from '../../store/at
 import { queueDirectMessage } from '../../store/direct-messages.js';
 import type { OwnedOnboardingRow } from '../../store/owned-onboardings.js';
 import type { OwnerDm } from './payload.js';
+import { givingWayEvery } from '../../shared/give-way.js';
+
+/** How long the scan may hold the event loop before it lets requests in (see src/shared/give-way.ts). */
+const SCAN_TURN_MS = 10;
 
 export interface AttentionScan {
   workspaceId: string;
@@ -26,13 +30,18 @@ export interface AttentionScan {
 export async function scanAttention(db: Db, scan: AttentionScan): Promise<number> {
   const raised = await raisedConditions(db, scan.workspaceId);
   const nowIso = scan.now.toISOString();
+  const turn = givingWayEvery(SCAN_TURN_MS);
   let queued = 0;
   // An onboarding gone from Pivotal (or finished and archived) holds no condition any more.
   const live = new Set(scan.onboardings.map((o) => o.id));
-  for (const [onboardingId, conditions] of raised)
-    if (!live.has(onboardingId))
-      for (const condition of conditions) await clearCondition(db, scan.workspaceId, onboardingId, condition);
+  for (const [onboardingId, conditions] of raised) {
+    if (live.has(onboardingId)) continue;
+    await turn();
+    for (const condition of conditions) await clearCondition(db, scan.workspaceId, onboardingId, condition);
+  }
   for (const o of scan.onboardings) {
+    // Each onboarding's flags are settled on their own, so requests may run between two of them.
+    await turn();
     const holding = new Set<string>(attentionConditions(o, scan.today, scan.now, scan.lastPhases));
     const before = raised.get(o.id) ?? new Set<string>();
     for (const condition of before)
