@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack/server.js';
+import { startFakeSlack } from '../sandbox/fake-slack/server.js';
 import { startPivotalSimulator } from '../sandbox/pivotal-simulator/index.js';
 import { createDatabase } from '../src/store/database.js';
 import { percentile, round, type Bench, type BenchRow } from './lib.js';
 import { ensureBuilt, startAppProcess } from './support/app-process.js';
-import { homeOpenedRequest } from './support/requests.js';
+import { timeHomeOpened } from './support/home-opened.js';
 import { BENCH_TEAM } from './support/services.js';
 
 const SIZES = (process.env.BENCH_LOOP_SIZES ?? '5000').split(',').map(Number);
@@ -63,7 +63,7 @@ export const loopDelay: Bench = {
               const state = await store.db.selectFrom('sync_state').select('last_full_walk_at').executeTakeFirst();
               if (state?.last_full_walk_at) break;
               if (Date.now() - started > TIMEOUT_MS) throw new Error(`no complete read model of ${size} in time`);
-              home.push(await homeOpened(slack, app.url));
+              home.push(await timeHomeOpened(slack, app.url, SIGNING_SECRET));
               await new Promise((resolve) => setTimeout(resolve, HOME_EVERY_MS));
             }
           } finally {
@@ -95,21 +95,3 @@ export const loopDelay: Bench = {
     }
   },
 };
-
-/** From the Home-opened event to Slack receiving the published view. */
-async function homeOpened(slack: FakeSlack, appUrl: string): Promise<number> {
-  const request = homeOpenedRequest(SIGNING_SECRET, BENCH_TEAM);
-  const published = new Promise<void>((resolve) => {
-    const stop = slack.subscribe((a) => {
-      if (a.kind === 'api' && a.method === 'views.publish') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const at = performance.now();
-  const res = await fetch(`${appUrl}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
-  if (res.status !== 200) throw new Error(`Home opened got HTTP ${res.status}`);
-  await published;
-  return performance.now() - at;
-}

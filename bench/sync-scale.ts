@@ -6,7 +6,7 @@ import { keyDisplayPrefix } from '../src/pivotal/index.js';
 import { createDatabase } from '../src/store/database.js';
 import { busiestWindow, percentile, round, type Bench, type BenchRow } from './lib.js';
 import { ensureBuilt, startAppProcess } from './support/app-process.js';
-import { homeOpenedRequest } from './support/requests.js';
+import { timeHomeOpened } from './support/home-opened.js';
 import { BENCH_TEAM } from './support/services.js';
 
 /** The paid plan's bucket, on the real clock: nothing here is scaled down. */
@@ -100,22 +100,7 @@ export const syncScale: Bench = {
 /** Home opened again and again by one person: from the event to Slack receiving the view. */
 async function homeP95(slack: FakeSlack, appUrl: string): Promise<number> {
   const samples: number[] = [];
-  for (let i = 0; i < HOME_OPENS; i += 1) {
-    const request = homeOpenedRequest(SIGNING_SECRET, BENCH_TEAM);
-    const published = new Promise<void>((resolve) => {
-      const stop = slack.subscribe((a) => {
-        if (a.kind === 'api' && a.method === 'views.publish') {
-          stop();
-          resolve();
-        }
-      });
-    });
-    const at = performance.now();
-    const res = await fetch(`${appUrl}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
-    if (res.status !== 200) throw new Error(`Home opened got HTTP ${res.status}`);
-    await published;
-    samples.push(performance.now() - at);
-  }
+  for (let i = 0; i < HOME_OPENS; i += 1) samples.push(await timeHomeOpened(slack, appUrl, SIGNING_SECRET));
   return percentile(
     samples.sort((a, b) => a - b),
     95,
