@@ -125,6 +125,10 @@ export function createListenerRegistry(app: App, logger: Logger): SlackListeners
     // Events are acked by Bolt before middleware runs; one nobody subscribed to is simply dropped.
     if (args.event) await find(events, args.event as Record<string, unknown>)?.listener(args);
   });
+  // Middleware added after the dispatcher would never run (it calls no next): refused loudly instead.
+  app.use = () => {
+    throw new Error('global middleware must be added before the listener registry, whose dispatcher runs last');
+  };
 
   const registry = {
     action: (constraint: unknown, ...listeners: unknown[]) => {

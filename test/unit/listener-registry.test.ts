@@ -168,6 +168,13 @@ describe('createListenerRegistry', () => {
     expect((app as unknown as { listeners: unknown[] }).listeners).toEqual([]);
   });
 
+  it('refuses global middleware added after it, which its dispatcher would never reach', () => {
+    const { app } = setUp();
+    expect(() => app.use(async ({ next }) => next())).toThrow(
+      'global middleware must be added before the listener registry',
+    );
+  });
+
   it('refuses a registration with anything but exactly one listener', () => {
     const { registry } = setUp();
     const register = registry.action as unknown as (...args: unknown[]) => void;
