@@ -28,6 +28,7 @@ import {
   type OnboardingPatch,
   type Page,
 } from './schemas.js';
+import { exchangeThrough, undiciExchange } from './http-exchange.js';
 import { PivotalTransport, type RequestSpec, type ResponseInfo } from './transport.js';
 import { type KeyMode, keyMode } from '../domain/key-mode.js';
 
@@ -35,6 +36,7 @@ export interface PivotalClientOptions {
   /** e.g. `https://my.pivotal.app/api/v1`; a trailing slash is fine. */
   baseUrl: string;
   apiKey: string;
+  /** Instead of the default (undici's `request`), e.g. a proxy's or a test's fault injector. */
   fetch?: typeof fetch;
   /** Per attempt. Default 10 s. */
   timeoutMs?: number;
@@ -108,7 +110,7 @@ export class PivotalClient {
       keyPrefix: this.keyPrefix,
       pacer: this.pacer,
       budgetShare: opts.budgetShare ?? 1,
-      fetch: opts.fetch ?? globalThis.fetch,
+      exchange: opts.fetch ? exchangeThrough(opts.fetch) : undiciExchange,
       timeoutMs: opts.timeoutMs ?? 10_000,
       retry: {
         maxAttempts: opts.maxAttempts ?? 4,

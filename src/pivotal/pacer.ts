@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PivotalRateLimitError } from './errors.js';
+import type { HeaderReader } from './http-exchange.js';
 import { keyMode } from '../domain/key-mode.js';
 
 /**
@@ -230,7 +231,7 @@ function pausedError(pauseLeftMs: number): PivotalRateLimitError {
   });
 }
 
-function numberHeader(headers: Headers, name: string): number | undefined {
+function numberHeader(headers: HeaderReader, name: string): number | undefined {
   const raw = headers.get(name);
   if (raw === null || raw.trim() === '') return undefined;
   const value = Number(raw);
@@ -242,7 +243,7 @@ function numberHeader(headers: Headers, name: string): number | undefined {
  * epoch milliseconds and small "seconds from now" values are read too, and a missing reset is taken
  * as one window from now.
  */
-export function parseRateLimitHeaders(headers: Headers, now = Date.now()): RateLimitInfo | undefined {
+export function parseRateLimitHeaders(headers: HeaderReader, now = Date.now()): RateLimitInfo | undefined {
   const limit = numberHeader(headers, 'x-ratelimit-limit');
   const remaining = numberHeader(headers, 'x-ratelimit-remaining');
   if (limit === undefined || remaining === undefined) return undefined;
@@ -256,7 +257,7 @@ export function parseRateLimitHeaders(headers: Headers, now = Date.now()): RateL
 }
 
 /** `Retry-After` as seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+export function parseRetryAfter(headers: HeaderReader, now = Date.now()): number | undefined {
   const raw = headers.get('retry-after');
   if (raw === null || raw.trim() === '') return undefined;
   const seconds = Number(raw);

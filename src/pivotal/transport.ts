@@ -7,6 +7,7 @@ import {
   PivotalNetworkError,
   PivotalProtocolError,
 } from './errors.js';
+import type { HttpAnswer, HttpExchange } from './http-exchange.js';
 import { parseRateLimitHeaders, parseRetryAfter, type RateLimitInfo, type RatePacer } from './pacer.js';
 import { retryDelayMs, type RetryPolicy } from './retry.js';
 
@@ -26,7 +27,7 @@ export interface TransportOptions {
   keyPrefix: string;
   pacer: RatePacer;
   budgetShare: number;
-  fetch: typeof fetch;
+  exchange: HttpExchange;
   timeoutMs: number;
   retry: RetryPolicy;
   sleep: (ms: number) => Promise<void>;
@@ -89,10 +90,9 @@ export class PivotalTransport {
       ? undefined
       : await this.opts.pacer.acquire({ share: this.opts.budgetShare, maxPauseMs: this.opts.retry.maxRetryAfterMs });
     const started = performance.now();
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
-      ({ response, text } = await this.exchange(spec, url, body));
+      response = await this.exchange(spec, url, body);
     } catch (err) {
       permit?.release();
       this.log(spec, attempt, 0, started, { code: (err as PivotalError).code });
@@ -114,8 +114,8 @@ export class PivotalTransport {
       ...(rateLimit ? { rateLimit } : {}),
     });
 
-    const json = parseJson(text);
-    if (!response.ok) {
+    const json = parseJson(response.text);
+    if (response.status < 200 || response.status > 299) {
       const err = errorFromResponse(response.status, json, retryAfterMs);
       err.request = { method: spec.method, path: spec.path };
       if (err instanceof PivotalAuthError && err.rejectsKey) this.opts.onAuthError?.(err);
@@ -137,21 +137,16 @@ export class PivotalTransport {
   }
 
   /** Sends and reads the body under one timeout, so a server that stalls mid-body also times out. */
-  private async exchange(
-    spec: RequestSpec<unknown>,
-    url: string,
-    body: string | undefined,
-  ): Promise<{ response: Response; text: string }> {
+  private async exchange(spec: RequestSpec<unknown>, url: string, body: string | undefined): Promise<HttpAnswer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
     try {
-      const response = await this.opts.fetch(url, {
+      return await this.opts.exchange(url, {
         method: spec.method,
         headers: this.headers(spec),
         body,
         signal: controller.signal,
       });
-      return { response, text: await response.text() };
     } catch (cause) {
       const timedOut = controller.signal.aborted;
       throw new PivotalNetworkError({
