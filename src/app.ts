@@ -12,7 +12,7 @@ import {
 import type { AppContext } from './context.js';
 import type { WorkspaceRef } from './domain/workspace-ref.js';
 import { boltLogger } from './slack/bolt-logger.js';
-import { boundBoltClientPools, type SlackClients } from './slack/clients.js';
+import { shareBoltClients, type SlackClients } from './slack/clients.js';
 import { CommandRouter } from './slack/command-router.js';
 import { createSlackHttpServer, listen } from './slack/http-server.js';
 import { REPLAY_GUARD_CAPACITY, ReplayGuard } from './slack/replay-guard.js';
@@ -228,7 +228,7 @@ export async function startSlackApp(ctx: AppContext, wiring: SlackAppWiring): Pr
     throw new StartupError('sandbox mode must be resolved to HTTP mode before the app starts');
   }
 
-  boundBoltClientPools(app);
+  shareBoltClients(app);
 
   // One envelope around every request (each global middleware is a hop on the ack path): name it for
   // the metrics, drop Slack's retries of an event already handled, count its handling so shutdown and

@@ -4,15 +4,7 @@ import type { Logger } from 'pino';
 import type { SlackMode } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { workspaceRefFromId } from '../domain/workspace-ref.js';
-import { BoundedMap } from '../shared/bounded-map.js';
-
-/**
- * WebClients kept at most, per keeper (ours, and Bolt's per-workspace pools): each costs about 26 KB
- * (it binds every Web API method to itself) and about 0.15 ms to make again, so a thousand workspaces
- * active in turn would otherwise hold some 26 MB of clients for good; past this many, the least
- * recently used is made again on its next use.
- */
-export const SLACK_CLIENTS_KEPT = 100;
+import { SharedWebClient } from './shared-web-client.js';
 
 /**
  * Work outside a request, by who does it: `background` (Home refreshes, onboard runs taken over,
@@ -27,23 +19,19 @@ export interface SlackClientsDeps {
   logger: Logger;
   /** Where OAuth installs keep their bot tokens (unused in single-workspace modes). */
   installations: InstallationStore;
-  /** Default SLACK_CLIENTS_KEPT. */
-  maxClients?: number;
 }
 
 /**
- * Every Slack WebClient the app makes itself, built once by bootstrap: the options of each use, and
- * the one lookup of a workspace's bot token. Clients are kept per token, so a worker that posts often
- * reuses its connection, within SLACK_CLIENTS_KEPT.
+ * Every Slack WebClient the app makes itself, built once by bootstrap: the options of each use, one
+ * client per use shared by every workspace (see shared-web-client.ts), and the one lookup of a
+ * workspace's bot token.
  */
 export class SlackClients {
   /** The clients Bolt hands to listeners and its installer: interactive paths must answer quickly. */
   readonly requestOptions: WebClientOptions;
-  private readonly byUse: Record<BackgroundUse, WebClientOptions>;
-  private readonly known: BoundedMap<string, WebClient>;
+  private readonly byUse: Record<BackgroundUse, SharedWebClient>;
 
   constructor(private readonly deps: SlackClientsDeps) {
-    this.known = new BoundedMap({ capacity: deps.maxClients ?? SLACK_CLIENTS_KEPT });
     this.requestOptions = {
       slackApiUrl: deps.slackApiUrl,
       // WebClient's default retries last ~30 min; long retries belong to the outbox.
@@ -52,8 +40,13 @@ export class SlackClients {
     };
     const logger = boltLogger(deps.logger);
     this.byUse = {
-      background: { ...this.requestOptions, logger },
-      outbox: { ...this.requestOptions, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } },
+      background: new SharedWebClient({ ...this.requestOptions, logger }),
+      outbox: new SharedWebClient({
+        ...this.requestOptions,
+        logger,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      }),
     };
   }
 
@@ -66,14 +59,7 @@ export class SlackClients {
   async forWorkspace(workspaceId: string, use: BackgroundUse = 'background'): Promise<WebClient | null> {
     const token = await this.botTokenFor(workspaceId);
     if (!token) return null;
-    const { teamId } = workspaceRefFromId(workspaceId);
-    const key = `${use}:${teamId ?? ''}:${token}`;
-    let client = this.known.get(key);
-    if (!client) {
-      client = new WebClient(token, { ...this.byUse[use], teamId });
-      this.known.set(key, client);
-    }
-    return client;
+    return this.byUse[use].forToken(token, workspaceRefFromId(workspaceId).teamId);
   }
 
   /**
@@ -105,26 +91,25 @@ export class SlackClients {
 
 /**
  * Bolt makes a WebClient per workspace token for its listeners and keeps it for the life of the
- * process, in a per-team table it offers no option to limit (App's `clients`, read and written only
- * as `clients[teamOrEnterpriseId]`). That table is replaced with one that keeps at most `capacity`
- * teams, the least recently used going first: a dropped team's client is made again, as on its first
- * request. Fails loudly at start-up if a Bolt upgrade moved the table, rather than silently going
- * unbounded (test/unit/slack-client-bounds.test.ts proves the bound through Bolt's own dispatch).
+ * process, in a per-team table (App's `clients`, read and written only as `clients[teamOrEnterpriseId]`,
+ * each a pool asked to `getOrCreate(token, options)`). That table is replaced with one whose every team
+ * is answered from one shared client, made from the options Bolt passes the first time (see
+ * shared-web-client.ts): nothing is kept per team. Fails loudly at start-up if a Bolt upgrade moved the
+ * table, rather than silently making a client per workspace again (test/unit/shared-web-client.test.ts
+ * drives it through Bolt's own dispatch).
  */
-export function boundBoltClientPools(app: App, capacity = SLACK_CLIENTS_KEPT): void {
+export function shareBoltClients(app: App): void {
   const internals = app as unknown as { clients?: unknown };
   const current = internals.clients;
   if (typeof current !== 'object' || current === null || Object.keys(current).length > 0)
-    throw new Error('Bolt no longer keeps its per-team Web API clients where expected: they cannot be bounded');
-  const pools = new BoundedMap<string, unknown>({ capacity });
-  internals.clients = new Proxy(
-    {},
-    {
-      get: (_target, key) => (typeof key === 'string' ? pools.get(key) : undefined),
-      set: (_target, key, value) => {
-        if (typeof key === 'string') pools.set(key, value);
-        return true;
-      },
+    throw new Error('Bolt no longer keeps its per-team Web API clients where expected: they cannot be shared');
+  let shared: SharedWebClient | undefined;
+  const pool = {
+    getOrCreate: (token: string, options: WebClientOptions): WebClient => {
+      const { teamId, ...common } = options;
+      shared ??= new SharedWebClient(common);
+      return shared.forToken(token, teamId);
     },
-  );
+  };
+  internals.clients = new Proxy({}, { get: () => pool, set: () => true });
 }
