@@ -26,7 +26,8 @@ export type HttpExchange = (url: string, ask: HttpAsk) => Promise<HttpAnswer>;
  * The default way out: undici's `request`. A sync of many workspaces keeps hundreds of requests in
  * flight, and `fetch` builds web streams, a Request and a Response for each; what outlives a young
  * collection is promoted, and was the largest share of what grew the old generation in `bench/rss.ts`.
- * Redirects are not followed: Pivotal's API does not send them, and a 3xx is reported like any other non-2xx.
+ * Redirects are not followed (Pivotal's documents name none, and the key must not go where one points):
+ * a 3xx is reported like any other answer outside 2xx.
  */
 export const undiciExchange: HttpExchange = async (url, ask) => {
   const answer = await request(url, { method: ask.method, headers: ask.headers, body: ask.body, signal: ask.signal });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import {
   PivotalAuthError,
@@ -138,5 +140,26 @@ describe('PivotalClient retries', () => {
 
     expect(err).toBeInstanceOf(PivotalNetworkError);
     expect((err as PivotalNetworkError).timedOut).toBe(false);
+  });
+
+  it('does not follow a redirect, so the key never goes where it points', async () => {
+    const { sim, client } = await simulatorFixture();
+    const redirector = createServer((_req, res) => {
+      res.writeHead(301, { location: `${sim.url}/customers` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const redirected = client({ baseUrl: `http://127.0.0.1:${port}` });
+
+      const err = await redirected.listCustomers().catch((e: unknown) => e);
+
+      expect((err as PivotalError).status).toBe(301);
+      expect((err as PivotalError).message).toBe('Pivotal answered HTTP 301');
+      expect(sim.requests).toHaveLength(0);
+    } finally {
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
   });
 });
