@@ -53,9 +53,14 @@ describe('Home of a workspace connected with a live key, filled by the sync', ()
       sync: { tickMs: 20, intervalMs: 60_000, homeRefreshMs: 0 },
       seed: (pivotal, orgId) => pivotal.seedDemo(orgId),
     });
-    // The first request from the workspace starts its first sync (single-workspace install).
-    const first = await openHome(h, CSM);
-    expect(homeText(first)).toMatch(/waiting for the first sync|first sync in progress/);
+    // The first request from the workspace starts its first sync (single-workspace install). Pivotal
+    // answers slowly meanwhile, so that Home is published before so small a sync can finish.
+    h.pivotal.faults.latencyMs = 500;
+    await openHome(h, CSM);
+    h.pivotal.faults.latencyMs = 0;
+    const first = h.slack.callsTo('views.publish').find((c) => c.args.user_id === CSM.id);
+    const firstView = first?.args.view as { blocks?: unknown[] } | undefined;
+    expect(visibleText(firstView?.blocks)).toMatch(/waiting for the first sync|first sync in progress/);
     await waitForFullSync(h);
     await h.idle();
   });
