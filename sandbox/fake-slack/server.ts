@@ -47,6 +47,8 @@ export interface Failure {
   /** HTTP status (429 for rate limiting, 5xx for outages). */
   status?: number;
   retryAfterSec?: number;
+  /** Only a call whose arguments have these values fails (e.g. one channel); others pass it by. */
+  forArgs?: Record<string, unknown>;
 }
 
 export interface PostedMessage {
@@ -375,8 +377,9 @@ export async function startFakeSlack(opts: { port?: number; host?: string; teamI
     const args = parseArgs(req.headers['content-type'], body);
     calls.push({ method, args, tokenKind: tokenKind(req.headers.authorization), at: Date.now() });
 
-    const queued = failures.get(method);
-    const failure = queued?.shift();
+    const queued = failures.get(method) ?? [];
+    const at = queued.findIndex((f) => Object.entries(f.forArgs ?? {}).every(([k, v]) => args[k] === v));
+    const failure = at < 0 ? undefined : queued.splice(at, 1)[0];
     if (failure) {
       if (failure.status && failure.status !== 200) {
         const headers: Record<string, string> =

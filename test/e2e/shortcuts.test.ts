@@ -138,7 +138,8 @@ describe('message and global shortcuts', () => {
   it('answers privately when Slack cannot say whether the channel is shared', async () => {
     const m = message(SALES, 'customer: Litware');
     const view = await startOnboarding(h, m);
-    h.slack.failNext('conversations.info', { error: 'missing_scope' });
+    // This channel's only: the outbox may ask about its own channel meanwhile.
+    h.slack.failNext('conversations.info', { error: 'missing_scope', forArgs: { channel: SALES } });
     await h.submit(echoView(view, { contact_later: ['later'] }));
     await h.idle();
     const inThread = h.slack.messages.filter((x) => x.channel === SALES && x.thread_ts === m.ts);
