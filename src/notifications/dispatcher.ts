@@ -27,7 +27,7 @@ import { DIRECT_MESSAGE_KIND_PREFIX } from '../store/direct-messages.js';
 import { prepareOwnerDm } from './owner-dms/prepare.js';
 import { DIGEST_POST_KIND } from '../store/digests.js';
 import { parseDigestSnapshot, renderDigest } from './digest-snapshot.js';
-import { givingWayEvery } from '../shared/give-way.js';
+import { giveWay, givingWayEvery } from '../shared/give-way.js';
 
 /**
  * How long a pass may hold the event loop before requests get a turn: a pass over a backlog whose
@@ -233,6 +233,10 @@ export class OutboxDispatcher implements OutboxSignal {
   }
 
   private async runPass(): Promise<void> {
+    // Passes chained by `again` (a row routed, a nudge) would otherwise follow each other in
+    // microtasks, each at least a store query long: a backlog being routed held the loop for half a
+    // second at a time. Each pass starts after the requests that came in meanwhile.
+    await giveWay();
     this.wakeAt = undefined;
     if (!(await this.holdsLease())) return;
     const { batchSize, perWorkspaceBatch } = this.timings;
