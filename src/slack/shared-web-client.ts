@@ -73,7 +73,13 @@ export class SharedWebClient {
     options: WebClientOptions,
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {
-    this.client = new WebClient(undefined, { ...options, rejectRateLimitedCalls: true });
+    this.client = new WebClient(undefined, {
+      // WebClient queues calls past 100 in flight: shared, that would let one workspace's slow calls hold
+      // back every other workspace's, which their own clients never did. The callers pace themselves.
+      maxRequestConcurrency: Number.POSITIVE_INFINITY,
+      ...options,
+      rejectRateLimitedCalls: true,
+    });
     this.rateLimitRetries = options.rejectRateLimitedCalls ? 0 : (options.retryConfig?.retries ?? 0);
     const chat = this.namespaces.chat as { postMessage?: unknown } | undefined;
     if (!isBoundMethod(chat?.postMessage) || chat.postMessage() !== 'chat.postMessage')

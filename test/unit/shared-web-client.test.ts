@@ -19,6 +19,7 @@ interface Seen {
 function webApi() {
   const seen: Seen[] = [];
   const limited = new Map<string, number>();
+  const hanging = new Set<string>();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -28,6 +29,7 @@ function webApi() {
       const form = new URLSearchParams(body);
       seen.push({ method, authorization, teamId: form.get('team_id'), bodyToken: form.get('token') });
       const token = authorization?.replace('Bearer ', '') ?? '';
+      if (hanging.has(token)) return;
       const retryAfter = limited.get(token);
       if (retryAfter !== undefined) {
         limited.delete(token);
@@ -42,11 +44,17 @@ function webApi() {
   return {
     seen,
     limitNextCall: (token: string, retryAfterSeconds: number) => limited.set(token, retryAfterSeconds),
+    /** Calls with this token are never answered (until close). */
+    hangCallsOf: (token: string) => hanging.add(token),
     listen: () =>
       new Promise<string>((resolve) =>
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`)),
       ),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -149,6 +157,22 @@ describe('a view of the shared client', () => {
     wake();
     await expect(limitedCall).resolves.toMatchObject({ ok: true });
     expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer xoxb-A', 'Bearer xoxb-B', 'Bearer xoxb-A']);
+  });
+
+  it("does not queue one workspace's calls behind another's that Slack is slow to answer", async () => {
+    const shared = new SharedWebClient({ slackApiUrl, logger: quiet as never, retryConfig: { retries: 0 } });
+    api.hangCallsOf('xoxb-A');
+    // More than WebClient's own default of 100 in flight.
+    const stuck = Array.from({ length: 150 }, () =>
+      shared
+        .forToken('xoxb-A')
+        .chat.postMessage({ channel: 'C1', text: 'a' })
+        .catch(() => 'closed'),
+    );
+    await expect.poll(() => api.seen.length).toBe(150);
+    await expect(shared.forToken('xoxb-B').auth.test()).resolves.toMatchObject({ ok: true });
+    await api.close();
+    expect(new Set(await Promise.all(stuck))).toEqual(new Set(['closed']));
   });
 
   it('gives a 429 straight back when its use rejects rate-limited calls (the outbox backs off by itself)', async () => {
