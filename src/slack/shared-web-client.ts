@@ -99,7 +99,8 @@ export class SharedWebClient {
         get: (target, key) => {
           const member = Reflect.get(target, key);
           if (isBoundMethod(member)) return (options?: Options) => call(member(), options);
-          return isApiNamespace(member) ? namespace(member) : member;
+          // Inside a namespace every object is a namespace: the names tree holds nothing else.
+          return typeof member === 'object' && member !== null ? namespace(member as Record<string, unknown>) : member;
         },
       });
     const client: WebClient = new Proxy(view, {
